@@ -1,0 +1,97 @@
+//! Settings read from the environment at start-up.
+//! Every variable has a default that works on a developer's machine.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use time::Duration;
+
+/// Everything the server is told by its environment.
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// The public address people reach the server at; used for links and the Secure cookie flag.
+    pub base_url: String,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Failed sign-ins allowed per account and per client address within `sign_in_window`.
+    pub sign_in_max_failures: i64,
+    pub sign_in_window: Duration,
+}
+
+// Database URLs carry passwords: never print them.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "[redacted]"),
+            )
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("base_url", &self.base_url)
+            .field("session_idle", &self.session_idle)
+            .field("session_absolute", &self.session_absolute)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: "http://127.0.0.1:8080".into(),
+            session_idle: Duration::hours(12),
+            session_absolute: Duration::days(7),
+            sign_in_max_failures: 10,
+            sign_in_window: Duration::minutes(15),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `DATABASE_URL` and the `CLOSEDSET_*` variables.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut config = Config {
+            database_url: var("DATABASE_URL"),
+            ..Config::default()
+        };
+        if let Some(dir) = var("CLOSEDSET_DATA_DIR") {
+            config.data_dir = PathBuf::from(dir);
+        }
+        if let Some(listen) = var("CLOSEDSET_LISTEN") {
+            config.listen = listen
+                .parse()
+                .context("CLOSEDSET_LISTEN must be an address like 127.0.0.1:8080")?;
+        }
+        config.base_url = match var("CLOSEDSET_BASE_URL") {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", config.listen),
+        };
+        if let Some(hours) = var("CLOSEDSET_SESSION_IDLE_HOURS") {
+            config.session_idle = Duration::hours(
+                hours
+                    .parse()
+                    .context("CLOSEDSET_SESSION_IDLE_HOURS must be a whole number")?,
+            );
+        }
+        if let Some(days) = var("CLOSEDSET_SESSION_MAX_DAYS") {
+            config.session_absolute = Duration::days(
+                days.parse()
+                    .context("CLOSEDSET_SESSION_MAX_DAYS must be a whole number")?,
+            );
+        }
+        Ok(config)
+    }
+
+    /// Cookies get the Secure flag when people reach us over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,76 @@
+//! Where the data lives: an external server named by `DATABASE_URL`, or the private cluster.
+//! Opens the pool and runs the embedded migrations at start-up either way.
+
+pub mod embedded;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, PgPool};
+
+pub use embedded::{Durability, EmbeddedPostgres};
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// The database the server runs on, and the private cluster behind it if there is one.
+#[derive(Debug)]
+pub struct Database {
+    pub pool: PgPool,
+    pub cluster: Option<EmbeddedPostgres>,
+}
+
+/// Connects to `DATABASE_URL` when given, otherwise starts the private cluster in `data_dir`;
+/// then migrates.
+pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
+    let (options, cluster) = match database_url {
+        Some(url) => (
+            PgConnectOptions::from_str(url).context("DATABASE_URL is not a PostgreSQL URL")?,
+            None,
+        ),
+        None => {
+            let data_dir = data_dir.to_path_buf();
+            let cluster = tokio::task::spawn_blocking(move || {
+                EmbeddedPostgres::start(&data_dir, Durability::Durable, false)
+            })
+            .await??;
+            create_database_if_missing(&cluster, "closedset").await?;
+            (cluster.connect_options("closedset"), Some(cluster))
+        }
+    };
+    let pool = pool_options()
+        .connect_with(options)
+        .await
+        .context("connecting to PostgreSQL")?;
+    MIGRATOR.run(&pool).await.context("running migrations")?;
+    Ok(Database { pool, cluster })
+}
+
+/// Pool settings shared by the server and the tests.
+pub fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(3))
+}
+
+async fn create_database_if_missing(cluster: &EmbeddedPostgres, name: &str) -> anyhow::Result<()> {
+    let mut conn = cluster
+        .connect_options("postgres")
+        .connect()
+        .await
+        .context("connecting to the private cluster")?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        sqlx::query(&format!("create database \"{name}\""))
+            .execute(&mut conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! The one error type handlers return, and how each kind is answered.
+//! Internal errors are logged with context and shown as a plain 500 page.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+/// What can go wrong while answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Missing, or not yours to know about: both answer 404 so existence never leaks.
+    #[error("not found")]
+    NotFound,
+    /// A state change that failed the cross-site request check.
+    #[error("forbidden")]
+    Forbidden,
+    /// Not signed in: go to the sign-in page and come back.
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Template(#[from] askama::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    title: &'static str,
+    message: &'static str,
+}
+
+/// A plain page for an error status, without the layout (which needs a session).
+pub fn error_page(status: StatusCode, title: &'static str, message: &'static str) -> Response {
+    let page = ErrorPage {
+        status: status.as_u16(),
+        title,
+        message,
+    };
+    let body = page
+        .render()
+        .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
+    (status, Html(body)).into_response()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::NotFound | AppError::Database(sqlx::Error::RowNotFound) => error_page(
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing here, or it is not shared with you.",
+            ),
+            AppError::Forbidden => error_page(
+                StatusCode::FORBIDDEN,
+                "Request refused",
+                "This form was sent from another site or has expired. \
+                 Go back, reload the page and try again.",
+            ),
+            AppError::SignInRequired { next } => {
+                let target = if next == "/" || next.is_empty() {
+                    "/signin".to_string()
+                } else {
+                    format!("/signin?next={}", urlencode(&next))
+                };
+                Redirect::to(&target).into_response()
+            }
+            AppError::Database(err) => internal(&err),
+            AppError::Template(err) => internal(&err),
+            AppError::Other(err) => internal(&*err),
+        }
+    }
+}
+
+fn internal(err: &dyn std::error::Error) -> Response {
+    tracing::error!(error = %err, "request failed");
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "The request could not be completed and nothing was changed by the part that failed. \
+         Try again; if it keeps happening, tell your production's administrator.",
+    )
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Turns a unique-constraint violation with the given name into `Some(())`.
+pub fn is_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.constraint() == Some(constraint))
+}

@@ -1,0 +1,151 @@
+//! Closed Set: plans and protects intimate scenes across a film or TV production.
+//! `app` builds the whole web application from its state; `main` and the tests both use it.
+
+pub mod accounts;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod productions;
+pub mod web;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::extract::MatchedPath;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::middleware;
+use axum_login::AuthManagerLayerBuilder;
+use sqlx::PgPool;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+pub use config::Config;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config) -> Self {
+        AppState {
+            pool,
+            config: Arc::new(config),
+        }
+    }
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; object-src 'none'";
+
+/// Request ids: a per-process random prefix and a counter, cheap and unique enough to
+/// follow one request through the logs.
+#[derive(Clone)]
+struct MakeId {
+    prefix: Arc<str>,
+    counter: Arc<AtomicU64>,
+}
+
+impl MakeRequestId for MakeId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Builds the application: every area's routes, sessions, sign-in, CSRF checks,
+/// security headers, request ids and tracing.
+pub fn app(state: AppState) -> anyhow::Result<Router> {
+    let config = state.config.clone();
+    let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name(if config.secure_cookies() {
+            "__Host-closedset"
+        } else {
+            "closedset"
+        })
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(config.session_idle));
+    let auth_layer =
+        AuthManagerLayerBuilder::new(accounts::Backend::new(state.pool.clone()), session_layer)
+            .build();
+
+    let request_id = HeaderName::from_static("x-request-id");
+    let make_id = MakeId {
+        prefix: accounts::new_token()[..8].into(),
+        counter: Arc::new(AtomicU64::new(1)),
+    };
+    let static_dir = std::env::var("CLOSEDSET_STATIC_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/static").to_string());
+
+    let router = Router::new()
+        .merge(web::router())
+        .merge(accounts::router())
+        .merge(productions::router())
+        .nest_service("/static", ServeDir::new(static_dir))
+        .fallback(|| async {
+            error::error_page(
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing here, or it is not shared with you.",
+            )
+        })
+        .layer(middleware::from_fn(web::csrf::guard))
+        .layer(auth_layer)
+        .layer(web::csrf::origin_layer(&config.base_url)?)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        // Invitation and calendar links carry secrets in their paths: never send them on.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                // The route pattern, not the path: paths can hold invitation tokens.
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_else(|| "unmatched".into());
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %request.method(), route, id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, make_id))
+        .with_state(state);
+    Ok(router)
+}

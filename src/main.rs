@@ -1,0 +1,156 @@
+//! The `closedset` command: serve the application, load the demo, create accounts.
+//! Reads its settings from the environment; see the README's configuration table.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use closedset::accounts::password::{self, Password};
+use closedset::{AppState, Config, db};
+use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "\
+Usage:
+  closedset [serve]                          run the server
+  closedset demo                             load the demo production, then serve
+  closedset user create --email E [--admin] [--name N]
+                                             create an account (password asked on the terminal
+                                             or read from the first line of standard input)
+
+Settings come from the environment: DATABASE_URL, CLOSEDSET_DATA_DIR, CLOSEDSET_LISTEN,
+CLOSEDSET_BASE_URL (see README.md).";
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("starting the async runtime");
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("closedset: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Vec<String>) -> anyhow::Result<()> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let config = Config::from_env()?;
+    match words.as_slice() {
+        [] | ["serve"] => {
+            let database = open(&config).await?;
+            serve(config, database).await
+        }
+        ["demo", rest @ ..] if rest.is_empty() => {
+            let database = open(&config).await?;
+            closedset::demo::load(&database.pool).await?;
+            println!("{}", closedset::demo::ACCOUNTS_NOTICE);
+            serve(config, database).await
+        }
+        ["user", "create", rest @ ..] => {
+            let database = open(&config).await?;
+            create_user(&database.pool, rest).await
+        }
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown command\n\n{USAGE}"),
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<db::Database> {
+    if config.database_url.is_none() {
+        tracing::info!(data_dir = %config.data_dir.display(), "starting the private PostgreSQL cluster");
+    }
+    db::open(config.database_url.as_deref(), &config.data_dir).await
+}
+
+async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()> {
+    password::warm_up();
+    let listen = config.listen;
+    let state = AppState::new(database.pool.clone(), config);
+    let app = closedset::app(state.clone())?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    tracing::info!("Closed Set is listening on {}", state.config.base_url);
+    tokio::spawn(closedset::web::housekeeping(state.pool.clone()));
+
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    // In-flight requests have finished; now the database can go.
+    database.pool.close().await;
+    if let Some(cluster) = database.cluster.as_mut() {
+        cluster.stop()?;
+        tracing::info!("the private PostgreSQL cluster is stopped");
+    }
+    served.context("serving")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term.recv() => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn create_user(pool: &sqlx::PgPool, args: &[&str]) -> anyhow::Result<()> {
+    let mut email = None;
+    let mut name = None;
+    let mut admin = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match *arg {
+            "--admin" => admin = true,
+            "--email" => email = it.next().map(|s| s.to_string()),
+            "--name" => name = it.next().map(|s| s.to_string()),
+            "--password" => bail!(
+                "passwords are never taken from the command line; type it when asked, \
+                 or pipe it on standard input"
+            ),
+            other => bail!("unknown option {other}\n\n{USAGE}"),
+        }
+    }
+    let email = email.context("--email is required")?;
+    let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+    let password = read_password()?;
+    let user_id = closedset::accounts::create_user(pool, &email, &name, &password, admin).await?;
+    println!(
+        "Created {}account {email} (id {user_id}).",
+        if admin { "administrator " } else { "" }
+    );
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<Password> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 12 characters): ")?;
+        let again = rpassword::prompt_password("Same password again: ")?;
+        if first != again {
+            bail!("the two passwords are not the same");
+        }
+        Ok(Password::new(first))
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(Password::new(line.trim_end_matches(['\r', '\n'])))
+    }
+}

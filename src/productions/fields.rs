@@ -1,0 +1,238 @@
+//! The fields of a production (DOMAIN §2) and how the form's text becomes them.
+//! Kinds, phases and agreements are closed lists; zones are IANA names; currencies ISO 4217.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::Production;
+use crate::web::FieldErrors;
+
+macro_rules! choice {
+    ($name:ident { $($variant:ident => $value:literal, $label:literal;)+ }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: [$name; [$($value),+].len()] = [$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $value),+ }
+            }
+
+            pub fn label(&self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+choice!(Kind {
+    Feature => "feature", "Feature film";
+    Series => "series", "Series";
+    Short => "short", "Short film";
+    Stage => "stage", "Stage show";
+});
+
+choice!(Phase {
+    Development => "development", "Development";
+    PreProduction => "pre_production", "Pre-production";
+    Production => "production", "Production";
+    PostProduction => "post_production", "Post-production";
+    Wrapped => "wrapped", "Wrapped";
+});
+
+choice!(Agreement {
+    SagAftra => "sag_aftra", "SAG-AFTRA";
+    EquityUk => "equity_uk", "Equity UK";
+    Actra => "actra", "ACTRA";
+    NonUnion => "non_union", "Non-union";
+});
+
+/// Currencies productions are budgeted in (ISO 4217).
+pub const CURRENCIES: &[&str] = &[
+    "USD", "GBP", "EUR", "CAD", "AUD", "NZD", "CHF", "DKK", "NOK", "SEK", "ISK", "PLN",
+    "CZK", "HUF", "ZAR", "INR", "JPY", "KRW", "MXN", "BRL", "ARS", "COP", "HKD", "SGD", "AED",
+    "TRY", "MAD",
+]
+.as_slice();
+
+/// IANA time-zone names, sorted, for the select list.
+pub fn zone_names() -> &'static [&'static str] {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut names: Vec<&'static str> = time_tz::timezones::iter()
+            .map(time_tz::TimeZone::name)
+            .filter(|n| n.contains('/') && !n.starts_with("Etc/"))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    });
+    &NAMES
+}
+
+/// The production form as typed, kept to show again beside any error.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ProductionForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub phase: String,
+    #[serde(default)]
+    pub time_zone: String,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub agreement: String,
+    #[serde(default)]
+    pub notice_hours: String,
+    #[serde(default)]
+    pub ic_account_code: String,
+}
+
+impl Default for ProductionForm {
+    fn default() -> Self {
+        ProductionForm {
+            title: String::new(),
+            kind: Kind::Feature.as_str().into(),
+            phase: Phase::PreProduction.as_str().into(),
+            time_zone: "Europe/London".into(),
+            currency: "GBP".into(),
+            agreement: Agreement::EquityUk.as_str().into(),
+            notice_hours: "48".into(),
+            ic_account_code: "2950".into(),
+        }
+    }
+}
+
+/// A valid production.
+#[derive(Clone, Debug)]
+pub struct ProductionInput {
+    pub title: String,
+    pub kind: Kind,
+    pub phase: Phase,
+    pub time_zone: String,
+    pub currency: String,
+    pub agreement: Agreement,
+    pub notice_hours: i32,
+    pub ic_account_code: String,
+}
+
+impl ProductionForm {
+    pub fn from_production(p: &Production) -> Self {
+        ProductionForm {
+            title: p.title.clone(),
+            kind: p.kind.clone(),
+            phase: p.phase.clone(),
+            time_zone: p.time_zone.clone(),
+            currency: p.currency.clone(),
+            agreement: p.agreement.clone(),
+            notice_hours: p.notice_hours.to_string(),
+            ic_account_code: p.ic_account_code.clone(),
+        }
+    }
+
+    /// Turns what was typed into a production, or says what to fix, field by field.
+    pub fn parse(&self) -> Result<ProductionInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = self.title.trim().to_string();
+        if title.is_empty() || title.chars().count() > 200 {
+            errors.add("title", "Enter the production's title (at most 200 characters).");
+        }
+        let kind = Kind::parse(&self.kind);
+        if kind.is_none() {
+            errors.add("kind", "Choose what kind of production this is.");
+        }
+        let phase = Phase::parse(&self.phase);
+        if phase.is_none() {
+            errors.add("phase", "Choose the production's phase.");
+        }
+        let time_zone = self.time_zone.trim().to_string();
+        if time_tz::timezones::get_by_name(&time_zone).is_none() {
+            errors.add(
+                "time_zone",
+                "Choose the time zone where the production shoots, e.g. Europe/London.",
+            );
+        }
+        let currency = self.currency.trim().to_uppercase();
+        if !CURRENCIES.contains(&currency.as_str()) {
+            errors.add("currency", "Choose the currency the budget is kept in.");
+        }
+        let agreement = Agreement::parse(&self.agreement);
+        if agreement.is_none() {
+            errors.add("agreement", "Choose the agreement the production works under.");
+        }
+        let notice_hours = match self.notice_hours.trim().parse::<i32>() {
+            Ok(h) if (0..=720).contains(&h) => h,
+            _ => {
+                errors.add(
+                    "notice_hours",
+                    "Enter the notice period in whole hours, from 0 to 720 (48 is usual).",
+                );
+                0
+            }
+        };
+        let ic_account_code = self.ic_account_code.trim().to_string();
+        if ic_account_code.is_empty()
+            || ic_account_code.len() > 20
+            || !ic_account_code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-./".contains(c))
+        {
+            errors.add(
+                "ic_account_code",
+                "Enter the budget account code for intimacy coordination, e.g. 2950 \
+                 (letters, digits, - . /; at most 20).",
+            );
+        }
+        match (kind, phase, agreement, errors.is_empty()) {
+            (Some(kind), Some(phase), Some(agreement), true) => Ok(ProductionInput {
+                title,
+                kind,
+                phase,
+                time_zone,
+                currency,
+                agreement,
+                notice_hours,
+                ic_account_code,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_form_parses_and_a_bad_one_names_each_field() {
+        assert!(ProductionForm {
+            title: "Night Swim".into(),
+            ..ProductionForm::default()
+        }
+        .parse()
+        .is_ok());
+        let errors = ProductionForm {
+            title: " ".into(),
+            kind: "opera".into(),
+            time_zone: "Mars/Olympus".into(),
+            currency: "XXX".into(),
+            notice_hours: "-1".into(),
+            ic_account_code: "".into(),
+            ..ProductionForm::default()
+        }
+        .parse()
+        .unwrap_err();
+        for field in ["title", "kind", "time_zone", "currency", "notice_hours", "ic_account_code"] {
+            assert!(errors.get(field).is_some(), "{field} has no message");
+        }
+        assert!(errors.get("phase").is_none());
+    }
+}
