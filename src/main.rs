@@ -50,7 +50,7 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             let database = open(&config).await?;
             serve(config, database).await
         }
-        ["demo", rest @ ..] if rest.is_empty() => {
+        ["demo"] => {
             let database = open(&config).await?;
             closedset::demo::load(&database.pool).await?;
             println!("{}", closedset::demo::ACCOUNTS_NOTICE);

@@ -154,7 +154,10 @@ pub fn parse_email(email: &str) -> Result<String, &'static str> {
     let valid = email.len() <= 254
         && !email.contains(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         });
     if valid {
         Ok(email)
@@ -169,7 +172,10 @@ pub fn router() -> Router<AppState> {
         .route("/signout", post(sign_out))
         .route("/account", get(account_page))
         .route("/account/password", post(change_password))
-        .route("/invitations/{token}", get(invitation_page).post(accept_invitation))
+        .route(
+            "/invitations/{token}",
+            get(invitation_page).post(accept_invitation),
+        )
 }
 
 // ---------------------------------------------------------------- sign in
@@ -352,7 +358,10 @@ async fn change_password(
     if let Err(message) = password::check_policy(form.new_password.expose(), &user.email) {
         errors.add("new_password", message);
     } else if form.new_password.expose() != form.confirm_password.expose() {
-        errors.add("confirm_password", "The two new passwords are not the same.");
+        errors.add(
+            "confirm_password",
+            "The two new passwords are not the same.",
+        );
     }
     if !errors.is_empty() {
         return render_with_status(
@@ -493,7 +502,10 @@ async fn accept_invitation(
             .await
             .map_err(|e| anyhow::anyhow!("authenticating: {e}"))?;
         if known.is_none() {
-            errors.add("password", "This is not the password of your Closed Set account.");
+            errors.add(
+                "password",
+                "This is not the password of your Closed Set account.",
+            );
         }
     } else {
         if name.is_empty() || name.chars().count() > 120 {

@@ -106,8 +106,10 @@ pub fn check_policy(password: &str, email: &str) -> Result<(), &'static str> {
         || is_sequence(&lower)
         || (local_part.len() >= 4 && lower.contains(&local_part))
     {
-        return Err("This password is too common or easy to guess. Choose another one, \
-                    for example a few unrelated words.");
+        return Err(
+            "This password is too common or easy to guess. Choose another one, \
+                    for example a few unrelated words.",
+        );
     }
     Ok(())
 }

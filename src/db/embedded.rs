@@ -129,10 +129,14 @@ impl EmbeddedPostgres {
             chown(&self.pgdata, uid, gid)?;
         }
         let mut initdb = self.command("initdb");
-        initdb
-            .arg("-D")
-            .arg(&self.pgdata)
-            .args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-locale"]);
+        initdb.arg("-D").arg(&self.pgdata).args([
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        ]);
         if durability == Durability::Throwaway {
             initdb.arg("--no-sync");
         }
@@ -165,7 +169,8 @@ impl EmbeddedPostgres {
     fn spawn_watchdog(&self, remove: Option<&PathBuf>) -> anyhow::Result<(Child, ChildStdin)> {
         // `read` returns when our end of the pipe closes, i.e. when this process exits
         // for any reason, including a crash or SIGKILL.
-        let mut script = String::from("read -r _ignored; \"$0\" -D \"$1\" stop -m fast -s >/dev/null 2>&1");
+        let mut script =
+            String::from("read -r _ignored; \"$0\" -D \"$1\" stop -m fast -s >/dev/null 2>&1");
         if remove.is_some() {
             script.push_str("; rm -rf \"$2\"");
         }

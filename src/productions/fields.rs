@@ -55,11 +55,10 @@ choice!(Agreement {
 
 /// Currencies productions are budgeted in (ISO 4217).
 pub const CURRENCIES: &[&str] = &[
-    "USD", "GBP", "EUR", "CAD", "AUD", "NZD", "CHF", "DKK", "NOK", "SEK", "ISK", "PLN",
-    "CZK", "HUF", "ZAR", "INR", "JPY", "KRW", "MXN", "BRL", "ARS", "COP", "HKD", "SGD", "AED",
-    "TRY", "MAD",
-]
-.as_slice();
+    "USD", "GBP", "EUR", "CAD", "AUD", "NZD", "CHF", "DKK", "NOK", "SEK", "ISK", "PLN", "CZK",
+    "HUF", "ZAR", "INR", "JPY", "KRW", "MXN", "BRL", "ARS", "COP", "HKD", "SGD", "AED", "TRY",
+    "MAD",
+];
 
 /// IANA time-zone names, sorted, for the select list.
 pub fn zone_names() -> &'static [&'static str] {
@@ -143,7 +142,10 @@ impl ProductionForm {
         let mut errors = FieldErrors::default();
         let title = self.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 200 {
-            errors.add("title", "Enter the production's title (at most 200 characters).");
+            errors.add(
+                "title",
+                "Enter the production's title (at most 200 characters).",
+            );
         }
         let kind = Kind::parse(&self.kind);
         if kind.is_none() {
@@ -166,7 +168,10 @@ impl ProductionForm {
         }
         let agreement = Agreement::parse(&self.agreement);
         if agreement.is_none() {
-            errors.add("agreement", "Choose the agreement the production works under.");
+            errors.add(
+                "agreement",
+                "Choose the agreement the production works under.",
+            );
         }
         let notice_hours = match self.notice_hours.trim().parse::<i32>() {
             Ok(h) if (0..=720).contains(&h) => h,
@@ -213,12 +218,14 @@ mod tests {
 
     #[test]
     fn a_good_form_parses_and_a_bad_one_names_each_field() {
-        assert!(ProductionForm {
-            title: "Night Swim".into(),
-            ..ProductionForm::default()
-        }
-        .parse()
-        .is_ok());
+        assert!(
+            ProductionForm {
+                title: "Night Swim".into(),
+                ..ProductionForm::default()
+            }
+            .parse()
+            .is_ok()
+        );
         let errors = ProductionForm {
             title: " ".into(),
             kind: "opera".into(),
@@ -230,7 +237,14 @@ mod tests {
         }
         .parse()
         .unwrap_err();
-        for field in ["title", "kind", "time_zone", "currency", "notice_hours", "ic_account_code"] {
+        for field in [
+            "title",
+            "kind",
+            "time_zone",
+            "currency",
+            "notice_hours",
+            "ic_account_code",
+        ] {
             assert!(errors.get(field).is_some(), "{field} has no message");
         }
         assert!(errors.get("phase").is_none());

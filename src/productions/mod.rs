@@ -172,10 +172,22 @@ pub fn router() -> Router<AppState> {
         .route("/productions/new", get(new_page))
         .route("/productions", post(create))
         .route("/productions/{production_id}", get(show))
-        .route("/productions/{production_id}/settings", get(settings_page).post(update))
-        .route("/productions/{production_id}/members", get(members_page).post(invite))
-        .route("/productions/{production_id}/members/{member_id}/role", post(change_role))
-        .route("/productions/{production_id}/members/{member_id}/remove", post(remove_member))
+        .route(
+            "/productions/{production_id}/settings",
+            get(settings_page).post(update),
+        )
+        .route(
+            "/productions/{production_id}/members",
+            get(members_page).post(invite),
+        )
+        .route(
+            "/productions/{production_id}/members/{member_id}/role",
+            post(change_role),
+        )
+        .route(
+            "/productions/{production_id}/members/{member_id}/remove",
+            post(remove_member),
+        )
         .route(
             "/productions/{production_id}/invitations/{invitation_id}/revoke",
             post(revoke_invitation),
@@ -293,7 +305,11 @@ async fn create(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Flash::success(&session, format!("{} is created. Invite your team next.", input.title)).await?;
+    Flash::success(
+        &session,
+        format!("{} is created. Invite your team next.", input.title),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/productions/{production_id}/members")).into_response())
 }
 
@@ -512,7 +528,10 @@ async fn invite(
         .fetch_one(&state.pool)
         .await?;
         if already {
-            errors.add("email", "This person is already a member of the production.");
+            errors.add(
+                "email",
+                "This person is already a member of the production.",
+            );
         }
     }
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
@@ -589,8 +608,11 @@ async fn change_role(
         && role != Role::Producer
         && producer_count(&state, member.production.production_id).await? <= 1
     {
-        Flash::info(&session, "A production needs at least one producer; the role is unchanged.")
-            .await?;
+        Flash::info(
+            &session,
+            "A production needs at least one producer; the role is unchanged.",
+        )
+        .await?;
     } else {
         sqlx::query("update member set role = $2, updated_at = now() where member_id = $1")
             .bind(member_id)
@@ -610,18 +632,25 @@ async fn remove_member(
 ) -> Result<Response> {
     member.require(&[Role::Producer])?;
     let (_, current) = target_member(&state, &member, member_id).await?;
-    if current == Role::Producer && producer_count(&state, member.production.production_id).await? <= 1
+    if current == Role::Producer
+        && producer_count(&state, member.production.production_id).await? <= 1
     {
-        Flash::info(&session, "A production needs at least one producer; nobody was removed.")
-            .await?;
+        Flash::info(
+            &session,
+            "A production needs at least one producer; nobody was removed.",
+        )
+        .await?;
     } else {
         // Access is checked against this table on every request, so removal is immediate.
         sqlx::query("delete from member where member_id = $1")
             .bind(member_id)
             .execute(&state.pool)
             .await?;
-        Flash::success(&session, "The member is removed and can no longer see the production.")
-            .await?;
+        Flash::success(
+            &session,
+            "The member is removed and can no longer see the production.",
+        )
+        .await?;
     }
     let target = if member_id == member.member_id {
         "/".to_string()
@@ -650,6 +679,10 @@ async fn revoke_invitation(
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    Flash::success(&session, "The invitation is withdrawn; its link no longer works.").await?;
+    Flash::success(
+        &session,
+        "The invitation is withdrawn; its link no longer works.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("{}/members", member.base())).into_response())
 }

@@ -43,11 +43,7 @@ pub async fn rotate_csrf(session: &Session) -> Result<()> {
 }
 
 /// Refuses (403) any non-GET request that comes from another site or lacks the form token.
-pub async fn guard(
-    session: Session,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn guard(session: Session, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -70,7 +66,9 @@ async fn check(session: &Session, request: Request) -> Result<Request> {
         .find(|(k, _)| k == FIELD)
         .map(|(_, v)| v.into_owned());
     match (expected, offered) {
-        (Some(expected), Some(offered)) if constant_time_eq(expected.as_bytes(), offered.as_bytes()) => {
+        (Some(expected), Some(offered))
+            if constant_time_eq(expected.as_bytes(), offered.as_bytes()) =>
+        {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => Err(AppError::Forbidden),
@@ -86,7 +84,7 @@ pub fn origin_layer(
     base_url: &str,
 ) -> anyhow::Result<
     tower_http::csrf::CsrfLayer<
-        impl tower_http::csrf::ResponseForProtectionError<axum::body::Body> + Clone + use<>,
+        impl tower_http::csrf::ResponseForProtectionError<axum::body::Body> + use<>,
     >,
 > {
     let layer = tower_http::csrf::CsrfLayer::new()

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -68,7 +68,11 @@ impl Flash {
         Self::push(session, "info", text.into()).await
     }
     async fn push(session: &Session, kind: &str, text: String) -> Result<()> {
-        let mut all: Vec<Flash> = session.get(FLASH_KEY).await.map_err(session_err)?.unwrap_or_default();
+        let mut all: Vec<Flash> = session
+            .get(FLASH_KEY)
+            .await
+            .map_err(session_err)?
+            .unwrap_or_default();
         all.push(Flash {
             kind: kind.into(),
             text,

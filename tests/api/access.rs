@@ -1,0 +1,339 @@
+//! Need to know: a member of one production can neither read nor change anything in another,
+//! on every production-scoped route the source defines.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use reqwest::StatusCode;
+
+use crate::support::TestApp;
+
+/// A route as the source declares it: path pattern and HTTP methods.
+#[derive(Debug)]
+struct Route {
+    path: String,
+    methods: Vec<&'static str>,
+}
+
+/// Reads every `.route("…", …)` call under `src/`, so a new route is walked without anyone
+/// remembering to add it here.
+fn declared_routes() -> Vec<Route> {
+    let mut routes = Vec::new();
+    let mut files = Vec::new();
+    collect_rs(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            let Some(open) = rest.find('"') else { break };
+            let close = rest[open + 1..].find('"').unwrap() + open + 1;
+            let path = rest[open + 1..close].to_string();
+            // The call's arguments run until its parenthesis closes.
+            let mut depth = 1;
+            let mut end = 0;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let call = &rest[..end];
+            let methods = ["get", "post", "put", "patch", "delete"]
+                .into_iter()
+                .filter(|m| {
+                    call.contains(&format!("{m}(")) && !call.contains(&format!("_{m}("))
+                        || call.contains(&format!(".{m}("))
+                        || call.contains(&format!(" {m}("))
+                        || call.starts_with(&format!("{m}("))
+                        || call.contains(&format!("({m}("))
+                })
+                .collect();
+            routes.push(Route { path, methods });
+        }
+    }
+    routes
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_rs(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Everything production B holds, as one text, to prove nothing changed.
+async fn snapshot(app: &TestApp, production_id: i64) -> String {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select c.table_name from information_schema.columns c
+         join information_schema.tables t using (table_schema, table_name)
+         where c.table_schema = 'public' and c.column_name = 'production_id'
+           and t.table_type = 'BASE TABLE'
+         order by 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(tables.len() >= 3, "{tables:?}");
+    let mut all = String::new();
+    for table in tables {
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "select to_jsonb(t)::text from {table} t where production_id = $1 order by 1"
+        ))
+        .bind(production_id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        all.push_str(&format!("{table}: {rows:?}\n"));
+    }
+    all
+}
+
+#[tokio::test]
+async fn a_member_of_one_production_gets_404_everywhere_in_another() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice@a.test", "Alice").await;
+    let bob = app.user("bob@b.test", "Bob").await;
+    let bea = app.user("bea@b.test", "Bea").await;
+    let a = app.production("Production A", alice).await;
+    let b = app.production("Production B", bob).await;
+    let bea_member = app.add_member(b, bea, "performer").await;
+    let mut bob_client = app.signed_in("bob@b.test").await;
+    let page = bob_client
+        .post(
+            &format!("/productions/{b}/members"),
+            &[("email", "new@b.test"), ("role", "director")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let invitation: i64 =
+        sqlx::query_scalar("select invitation_id from invitation where production_id = $1")
+            .bind(b)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+
+    let values: BTreeMap<&str, String> = BTreeMap::from([
+        ("production_id", b.to_string()),
+        ("member_id", bea_member.to_string()),
+        ("invitation_id", invitation.to_string()),
+    ]);
+
+    let routes: Vec<Route> = declared_routes()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/productions/{production_id}"))
+        .collect();
+    assert!(
+        routes.len() >= 5,
+        "the walk found too few routes: {routes:?}"
+    );
+
+    let before = snapshot(&app, b).await;
+    let mut alice_client = app.signed_in("alice@a.test").await;
+    assert_eq!(
+        alice_client.get(&format!("/productions/{a}")).await.status,
+        StatusCode::OK
+    );
+    let mut walked = 0;
+    for route in &routes {
+        let mut path = route.path.clone();
+        while let Some(open) = path.find('{') {
+            let close = path[open..].find('}').unwrap() + open;
+            let name = &path[open + 1..close];
+            let value = values.get(name).unwrap_or_else(|| {
+                panic!(
+                    "give the access walk a value for {{{name}}} in {}",
+                    route.path
+                )
+            });
+            path.replace_range(open..=close, value);
+        }
+        assert!(
+            !route.methods.is_empty(),
+            "no methods found for {}",
+            route.path
+        );
+        for method in &route.methods {
+            let page = match *method {
+                "get" => alice_client.get(&path).await,
+                _ => {
+                    alice_client
+                        .post(
+                            &path,
+                            &[
+                                ("role", "producer"),
+                                ("email", "x@a.test"),
+                                ("title", "Taken"),
+                            ],
+                        )
+                        .await
+                }
+            };
+            assert_eq!(
+                page.status,
+                StatusCode::NOT_FOUND,
+                "{method} {path} answered {}",
+                page.status
+            );
+            assert!(
+                !page.body.contains("Production B"),
+                "{method} {path} leaked the title"
+            );
+            walked += 1;
+            // The owner can reach the same GET pages: the 404 is about membership.
+            if *method == "get" {
+                let owner = bob_client.get(&path).await;
+                assert_eq!(owner.status, StatusCode::OK, "owner GET {path}");
+            }
+        }
+    }
+    assert!(walked >= routes.len());
+    assert_eq!(before, snapshot(&app, b).await, "production B changed");
+
+    // A production that does not exist looks exactly the same.
+    let missing = alice_client.get("/productions/999999").await;
+    let forbidden = alice_client.get(&format!("/productions/{b}")).await;
+    assert_eq!(missing.status, forbidden.status);
+    assert_eq!(missing.body, forbidden.body);
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in_for_production_pages() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice@a.test", "Alice").await;
+    let a = app.production("Production A", alice).await;
+    let page = app.client().get(&format!("/productions/{a}/members")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.location(),
+        format!("/signin?next=/productions/{a}/members")
+    );
+}
+
+#[tokio::test]
+async fn a_removed_member_loses_access_at_once() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let dana = app.user("dana@example.test", "Dana").await;
+    let production = app.production("Night Swim", pat).await;
+    let dana_member = app.add_member(production, dana, "director").await;
+    let mut dana_client = app.signed_in("dana@example.test").await;
+    assert_eq!(
+        dana_client
+            .get(&format!("/productions/{production}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let mut pat_client = app.signed_in("pat@example.test").await;
+    let page = pat_client
+        .post(
+            &format!("/productions/{production}/members/{dana_member}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+
+    // Same session, next request: gone.
+    assert_eq!(
+        dana_client
+            .get(&format!("/productions/{production}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let home = dana_client.get("/").await;
+    assert!(!home.body.contains("Night Swim"));
+}
+
+#[tokio::test]
+async fn only_producers_manage_members() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let production = app.production("Night Swim", pat).await;
+    for (email, role) in [
+        ("cory@example.test", "coordinator"),
+        ("dana@example.test", "director"),
+        ("perry@example.test", "performer"),
+    ] {
+        let id = app.user(email, role).await;
+        app.add_member(production, id, role).await;
+    }
+    let pat_member: i64 = sqlx::query_scalar("select member_id from member where user_id = $1")
+        .bind(pat)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    for email in [
+        "cory@example.test",
+        "dana@example.test",
+        "perry@example.test",
+    ] {
+        let mut client = app.signed_in(email).await;
+        let page = client
+            .post(
+                &format!("/productions/{production}/members"),
+                &[("email", "x@example.test"), ("role", "producer")],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::NOT_FOUND,
+            "{email} invited someone"
+        );
+        let page = client
+            .post(
+                &format!("/productions/{production}/members/{pat_member}/role"),
+                &[("role", "performer")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{email} changed a role");
+        let page = client
+            .get(&format!("/productions/{production}/settings"))
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::NOT_FOUND,
+            "{email} reached settings"
+        );
+    }
+    // Performers do not see the member list at all.
+    let mut perry = app.signed_in("perry@example.test").await;
+    assert_eq!(
+        perry
+            .get(&format!("/productions/{production}/members"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let invitations: i64 = sqlx::query_scalar("select count(*) from invitation")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(invitations, 0);
+}
+
+#[tokio::test]
+async fn the_route_scanner_sees_methods() {
+    let routes = declared_routes();
+    let members = routes
+        .iter()
+        .find(|r| r.path == "/productions/{production_id}/members")
+        .expect("members route");
+    assert_eq!(members.methods, vec!["get", "post"]);
+}

@@ -1,0 +1,234 @@
+//! Creating and editing productions, inviting and managing members, the home page.
+
+use reqwest::StatusCode;
+
+use crate::support::TestApp;
+
+const GOOD: [(&str, &str); 8] = [
+    ("title", "Night Swim"),
+    ("kind", "feature"),
+    ("phase", "pre_production"),
+    ("time_zone", "America/New_York"),
+    ("currency", "USD"),
+    ("agreement", "sag_aftra"),
+    ("notice_hours", "48"),
+    ("ic_account_code", "2950"),
+];
+
+fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
+    GOOD.iter()
+        .map(|(k, v)| if *k == field { (*k, value) } else { (*k, *v) })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_administrator_creates_a_production_and_becomes_its_producer() {
+    let app = TestApp::spawn().await;
+    app.admin("admin@example.test").await;
+    let mut client = app.signed_in("admin@example.test").await;
+    assert_eq!(client.get("/productions/new").await.status, StatusCode::OK);
+    let page = client.post("/productions", &GOOD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let id: i64 =
+        sqlx::query_scalar("select production_id from production where title = 'Night Swim'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(page.location(), format!("/productions/{id}/members"));
+    let home = client.get("/").await;
+    assert!(home.body.contains("Night Swim"));
+    assert!(home.body.contains("Producer"));
+    let show = client.get(&format!("/productions/{id}")).await;
+    assert!(show.body.contains("America/New_York"));
+    assert!(show.body.contains("SAG-AFTRA"));
+}
+
+#[tokio::test]
+async fn bad_production_input_is_422_beside_the_field_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    app.admin("admin@example.test").await;
+    let mut client = app.signed_in("admin@example.test").await;
+    for (field, value) in [
+        ("title", "   "),
+        ("time_zone", "Mars/Olympus_Mons"),
+        ("currency", "XYZ"),
+        ("notice_hours", "forty-eight"),
+        ("notice_hours", "721"),
+        ("kind", "opera"),
+        ("agreement", "guild"),
+        ("ic_account_code", "29 50 !"),
+    ] {
+        let page = client.post("/productions", &with(field, value)).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}"
+        );
+        assert!(
+            page.body.contains(&format!("id=\"{field}-error\"")),
+            "{field} has no message"
+        );
+        assert!(
+            page.body.contains(&format!("href=\"#{field}\"")),
+            "{field} not in the summary"
+        );
+        if field != "title" {
+            assert!(page.body.contains("value=\"Night Swim\""), "title not kept");
+        }
+    }
+    let count: i64 = sqlx::query_scalar("select count(*) from production")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "nothing is saved from a bad form");
+}
+
+#[tokio::test]
+async fn people_who_produce_nothing_cannot_create_productions() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let perry = app.user("perry@example.test", "Perry").await;
+    let production = app.production("Night Swim", pat).await;
+    app.add_member(production, perry, "performer").await;
+    let mut client = app.signed_in("perry@example.test").await;
+    assert_eq!(
+        client.get("/productions/new").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        client.post("/productions", &GOOD).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // A producer can.
+    let mut pat_client = app.signed_in("pat@example.test").await;
+    assert_eq!(
+        pat_client.post("/productions", &GOOD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn producers_edit_settings() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let production = app.production("Night Swim", pat).await;
+    let mut client = app.signed_in("pat@example.test").await;
+    let page = client
+        .post(
+            &format!("/productions/{production}/settings"),
+            &with("notice_hours", "72"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let hours: i32 =
+        sqlx::query_scalar("select notice_hours from production where production_id = $1")
+            .bind(production)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(hours, 72);
+}
+
+#[tokio::test]
+async fn inviting_checks_the_address_the_role_and_existing_members() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let production = app.production("Night Swim", pat).await;
+    let mut client = app.signed_in("pat@example.test").await;
+    let path = format!("/productions/{production}/members");
+    let page = client
+        .post(&path, &[("email", "not-an-address"), ("role", "director")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"email-error\""));
+    assert!(page.body.contains("value=\"not-an-address\""));
+    let page = client
+        .post(&path, &[("email", "dana@example.test"), ("role", "")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"role-error\""));
+    let page = client
+        .post(
+            &path,
+            &[("email", "PAT@example.test"), ("role", "director")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("already a member"));
+}
+
+#[tokio::test]
+async fn roles_change_and_the_last_producer_stays() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let dana = app.user("dana@example.test", "Dana").await;
+    let production = app.production("Night Swim", pat).await;
+    let dana_member = app.add_member(production, dana, "director").await;
+    let pat_member: i64 = sqlx::query_scalar("select member_id from member where user_id = $1")
+        .bind(pat)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut client = app.signed_in("pat@example.test").await;
+    client
+        .post(
+            &format!("/productions/{production}/members/{dana_member}/role"),
+            &[("role", "coordinator")],
+        )
+        .await;
+    let role: String = sqlx::query_scalar("select role from member where member_id = $1")
+        .bind(dana_member)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "coordinator");
+
+    // The only producer cannot demote or remove themselves.
+    client
+        .post(
+            &format!("/productions/{production}/members/{pat_member}/role"),
+            &[("role", "performer")],
+        )
+        .await;
+    client
+        .post(
+            &format!("/productions/{production}/members/{pat_member}/remove"),
+            &[],
+        )
+        .await;
+    let role: String = sqlx::query_scalar("select role from member where member_id = $1")
+        .bind(pat_member)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "producer");
+    let page = client
+        .get(&format!("/productions/{production}/members"))
+        .await;
+    assert!(page.body.contains("at least one producer"));
+}
+
+#[tokio::test]
+async fn the_demo_loads_once_and_every_account_sees_the_film() {
+    let app = TestApp::spawn().await;
+    let first = closedset::demo::load(&app.pool).await.unwrap();
+    let second = closedset::demo::load(&app.pool).await.unwrap();
+    assert_eq!(first, second);
+    let productions: i64 = sqlx::query_scalar("select count(*) from production")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(productions, 1);
+    for (email, _, role) in closedset::demo::PEOPLE {
+        let mut client = app.client();
+        let page = client.sign_in(email, closedset::demo::DEMO_PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{email}");
+        let home = client.get("/").await;
+        assert!(home.body.contains(closedset::demo::DEMO_TITLE), "{email}");
+        let label = closedset::productions::Role::parse(role).unwrap().label();
+        assert!(
+            home.body.contains(label),
+            "{email} should see the role {label}"
+        );
+    }
+}

@@ -1,0 +1,365 @@
+//! The test harness: one throwaway PostgreSQL cluster per test run (or `DATABASE_URL`),
+//! a fresh database per test, and the real server on a loopback port.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use closedset::accounts::password::Password;
+use closedset::db::{self, Durability, EmbeddedPostgres};
+use closedset::{AppState, Config};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgPool};
+
+/// Where test databases are made.
+enum Server {
+    Embedded(EmbeddedPostgres),
+    External(Box<PgConnectOptions>),
+}
+
+impl Server {
+    fn options(&self, database: &str) -> PgConnectOptions {
+        match self {
+            Server::Embedded(cluster) => cluster.connect_options(database),
+            Server::External(options) => (**options).clone().database(database),
+        }
+    }
+}
+
+static SERVER: OnceLock<(Server, String)> = OnceLock::new();
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+/// Starts the cluster (once per run) and builds the migrated template database.
+fn server() -> &'static (Server, String) {
+    SERVER.get_or_init(|| {
+        // Runs on its own thread: the caller is inside a test's async runtime.
+        std::thread::spawn(|| {
+            let server = match std::env::var("DATABASE_URL") {
+                Ok(url) if !url.trim().is_empty() => Server::External(Box::new(
+                    PgConnectOptions::from_str(&url).expect("DATABASE_URL is a PostgreSQL URL"),
+                )),
+                _ => {
+                    // A temporary directory, never ./data; the cluster's watchdog removes it
+                    // when the test process exits.
+                    let dir = tempfile::Builder::new()
+                        .prefix("closedset-test-")
+                        .tempdir()
+                        .expect("creating a temporary directory")
+                        .keep();
+                    Server::Embedded(
+                        EmbeddedPostgres::start(&dir, Durability::Throwaway, true)
+                            .expect("starting the test cluster"),
+                    )
+                }
+            };
+            let template = format!("cs_template_{}", std::process::id());
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut admin = server.options("postgres").connect().await.unwrap();
+                sqlx::query(&format!("create database {template}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                let pool = PgPool::connect_with(server.options(&template))
+                    .await
+                    .unwrap();
+                db::MIGRATOR.run(&pool).await.unwrap();
+                pool.close().await;
+                admin.close().await.unwrap();
+            });
+            (server, template)
+        })
+        .join()
+        .expect("test database set-up")
+    })
+}
+
+/// A fresh, migrated database of its own.
+pub async fn fresh_database() -> (PgPool, String) {
+    let (server, template) = server();
+    let name = format!(
+        "cs_t_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = server.options("postgres").connect().await.unwrap();
+    sqlx::query(&format!("create database {name} template {template}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let pool = db::pool_options()
+        .max_connections(5)
+        .connect_with(server.options(&name))
+        .await
+        .unwrap();
+    (pool, name)
+}
+
+/// Drops a test database while the app still points at it (to simulate an outage).
+pub async fn drop_database(name: &str) {
+    let (server, _) = server();
+    let mut admin = server.options("postgres").connect().await.unwrap();
+    sqlx::query(&format!("drop database {name} with (force)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
+
+/// The running application under test.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: PgPool,
+    pub db_name: String,
+}
+
+pub const PASSWORD: &str = "quiet lantern orbit";
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with a configuration changed by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let (pool, db_name) = fresh_database().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config {
+            base_url: format!("http://{addr}"),
+            listen: addr,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let state = AppState::new(pool.clone(), config);
+        let app = closedset::app(state).unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        TestApp {
+            addr,
+            pool,
+            db_name,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A browser-like client with its own cookie jar that does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: format!("http://{}", self.addr),
+            csrf: None,
+        }
+    }
+
+    /// Creates an account directly in the database.
+    pub async fn user(&self, email: &str, name: &str) -> i64 {
+        closedset::accounts::create_user(&self.pool, email, name, &Password::new(PASSWORD), false)
+            .await
+            .unwrap()
+    }
+
+    pub async fn admin(&self, email: &str) -> i64 {
+        closedset::accounts::create_user(&self.pool, email, "Admin", &Password::new(PASSWORD), true)
+            .await
+            .unwrap()
+    }
+
+    /// Creates a production with `producer` as its producer.
+    pub async fn production(&self, title: &str, producer: i64) -> i64 {
+        let id: i64 = sqlx::query_scalar(
+            "insert into production (title, kind, phase, time_zone, currency, agreement,
+                                     notice_hours, ic_account_code, created_by)
+             values ($1, 'feature', 'pre_production', 'Europe/London', 'GBP', 'equity_uk', 48,
+                     '2950', $2) returning production_id",
+        )
+        .bind(title)
+        .bind(producer)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        self.add_member(id, producer, "producer").await;
+        id
+    }
+
+    pub async fn add_member(&self, production_id: i64, user_id: i64, role: &str) -> i64 {
+        sqlx::query_scalar(
+            "insert into member (production_id, user_id, role) values ($1, $2, $3)
+             returning member_id",
+        )
+        .bind(production_id)
+        .bind(user_id)
+        .bind(role)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
+    /// A client signed in as the account with this e-mail address.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let mut client = self.client();
+        let response = client.sign_in(email, PASSWORD).await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {email} failed"
+        );
+        client
+    }
+}
+
+/// What came back: status, headers, body.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    csrf: Option<String>,
+}
+
+fn find_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_string())
+}
+
+impl Client {
+    async fn page(&mut self, response: reqwest::Response) -> Page {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap();
+        if let Some(token) = find_csrf(&body) {
+            self.csrf = Some(token);
+        }
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        self.page(response).await
+    }
+
+    /// The session's CSRF token, read from a page as a browser would have it.
+    pub async fn csrf(&mut self) -> String {
+        if self.csrf.is_none() {
+            let page = self.get("/signin").await;
+            if page.status == StatusCode::SEE_OTHER {
+                self.get("/").await;
+            }
+        }
+        self.csrf.clone().expect("a page with a CSRF token")
+    }
+
+    /// Posts a form with the session's CSRF token, as the page's form would.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &token));
+        self.post_raw(path, &form, &[]).await
+    }
+
+    /// Posts exactly the given fields and headers.
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
+        self.page(response).await
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        let page = self
+            .post("/signin", &[("email", email), ("password", password)])
+            .await;
+        // The token is rotated at sign-in; read the new one from the next page.
+        self.csrf = None;
+        page
+    }
+
+    /// The session cookie's value, if any.
+    pub fn session_cookie(&self, page: &Page) -> Option<String> {
+        page.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("closedset="))
+            .map(|c| {
+                c.split(';')
+                    .next()
+                    .unwrap()
+                    .trim_start_matches("closedset=")
+                    .to_string()
+            })
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
