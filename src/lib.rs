@@ -2,11 +2,14 @@
 //! `app` builds the whole web application from its state; `main` and the tests both use it.
 
 pub mod accounts;
+pub mod cast;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod productions;
+pub mod scenes;
+pub mod schedule;
 pub mod web;
 
 use std::sync::Arc;
@@ -98,6 +101,9 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(web::router())
         .merge(accounts::router())
         .merge(productions::router())
+        .merge(cast::router())
+        .merge(scenes::router())
+        .merge(schedule::router())
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(|| async {
             error::error_page(

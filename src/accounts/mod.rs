@@ -579,6 +579,17 @@ async fn accept_invitation(
     .bind(invitation.role)
     .execute(&mut *tx)
     .await?;
+    // An invitation made for a cast member links the account to that cast record.
+    sqlx::query(
+        "update cast_member c set user_id = $2, updated_at = now()
+         from invitation i
+         where i.invitation_id = $1 and c.cast_member_id = i.cast_member_id
+           and c.user_id is null",
+    )
+    .bind(invitation.invitation_id)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
 
     log_in(&mut auth, &user).await?;

@@ -103,6 +103,90 @@ async fn snapshot(app: &TestApp, production_id: i64) -> String {
     all
 }
 
+struct Seeded {
+    cast_member_id: i64,
+    scene_id: i64,
+    shoot_day_id: i64,
+    rehearsal_id: i64,
+}
+
+/// Gives a production one of everything the scenes and schedule pages show, straight in SQL.
+async fn seed_schedule(app: &TestApp, production_id: i64) -> Seeded {
+    let cast_member_id: i64 = sqlx::query_scalar(
+        "insert into cast_member (production_id, cast_number, name, character_name)
+         values ($1, 1, 'Bea Cast', 'Marion') returning cast_member_id",
+    )
+    .bind(production_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let scene_id: i64 = sqlx::query_scalar(
+        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
+         values ($1, '12A', '00012A', 'int', 'Lake house', 'night', 11) returning scene_id",
+    )
+    .bind(production_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
+    )
+    .bind(scene_id)
+    .bind(cast_member_id)
+    .bind(production_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let version_id: i64 = sqlx::query_scalar(
+        "insert into scene_version (scene_id, production_id, version, breakdown, content_hash, flagged)
+         values ($1, $2, 1, '{}'::jsonb, repeat('a', 64), true) returning scene_version_id",
+    )
+    .bind(scene_id)
+    .bind(production_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update scene set current_version_id = $2 where scene_id = $1")
+        .bind(scene_id)
+        .bind(version_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let shoot_day_id: i64 = sqlx::query_scalar(
+        "insert into shoot_day (production_id, shoot_date, call_at)
+         values ($1, date '2027-05-03', timestamptz '2027-05-03 07:00+01') returning shoot_day_id",
+    )
+    .bind(production_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position) values ($1, $2, $3, 1)",
+    )
+    .bind(shoot_day_id)
+    .bind(scene_id)
+    .bind(production_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let rehearsal_id: i64 = sqlx::query_scalar(
+        "insert into rehearsal (production_id, scene_id, starts_at, ends_at)
+         values ($1, $2, timestamptz '2027-04-28 10:00+01', timestamptz '2027-04-28 12:00+01')
+         returning rehearsal_id",
+    )
+    .bind(production_id)
+    .bind(scene_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    Seeded {
+        cast_member_id,
+        scene_id,
+        shoot_day_id,
+        rehearsal_id,
+    }
+}
+
 #[tokio::test]
 async fn a_member_of_one_production_gets_404_everywhere_in_another() {
     let app = TestApp::spawn().await;
@@ -127,10 +211,16 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
             .await
             .unwrap();
 
+    let seeded = seed_schedule(&app, b).await;
     let values: BTreeMap<&str, String> = BTreeMap::from([
         ("production_id", b.to_string()),
         ("member_id", bea_member.to_string()),
         ("invitation_id", invitation.to_string()),
+        ("cast_member_id", seeded.cast_member_id.to_string()),
+        ("scene_id", seeded.scene_id.to_string()),
+        ("version", "1".to_string()),
+        ("shoot_day_id", seeded.shoot_day_id.to_string()),
+        ("rehearsal_id", seeded.rehearsal_id.to_string()),
     ]);
 
     let routes: Vec<Route> = declared_routes()

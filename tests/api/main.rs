@@ -2,6 +2,8 @@
 
 mod access;
 mod accounts;
+mod cast_scenes;
 mod productions;
+mod schedule;
 mod support;
 mod web;
