@@ -5,6 +5,7 @@ pub mod body;
 pub mod breakdown;
 pub mod eighths;
 pub mod heading;
+pub mod minors;
 pub mod number;
 
 use axum::Router;
