@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cast;
 pub mod config;
+pub mod consent;
 pub mod db;
 pub mod demo;
 pub mod error;

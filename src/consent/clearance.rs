@@ -1,0 +1,520 @@
+//! R1, R4 and R9 in one pure function: is a scene cleared to shoot on a day, and if not, who
+//! and what stops it. Handlers gather the facts; this decides. Readable by a coordinator.
+
+use time::{Date, Duration, OffsetDateTime};
+
+use super::scope::Scope;
+use crate::scenes::minors::is_minor_on;
+
+/// A performer the current breakdown asks something of.
+#[derive(Clone, Debug)]
+pub struct Performer {
+    pub cast_member_id: i64,
+    /// How screens name them: "#1 Alex Rivera".
+    pub label: String,
+    pub date_of_birth: Option<Date>,
+}
+
+/// One rider as the consent events left it.
+#[derive(Clone, Debug)]
+pub struct Rider {
+    pub rider_id: i64,
+    pub cast_member_id: i64,
+    /// The scene version this rider covers for the scene being decided.
+    pub covers_version_id: i64,
+    pub delivered_at: Option<OffsetDateTime>,
+    pub signed_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub superseded: bool,
+    pub scope: Scope,
+}
+
+/// A double standing in for a performer in this scene (R4).
+#[derive(Clone, Debug)]
+pub struct Double {
+    pub original_cast_member_id: i64,
+    pub double: Performer,
+}
+
+/// The scene as it stands.
+#[derive(Clone, Debug)]
+pub struct Scene {
+    /// Nudity or simulated sex: only flagged scenes need riders to clear (R1).
+    pub flagged: bool,
+    pub current_version_id: i64,
+    /// Already marked shot on this day: revocation no longer affects it (R3).
+    pub shot: bool,
+    /// Whether the breakdown asks for stills at all.
+    pub stills_requested: bool,
+    pub performers: Vec<Performer>,
+}
+
+/// The shoot day's call.
+#[derive(Clone, Copy, Debug)]
+pub struct Call {
+    pub date: Date,
+    pub call_at: OffsetDateTime,
+    pub notice: Duration,
+}
+
+/// Why a scene is blocked, for one performer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    NoRider,
+    NotDelivered,
+    NotSigned,
+    /// Signed for an earlier version of the breakdown.
+    Stale,
+    Revoked,
+    LateDelivery {
+        delivered_at: OffsetDateTime,
+        deadline: OffsetDateTime,
+    },
+    UnderAge,
+    /// A double's signed rider goes beyond what the original performer had agreed.
+    DoubleWider(Vec<String>),
+}
+
+impl Problem {
+    /// A short word for badges and CSV.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::NoRider => "missing",
+            Problem::NotDelivered => "not delivered",
+            Problem::NotSigned => "unsigned",
+            Problem::Stale => "stale",
+            Problem::Revoked => "revoked",
+            Problem::LateDelivery { .. } => "late delivery",
+            Problem::UnderAge => "under 18",
+            Problem::DoubleWider(_) => "double wider",
+        }
+    }
+}
+
+/// One performer and what stops the scene for them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub cast_member_id: i64,
+    pub who: String,
+    pub problem: Problem,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let who = &self.who;
+        match &self.problem {
+            Problem::NoRider => write!(f, "{who}: no rider drafted"),
+            Problem::NotDelivered => write!(f, "{who}: rider not delivered yet"),
+            Problem::NotSigned => write!(f, "{who}: rider delivered but not signed"),
+            Problem::Stale => write!(
+                f,
+                "{who}: signed rider is stale (the breakdown changed since); a new rider must be signed"
+            ),
+            Problem::Revoked => write!(f, "{who}: consent revoked"),
+            Problem::LateDelivery { deadline, .. } => write!(
+                f,
+                "{who}: rider delivered after the notice deadline ({} UTC)",
+                deadline.date()
+            ),
+            Problem::UnderAge => write!(f, "{who}: under 18 on the shoot date (R5)"),
+            Problem::DoubleWider(beyond) => write!(
+                f,
+                "{who}: the double's rider goes beyond the original agreement ({})",
+                beyond.join(", ")
+            ),
+        }
+    }
+}
+
+/// The decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Clearance {
+    /// No nudity or simulated sex: riders are not required to shoot.
+    NotFlagged,
+    /// Marked shot on this day; later events do not change that.
+    Shot,
+    Cleared {
+        /// R9: every performer's signed rider allows stills.
+        stills_allowed: bool,
+    },
+    Blocked(Vec<Reason>),
+}
+
+impl Clearance {
+    pub fn is_blocked(&self) -> bool {
+        matches!(self, Clearance::Blocked(_))
+    }
+}
+
+/// What one valid rider needs: signed, not revoked, not superseded, for the current version,
+/// delivered at least the notice period before call.
+fn problem_with(rider: &Rider, scene: &Scene, call: &Call) -> Option<Problem> {
+    if rider.revoked_at.is_some() {
+        return Some(Problem::Revoked);
+    }
+    let Some(delivered_at) = rider.delivered_at else {
+        return Some(Problem::NotDelivered);
+    };
+    if rider.signed_at.is_none() {
+        return Some(Problem::NotSigned);
+    }
+    if rider.superseded || rider.covers_version_id != scene.current_version_id {
+        return Some(Problem::Stale);
+    }
+    let deadline = call.call_at - call.notice;
+    if delivered_at > deadline {
+        return Some(Problem::LateDelivery {
+            delivered_at,
+            deadline,
+        });
+    }
+    None
+}
+
+/// The performer's own answer: a valid rider, or the problem with their newest one.
+fn performer_status<'r>(
+    performer: &Performer,
+    riders: &'r [Rider],
+    scene: &Scene,
+    call: &Call,
+) -> Result<&'r Rider, Problem> {
+    if is_minor_on(performer.date_of_birth, call.date) {
+        return Err(Problem::UnderAge);
+    }
+    let mut theirs: Vec<&Rider> = riders
+        .iter()
+        .filter(|r| r.cast_member_id == performer.cast_member_id)
+        .collect();
+    if let Some(valid) = theirs
+        .iter()
+        .find(|r| problem_with(r, scene, call).is_none())
+    {
+        return Ok(valid);
+    }
+    // Newest first: its problem is the one to fix.
+    theirs.sort_by_key(|r| std::cmp::Reverse(r.rider_id));
+    match theirs.first() {
+        None => Err(Problem::NoRider),
+        Some(newest) => Err(problem_with(newest, scene, call).unwrap_or(Problem::NoRider)),
+    }
+}
+
+/// Decides whether `scene` is cleared to shoot at `call`.
+pub fn clearance(scene: &Scene, riders: &[Rider], doubles: &[Double], call: &Call) -> Clearance {
+    if scene.shot {
+        return Clearance::Shot;
+    }
+    if !scene.flagged {
+        return Clearance::NotFlagged;
+    }
+    let mut reasons = Vec::new();
+    let mut stills_allowed = scene.stills_requested;
+    for performer in &scene.performers {
+        let own = performer_status(performer, riders, scene, call);
+        let outcome = match own {
+            Ok(rider) => Ok(rider),
+            Err(problem) => {
+                // R4: after a revocation a double may clear the scene, with a signed rider no
+                // wider than what the original performer had agreed.
+                let double = doubles
+                    .iter()
+                    .find(|d| d.original_cast_member_id == performer.cast_member_id);
+                match (problem, double) {
+                    (Problem::Revoked, Some(double)) => {
+                        let original = riders
+                            .iter()
+                            .filter(|r| {
+                                r.cast_member_id == performer.cast_member_id
+                                    && r.revoked_at.is_some()
+                                    && r.signed_at.is_some()
+                            })
+                            .max_by_key(|r| r.rider_id);
+                        match performer_status(&double.double, riders, scene, call) {
+                            Ok(rider) => match original {
+                                Some(original) if rider.scope.within(&original.scope) => Ok(rider),
+                                Some(original) => Err(Reason {
+                                    cast_member_id: performer.cast_member_id,
+                                    who: format!(
+                                        "{} (double for {})",
+                                        double.double.label, performer.label
+                                    ),
+                                    problem: Problem::DoubleWider(
+                                        rider.scope.beyond(&original.scope),
+                                    ),
+                                }),
+                                None => Err(Reason {
+                                    cast_member_id: performer.cast_member_id,
+                                    who: performer.label.clone(),
+                                    problem: Problem::Revoked,
+                                }),
+                            },
+                            Err(problem) => Err(Reason {
+                                cast_member_id: double.double.cast_member_id,
+                                who: format!(
+                                    "{} (double for {})",
+                                    double.double.label, performer.label
+                                ),
+                                problem,
+                            }),
+                        }
+                    }
+                    (problem, _) => Err(Reason {
+                        cast_member_id: performer.cast_member_id,
+                        who: performer.label.clone(),
+                        problem,
+                    }),
+                }
+            }
+        };
+        match outcome {
+            Ok(rider) => stills_allowed &= rider.scope.uses.stills,
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    if reasons.is_empty() {
+        Clearance::Cleared { stills_allowed }
+    } else {
+        Clearance::Blocked(reasons)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::*;
+    use crate::consent::scope::Uses;
+    use crate::scenes::body::{BodyArea, NudityLevel};
+    use crate::scenes::breakdown::PerformerPart;
+
+    fn scope(shown: &[BodyArea], stills: bool) -> Scope {
+        Scope::from_part(
+            &PerformerPart {
+                cast_member_id: 0,
+                nudity: NudityLevel::PartialUpper,
+                shown: shown.to_vec(),
+                touched: vec![],
+                touching: vec![],
+                acts: vec!["embrace".into()],
+            },
+            Uses {
+                in_picture: true,
+                trailers: false,
+                stills,
+            },
+            true,
+        )
+    }
+
+    fn performer(id: i64, name: &str) -> Performer {
+        Performer {
+            cast_member_id: id,
+            label: format!("#{id} {name}"),
+            date_of_birth: Some(date!(1990 - 01 - 01)),
+        }
+    }
+
+    fn scene() -> Scene {
+        Scene {
+            flagged: true,
+            current_version_id: 20,
+            shot: false,
+            stills_requested: true,
+            performers: vec![performer(1, "Alex"), performer(2, "Sam")],
+        }
+    }
+
+    const CALL: Call = Call {
+        date: date!(2027 - 05 - 04),
+        call_at: datetime!(2027-05-04 06:00 UTC),
+        notice: Duration::hours(48),
+    };
+
+    fn signed(id: i64, cast: i64, delivered: OffsetDateTime) -> Rider {
+        Rider {
+            rider_id: id,
+            cast_member_id: cast,
+            covers_version_id: 20,
+            delivered_at: Some(delivered),
+            signed_at: Some(delivered + Duration::hours(1)),
+            revoked_at: None,
+            superseded: false,
+            scope: scope(&[BodyArea::Breasts], true),
+        }
+    }
+
+    fn on_time() -> OffsetDateTime {
+        datetime!(2027-04-30 09:00 UTC)
+    }
+
+    fn problems(c: &Clearance) -> Vec<(i64, String)> {
+        match c {
+            Clearance::Blocked(r) => r
+                .iter()
+                .map(|r| (r.cast_member_id, r.problem.code().to_string()))
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    #[test]
+    fn every_performer_signed_in_time_clears_the_scene() {
+        let riders = [signed(1, 1, on_time()), signed(2, 2, on_time())];
+        assert_eq!(
+            clearance(&scene(), &riders, &[], &CALL),
+            Clearance::Cleared {
+                stills_allowed: true
+            }
+        );
+    }
+
+    #[test]
+    fn a_scene_without_nudity_or_simulated_sex_needs_no_rider() {
+        let mut s = scene();
+        s.flagged = false;
+        assert_eq!(clearance(&s, &[], &[], &CALL), Clearance::NotFlagged);
+    }
+
+    #[test]
+    fn the_notice_boundary_is_exact() {
+        // Delivered exactly 48:00 before call: in time.
+        let exactly = CALL.call_at - Duration::hours(48);
+        let riders = [signed(1, 1, exactly), signed(2, 2, on_time())];
+        assert!(!clearance(&scene(), &riders, &[], &CALL).is_blocked());
+        // 47:59 before call: late.
+        let late = CALL.call_at - Duration::hours(47) - Duration::minutes(59);
+        let riders = [signed(1, 1, late), signed(2, 2, on_time())];
+        let c = clearance(&scene(), &riders, &[], &CALL);
+        assert_eq!(problems(&c), vec![(1, "late delivery".into())]);
+    }
+
+    #[test]
+    fn each_missing_condition_names_the_performer_and_the_condition() {
+        let mut unsigned = signed(2, 2, on_time());
+        unsigned.signed_at = None;
+        let c = clearance(&scene(), &[unsigned], &[], &CALL);
+        assert_eq!(
+            problems(&c),
+            vec![(1, "missing".into()), (2, "unsigned".into())]
+        );
+        let text = match &c {
+            Clearance::Blocked(r) => r[1].to_string(),
+            _ => unreachable!(),
+        };
+        assert_eq!(text, "#2 Sam: rider delivered but not signed");
+
+        let mut drafted = signed(2, 2, on_time());
+        drafted.delivered_at = None;
+        drafted.signed_at = None;
+        let c = clearance(&scene(), &[signed(1, 1, on_time()), drafted], &[], &CALL);
+        assert_eq!(problems(&c), vec![(2, "not delivered".into())]);
+    }
+
+    #[test]
+    fn a_breakdown_change_after_signing_makes_the_rider_stale() {
+        let mut old = signed(2, 2, on_time());
+        old.covers_version_id = 19;
+        let c = clearance(&scene(), &[signed(1, 1, on_time()), old], &[], &CALL);
+        assert_eq!(problems(&c), vec![(2, "stale".into())]);
+    }
+
+    #[test]
+    fn revocation_blocks_at_once_and_only_a_new_signed_rider_clears_again() {
+        let mut revoked = signed(2, 2, on_time());
+        revoked.revoked_at = Some(datetime!(2027-05-01 10:00 UTC));
+        let riders = vec![signed(1, 1, on_time()), revoked.clone()];
+        assert_eq!(
+            problems(&clearance(&scene(), &riders, &[], &CALL)),
+            vec![(2, "revoked".into())]
+        );
+
+        // A new rider delivered but unsigned still blocks.
+        let mut new = signed(3, 2, on_time());
+        new.signed_at = None;
+        let riders = vec![signed(1, 1, on_time()), revoked.clone(), new.clone()];
+        assert_eq!(
+            problems(&clearance(&scene(), &riders, &[], &CALL)),
+            vec![(2, "unsigned".into())]
+        );
+
+        new.signed_at = Some(on_time() + Duration::hours(2));
+        let riders = vec![signed(1, 1, on_time()), revoked, new];
+        assert!(!clearance(&scene(), &riders, &[], &CALL).is_blocked());
+    }
+
+    #[test]
+    fn takes_already_shot_stay_shot() {
+        let mut revoked = signed(2, 2, on_time());
+        revoked.revoked_at = Some(datetime!(2027-05-04 12:00 UTC));
+        let mut s = scene();
+        s.shot = true;
+        assert_eq!(
+            clearance(&s, &[signed(1, 1, on_time()), revoked], &[], &CALL),
+            Clearance::Shot
+        );
+    }
+
+    #[test]
+    fn a_double_no_wider_than_the_original_clears_after_revocation() {
+        let mut revoked = signed(2, 2, on_time());
+        revoked.revoked_at = Some(datetime!(2027-05-01 10:00 UTC));
+        let double = Double {
+            original_cast_member_id: 2,
+            double: performer(7, "Kim (double)"),
+        };
+        let mut double_rider = signed(9, 7, on_time());
+        double_rider.scope = scope(&[BodyArea::Breasts], false);
+        let riders = vec![signed(1, 1, on_time()), revoked.clone(), double_rider];
+        assert_eq!(
+            clearance(&scene(), &riders, std::slice::from_ref(&double), &CALL),
+            Clearance::Cleared {
+                stills_allowed: false
+            }
+        );
+
+        // Wider than the original: still blocked, and says why.
+        let mut wider = signed(9, 7, on_time());
+        wider.scope = scope(&[BodyArea::Breasts, BodyArea::Buttocks], true);
+        let riders = vec![signed(1, 1, on_time()), revoked, wider];
+        let c = clearance(&scene(), &riders, &[double], &CALL);
+        assert_eq!(problems(&c), vec![(2, "double wider".into())]);
+    }
+
+    #[test]
+    fn stills_need_every_performer_to_allow_them() {
+        let mut no_stills = signed(2, 2, on_time());
+        no_stills.scope.uses.stills = false;
+        assert_eq!(
+            clearance(&scene(), &[signed(1, 1, on_time()), no_stills], &[], &CALL),
+            Clearance::Cleared {
+                stills_allowed: false
+            }
+        );
+        let mut s = scene();
+        s.stills_requested = false;
+        assert_eq!(
+            clearance(
+                &s,
+                &[signed(1, 1, on_time()), signed(2, 2, on_time())],
+                &[],
+                &CALL
+            ),
+            Clearance::Cleared {
+                stills_allowed: false
+            }
+        );
+    }
+
+    #[test]
+    fn a_minor_on_the_shoot_date_blocks_whatever_was_signed() {
+        let mut s = scene();
+        s.performers[1].date_of_birth = Some(date!(2009 - 09 - 14));
+        let c = clearance(
+            &s,
+            &[signed(1, 1, on_time()), signed(2, 2, on_time())],
+            &[],
+            &CALL,
+        );
+        assert_eq!(problems(&c), vec![(2, "under 18".into())]);
+    }
+}

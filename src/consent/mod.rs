@@ -1,0 +1,6 @@
+//! Consent: what performers agree to (scope), whether a scene is cleared to shoot (clearance)
+//! and the tamper-evident ledger of every rider event.
+
+pub mod clearance;
+pub mod ledger;
+pub mod scope;
