@@ -79,6 +79,23 @@ impl EmbeddedPostgres {
             }
         }
 
+        if let Some((uid, gid)) = run_as {
+            let reachable = Command::new("test")
+                .arg("-x")
+                .arg(&data_dir)
+                .uid(uid)
+                .gid(gid)
+                .status()
+                .is_ok_and(|s| s.success());
+            if !reachable {
+                bail!(
+                    "the postgres user cannot reach {}; make its parent directories traversable \
+                     (chmod o+x) or set CLOSEDSET_DATA_DIR to a directory it can reach",
+                    data_dir.display()
+                );
+            }
+        }
+
         let mut cluster = EmbeddedPostgres {
             bindir,
             pgdata,

@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod cast_scenes;
+mod embedded;
 mod productions;
 mod schedule;
 mod support;
