@@ -14,6 +14,8 @@ const USAGE: &str = "\
 Usage:
   closedset [serve]                          run the server
   closedset demo                             load the demo production, then serve
+  closedset ledger verify [--production ID]  recompute the consent ledger's hash chains; exits
+                                             non-zero naming the first entry that does not match
   closedset user create --email E [--admin] [--name N]
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
@@ -59,6 +61,15 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
         ["user", "create", rest @ ..] => {
             let database = open(&config).await?;
             create_user(&database.pool, rest).await
+        }
+        ["ledger", "verify", rest @ ..] => {
+            let only = match rest {
+                [] => None,
+                ["--production", id] => Some(id.parse().context("--production takes a number")?),
+                _ => bail!("usage: closedset ledger verify [--production ID]"),
+            };
+            let database = open(&config).await?;
+            verify_ledger(&database.pool, only).await
         }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -110,6 +121,30 @@ async fn shutdown_signal() {
         _ = term.recv() => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn verify_ledger(pool: &sqlx::PgPool, only: Option<i64>) -> anyhow::Result<()> {
+    let reports = closedset::consent::ledger::verify_all(pool, only).await?;
+    if only.is_some() && reports.is_empty() {
+        bail!("there is no production with that id");
+    }
+    let mut broken = 0;
+    for report in &reports {
+        match &report.result {
+            Ok(()) => println!(
+                "production {}: {} entries, chain intact",
+                report.production_id, report.entries
+            ),
+            Err(at) => {
+                broken += 1;
+                println!("production {}: chain BROKEN at {at}", report.production_id);
+            }
+        }
+    }
+    if broken > 0 {
+        bail!("{broken} consent ledger chain(s) do not verify");
+    }
+    Ok(())
 }
 
 async fn create_user(pool: &sqlx::PgPool, args: &[&str]) -> anyhow::Result<()> {

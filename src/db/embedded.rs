@@ -130,6 +130,11 @@ impl EmbeddedPostgres {
             .database(database)
     }
 
+    /// The directory holding the cluster's Unix socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.pgdata
+    }
+
     /// Stops the server and waits for it to finish; safe to call twice.
     pub fn stop(&mut self) -> anyhow::Result<()> {
         if self.stopped {

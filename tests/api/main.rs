@@ -4,6 +4,7 @@ mod access;
 mod accounts;
 mod cast_scenes;
 mod embedded;
+mod ledger;
 mod productions;
 mod schedule;
 mod support;

@@ -102,6 +102,32 @@ pub async fn fresh_database() -> (PgPool, String) {
     (pool, name)
 }
 
+/// A `DATABASE_URL` for a test database, for running the real binary against it.
+pub fn database_url(name: &str) -> String {
+    match &server().0 {
+        Server::Embedded(cluster) => format!(
+            "postgres://closedset@localhost/{name}?host={}",
+            cluster.socket_dir().display()
+        ),
+        Server::External(_) => {
+            let url = std::env::var("DATABASE_URL").unwrap();
+            let (base, query) = url
+                .split_once('?')
+                .map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
+            let authority_end = base.find("://").map_or(0, |i| i + 3);
+            let path_start = base[authority_end..]
+                .find('/')
+                .map_or(base.len(), |i| i + authority_end);
+            let mut out = format!("{}/{name}", &base[..path_start]);
+            if let Some(q) = query {
+                out.push('?');
+                out.push_str(q);
+            }
+            out
+        }
+    }
+}
+
 /// Drops a test database while the app still points at it (to simulate an outage).
 pub async fn drop_database(name: &str) {
     let (server, _) = server();
