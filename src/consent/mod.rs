@@ -3,4 +3,5 @@
 
 pub mod clearance;
 pub mod ledger;
+pub mod rider_text;
 pub mod scope;
