@@ -214,7 +214,11 @@ async fn page_totals_add_up_and_omitted_scenes_keep_their_number() {
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let page = pat.get(&f.path("/scenes")).await;
-    assert!(page.body.contains("class=\"total-pages\">2 4/8</td>"), "{}", page.body);
+    assert!(
+        page.body.contains("class=\"total-pages\">2 4/8</td>"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("OMITTED"));
     assert!(page.body.contains(">4</a>"));
 
@@ -254,7 +258,11 @@ async fn taken_cast_and_scene_numbers_are_form_errors() {
     let page = pat
         .post(
             &f.path("/cast"),
-            &[("cast_number", "4"), ("name", "Theo"), ("date_of_birth", "2999-01-01")],
+            &[
+                ("cast_number", "4"),
+                ("name", "Theo"),
+                ("date_of_birth", "2999-01-01"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -312,7 +320,11 @@ fn nudity_for(id: i64, act: &'static str) -> Vec<(String, String)> {
     ]
 }
 
-async fn post_owned(client: &mut Client, path: &str, fields: &[(String, String)]) -> crate::support::Page {
+async fn post_owned(
+    client: &mut Client,
+    path: &str,
+    fields: &[(String, String)],
+) -> crate::support::Page {
     let borrowed: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -324,7 +336,9 @@ async fn post_owned(client: &mut Client, path: &str, fields: &[(String, String)]
 async fn breakdown_versions_change_only_with_content_and_stay_readable() {
     let f = film().await;
     let mut cory = f.app.signed_in("cory@example.test").await;
-    let alex = f.add_cast(&mut cory, "1", "Alex Rivera", "1990-02-03").await;
+    let alex = f
+        .add_cast(&mut cory, "1", "Alex Rivera", "1990-02-03")
+        .await;
     let scene = f.add_scene(&mut cory, "5A", "1 2/8", &[alex]).await;
     let editor = f.path(&format!("/scenes/{scene}/breakdown"));
     assert_eq!(cory.get(&editor).await.status, StatusCode::OK);
@@ -335,7 +349,10 @@ async fn breakdown_versions_change_only_with_content_and_stay_readable() {
     fields.push(("monitor_list".into(), "Kit Moss".into()));
     let page = post_owned(&mut cory, &editor, &fields).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("Monitor list must be a subset of the closed set"));
+    assert!(
+        page.body
+            .contains("Monitor list must be a subset of the closed set")
+    );
     assert!(page.body.contains("id=\"monitor_list-error\""));
     assert!(page.body.contains("Removes shirt"));
     assert_eq!(f.versions(scene).await, 0);
@@ -377,19 +394,28 @@ async fn breakdown_versions_change_only_with_content_and_stay_readable() {
     assert_eq!(current, 2);
 
     let page = cory.get(&f.path(&format!("/scenes/{scene}"))).await;
-    assert!(page.body.contains("#1 Alex Rivera: added act “Lies on the jetty”"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("#1 Alex Rivera: added act “Lies on the jetty”"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&hashes[1][..12]));
     assert!(page.body.contains("Flagged"));
     let list = cory.get(&f.path("/scenes")).await;
     assert!(list.body.contains("Flagged: closed set"));
 
-    let v1 = cory.get(&f.path(&format!("/scenes/{scene}/versions/1"))).await;
+    let v1 = cory
+        .get(&f.path(&format!("/scenes/{scene}/versions/1")))
+        .await;
     assert_eq!(v1.status, StatusCode::OK);
     assert!(v1.body.contains("Removes shirt"));
     assert!(!v1.body.contains("Lies on the jetty"));
     assert!(v1.body.contains(&hashes[0]));
     assert!(v1.body.contains("superseded"));
-    let missing = cory.get(&f.path(&format!("/scenes/{scene}/versions/3"))).await;
+    let missing = cory
+        .get(&f.path(&format!("/scenes/{scene}/versions/3")))
+        .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
@@ -397,7 +423,9 @@ async fn breakdown_versions_change_only_with_content_and_stay_readable() {
 async fn minors_are_refused_on_the_breakdown_the_scene_cast_and_the_cast_list() {
     let f = film().await;
     let mut cory = f.app.signed_in("cory@example.test").await;
-    let alex = f.add_cast(&mut cory, "1", "Alex Rivera", "1990-02-03").await;
+    let alex = f
+        .add_cast(&mut cory, "1", "Alex Rivera", "1990-02-03")
+        .await;
     let jo = f.add_cast(&mut cory, "3", "Jo Mercer", &seventeen()).await;
 
     // Breakdown path: Jo is in the scene, so nudity is refused and nothing is saved.
@@ -430,7 +458,8 @@ async fn minors_are_refused_on_the_breakdown_the_scene_cast_and_the_cast_list() 
     .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     // Scheduled after Jo's 18th birthday would be fine; scheduled before is not.
-    f.schedule(nude, &OffsetDateTime::now_utc().date().to_string()).await;
+    f.schedule(nude, &OffsetDateTime::now_utc().date().to_string())
+        .await;
     let alex_s = alex.to_string();
     let jo_s = jo.to_string();
     let page = cory
@@ -499,8 +528,12 @@ async fn minors_are_refused_on_the_breakdown_the_scene_cast_and_the_cast_list() 
 async fn performers_see_only_their_scenes_and_their_own_part() {
     let f = film().await;
     let mut cory = f.app.signed_in("cory@example.test").await;
-    let alex = f.add_cast(&mut cory, "1", "Alex Rivera", "1990-02-03").await;
-    let sam = f.add_cast(&mut cory, "2", "Sam Lindqvist", "1988-07-09").await;
+    let alex = f
+        .add_cast(&mut cory, "1", "Alex Rivera", "1990-02-03")
+        .await;
+    let sam = f
+        .add_cast(&mut cory, "2", "Sam Lindqvist", "1988-07-09")
+        .await;
     f.link(alex, "alex@example.test").await;
     f.link(sam, "sam@example.test").await;
     let both = f.add_scene(&mut cory, "8", "2", &[alex, sam]).await;
@@ -509,14 +542,25 @@ async fn performers_see_only_their_scenes_and_their_own_part() {
         ("kinds".to_string(), "simulated_sex".to_string()),
         (format!("p{alex}_nudity"), "implied".to_string()),
         ("kinds".to_string(), "nudity".to_string()),
-        (format!("p{alex}_acts"), "Alex lies back on the bed".to_string()),
+        (
+            format!("p{alex}_acts"),
+            "Alex lies back on the bed".to_string(),
+        ),
         (format!("p{alex}_touched"), "neck".to_string()),
         (format!("p{sam}_acts"), "Sam straddles Alex".to_string()),
         (format!("p{sam}_touching"), "inner_thighs".to_string()),
-        ("garments".to_string(), "Sam wears a modesty pouch".to_string()),
+        (
+            "garments".to_string(),
+            "Sam wears a modesty pouch".to_string(),
+        ),
         ("closed_set".to_string(), "Morgan Ellis".to_string()),
     ];
-    let page = post_owned(&mut cory, &f.path(&format!("/scenes/{both}/breakdown")), &fields).await;
+    let page = post_owned(
+        &mut cory,
+        &f.path(&format!("/scenes/{both}/breakdown")),
+        &fields,
+    )
+    .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
 
     let mut alex_client = f.app.signed_in("alex@example.test").await;
@@ -525,10 +569,16 @@ async fn performers_see_only_their_scenes_and_their_own_part() {
     assert!(list.body.contains(">8</a>"));
     assert!(!list.body.contains(">9</a>"));
     assert_eq!(
-        alex_client.get(&f.path(&format!("/scenes/{sams}"))).await.status,
+        alex_client
+            .get(&f.path(&format!("/scenes/{sams}")))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
-    for path in [format!("/scenes/{both}"), format!("/scenes/{both}/versions/1")] {
+    for path in [
+        format!("/scenes/{both}"),
+        format!("/scenes/{both}/versions/1"),
+    ] {
         let page = alex_client.get(&f.path(&path)).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(page.body.contains("Alex lies back on the bed"), "{path}");
@@ -538,7 +588,10 @@ async fn performers_see_only_their_scenes_and_their_own_part() {
         assert!(page.body.contains("Morgan Ellis"), "{path}");
     }
     assert_eq!(
-        alex_client.get(&f.path(&format!("/scenes/{both}/breakdown"))).await.status,
+        alex_client
+            .get(&f.path(&format!("/scenes/{both}/breakdown")))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -552,14 +605,24 @@ async fn performers_see_only_their_scenes_and_their_own_part() {
     assert!(page.body.contains("Sam straddles Alex"));
     assert!(page.body.contains("Alex lies back on the bed"));
     assert_eq!(
-        dana.get(&f.path(&format!("/scenes/{both}/breakdown"))).await.status,
+        dana.get(&f.path(&format!("/scenes/{both}/breakdown")))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
-    let page = post_owned(&mut dana, &f.path(&format!("/scenes/{both}/breakdown")), &fields[..2]).await;
+    let page = post_owned(
+        &mut dana,
+        &f.path(&format!("/scenes/{both}/breakdown")),
+        &fields[..2],
+    )
+    .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_eq!(dana.get(&f.path("/cast")).await.status, StatusCode::OK);
     let page = dana
-        .post(&f.path("/cast"), &[("cast_number", "9"), ("name", "Nobody")])
+        .post(
+            &f.path("/cast"),
+            &[("cast_number", "9"), ("name", "Nobody")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_eq!(f.versions(both).await, 1);
@@ -573,15 +636,24 @@ async fn a_cast_invitation_links_the_new_account() {
     let page = pat.get(&f.path("/cast")).await;
     assert!(page.body.contains("On paper"));
     let page = pat
-        .post(&f.path(&format!("/cast/{jo}/invite")), &[("email", "not an address")])
+        .post(
+            &f.path(&format!("/cast/{jo}/invite")),
+            &[("email", "not an address")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = pat
-        .post(&f.path(&format!("/cast/{jo}/invite")), &[("email", "jo@example.test")])
+        .post(
+            &f.path(&format!("/cast/{jo}/invite")),
+            &[("email", "jo@example.test")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let page = pat.get(page.location()).await;
-    let start = page.body.find("/invitations/").expect("the link is shown once");
+    let start = page
+        .body
+        .find("/invitations/")
+        .expect("the link is shown once");
     let end = page.body[start..].find('"').unwrap() + start;
     let link = page.body[start..end].to_string();
     let again = pat.get(&f.path(&format!("/cast/{jo}"))).await;
@@ -636,14 +708,21 @@ async fn the_demo_film_has_its_cast_scenes_and_versions_once() {
                 .unwrap()
         }
     };
-    assert_eq!(count("select count(*) from cast_member where production_id = $1").await, 5);
-    assert_eq!(count("select count(*) from scene where production_id = $1").await, 12);
+    assert_eq!(
+        count("select count(*) from cast_member where production_id = $1").await,
+        5
+    );
+    assert_eq!(
+        count("select count(*) from scene where production_id = $1").await,
+        12
+    );
     assert_eq!(
         count("select count(*) from scene where production_id = $1 and omitted").await,
         1
     );
     assert_eq!(
-        count("select count(*) from cast_member where production_id = $1 and user_id is not null").await,
+        count("select count(*) from cast_member where production_id = $1 and user_id is not null")
+            .await,
         3
     );
     assert!(count("select count(*) from scene_version where production_id = $1").await >= 4);
@@ -653,12 +732,17 @@ async fn the_demo_film_has_its_cast_scenes_and_versions_once() {
     );
 
     let mut jo = app.client();
-    jo.sign_in("performer3@demo.test", closedset::demo::DEMO_PASSWORD).await;
+    jo.sign_in("performer3@demo.test", closedset::demo::DEMO_PASSWORD)
+        .await;
     let list = jo.get(&format!("/productions/{production}/scenes")).await;
     assert_eq!(list.status, StatusCode::OK);
     let mut producer = app.client();
-    producer.sign_in("producer@demo.test", closedset::demo::DEMO_PASSWORD).await;
-    let list = producer.get(&format!("/productions/{production}/scenes")).await;
+    producer
+        .sign_in("producer@demo.test", closedset::demo::DEMO_PASSWORD)
+        .await;
+    let list = producer
+        .get(&format!("/productions/{production}/scenes"))
+        .await;
     assert!(list.body.contains("OMITTED"));
     assert!(list.body.contains("Flagged: closed set"));
 }
