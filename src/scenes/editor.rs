@@ -718,6 +718,7 @@ async fn version_page(
     let bd = BreakdownView::new(&read_breakdown(&row.breakdown), &cast, viewer);
     let mut version = row.listing;
     version.changes = visible_changes(&version.changes, viewer);
+    version.created_at = super::production_local(&member.production, version.created_at);
     render(&VersionPage {
         ctx,
         member,

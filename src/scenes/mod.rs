@@ -50,10 +50,14 @@ pub fn is_restricted(b: &Breakdown) -> bool {
 
 /// Today's date where the production shoots: R5 counts ages on local dates.
 pub fn production_today(production: &Production) -> Date {
-    let now = OffsetDateTime::now_utc();
+    production_local(production, OffsetDateTime::now_utc()).date()
+}
+
+/// An instant as a clock where the production shoots reads it.
+pub fn production_local(production: &Production, instant: OffsetDateTime) -> OffsetDateTime {
     match crate::schedule::zone::parse_zone(&production.time_zone) {
-        Some(zone) => crate::schedule::zone::utc_to_local(now, zone).date(),
-        None => now.date(),
+        Some(zone) => crate::schedule::zone::utc_to_local(instant, zone),
+        None => instant,
     }
 }
 

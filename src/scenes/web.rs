@@ -255,6 +255,7 @@ async fn show(
     let viewer = Viewer::of(&member, &scene, &all_cast);
     for v in &mut versions {
         v.changes = editor::visible_changes(&v.changes, viewer);
+        v.created_at = super::production_local(&member.production, v.created_at);
     }
     let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
     let bd = BreakdownView::new(&breakdown, &all_cast, viewer);
