@@ -78,5 +78,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
         .await?;
     }
     tx.commit().await?;
+    crate::scenes::demo::load(pool, production_id).await?;
     Ok(production_id)
 }

@@ -1,0 +1,700 @@
+//! Scene pages: the list in script order with page totals, adding and editing scenes with their
+//! cast, omitting and restoring, and the scene page with its breakdown and version history.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+use super::editor::{self, BreakdownView, Viewer};
+use super::eighths::Eighths;
+use super::heading::{IntExt, RevisionColour, TimeOfDay};
+use super::minors::{self, CastAge};
+use super::number::SceneNumber;
+use super::{FormBody, heading_text, is_restricted, read_breakdown};
+use crate::AppState;
+use crate::cast::{CastMember, cast_list};
+use crate::error::{AppError, Result, is_violation};
+use crate::productions::{Member, Role};
+use crate::web::{Ctx, FieldErrors, Flash, format_date, render, render_with_status};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/productions/{production_id}/scenes",
+            get(list_page).post(create),
+        )
+        .route("/productions/{production_id}/scenes/new", get(new_page))
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}",
+            get(show).post(update),
+        )
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}/edit",
+            get(edit_page),
+        )
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}/omit",
+            post(omit),
+        )
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}/restore",
+            post(restore),
+        )
+}
+
+/// Who may add and change scenes.
+pub(super) const EDITORS: &[Role] = &[Role::Producer, Role::Coordinator];
+
+fn colour_label(value: &str) -> &'static str {
+    value
+        .parse::<RevisionColour>()
+        .map(|c| c.label())
+        .unwrap_or("")
+}
+
+fn pages(eighths: i32) -> String {
+    Eighths::new(eighths.max(0) as u32).to_string()
+}
+
+// ---------------------------------------------------------------- the list
+
+#[derive(sqlx::FromRow)]
+struct SceneListing {
+    scene_id: i64,
+    number: String,
+    int_ext: String,
+    set_name: String,
+    time_of_day: String,
+    eighths: i32,
+    revision_colour: String,
+    omitted: bool,
+    flagged: bool,
+    cast_numbers: Vec<i32>,
+}
+
+impl SceneListing {
+    fn heading(&self) -> String {
+        heading_text(&self.int_ext, &self.set_name, &self.time_of_day)
+    }
+    fn pages(&self) -> String {
+        pages(self.eighths)
+    }
+    fn colour(&self) -> &'static str {
+        colour_label(&self.revision_colour)
+    }
+    fn cast(&self) -> String {
+        self.cast_numbers
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "scenes/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    member: Member,
+    scenes: Vec<SceneListing>,
+    total: String,
+    can_edit: bool,
+}
+
+async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
+    // Performers see only the scenes they are cast in.
+    let only_user = member.is(Role::Performer).then_some(member.user.user_id);
+    let scenes: Vec<SceneListing> = sqlx::query_as(
+        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.eighths,
+                s.revision_colour, s.omitted, coalesce(v.flagged, false) as flagged,
+                array(select c.cast_number from scene_cast sc join cast_member c using (cast_member_id)
+                      where sc.scene_id = s.scene_id order by c.cast_number) as cast_numbers
+         from scene s left join scene_version v on v.scene_version_id = s.current_version_id
+         where s.production_id = $1
+           and ($2::bigint is null
+                or exists (select 1 from scene_cast sc join cast_member c using (cast_member_id)
+                           where sc.scene_id = s.scene_id and c.user_id = $2))
+         order by s.sort_key collate \"C\"",
+    )
+    .bind(member.production.production_id)
+    .bind(only_user)
+    .fetch_all(&state.pool)
+    .await?;
+    let total: Eighths = scenes
+        .iter()
+        .filter(|s| !s.omitted)
+        .map(|s| Eighths::new(s.eighths.max(0) as u32))
+        .sum();
+    let can_edit = EDITORS.contains(&member.role);
+    render(&ListPage {
+        ctx,
+        member,
+        scenes,
+        total: total.to_string(),
+        can_edit,
+    })
+}
+
+// ---------------------------------------------------------------- one scene, as stored
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SceneRow {
+    pub scene_id: i64,
+    pub number: String,
+    pub int_ext: String,
+    pub set_name: String,
+    pub time_of_day: String,
+    pub eighths: i32,
+    pub synopsis: String,
+    pub revision_colour: String,
+    pub omitted: bool,
+    pub current_version: Option<i32>,
+    pub breakdown: Option<String>,
+    /// The signed-in person's cast member in this scene, if any.
+    pub my_cast_member_id: Option<i64>,
+}
+
+impl SceneRow {
+    pub fn heading(&self) -> String {
+        heading_text(&self.int_ext, &self.set_name, &self.time_of_day)
+    }
+    pub fn pages(&self) -> String {
+        pages(self.eighths)
+    }
+    pub fn colour(&self) -> &'static str {
+        colour_label(&self.revision_colour)
+    }
+}
+
+/// Loads a scene of the member's production; a performer who is not in it gets 404.
+pub(super) async fn load_scene(
+    state: &AppState,
+    member: &Member,
+    scene_id: i64,
+) -> Result<SceneRow> {
+    let scene: SceneRow = sqlx::query_as(
+        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.eighths, s.synopsis,
+                s.revision_colour, s.omitted, v.version as current_version,
+                v.breakdown::text as breakdown,
+                (select c.cast_member_id from scene_cast sc join cast_member c using (cast_member_id)
+                 where sc.scene_id = s.scene_id and c.user_id = $3) as my_cast_member_id
+         from scene s left join scene_version v on v.scene_version_id = s.current_version_id
+         where s.scene_id = $1 and s.production_id = $2",
+    )
+    .bind(scene_id)
+    .bind(member.production.production_id)
+    .bind(member.user.user_id)
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if member.is(Role::Performer) && scene.my_cast_member_id.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(scene)
+}
+
+// ---------------------------------------------------------------- show
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VersionListing {
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub content_hash: String,
+    pub changes: Vec<String>,
+    pub author: Option<String>,
+}
+
+impl VersionListing {
+    pub fn date(&self) -> String {
+        format_date(self.created_at.date())
+    }
+    pub fn short_hash(&self) -> &str {
+        &self.content_hash[..self.content_hash.len().min(12)]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "scenes/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    member: Member,
+    scene: SceneRow,
+    cast: Vec<CastMember>,
+    bd: BreakdownView,
+    versions: Vec<VersionListing>,
+    can_edit: bool,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, scene_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let scene = load_scene(&state, &member, scene_id).await?;
+    let all_cast = cast_list(&state.pool, member.production.production_id).await?;
+    let in_scene: Vec<i64> =
+        sqlx::query_scalar("select cast_member_id from scene_cast where scene_id = $1")
+            .bind(scene_id)
+            .fetch_all(&state.pool)
+            .await?;
+    let mut versions: Vec<VersionListing> = sqlx::query_as(
+        "select v.version, v.created_at, v.content_hash, v.changes, u.name as author
+         from scene_version v left join app_user u on u.user_id = v.created_by
+         where v.scene_id = $1 order by v.version desc",
+    )
+    .bind(scene_id)
+    .fetch_all(&state.pool)
+    .await?;
+    let viewer = Viewer::of(&member, &scene, &all_cast);
+    for v in &mut versions {
+        v.changes = editor::visible_changes(&v.changes, viewer);
+        v.created_at = super::production_local(&member.production, v.created_at);
+    }
+    let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
+    let bd = BreakdownView::new(&breakdown, &all_cast, viewer);
+    let cast = all_cast
+        .into_iter()
+        .filter(|c| in_scene.contains(&c.cast_member_id))
+        .collect();
+    let can_edit = EDITORS.contains(&member.role);
+    render(&ShowPage {
+        ctx,
+        member,
+        scene,
+        cast,
+        bd,
+        versions,
+        can_edit,
+    })
+}
+
+// ---------------------------------------------------------------- add and edit
+
+#[derive(Clone, Debug, Default)]
+struct SceneForm {
+    number: String,
+    int_ext: String,
+    set_name: String,
+    time_of_day: String,
+    eighths: String,
+    synopsis: String,
+    revision_colour: String,
+    cast: Vec<String>,
+}
+
+impl SceneForm {
+    fn from_body(body: &FormBody) -> SceneForm {
+        SceneForm {
+            number: body.get("number"),
+            int_ext: body.get("int_ext"),
+            set_name: body.get("set_name"),
+            time_of_day: body.get("time_of_day"),
+            eighths: body.get("eighths"),
+            synopsis: body.get("synopsis"),
+            revision_colour: body.get("revision_colour"),
+            cast: body.all("cast"),
+        }
+    }
+
+    fn from_scene(scene: &SceneRow, cast: &[i64]) -> SceneForm {
+        SceneForm {
+            number: scene.number.clone(),
+            int_ext: scene.int_ext.clone(),
+            set_name: scene.set_name.clone(),
+            time_of_day: scene.time_of_day.clone(),
+            eighths: scene.pages(),
+            synopsis: scene.synopsis.clone(),
+            revision_colour: scene.revision_colour.clone(),
+            cast: cast.iter().map(|id| id.to_string()).collect(),
+        }
+    }
+
+    fn has_cast(&self, id: &i64) -> bool {
+        self.cast.iter().any(|c| c == &id.to_string())
+    }
+
+    fn parse(&self, cast: &[CastMember]) -> Result<SceneInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let number = SceneNumber::parse(&self.number)
+            .map_err(|e| errors.add("number", e.to_string()))
+            .ok();
+        let int_ext = self
+            .int_ext
+            .parse::<IntExt>()
+            .map_err(|_| errors.add("int_ext", "Choose INT, EXT or INT/EXT."))
+            .ok();
+        let set_name = self
+            .set_name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if set_name.is_empty() {
+            errors.add(
+                "set_name",
+                "Write the set, as the heading names it, for example Lake house.",
+            );
+        }
+        let time_of_day = self
+            .time_of_day
+            .parse::<TimeOfDay>()
+            .map_err(|_| errors.add("time_of_day", "Choose the time of day."))
+            .ok();
+        let eighths = Eighths::parse(&self.eighths)
+            .map_err(|e| errors.add("eighths", e.to_string()))
+            .ok();
+        let colour = self
+            .revision_colour
+            .parse::<RevisionColour>()
+            .map_err(|_| errors.add("revision_colour", "Choose the script revision colour."))
+            .ok();
+        let mut cast_ids = Vec::new();
+        for text in &self.cast {
+            match text.parse::<i64>() {
+                Ok(id) if cast.iter().any(|c| c.cast_member_id == id) => cast_ids.push(id),
+                _ => errors.add("cast", "Choose the cast from the list."),
+            }
+        }
+        cast_ids.sort_unstable();
+        cast_ids.dedup();
+        match (number, int_ext, time_of_day, eighths, colour) {
+            (Some(number), Some(int_ext), Some(time_of_day), Some(eighths), Some(colour))
+                if errors.is_empty() =>
+            {
+                Ok(SceneInput {
+                    number,
+                    int_ext,
+                    set_name,
+                    time_of_day,
+                    eighths,
+                    synopsis: self.synopsis.trim().to_string(),
+                    colour,
+                    cast_ids,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+struct SceneInput {
+    number: SceneNumber,
+    int_ext: IntExt,
+    set_name: String,
+    time_of_day: TimeOfDay,
+    eighths: Eighths,
+    synopsis: String,
+    colour: RevisionColour,
+    cast_ids: Vec<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "scenes/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    member: Member,
+    form: SceneForm,
+    errors: FieldErrors,
+    /// `None` when adding.
+    scene_id: Option<i64>,
+    cast: Vec<CastMember>,
+}
+
+impl FormPage {
+    fn int_exts(&self) -> &'static [IntExt] {
+        IntExt::all()
+    }
+    fn times(&self) -> &'static [TimeOfDay] {
+        TimeOfDay::all()
+    }
+    fn colours(&self) -> &'static [RevisionColour] {
+        RevisionColour::all()
+    }
+}
+
+fn form_response(
+    ctx: Ctx,
+    member: Member,
+    form: SceneForm,
+    errors: FieldErrors,
+    scene_id: Option<i64>,
+    cast: Vec<CastMember>,
+) -> Result<Response> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with_status(
+        status,
+        &FormPage {
+            ctx,
+            member,
+            form,
+            errors,
+            scene_id,
+            cast,
+        },
+    )
+}
+
+async fn new_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
+    member.require(EDITORS)?;
+    let cast = cast_list(&state.pool, member.production.production_id).await?;
+    let form = SceneForm {
+        int_ext: "int".into(),
+        time_of_day: "day".into(),
+        revision_colour: "white".into(),
+        ..SceneForm::default()
+    };
+    form_response(ctx, member, form, FieldErrors::default(), None, cast)
+}
+
+fn duplicate_number(number: &SceneNumber) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    errors.add(
+        "number",
+        format!(
+            "Scene {number} already exists. Use a letter for an added scene, for example {number}A."
+        ),
+    );
+    errors
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    body: Bytes,
+) -> Result<Response> {
+    member.require(EDITORS)?;
+    let production_id = member.production.production_id;
+    let cast = cast_list(&state.pool, production_id).await?;
+    let form = SceneForm::from_body(&FormBody::parse(&body));
+    let input = match form.parse(&cast) {
+        Ok(input) => input,
+        Err(errors) => return form_response(ctx, member, form, errors, None, cast),
+    };
+    let mut tx = state.pool.begin().await?;
+    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day,
+                            eighths, synopsis, revision_colour)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning scene_id",
+    )
+    .bind(production_id)
+    .bind(input.number.as_str())
+    .bind(input.number.sort_key())
+    .bind(input.int_ext.as_str())
+    .bind(&input.set_name)
+    .bind(input.time_of_day.as_str())
+    .bind(input.eighths.count() as i32)
+    .bind(&input.synopsis)
+    .bind(input.colour.as_str())
+    .fetch_one(&mut *tx)
+    .await;
+    let scene_id = match inserted {
+        Ok(id) => id,
+        Err(err) if is_violation(&err, "scene_number_key") => {
+            return form_response(
+                ctx,
+                member,
+                form,
+                duplicate_number(&input.number),
+                None,
+                cast,
+            );
+        }
+        Err(err) => return Err(err.into()),
+    };
+    set_cast(&mut tx, production_id, scene_id, &input.cast_ids).await?;
+    tx.commit().await?;
+    Flash::success(&session, format!("Scene {} is added.", input.number)).await?;
+    Ok(Redirect::to(&format!("{}/scenes/{scene_id}", member.base())).into_response())
+}
+
+/// Makes the scene's cast exactly `cast_ids`.
+async fn set_cast(
+    tx: &mut sqlx::PgConnection,
+    production_id: i64,
+    scene_id: i64,
+    cast_ids: &[i64],
+) -> Result<()> {
+    sqlx::query("delete from scene_cast where scene_id = $1 and cast_member_id <> all($2)")
+        .bind(scene_id)
+        .bind(cast_ids)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into scene_cast (scene_id, cast_member_id, production_id)
+         select $1, id, $2 from unnest($3::bigint[]) as id
+         on conflict do nothing",
+    )
+    .bind(scene_id)
+    .bind(production_id)
+    .bind(cast_ids)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, scene_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    member.require(EDITORS)?;
+    let scene = load_scene(&state, &member, scene_id).await?;
+    let cast = cast_list(&state.pool, member.production.production_id).await?;
+    let in_scene: Vec<i64> =
+        sqlx::query_scalar("select cast_member_id from scene_cast where scene_id = $1")
+            .bind(scene_id)
+            .fetch_all(&state.pool)
+            .await?;
+    let form = SceneForm::from_scene(&scene, &in_scene);
+    form_response(
+        ctx,
+        member,
+        form,
+        FieldErrors::default(),
+        Some(scene_id),
+        cast,
+    )
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    Path((_, scene_id)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Response> {
+    member.require(EDITORS)?;
+    let production_id = member.production.production_id;
+    let cast = cast_list(&state.pool, production_id).await?;
+    let form = SceneForm::from_body(&FormBody::parse(&body));
+    let input = match form.parse(&cast) {
+        Ok(input) => input,
+        Err(errors) => return form_response(ctx, member, form, errors, Some(scene_id), cast),
+    };
+    let mut tx = state.pool.begin().await?;
+    // Locked, so the breakdown cannot change between the R5 check and the cast change.
+    let current: Option<Option<String>> = sqlx::query_scalar(
+        "select v.breakdown::text from scene s
+         left join scene_version v on v.scene_version_id = s.current_version_id
+         where s.scene_id = $1 and s.production_id = $2 for update of s",
+    )
+    .bind(scene_id)
+    .bind(production_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(current) = current else {
+        return Err(AppError::NotFound);
+    };
+    let breakdown = read_breakdown(current.as_deref().unwrap_or("{}"));
+    if is_restricted(&breakdown) {
+        let dates = editor::scene_dates(&mut tx, scene_id).await?;
+        let ages: Vec<CastAge> = cast
+            .iter()
+            .filter(|c| input.cast_ids.contains(&c.cast_member_id))
+            .map(editor::age)
+            .collect();
+        let today = super::production_today(&member.production);
+        let conflicts = minors::minor_conflicts(&ages, &dates, today);
+        if !conflicts.is_empty() {
+            let mut errors = FieldErrors::default();
+            errors.add("cast", minors::refusal(&conflicts));
+            return form_response(ctx, member, form, errors, Some(scene_id), cast);
+        }
+    }
+    let updated = sqlx::query(
+        "update scene set number = $2, sort_key = $3, int_ext = $4, set_name = $5,
+                time_of_day = $6, eighths = $7, synopsis = $8, revision_colour = $9,
+                updated_at = now()
+         where scene_id = $1",
+    )
+    .bind(scene_id)
+    .bind(input.number.as_str())
+    .bind(input.number.sort_key())
+    .bind(input.int_ext.as_str())
+    .bind(&input.set_name)
+    .bind(input.time_of_day.as_str())
+    .bind(input.eighths.count() as i32)
+    .bind(&input.synopsis)
+    .bind(input.colour.as_str())
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Ok(_) => {}
+        Err(err) if is_violation(&err, "scene_number_key") => {
+            return form_response(
+                ctx,
+                member,
+                form,
+                duplicate_number(&input.number),
+                Some(scene_id),
+                cast,
+            );
+        }
+        Err(err) => return Err(err.into()),
+    }
+    set_cast(&mut tx, production_id, scene_id, &input.cast_ids).await?;
+    tx.commit().await?;
+    Flash::success(&session, format!("Scene {} is saved.", input.number)).await?;
+    Ok(Redirect::to(&format!("{}/scenes/{scene_id}", member.base())).into_response())
+}
+
+// ---------------------------------------------------------------- omit and restore
+
+async fn set_omitted(
+    state: &AppState,
+    member: &Member,
+    session: &Session,
+    scene_id: i64,
+    omitted: bool,
+) -> Result<Response> {
+    member.require(EDITORS)?;
+    let number: Option<String> = sqlx::query_scalar(
+        "update scene set omitted = $3, updated_at = now()
+         where scene_id = $1 and production_id = $2 returning number",
+    )
+    .bind(scene_id)
+    .bind(member.production.production_id)
+    .bind(omitted)
+    .fetch_optional(&state.pool)
+    .await?;
+    let number = number.ok_or(AppError::NotFound)?;
+    let text = if omitted {
+        format!("Scene {number} is omitted. It keeps its number and can be restored.")
+    } else {
+        format!("Scene {number} is restored.")
+    };
+    Flash::success(session, text).await?;
+    Ok(Redirect::to(&format!("{}/scenes", member.base())).into_response())
+}
+
+async fn omit(
+    State(state): State<AppState>,
+    member: Member,
+    session: Session,
+    Path((_, scene_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    set_omitted(&state, &member, &session, scene_id, true).await
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    member: Member,
+    session: Session,
+    Path((_, scene_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    set_omitted(&state, &member, &session, scene_id, false).await
+}
