@@ -351,7 +351,10 @@ mod tests {
     fn form_times_parse() {
         assert_eq!(parse_date(" 2027-03-28 "), Some(date!(2027 - 03 - 28)));
         assert_eq!(parse_date("28/03/2027"), None);
-        assert_eq!(parse_time("07:00").map(hour_minute).as_deref(), Some("07:00"));
+        assert_eq!(
+            parse_time("07:00").map(hour_minute).as_deref(),
+            Some("07:00")
+        );
         assert_eq!(parse_time("25:00"), None);
         let ny = parse_zone("America/New_York").unwrap();
         assert_eq!(local_time(datetime!(2027-11-07 05:30 UTC), ny), "01:30 EDT");

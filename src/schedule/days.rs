@@ -111,7 +111,10 @@ fn parse_day(
 ) -> Option<(Date, OffsetDateTime, String)> {
     let date = board::parse_date(shoot_date);
     if date.is_none() {
-        errors.add("shoot_date", "Enter the shoot date, for example 2027-05-04.");
+        errors.add(
+            "shoot_date",
+            "Enter the shoot date, for example 2027-05-04.",
+        );
     }
     let time = board::parse_time(call_time);
     if time.is_none() {
@@ -210,8 +213,8 @@ pub(super) async fn board_response(
     } else {
         (Vec::new(), Vec::new())
     };
-    let missing_coordinator = member.is(Role::Producer)
-        && super::missing_coordinator(&state.pool, production_id).await?;
+    let missing_coordinator =
+        member.is(Role::Producer) && super::missing_coordinator(&state.pool, production_id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -460,6 +463,7 @@ pub(super) async fn update_day(
     let mut tx = state.pool.begin().await?;
     // Locks the day so a scene cannot be placed on it while its new date is being checked.
     sqlx::query("select 1 from shoot_day where shoot_day_id = $1 for update")
+        .bind(shoot_day_id)
         .execute(&mut *tx)
         .await?;
     let facts = minor_facts(&mut tx, production_id, None, Some(shoot_day_id)).await?;
@@ -644,7 +648,10 @@ pub(super) async fn add_scene(
     match inserted {
         Ok(_) => tx.commit().await?,
         Err(e) if is_violation(&e, "shoot_day_scene_pkey") => {
-            errors.add("scene_id", format!("Scene {number} is already on this day."));
+            errors.add(
+                "scene_id",
+                format!("Scene {number} is already on this day."),
+            );
             drop(tx);
             return day_response(&state, ctx, member, view, None, form.scene_id, errors).await;
         }

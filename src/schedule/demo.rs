@@ -30,12 +30,11 @@ fn shoot_dates(today: Date) -> Vec<Date> {
 pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     // Locks the production so two loaders cannot both find it unscheduled.
-    let time_zone: String = sqlx::query_scalar(
-        "select time_zone from production where production_id = $1 for update",
-    )
-    .bind(production_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let time_zone: String =
+        sqlx::query_scalar("select time_zone from production where production_id = $1 for update")
+            .bind(production_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let scheduled: bool =
         sqlx::query_scalar("select exists (select 1 from shoot_day where production_id = $1)")
             .bind(production_id)
@@ -108,7 +107,16 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
         if scene.flagged {
-            rehearse(&mut tx, production_id, scene.scene_id, date, today, zone, &facts).await?;
+            rehearse(
+                &mut tx,
+                production_id,
+                scene.scene_id,
+                date,
+                today,
+                zone,
+                &facts,
+            )
+            .await?;
         }
     }
     tx.commit().await?;

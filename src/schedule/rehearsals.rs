@@ -227,15 +227,17 @@ pub(super) async fn create(
     }
     let location = form.location.trim().to_string();
     if location.chars().count() > 200 {
-        errors.add(
-            "rehearsal_location",
-            "Keep the location to 200 characters.",
-        );
+        errors.add("rehearsal_location", "Keep the location to 200 characters.");
     }
     let mut times = None;
     if let (Some(date), Some(start), Some(end)) = (date, start, end) {
         let starts_at = zone::local_to_utc(date, start, zone)
-            .map_err(|e| errors.add("rehearsal_start", e.to_string().replace("call time", "time")))
+            .map_err(|e| {
+                errors.add(
+                    "rehearsal_start",
+                    e.to_string().replace("call time", "time"),
+                )
+            })
             .ok();
         let ends_at = zone::local_to_utc(date, end, zone)
             .map_err(|e| errors.add("rehearsal_end", e.to_string().replace("call time", "time")))
