@@ -356,7 +356,6 @@ impl DayForm {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn day_response(
     state: &AppState,
     ctx: Ctx,
