@@ -374,10 +374,24 @@ async fn update(
 struct ShowPage {
     ctx: Ctx,
     member: Member,
+    /// R7, shown to producers only.
+    missing_coordinator: Option<&'static str>,
 }
 
-async fn show(ctx: Ctx, member: Member) -> Result<Response> {
-    render(&ShowPage { ctx, member })
+async fn show(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
+    let missing_coordinator = if member.is(Role::Producer)
+        && crate::schedule::missing_coordinator(&state.pool, member.production.production_id)
+            .await?
+    {
+        Some(crate::schedule::MISSING_COORDINATOR)
+    } else {
+        None
+    };
+    render(&ShowPage {
+        ctx,
+        member,
+        missing_coordinator,
+    })
 }
 
 // ---------------------------------------------------------------- members

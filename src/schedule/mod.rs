@@ -1,13 +1,171 @@
 //! The shooting schedule: shoot days with call times in the production's zone, scenes placed
 //! on them, rehearsals, the stripboard, call sheets and private calendar feeds.
 
+pub mod board;
+mod callsheet;
+mod days;
+pub mod demo;
+mod feed;
 pub mod ics;
+mod rehearsals;
 pub mod zone;
 
 use axum::Router;
+use axum::routing::{get, post};
+use sqlx::PgPool;
+use time_tz::Tz;
 
 use crate::AppState;
+use crate::error::Result;
+use crate::productions::{Member, Role};
+use board::{DayRow, PlacedRow};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/productions/{production_id}/schedule",
+            get(days::board_page).post(days::create_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/rehearsals",
+            post(rehearsals::create),
+        )
+        .route(
+            "/productions/{production_id}/schedule/rehearsals/{rehearsal_id}",
+            get(rehearsals::show),
+        )
+        .route(
+            "/productions/{production_id}/schedule/rehearsals/{rehearsal_id}/delete",
+            post(rehearsals::delete),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}",
+            get(days::day_page).post(days::update_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/delete",
+            post(days::delete_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes",
+            post(days::add_scene),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/up",
+            post(days::move_up),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/down",
+            post(days::move_down),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/remove",
+            post(days::remove_scene),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet",
+            get(callsheet::call_sheet),
+        )
+        .route(
+            "/productions/{production_id}/calendar",
+            get(feed::calendar_page).post(feed::new_link),
+        )
+        .route("/calendar/{token}", get(feed::feed))
 }
+
+/// Who may change the schedule: producers, directors / 1st ADs and coordinators.
+pub const EDITORS: [Role; 3] = [Role::Producer, Role::Director, Role::Coordinator];
+
+/// The user whose cast scenes limit what is shown: `Some` for a performer, who sees only the
+/// days, scenes and rehearsals they are in; `None` for everyone else.
+pub fn performer_filter(member: &Member) -> Option<i64> {
+    member.is(Role::Performer).then_some(member.user.user_id)
+}
+
+/// The production's zone; a stored name is validated on save, so UTC is only a safety net.
+pub fn production_zone(member: &Member) -> &'static Tz {
+    zone::parse_zone(&member.production.time_zone)
+        .or_else(|| zone::parse_zone("UTC"))
+        .expect("UTC is a zone")
+}
+
+/// Days of the production in schedule order, each numbered within the whole schedule;
+/// `only` narrows to one day (its number still counts every day).
+pub async fn load_days(
+    pool: &PgPool,
+    production_id: i64,
+    only: Option<i64>,
+) -> Result<Vec<DayRow>> {
+    Ok(sqlx::query_as(
+        "select * from (
+             select d.shoot_day_id, d.shoot_date, d.call_at, d.unit, d.coordinator_user_id,
+                    u.name as coordinator_name, d.notes, d.updated_at,
+                    row_number() over (order by d.shoot_date, d.call_at, d.unit, d.shoot_day_id)
+                        as day_number,
+                    count(*) over () as day_count
+             from shoot_day d left join app_user u on u.user_id = d.coordinator_user_id
+             where d.production_id = $1
+         ) numbered
+         where $2::bigint is null or shoot_day_id = $2
+         order by day_number",
+    )
+    .bind(production_id)
+    .bind(only)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Scenes placed on the production's days (or one day), in running order; with `performer`,
+/// only the scenes that user is cast in.
+pub async fn load_placed(
+    pool: &PgPool,
+    production_id: i64,
+    shoot_day_id: Option<i64>,
+    performer: Option<i64>,
+) -> Result<Vec<PlacedRow>> {
+    // Only the closed-set names leave the database, never the rest of the breakdown.
+    Ok(sqlx::query_as(
+        "select ds.shoot_day_id, ds.position, s.scene_id, s.number, s.int_ext, s.set_name,
+                s.time_of_day, s.eighths, coalesce(v.flagged, false) as flagged,
+                array(select cm.cast_number from scene_cast sc
+                      join cast_member cm using (cast_member_id)
+                      where sc.scene_id = s.scene_id order by cm.cast_number) as cast_numbers,
+                array(select jsonb_array_elements_text(
+                          case when jsonb_typeof(v.breakdown -> 'closed_set') = 'array'
+                               then v.breakdown -> 'closed_set' else '[]'::jsonb end))
+                    as closed_set
+         from shoot_day_scene ds
+         join scene s on s.scene_id = ds.scene_id
+         left join scene_version v on v.scene_version_id = s.current_version_id
+         where ds.production_id = $1
+           and ($2::bigint is null or ds.shoot_day_id = $2)
+           and ($3::bigint is null or exists (
+                   select 1 from scene_cast sc join cast_member cm using (cast_member_id)
+                   where sc.scene_id = s.scene_id and cm.user_id = $3))
+         order by ds.shoot_day_id, ds.position",
+    )
+    .bind(production_id)
+    .bind(shoot_day_id)
+    .bind(performer)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// R7: the production has flagged scenes (current version flagged, not omitted) and no
+/// intimacy coordinator among its members.
+pub async fn missing_coordinator(pool: &PgPool, production_id: i64) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "select exists (select 1 from scene s
+                        join scene_version v on v.scene_version_id = s.current_version_id
+                        where s.production_id = $1 and not s.omitted and v.flagged)
+            and not exists (select 1 from member
+                            where production_id = $1 and role = 'coordinator')",
+    )
+    .bind(production_id)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// The R7 warning text, shown to producers.
+pub const MISSING_COORDINATOR: &str = "This production has scenes flagged for nudity or simulated \
+     sex and no intimacy coordinator. Invite a coordinator before these scenes are rehearsed or shot.";

@@ -1,0 +1,63 @@
+//! The printable call sheet of one shoot day: day X of Y, general call, scenes, cast called and,
+//! for flagged scenes, the closed-set note (R8). It never carries breakdown content.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::board::{self, DayView};
+use super::{load_days, load_placed, performer_filter, production_zone};
+use crate::AppState;
+use crate::error::{AppError, Result};
+use crate::productions::Member;
+use crate::web::{Ctx, render};
+
+/// A cast member called because they are in one of the day's scenes.
+#[derive(sqlx::FromRow)]
+struct Called {
+    cast_number: i32,
+    name: String,
+    character_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "schedule/call_sheet.html")]
+struct CallSheetPage {
+    ctx: Ctx,
+    member: Member,
+    view: DayView,
+    called: Vec<Called>,
+}
+
+pub(super) async fn call_sheet(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, shoot_day_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let production_id = member.production.production_id;
+    let performer = performer_filter(&member);
+    let days = load_days(&state.pool, production_id, Some(shoot_day_id)).await?;
+    let placed = load_placed(&state.pool, production_id, Some(shoot_day_id), performer).await?;
+    // A performer not called that day gets 404, like any page not shared with them.
+    let view = board::assemble(days, placed, production_zone(&member), performer.is_some())
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let scene_ids: Vec<i64> = view.strips.iter().map(|s| s.scene_id).collect();
+    let called: Vec<Called> = sqlx::query_as(
+        "select distinct cm.cast_number, cm.name, cm.character_name
+         from scene_cast sc join cast_member cm using (cast_member_id)
+         where sc.production_id = $1 and sc.scene_id = any($2)
+         order by cm.cast_number",
+    )
+    .bind(production_id)
+    .bind(&scene_ids)
+    .fetch_all(&state.pool)
+    .await?;
+    render(&CallSheetPage {
+        ctx,
+        member,
+        view,
+        called,
+    })
+}
