@@ -1,5 +1,5 @@
 //! The demo production: a feature film with a producer, a coordinator, a director and three
-//! performers (one under 18), loaded idempotently by `closedset demo`.
+//! performers (one under 18), its cast, breakdowns and a two-week schedule, loaded idempotently.
 
 use sqlx::PgPool;
 
@@ -79,5 +79,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     }
     tx.commit().await?;
     crate::scenes::demo::load(pool, production_id).await?;
+    crate::schedule::demo::load(pool, production_id).await?;
     Ok(production_id)
 }

@@ -219,6 +219,18 @@ async fn the_demo_loads_once_and_every_account_sees_the_film() {
         .await
         .unwrap();
     assert_eq!(productions, 1);
+    // The breakdown and the two-week schedule come with it, once.
+    let (scenes, versions, days, placed): (i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from scene), (select count(*) from scene_version),
+                (select count(*) from shoot_day), (select count(*) from shoot_day_scene)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(scenes >= 10, "{scenes} scenes");
+    assert!(versions >= 3, "{versions} versions");
+    assert_eq!(days, 10);
+    assert!(placed >= 8, "{placed} scenes scheduled");
     for (email, _, role) in closedset::demo::PEOPLE {
         let mut client = app.client();
         let page = client.sign_in(email, closedset::demo::DEMO_PASSWORD).await;
