@@ -8,6 +8,7 @@ pub mod consent;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod notifications;
 pub mod productions;
 pub mod scenes;
 pub mod schedule;
@@ -105,6 +106,8 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(cast::router())
         .merge(scenes::router())
         .merge(schedule::router())
+        .merge(consent::router())
+        .merge(notifications::router())
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(|| async {
             error::error_page(

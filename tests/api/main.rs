@@ -2,10 +2,14 @@
 
 mod access;
 mod accounts;
+mod budget;
 mod cast_scenes;
+mod clearance;
+mod consent_records;
 mod embedded;
 mod ledger;
 mod productions;
+mod riders;
 mod schedule;
 mod support;
 mod web;

@@ -1,0 +1,10 @@
+//! (to be written) boundaries.
+//! Placeholder module so parallel work merges cleanly.
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
