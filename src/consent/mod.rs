@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod rider_text;
 pub mod riders;
 pub mod scope;
+pub mod status;
 
 use axum::Router;
 

@@ -4,7 +4,7 @@
 pub mod body;
 pub mod breakdown;
 pub mod demo;
-mod editor;
+pub mod editor;
 pub mod eighths;
 pub mod heading;
 pub mod minors;

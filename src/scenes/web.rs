@@ -229,6 +229,8 @@ struct ShowPage {
     bd: BreakdownView,
     versions: Vec<VersionListing>,
     can_edit: bool,
+    /// Clearance per scheduled day (R1), shaped for the viewer.
+    consent: Vec<crate::consent::status::StatusLine>,
 }
 
 async fn show(
@@ -264,6 +266,17 @@ async fn show(
         .filter(|c| in_scene.contains(&c.cast_member_id))
         .collect();
     let can_edit = EDITORS.contains(&member.role);
+    let statuses = crate::consent::status::production_status(
+        &state.pool,
+        &member.production,
+        crate::consent::status::Only::Scene(scene_id),
+    )
+    .await?;
+    let own_cast = match viewer {
+        Viewer::Performer { cast_member_id, .. } => Some(cast_member_id),
+        Viewer::All => None,
+    };
+    let consent = crate::consent::status::lines_for(&statuses, own_cast);
     render(&ShowPage {
         ctx,
         member,
@@ -272,6 +285,7 @@ async fn show(
         bd,
         versions,
         can_edit,
+        consent,
     })
 }
 

@@ -58,6 +58,8 @@ pub struct Strip {
     pub cast_numbers: Vec<i32>,
     pub flagged: bool,
     pub closed_set: Vec<String>,
+    /// Cleared / blocked on this day (R1), with reasons; filled in for roles that may see it.
+    pub consent: Option<crate::consent::status::StatusLine>,
 }
 
 impl Strip {
@@ -79,6 +81,7 @@ impl Strip {
             cast_numbers: row.cast_numbers,
             flagged: row.flagged,
             closed_set: row.closed_set,
+            consent: None,
         }
     }
 
@@ -93,6 +96,16 @@ impl Strip {
 
     pub fn closed_set_names(&self) -> String {
         self.closed_set.join(", ")
+    }
+}
+
+/// Puts each flagged strip's clearance on it.
+pub fn attach_consent(days: &mut [DayView], lines: &[crate::consent::status::StatusLine]) {
+    for strip in days.iter_mut().flat_map(|d| d.strips.iter_mut()) {
+        strip.consent = lines
+            .iter()
+            .find(|l| l.scene_id == strip.scene_id && l.shoot_day_id == Some(strip.shoot_day_id))
+            .cloned();
     }
 }
 

@@ -40,9 +40,22 @@ pub(super) async fn call_sheet(
     let days = load_days(&state.pool, production_id, Some(shoot_day_id)).await?;
     let placed = load_placed(&state.pool, production_id, Some(shoot_day_id), performer).await?;
     // A performer not called that day gets 404, like any page not shared with them.
-    let view = board::assemble(days, placed, production_zone(&member), performer.is_some())
-        .pop()
-        .ok_or(AppError::NotFound)?;
+    let mut days = board::assemble(days, placed, production_zone(&member), performer.is_some());
+    if performer.is_none() {
+        // The call sheet says cleared or blocked only: reasons stay on the consent pages.
+        let statuses = crate::consent::status::production_status(
+            &state.pool,
+            &member.production,
+            crate::consent::status::Only::All,
+        )
+        .await?;
+        let mut lines = crate::consent::status::lines_for(&statuses, None);
+        for line in &mut lines {
+            line.reasons.clear();
+        }
+        board::attach_consent(&mut days, &lines);
+    }
+    let view = days.pop().ok_or(AppError::NotFound)?;
     let scene_ids: Vec<i64> = view.strips.iter().map(|s| s.scene_id).collect();
     let called: Vec<Called> = sqlx::query_as(
         "select distinct cm.cast_number, cm.name, cm.character_name

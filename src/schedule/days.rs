@@ -198,7 +198,20 @@ pub(super) async fn board_response(
     let zone = production_zone(&member);
     let days = load_days(&state.pool, production_id, None).await?;
     let placed = load_placed(&state.pool, production_id, None, performer).await?;
-    let days = board::assemble(days, placed, zone, performer.is_some());
+    let mut days = board::assemble(days, placed, zone, performer.is_some());
+    if performer.is_none() {
+        // Performers see only their own consent, on their scene pages; the board shows everyone's.
+        let statuses = crate::consent::status::production_status(
+            &state.pool,
+            &member.production,
+            crate::consent::status::Only::All,
+        )
+        .await?;
+        board::attach_consent(
+            &mut days,
+            &crate::consent::status::lines_for(&statuses, None),
+        );
+    }
     let rehearsals = rehearsals::load(&state.pool, production_id, None, performer)
         .await?
         .into_iter()
