@@ -470,11 +470,16 @@ impl ConversationForm {
     }
 }
 
-/// One follow-up row: `None` when blank; the error says whether it belongs to the due date.
+/// A follow-up's text and optional due date.
+type FollowUpRow = (String, Option<Date>);
+/// Whether the message belongs beside the due date (else the text), and the message.
+type FollowUpError = (bool, &'static str);
+
+/// One follow-up row: `None` when blank.
 fn parse_follow_up(
     text: &str,
     due: &str,
-) -> std::result::Result<Option<(String, Option<Date>)>, (bool, &'static str)> {
+) -> std::result::Result<Option<FollowUpRow>, FollowUpError> {
     let text = text.trim();
     let due_on = match due.trim() {
         "" => None,
@@ -740,6 +745,7 @@ async fn readable(pool: &PgPool, member: &Member, conversation_id: i64) -> Resul
     .ok_or(AppError::NotFound)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn show_response(
     state: &AppState,
     ctx: Ctx,

@@ -644,7 +644,7 @@ async fn the_demo_records_load_once() {
     let page = alex
         .get(&format!("/productions/{production}/boundaries"))
         .await;
-    let page = alex.get(&page.location().to_string()).await;
+    let page = alex.get(page.location()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body
