@@ -1,5 +1,5 @@
 //! Rehearsals: a scene, the performers called from its cast, a start and an end on the
-//! production's clocks, and where. R6 (first one-to-one before a flagged rehearsal) joins later.
+//! production's clocks, and where; a flagged scene needs a first one-to-one first (R6).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -256,9 +256,18 @@ pub(super) async fn create(
         return board_response(&state, ctx, member, NewDayForm::default(), form, errors).await;
     };
 
-    // R6 goes here once conversations are logged: for a flagged scene, every performer in
-    // `cast` needs a first one-to-one with the IC before this insert, or a 422 beside
-    // `rehearsal_cast` naming who still needs one.
+    // R6: a flagged scene is rehearsed only with performers the IC has met one-to-one.
+    if let Some(refusal) = crate::consent::conversations::first_meeting_check(
+        &state.pool,
+        production_id,
+        scene_id,
+        &cast,
+    )
+    .await?
+    {
+        errors.add("rehearsal_cast", refusal);
+        return board_response(&state, ctx, member, NewDayForm::default(), form, errors).await;
+    }
 
     let mut tx = state.pool.begin().await?;
     let rehearsal_id: i64 = sqlx::query_scalar(

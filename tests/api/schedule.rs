@@ -670,6 +670,18 @@ async fn calendar_feeds_are_neutral_exact_private_and_rotate() {
     let d2 = add_day(&mut set, "2027-05-05", "07:30").await;
     place(&mut set, d1, s4).await;
     place(&mut set, d2, s12a).await;
+    // R6: the IC met both before their flagged scene is rehearsed.
+    sqlx::query(
+        "with k as (insert into conversation (production_id, kind, held_at)
+                    values ($1, 'first_one_to_one', now()) returning conversation_id)
+         insert into conversation_performer (conversation_id, cast_member_id, production_id)
+         select conversation_id, unnest($2::bigint[]), $1 from k",
+    )
+    .bind(set.production)
+    .bind(vec![bea, ray])
+    .execute(&set.app.pool)
+    .await
+    .unwrap();
     // A rehearsal for Bea, one for Ray only.
     for (who, start) in [(bea, "10:00"), (ray, "14:00")] {
         let page = set
