@@ -80,5 +80,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     tx.commit().await?;
     crate::scenes::demo::load(pool, production_id).await?;
     crate::schedule::demo::load(pool, production_id).await?;
+    crate::consent::demo_records::load(pool, production_id).await?;
     Ok(production_id)
 }
