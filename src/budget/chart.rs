@@ -65,11 +65,14 @@ pub fn svg(topsheet: &Topsheet, currency: &str, described_by: &str) -> String {
             top + BAR_HEIGHT + BAR_HEIGHT / 2 + BAR_GAP + 4,
             escape(row.label())
         );
-        for (s, value) in [row.planned, row.forecast, row.actual].into_iter().enumerate() {
+        for (s, value) in [row.planned, row.forecast, row.actual]
+            .into_iter()
+            .enumerate()
+        {
             let (name, fill) = SERIES[s];
             let y = top + s as i64 * (BAR_HEIGHT + BAR_GAP);
-            let width = (i128::from(value.max(0)) * i128::from(BAR_SPACE) / i128::from(largest))
-                as i64;
+            let width =
+                (i128::from(value.max(0)) * i128::from(BAR_SPACE) / i128::from(largest)) as i64;
             let amount = escape(&format_minor(value, currency));
             if width > 0 {
                 let _ = write!(

@@ -72,10 +72,7 @@ pub fn budget_csv(
             &[
                 text_field(ic_account_code),
                 category.as_str().to_string(),
-                field(&format!(
-                    "Not budgeted: {} IC days needed by the schedule",
-                    format_quantity(cf.days.unwrap_or(0))
-                )),
+                "Not budgeted: IC days the schedule needs".to_string(),
                 format_quantity(cf.days.unwrap_or(0)),
                 format_plain(cf.rate, currency),
                 format_plain(0, currency),

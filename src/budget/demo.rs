@@ -8,14 +8,50 @@ use super::money::exponent;
 /// (category, description, quantity in hundredths, unit rate and actual in hundredths of the
 /// currency's main unit). Sized for pounds, dollars or euros.
 const LINES: [(&str, &str, i64, i64, i64); 8] = [
-    ("prep", "IC prep: script breakdown and one-to-one conversations", 400, 65_000, 260_000),
-    ("prep", "IC prep: modesty garment fittings with costume", 100, 65_000, 0),
+    (
+        "prep",
+        "IC prep: script breakdown and one-to-one conversations",
+        400,
+        65_000,
+        260_000,
+    ),
+    (
+        "prep",
+        "IC prep: modesty garment fittings with costume",
+        100,
+        65_000,
+        0,
+    ),
     ("rehearsal", "IC rehearsal days", 300, 65_000, 130_000),
-    ("shoot", "IC on set, flagged shoot days", 500, 65_000, 390_000),
+    (
+        "shoot",
+        "IC on set, flagged shoot days",
+        500,
+        65_000,
+        390_000,
+    ),
     ("post", "IC review of the edit", 200, 65_000, 0),
-    ("garments", "Modesty garments: pouches, strapless thongs, silicone barriers", 100, 42_000, 38_540),
-    ("garments", "Robes and warm layers for the closed set", 600, 3_500, 21_000),
-    ("other", "Closed-set monitor hoods and screens", 100, 18_000, 0),
+    (
+        "garments",
+        "Modesty garments: pouches, strapless thongs, silicone barriers",
+        100,
+        42_000,
+        38_540,
+    ),
+    (
+        "garments",
+        "Robes and warm layers for the closed set",
+        600,
+        3_500,
+        21_000,
+    ),
+    (
+        "other",
+        "Closed-set monitor hoods and screens",
+        100,
+        18_000,
+        0,
+    ),
 ];
 
 /// The IC day rate the demo sets, in hundredths of the main unit.

@@ -186,7 +186,11 @@ impl Warning {
                     if uncovered.len() == 1 { "day" } else { "days" },
                     if uncovered.len() == 1 { "has" } else { "have" },
                     format_quantity(*budgeted_hundredths),
-                    if *budgeted_hundredths == 100 { "day" } else { "days" },
+                    if *budgeted_hundredths == 100 {
+                        "day"
+                    } else {
+                        "days"
+                    },
                     dates.join(", ")
                 )
             }
@@ -239,15 +243,16 @@ impl Forecast {
 
 /// Quantity-weighted average unit rate of the category's lines, rounded half up.
 fn average_rate(lines: &[BudgetLine], category: Category) -> Option<i64> {
-    let (cost, quantity) = lines
-        .iter()
-        .filter(|l| l.category == category)
-        .fold((0i128, 0i128), |(c, q), l| {
-            (
-                c + i128::from(l.quantity_hundredths) * i128::from(l.unit_rate),
-                q + i128::from(l.quantity_hundredths),
-            )
-        });
+    let (cost, quantity) =
+        lines
+            .iter()
+            .filter(|l| l.category == category)
+            .fold((0i128, 0i128), |(c, q), l| {
+                (
+                    c + i128::from(l.quantity_hundredths) * i128::from(l.unit_rate),
+                    q + i128::from(l.quantity_hundredths),
+                )
+            });
     (quantity > 0).then(|| i64::try_from((cost * 2 + quantity) / (quantity * 2)).unwrap_or(0))
 }
 
@@ -326,7 +331,9 @@ pub fn forecast(schedule: &ScheduleFacts, settings: &Settings, lines: &[BudgetLi
         lines
             .iter()
             .filter(|l| l.category == category)
-            .fold((0, 0), |(q, p), l| (q + l.quantity_hundredths, p + l.planned))
+            .fold((0, 0), |(q, p), l| {
+                (q + l.quantity_hundredths, p + l.planned)
+            })
     };
     let (shoot_quantity, _) = budgeted(Category::Shoot);
     let needed = flagged_shoot_days.len() as i64 * 100;
@@ -430,7 +437,10 @@ pub fn topsheet(lines: &[BudgetLine], forecast: &Forecast) -> Topsheet {
 /// to its planned amount (or quantity, or evenly, when those are all zero), by largest remainder
 /// so a category's shares add up to its forecast exactly. Garments and other lines get their own
 /// forecast. The second value lists forecasts of categories with no line at all.
-pub fn line_forecasts(lines: &[BudgetLine], forecast: &Forecast) -> (Vec<i64>, Vec<(Category, i64)>) {
+pub fn line_forecasts(
+    lines: &[BudgetLine],
+    forecast: &Forecast,
+) -> (Vec<i64>, Vec<(Category, i64)>) {
     let mut shares = vec![0i64; lines.len()];
     let mut unbudgeted = Vec::new();
     for cf in &forecast.categories {
@@ -470,7 +480,10 @@ pub fn line_forecasts(lines: &[BudgetLine], forecast: &Forecast) -> (Vec<i64>, V
         }
         // Largest remainders first; among equals, the earlier line.
         remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (_, i) in remainders.into_iter().take(usize::try_from(amount - given).unwrap_or(0)) {
+        for (_, i) in remainders
+            .into_iter()
+            .take(usize::try_from(amount - given).unwrap_or(0))
+        {
             shares[i] += 1;
         }
     }
@@ -574,7 +587,10 @@ mod tests {
         });
         let f = forecast(&s, &with_rate(), &[]);
         assert_eq!(f.category(Category::Shoot).days, Some(300));
-        assert_eq!(f.flagged_shoot_days[1].label(), "Mon 3 May 2027 (Second unit)");
+        assert_eq!(
+            f.flagged_shoot_days[1].label(),
+            "Mon 3 May 2027 (Second unit)"
+        );
     }
 
     #[test]
@@ -650,7 +666,11 @@ mod tests {
             line(Category::Shoot, 200, RATE, 130_000, 0),
             line(Category::Prep, 150, RATE, 97_500, 0),
         ];
-        assert!(forecast(&schedule(), &with_rate(), &covered).warnings.is_empty());
+        assert!(
+            forecast(&schedule(), &with_rate(), &covered)
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]

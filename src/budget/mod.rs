@@ -28,13 +28,18 @@ pub use forecast::{
     BudgetLine, Category, Forecast, RehearsalPlacement, ScheduleFacts, Settings, ShootPlacement,
     Topsheet, Warning, forecast, topsheet,
 };
-use money::{format_minor, format_plain, format_quantity, format_signed, parse_minor, parse_quantity};
+use money::{
+    format_minor, format_plain, format_quantity, format_signed, parse_minor, parse_quantity,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/productions/{production_id}/budget", get(budget_page))
         .route("/productions/{production_id}/budget.csv", get(export_csv))
-        .route("/productions/{production_id}/budget/lines", post(create_line))
+        .route(
+            "/productions/{production_id}/budget/lines",
+            post(create_line),
+        )
         .route(
             "/productions/{production_id}/budget/lines/{budget_line_id}",
             get(edit_page).post(update_line),
@@ -252,7 +257,8 @@ impl LineForm {
         };
         match (category, quantity, unit_rate, actual, errors.is_empty()) {
             (Some(category), Some(quantity_hundredths), Some(unit_rate), Some(actual), true) => {
-                let planned = planned.unwrap_or_else(|| money::times(quantity_hundredths, unit_rate));
+                let planned =
+                    planned.unwrap_or_else(|| money::times(quantity_hundredths, unit_rate));
                 Ok(LineInput {
                     account_code,
                     category,
@@ -362,6 +368,24 @@ impl BudgetPage {
                 .unwrap_or_default(),
             None => format_quantity(self.budget.forecast.ic_days()),
         }
+    }
+    /// What the forecast counted, in words.
+    fn schedule_summary(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let f = &self.budget.forecast;
+        format!(
+            "{}, {} and {} with flagged scenes: {} IC {} in all.",
+            plural(
+                usize::try_from(self.budget.schedule.flagged_scenes).unwrap_or(0),
+                "flagged scene",
+                "flagged scenes"
+            ),
+            plural(f.rehearsal_dates.len(), "rehearsal date", "rehearsal dates"),
+            plural(f.flagged_shoot_days.len(), "shoot day", "shoot days"),
+            format_quantity(f.ic_days()),
+            if f.ic_days() == 100 { "day" } else { "days" }
+        )
     }
     /// How the forecast priced IC days, in words.
     fn rate_note(&self) -> String {

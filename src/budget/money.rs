@@ -253,12 +253,22 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_amount() {
-        for bad in ["", "abc", "12.3.4", "1,25", "1,2345", ",125", "1e5", "12 000", "NaN", "."] {
+        for bad in [
+            "", "abc", "12.3.4", "1,25", "1,2345", ",125", "1e5", "12 000", "NaN", ".",
+        ] {
             assert!(parse_minor(bad, "GBP").is_err(), "{bad:?} was accepted");
         }
         assert!(parse_minor("-5", "GBP").unwrap_err().contains("minus"));
-        assert!(parse_minor("12.345", "GBP").unwrap_err().contains("2 decimal places"));
-        assert!(parse_minor("1250.5", "JPY").unwrap_err().contains("whole amount"));
+        assert!(
+            parse_minor("12.345", "GBP")
+                .unwrap_err()
+                .contains("2 decimal places")
+        );
+        assert!(
+            parse_minor("1250.5", "JPY")
+                .unwrap_err()
+                .contains("whole amount")
+        );
         assert!(parse_minor("99999999999999999999", "GBP").is_err());
         assert!(parse_minor("€5", "GBP").is_err());
     }
