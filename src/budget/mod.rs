@@ -390,7 +390,7 @@ impl BudgetPage {
     /// How the forecast priced IC days, in words.
     fn rate_note(&self) -> String {
         match self.budget.settings.ic_day_rate {
-            Some(rate) => format!("IC days are priced at {} a day.", self.money(&rate)),
+            Some(rate) => format!("IC days are priced at {} a day.", self.money(rate)),
             None => "No IC day rate is set: each category's IC days are priced at the average \
                      unit rate of its lines."
                 .to_string(),
