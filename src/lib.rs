@@ -2,6 +2,7 @@
 //! `app` builds the whole web application from its state; `main` and the tests both use it.
 
 pub mod accounts;
+pub mod budget;
 pub mod cast;
 pub mod config;
 pub mod consent;
@@ -108,6 +109,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(schedule::router())
         .merge(consent::router())
         .merge(notifications::router())
+        .merge(budget::router())
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(|| async {
             error::error_page(

@@ -310,6 +310,15 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         .await
         .unwrap();
     let consent = seed_consent(&app, b, &seeded, bob).await;
+    let budget_line_id: i64 = sqlx::query_scalar(
+        "insert into budget_line (production_id, account_code, category, description,
+                                  quantity_hundredths, unit_rate, planned)
+         values ($1, '2950', 'shoot', 'IC on set', 100, 65000, 65000) returning budget_line_id",
+    )
+    .bind(b)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let mut insiders = [
         app.signed_in("bob@b.test").await,
         app.signed_in("cora@b.test").await,
@@ -327,6 +336,7 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         ("rider_id", consent.rider_id.to_string()),
         ("conversation_id", consent.conversation_id.to_string()),
         ("follow_up_id", consent.follow_up_id.to_string()),
+        ("budget_line_id", budget_line_id.to_string()),
     ]);
 
     let routes: Vec<Route> = declared_routes()

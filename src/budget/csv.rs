@@ -1,0 +1,155 @@
+//! The budget as CSV for accounts: RFC 4180 (CRLF, quoted fields, doubled quotes) with a UTF-8
+//! byte-order mark so spreadsheet software reads £ and € right. A small writer, no dependency.
+
+use super::forecast::{BudgetLine, Forecast, line_forecasts};
+use super::money::{format_plain, format_quantity};
+
+pub const HEADER: [&str; 8] = [
+    "account code",
+    "category",
+    "description",
+    "quantity",
+    "unit rate",
+    "planned",
+    "actual",
+    "forecast",
+];
+
+/// One field as RFC 4180 wants it: quoted when it holds a comma, quote, CR or LF, quotes doubled.
+pub fn field(text: &str) -> String {
+    if text.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Free text typed by people: a leading `=`, `+`, `-` or `@` would make a spreadsheet run it as
+/// a formula, so such text starts with an apostrophe (shown by no spreadsheet, kept by all).
+fn text_field(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        field(&format!("'{text}"))
+    } else {
+        field(text)
+    }
+}
+
+fn push_row(out: &mut String, fields: &[String]) {
+    out.push_str(&fields.join(","));
+    out.push_str("\r\n");
+}
+
+/// The whole file: a header, one row per line with its share of the forecast, then one row per
+/// category the schedule needs but no line budgets, so the forecast column adds up to the total.
+pub fn budget_csv(
+    lines: &[BudgetLine],
+    forecast: &Forecast,
+    currency: &str,
+    ic_account_code: &str,
+) -> String {
+    let mut out = String::from("\u{feff}");
+    push_row(&mut out, &HEADER.map(String::from));
+    let (shares, unbudgeted) = line_forecasts(lines, forecast);
+    for (line, share) in lines.iter().zip(shares) {
+        push_row(
+            &mut out,
+            &[
+                text_field(&line.account_code),
+                line.category.as_str().to_string(),
+                text_field(&line.description),
+                format_quantity(line.quantity_hundredths),
+                format_plain(line.unit_rate, currency),
+                format_plain(line.planned, currency),
+                format_plain(line.actual, currency),
+                format_plain(share, currency),
+            ],
+        );
+    }
+    for (category, amount) in unbudgeted {
+        let cf = forecast.category(category);
+        push_row(
+            &mut out,
+            &[
+                text_field(ic_account_code),
+                category.as_str().to_string(),
+                "Not budgeted: IC days the schedule needs".to_string(),
+                format_quantity(cf.days.unwrap_or(0)),
+                format_plain(cf.rate, currency),
+                format_plain(0, currency),
+                format_plain(0, currency),
+                format_plain(amount, currency),
+            ],
+        );
+    }
+    out
+}
+
+/// A file name from the production's title: `night-swim-ic-budget.csv`.
+pub fn file_name(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "ic-budget.csv".to_string()
+    } else {
+        format!("{slug}-ic-budget.csv")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budget::forecast::{Category, ScheduleFacts, Settings, forecast};
+
+    #[test]
+    fn quotes_only_what_needs_it() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a, b"), "\"a, b\"");
+        assert_eq!(field("the \"good\" robe"), "\"the \"\"good\"\" robe\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(field("cr\rhere"), "\"cr\rhere\"");
+    }
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(text_field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(text_field("-1,2"), "\"'-1,2\"");
+        assert_eq!(text_field("Robe"), "Robe");
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_name("Night Swim"), "night-swim-ic-budget.csv");
+        assert_eq!(file_name("\"Quoted\"; x"), "quoted-x-ic-budget.csv");
+        assert_eq!(file_name("夜"), "ic-budget.csv");
+    }
+
+    #[test]
+    fn writes_rows_with_crlf_and_a_bom() {
+        let lines = [BudgetLine {
+            budget_line_id: 1,
+            account_code: "2950".into(),
+            category: Category::Garments,
+            description: "Robes, \"modesty\" pouches\nand barriers".into(),
+            quantity_hundredths: 250,
+            unit_rate: 125_050,
+            planned: 312_625,
+            actual: 0,
+        }];
+        let f = forecast(&ScheduleFacts::default(), &Settings::default(), &lines);
+        let csv = budget_csv(&lines, &f, "GBP", "2950");
+        assert!(csv.starts_with("\u{feff}account code,category,description,"));
+        assert_eq!(
+            csv.split("\r\n").nth(1).unwrap(),
+            "2950,garments,\"Robes, \"\"modesty\"\" pouches\nand barriers\",2.5,1250.50,\
+             3126.25,0.00,3126.25"
+        );
+        assert!(csv.ends_with("\r\n"));
+    }
+}
