@@ -302,7 +302,11 @@ impl CandidateView {
     fn of(c: &Candidate) -> CandidateView {
         let part = c.part.normalised();
         let labels = |areas: &[crate::scenes::body::BodyArea]| {
-            areas.iter().map(|a| a.label()).collect::<Vec<_>>().join(", ")
+            areas
+                .iter()
+                .map(|a| a.label())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let mut areas = Vec::new();
         for (what, list) in [
@@ -547,10 +551,7 @@ async fn show_response(
                 }
             })
             .collect();
-        (
-            candidates.iter().map(CandidateView::of).collect(),
-            beyond,
-        )
+        (candidates.iter().map(CandidateView::of).collect(), beyond)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -697,13 +698,9 @@ async fn sign(
             "password",
             "Enter your password to sign. Nothing was signed.",
         );
-    } else if !crate::accounts::verify_password(&state.pool, member.user.user_id, &password)
-        .await?
+    } else if !crate::accounts::verify_password(&state.pool, member.user.user_id, &password).await?
     {
-        errors.add(
-            "password",
-            "That is not your password. Nothing was signed.",
-        );
+        errors.add("password", "That is not your password. Nothing was signed.");
     }
     if !errors.is_empty() {
         return show_response(&state, ctx, member, rider, None, errors).await;

@@ -91,7 +91,8 @@ impl RiderRow {
     }
     /// The performer may still withdraw: delivered, viewed or signed, and not yet withdrawn.
     pub fn revocable(&self) -> bool {
-        self.revoked_at.is_none() && matches!(self.status.as_str(), "delivered" | "viewed" | "signed")
+        self.revoked_at.is_none()
+            && matches!(self.status.as_str(), "delivered" | "viewed" | "signed")
     }
     pub fn signable(&self) -> bool {
         self.revoked_at.is_none() && matches!(self.status.as_str(), "delivered" | "viewed")
@@ -337,7 +338,12 @@ async fn snapshot(
     .bind(rider_id)
     .bind(production_id)
     .bind(chosen.iter().map(|c| c.scene_id).collect::<Vec<_>>())
-    .bind(chosen.iter().map(|c| c.scene_version_id).collect::<Vec<_>>())
+    .bind(
+        chosen
+            .iter()
+            .map(|c| c.scene_version_id)
+            .collect::<Vec<_>>(),
+    )
     .bind(&scopes)
     .execute(&mut *conn)
     .await?;
@@ -414,7 +420,11 @@ fn scene_facts(scenes: &[Covered]) -> serde_json::Value {
 }
 
 /// Locks a rider row for the rest of the transaction and returns its status.
-async fn lock(conn: &mut PgConnection, production_id: i64, rider_id: i64) -> Result<Option<String>> {
+async fn lock(
+    conn: &mut PgConnection,
+    production_id: i64,
+    rider_id: i64,
+) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(
         "select status from rider where rider_id = $1 and production_id = $2 for update",
     )

@@ -2,12 +2,12 @@
 //! alone) and assigning a double for a performer in a scene (R4: the double signs their own rider).
 
 use askama::Template;
+use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
@@ -60,7 +60,11 @@ async fn mark_shot(
     .await?;
     match marked {
         Some(number) => {
-            Flash::success(&session, format!("Scene {number} is marked shot on this day.")).await?
+            Flash::success(
+                &session,
+                format!("Scene {number} is marked shot on this day."),
+            )
+            .await?
         }
         None => {
             let placed: bool = sqlx::query_scalar(
@@ -247,7 +251,10 @@ async fn assign_double(
         .ok()
         .and_then(|id| cast.iter().find(|c| c.cast_member_id == id));
     match double {
-        None => errors.add("double_cast_member_id", "Choose the double from the cast list."),
+        None => errors.add(
+            "double_cast_member_id",
+            "Choose the double from the cast list.",
+        ),
         Some(d) if Some(d.cast_member_id) == original => errors.add(
             "double_cast_member_id",
             "A performer cannot double for themself; choose someone else.",
@@ -322,8 +329,5 @@ async fn assign_double(
         ),
     )
     .await?;
-    Ok(
-        Redirect::to(&format!("{}/scenes/{scene_id}/doubles", member.base()))
-            .into_response(),
-    )
+    Ok(Redirect::to(&format!("{}/scenes/{scene_id}/doubles", member.base())).into_response())
 }
