@@ -7,8 +7,9 @@ mod onset;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -684,8 +685,7 @@ async fn sign(
     ctx: Ctx,
     member: Member,
     session: Session,
-    ClientAddr(client_addr): ClientAddr,
-    headers: HeaderMap,
+    device: Device,
     Path((_, rider_id)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Result<Response> {
@@ -705,17 +705,10 @@ async fn sign(
     if !errors.is_empty() {
         return show_response(&state, ctx, member, rider, None, errors).await;
     }
-    let user_agent: String = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(300)
-        .collect();
     let signature = lifecycle::Signature {
         text_sha256: body.get("text_sha256"),
-        client_addr,
-        user_agent,
+        client_addr: device.client_addr,
+        user_agent: device.user_agent,
         authenticated: "password re-entered".into(),
     };
     let production_id = member.production.production_id;
@@ -759,6 +752,33 @@ async fn sign(
         }
     }
     Ok(Redirect::to(&lifecycle::rider_link(production_id, rider_id)).into_response())
+}
+
+/// Where a signature came from, as the ledger records it.
+struct Device {
+    client_addr: String,
+    user_agent: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Device {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ClientAddr(client_addr) = ClientAddr::from_request_parts(parts, state).await?;
+        // Bounded: the header is the client's to choose and the ledger keeps it for good.
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        Ok(Device {
+            client_addr,
+            user_agent,
+        })
+    }
 }
 
 // ---------------------------------------------------------------- withdrawing consent
