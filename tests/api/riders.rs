@@ -373,6 +373,23 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
     assert_eq!(f.all_events().await, events_before);
     assert_eq!(f.status(rider_id).await, "viewed");
 
+    // A page showing another text (say, an old tab) cannot sign: nothing recorded either.
+    let token = alex.csrf().await;
+    let stale_tab = alex
+        .post_raw(
+            &f.rider_path(rider_id, "/sign"),
+            &[
+                ("password", crate::support::PASSWORD),
+                ("text_sha256", &sha256("another text")),
+                ("csrf", &token),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(stale_tab.status, StatusCode::SEE_OTHER);
+    assert_eq!(f.all_events().await, events_before);
+    assert_eq!(f.status(rider_id).await, "viewed");
+
     // The right one: signed, with what was shown and from where.
     let page = f.sign(&mut alex, rider_id, crate::support::PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -469,6 +486,8 @@ async fn withdrawing_consent_is_one_action_recorded_once_and_nobody_else_can_und
         "/schedule/{}/scenes/{}/shot",
         f.shoot_day, f.scene
     ));
+    assert_eq!(dana.post(&shot, &[]).await.status, StatusCode::SEE_OTHER);
+    // Pressing it again keeps the first mark.
     assert_eq!(dana.post(&shot, &[]).await.status, StatusCode::SEE_OTHER);
     // A performer cannot mark scenes shot.
     assert_eq!(alex.post(&shot, &[]).await.status, StatusCode::NOT_FOUND);
