@@ -104,6 +104,17 @@ impl AuthnBackend for Backend {
     }
 }
 
+/// Whether `password` is this account's password: re-entered to sign a rider, so the signature
+/// is the person's own act and not just an open session's.
+pub async fn verify_password(pool: &PgPool, user_id: i64, password: &Password) -> Result<bool> {
+    let hash: Option<String> =
+        sqlx::query_scalar("select password_hash from app_user where user_id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(password::verify(password, hash).await)
+}
+
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
 /// Session key holding when the person signed in, for the absolute session limit.

@@ -5,6 +5,7 @@ pub mod boundaries;
 pub mod clearance;
 pub mod conversations;
 pub mod demo_records;
+pub mod demo_riders;
 pub mod ledger;
 pub mod rider_text;
 pub mod riders;

@@ -1,10 +1,169 @@
-//! (to be written) in-app notifications with unread counts.
-//! Placeholder module so parallel work merges cleanly.
+//! In-app notifications: who is told what (a revocation, a rider to read), the list of a person's
+//! notifications across productions, and the unread count every page header shows.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use sqlx::PgConnection;
+use time::OffsetDateTime;
 
 use crate::AppState;
+use crate::accounts::CurrentUser;
+use crate::error::Result;
+use crate::productions::Role;
+use crate::web::{Ctx, render};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/notifications", get(list_page))
+        .route("/notifications/read", post(mark_read))
+}
+
+/// Tells each of `user_ids` something, inside the caller's transaction, so a notice exists
+/// exactly when the change it announces does. Messages name people and scenes, never the
+/// content of a rider or a boundary.
+pub async fn notify(
+    tx: &mut PgConnection,
+    production_id: i64,
+    user_ids: &[i64],
+    kind: &str,
+    message: &str,
+    link: &str,
+) -> Result<()> {
+    sqlx::query(
+        "insert into notification (production_id, user_id, kind, message, link)
+         select $1, id, $3, $4, $5 from (select distinct unnest($2::bigint[]) as id) as u",
+    )
+    .bind(production_id)
+    .bind(user_ids)
+    .bind(kind)
+    .bind(message)
+    .bind(link)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Tells every member of the production holding one of `roles`.
+pub async fn notify_roles(
+    tx: &mut PgConnection,
+    production_id: i64,
+    roles: &[Role],
+    kind: &str,
+    message: &str,
+    link: &str,
+) -> Result<()> {
+    let roles: Vec<&str> = roles.iter().map(Role::as_str).collect();
+    sqlx::query(
+        "insert into notification (production_id, user_id, kind, message, link)
+         select $1, user_id, $3, $4, $5 from member
+         where production_id = $1 and role = any($2::text[])",
+    )
+    .bind(production_id)
+    .bind(&roles)
+    .bind(kind)
+    .bind(message)
+    .bind(link)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// How many unread notifications a person has: one indexed count, cheap enough for every page.
+pub async fn unread_count(pool: &sqlx::PgPool, user_id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from notification where user_id = $1 and read_at is null",
+    )
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    notification_id: i64,
+    production_title: String,
+    message: String,
+    link: String,
+    created_at: OffsetDateTime,
+    read_at: Option<OffsetDateTime>,
+}
+
+impl NotificationRow {
+    fn when(&self) -> String {
+        let format = time::macros::format_description!(
+            "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+        );
+        self.created_at.format(&format).unwrap_or_default()
+    }
+    fn unread(&self) -> bool {
+        self.read_at.is_none()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notifications/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    notifications: Vec<NotificationRow>,
+    newest_unread: Option<i64>,
+}
+
+/// The most recent notifications kept on the page; older ones stay in the table.
+const SHOWN: i64 = 200;
+
+async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response> {
+    let notifications: Vec<NotificationRow> = sqlx::query_as(
+        "select n.notification_id, p.title as production_title, n.message, n.link,
+                n.created_at, n.read_at
+         from notification n join production p using (production_id)
+         where n.user_id = $1
+           and exists (select 1 from member m
+                       where m.production_id = n.production_id and m.user_id = n.user_id)
+         order by n.created_at desc, n.notification_id desc
+         limit $2",
+    )
+    .bind(user.user_id)
+    .bind(SHOWN)
+    .fetch_all(&state.pool)
+    .await?;
+    let newest_unread = notifications
+        .iter()
+        .filter(|n| n.unread())
+        .map(|n| n.notification_id)
+        .max();
+    render(&ListPage {
+        ctx,
+        notifications,
+        newest_unread,
+    })
+}
+
+#[derive(Deserialize)]
+struct ReadForm {
+    /// The newest notification the page showed: anything that arrived after stays unread.
+    up_to: i64,
+}
+
+async fn mark_read(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Form(form): Form<ReadForm>,
+) -> Result<Response> {
+    sqlx::query(
+        "update notification set read_at = now()
+         where user_id = $1 and read_at is null and notification_id <= $2",
+    )
+    .bind(user.user_id)
+    .bind(form.up_to)
+    .execute(&state.pool)
+    .await?;
+    Ok(Redirect::to("/notifications").into_response())
 }

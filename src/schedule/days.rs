@@ -321,9 +321,15 @@ struct DayPage {
     coordinators: Vec<Person>,
     scenes: Vec<SceneOption>,
     chosen_scene: String,
+    /// Scenes on this day already marked shot (R3: a later revocation leaves them shot).
+    shot: Vec<i64>,
+    can_mark_shot: bool,
 }
 
 impl DayPage {
+    fn is_shot(&self, scene_id: &i64) -> bool {
+        self.shot.contains(scene_id)
+    }
     fn coordinator_chosen(&self, user_id: &i64) -> bool {
         self.form.coordinator_user_id == user_id.to_string()
     }
@@ -389,6 +395,13 @@ async fn day_response(
         (Vec::new(), Vec::new())
     };
     let form = form.unwrap_or_else(|| DayForm::of(&view, production_zone(&member)));
+    let shot: Vec<i64> = sqlx::query_scalar(
+        "select scene_id from shoot_day_scene where shoot_day_id = $1 and shot_at is not null",
+    )
+    .bind(view.day.shoot_day_id)
+    .fetch_all(&state.pool)
+    .await?;
+    let can_mark_shot = member.is(Role::Coordinator) || member.is(Role::Director);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -406,6 +419,8 @@ async fn day_response(
             coordinators,
             scenes,
             chosen_scene,
+            shot,
+            can_mark_shot,
         },
     )
 }

@@ -90,6 +90,8 @@ pub struct Ctx {
     pub user: Option<User>,
     pub csrf: String,
     pub flash: Vec<Flash>,
+    /// Unread notifications of the signed-in person, for the header.
+    pub unread: i64,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -106,10 +108,15 @@ impl FromRequestParts<AppState> for Ctx {
             .await
             .map_err(session_err)?
             .unwrap_or_default();
+        let unread = match &auth.user {
+            Some(user) => crate::notifications::unread_count(&state.pool, user.user_id).await?,
+            None => 0,
+        };
         Ok(Ctx {
             user: auth.user,
             csrf,
             flash,
+            unread,
         })
     }
 }

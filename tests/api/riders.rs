@@ -1,1 +1,781 @@
+//! Riders over HTTP: drafting from the breakdown, delivery, the performer's first view, signing
+//! with the password, one-action withdrawal, superseding, certificates, access logs and doubles.
 
+use std::process::Command;
+
+use closedset::consent::ledger;
+use closedset::scenes::body::{BodyArea as A, IntimacyKind as K, NudityLevel as N};
+use closedset::scenes::breakdown::{Breakdown, PerformerPart};
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+use crate::support::{Client, Page, TestApp, database_url};
+
+const ALEX_ACT: &str = "Removes shirt, back to camera";
+
+struct Film {
+    app: TestApp,
+    production: i64,
+    cora: i64,
+    alex: i64,
+    scene: i64,
+    shoot_day: i64,
+    /// Cast members #1 Alex (linked to alex@), #2 Sam (linked to sam@), #5 Theo (no account).
+    alex_cast: i64,
+    sam_cast: i64,
+    theo_cast: i64,
+}
+
+/// A production with a producer, a coordinator, a director, two performers and scene 5A,
+/// whose breakdown asks something of #1 and #2, placed on a shoot day.
+async fn film() -> Film {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat Producer").await;
+    let production = app.production("Night Swim", pat).await;
+    let mut ids = Vec::new();
+    for (email, name, role) in [
+        ("cora@example.test", "Cora Coordinator", "coordinator"),
+        ("dana@example.test", "Dana Director", "director"),
+        ("alex@example.test", "Alex Rivera", "performer"),
+        ("sam@example.test", "Sam Lindqvist", "performer"),
+    ] {
+        let id = app.user(email, name).await;
+        app.add_member(production, id, role).await;
+        ids.push(id);
+    }
+    let (cora, alex, sam) = (ids[0], ids[2], ids[3]);
+    let mut cast = Vec::new();
+    for (number, name, user) in [
+        (1, "Alex Rivera", Some(alex)),
+        (2, "Sam Lindqvist", Some(sam)),
+        (5, "Theo Grant", None),
+    ] {
+        let id: i64 = sqlx::query_scalar(
+            "insert into cast_member (production_id, cast_number, name, character_name, user_id)
+             values ($1, $2, $3, 'Someone', $4) returning cast_member_id",
+        )
+        .bind(production)
+        .bind(number)
+        .bind(name)
+        .bind(user)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        cast.push(id);
+    }
+    let scene: i64 = sqlx::query_scalar(
+        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
+         values ($1, '5A', '00005A', 'int', 'Lake house bedroom', 'night', 9) returning scene_id",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into scene_cast (scene_id, cast_member_id, production_id)
+         select $1, id, $2 from unnest($3::bigint[]) as id",
+    )
+    .bind(scene)
+    .bind(production)
+    .bind(&cast[..2])
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let film = Film {
+        app,
+        production,
+        cora,
+        alex,
+        scene,
+        shoot_day: 0,
+        alex_cast: cast[0],
+        sam_cast: cast[1],
+        theo_cast: cast[2],
+    };
+    film.save_breakdown(&[ALEX_ACT]).await;
+    let shoot_day: i64 = sqlx::query_scalar(
+        "insert into shoot_day (production_id, shoot_date, call_at)
+         values ($1, current_date + 10, now() + interval '10 days') returning shoot_day_id",
+    )
+    .bind(production)
+    .fetch_one(&film.app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
+         values ($1, $2, $3, 1)",
+    )
+    .bind(shoot_day)
+    .bind(scene)
+    .bind(production)
+    .execute(&film.app.pool)
+    .await
+    .unwrap();
+    Film { shoot_day, ..film }
+}
+
+impl Film {
+    fn path(&self, rest: &str) -> String {
+        format!("/productions/{}{rest}", self.production)
+    }
+
+    fn rider_path(&self, rider_id: i64, rest: &str) -> String {
+        self.path(&format!("/riders/{rider_id}{rest}"))
+    }
+
+    /// Saves scene 5A's breakdown with these acts for #1, as the editor does.
+    async fn save_breakdown(&self, alex_acts: &[&str]) {
+        let breakdown = Breakdown {
+            kinds: vec![K::Nudity, K::Kiss],
+            performers: vec![
+                PerformerPart {
+                    cast_member_id: self.alex_cast,
+                    nudity: N::PartialUpper,
+                    shown: vec![A::UpperBack, A::Breasts],
+                    touched: vec![A::Face],
+                    touching: vec![A::Face],
+                    acts: alex_acts.iter().map(|a| a.to_string()).collect(),
+                },
+                PerformerPart {
+                    cast_member_id: self.sam_cast,
+                    nudity: N::Implied,
+                    shown: vec![A::Shoulders],
+                    touched: vec![A::Face],
+                    touching: vec![A::Face],
+                    acts: vec!["Lies under the sheet".into()],
+                },
+            ],
+            garments: "Barrier pad between performers".into(),
+            stills_allowed: false,
+            closed_set: vec!["Cora Coordinator".into(), "Dana Director".into()],
+            monitor_list: vec!["Cora Coordinator".into()],
+        };
+        let mut tx = self.app.pool.begin().await.unwrap();
+        let outcome = closedset::scenes::save_breakdown(
+            &mut tx,
+            self.production,
+            self.scene,
+            &breakdown,
+            Some(self.cora),
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(outcome, closedset::scenes::SaveOutcome::Saved { .. }),
+            "{outcome:?}"
+        );
+        tx.commit().await.unwrap();
+    }
+
+    /// Drafts a rider over HTTP; returns its id.
+    async fn draft(&self, cora: &mut Client, cast_member_id: i64, extra: &[(&str, &str)]) -> i64 {
+        let cast = cast_member_id.to_string();
+        let scene = self.scene.to_string();
+        let mut fields = vec![
+            ("cast_member_id", cast.as_str()),
+            ("scenes", scene.as_str()),
+            ("in_picture", "on"),
+        ];
+        fields.extend_from_slice(extra);
+        let page = cora.post(&self.path("/riders"), &fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        page.location().rsplit('/').next().unwrap().parse().unwrap()
+    }
+
+    async fn deliver(&self, cora: &mut Client, rider_id: i64) {
+        let page = cora.post(&self.rider_path(rider_id, "/deliver"), &[]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    }
+
+    /// Signs as the performer would: the password and the hash of the text on the page.
+    async fn sign(&self, performer: &mut Client, rider_id: i64, password: &str) -> Page {
+        let hash = self.hash(rider_id).await;
+        let token = performer.csrf().await;
+        performer
+            .post_raw(
+                &self.rider_path(rider_id, "/sign"),
+                &[
+                    ("password", password),
+                    ("text_sha256", &hash),
+                    ("csrf", &token),
+                ],
+                &[("user-agent", "RiderTest/1.0 (phone)")],
+            )
+            .await
+    }
+
+    /// Drafted, delivered, read and signed by Alex.
+    async fn signed_rider(&self, cora: &mut Client, alex: &mut Client) -> i64 {
+        let rider_id = self.draft(cora, self.alex_cast, &[]).await;
+        self.deliver(cora, rider_id).await;
+        assert_eq!(
+            alex.get(&self.rider_path(rider_id, "")).await.status,
+            StatusCode::OK
+        );
+        let page = self.sign(alex, rider_id, crate::support::PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        rider_id
+    }
+
+    async fn hash(&self, rider_id: i64) -> String {
+        sqlx::query_scalar::<_, Option<String>>("select body_sha256 from rider where rider_id = $1")
+            .bind(rider_id)
+            .fetch_one(&self.app.pool)
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    async fn status(&self, rider_id: i64) -> String {
+        sqlx::query_scalar("select status from rider where rider_id = $1")
+            .bind(rider_id)
+            .fetch_one(&self.app.pool)
+            .await
+            .unwrap()
+    }
+
+    async fn events(&self, rider_id: i64, event: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from consent_event where rider_id = $1 and event = $2")
+            .bind(rider_id)
+            .bind(event)
+            .fetch_one(&self.app.pool)
+            .await
+            .unwrap()
+    }
+
+    async fn all_events(&self) -> i64 {
+        sqlx::query_scalar("select count(*) from consent_event where production_id = $1")
+            .bind(self.production)
+            .fetch_one(&self.app.pool)
+            .await
+            .unwrap()
+    }
+
+    fn verify_ledger(&self) -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_closedset"))
+            .args([
+                "ledger",
+                "verify",
+                "--production",
+                &self.production.to_string(),
+            ])
+            .env("DATABASE_URL", database_url(&self.app.db_name))
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{text}");
+        text
+    }
+}
+
+fn sha256(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[tokio::test]
+async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+
+    // The draft form is prefilled from the performer's part of the current breakdown.
+    let form = cora
+        .get(&f.path(&format!("/riders/new?cast_member_id={}", f.alex_cast)))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(ALEX_ACT), "{}", form.body);
+    assert!(form.body.contains("Partial upper (breasts)"));
+    // Choosing no scene is refused beside the field, keeping the performer.
+    let cast = f.alex_cast.to_string();
+    let refused = cora
+        .post(&f.path("/riders"), &[("cast_member_id", cast.as_str())])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Choose at least one scene"));
+    assert!(refused.body.contains(ALEX_ACT));
+
+    let rider_id = f.draft(&mut cora, f.alex_cast, &[]).await;
+    let draft = cora.get(&f.rider_path(rider_id, "")).await;
+    assert!(draft.body.contains(ALEX_ACT));
+    assert!(draft.body.contains("nothing signed for this scene yet"));
+    // Drafts are the coordinator's: the performer does not see them yet.
+    assert_eq!(
+        alex.get(&f.rider_path(rider_id, "")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // A draft's uses can change before delivery.
+    let scene = f.scene.to_string();
+    let page = cora
+        .post(
+            &f.rider_path(rider_id, ""),
+            &[
+                ("scenes", scene.as_str()),
+                ("in_picture", "on"),
+                ("in_stills", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    f.deliver(&mut cora, rider_id).await;
+    let (body, hash, delivered): (String, String, bool) = sqlx::query_as(
+        "select body, body_sha256, delivered_at is not null from rider where rider_id = $1",
+    )
+    .bind(rider_id)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert!(delivered);
+    assert!(
+        body.contains(ALEX_ACT) && body.contains("In stills: yes"),
+        "{body}"
+    );
+    assert_eq!(hash, sha256(&body));
+    assert_eq!(f.status(rider_id).await, "delivered");
+    // A delivered rider is never edited in place.
+    let page = cora
+        .post(&f.rider_path(rider_id, ""), &[("scenes", scene.as_str())])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(f.hash(rider_id).await, hash);
+
+    // The performer was told, in the header and on the notifications page.
+    let home = alex.get("/").await;
+    assert!(home.body.contains("(1 unread)"), "{}", home.body);
+    let list = alex.get("/notifications").await;
+    assert!(
+        list.body
+            .contains("A rider for scene 5A is ready for you to read")
+    );
+    assert!(!list.body.contains(ALEX_ACT));
+
+    // The first view is recorded once, and shows the stored text exactly.
+    let page = alex.get(&f.rider_path(rider_id, "")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&hash));
+    assert!(page.body.contains("Withdraw consent"));
+    alex.get(&f.rider_path(rider_id, "")).await;
+    assert_eq!(f.events(rider_id, "viewed").await, 1);
+    assert_eq!(f.status(rider_id).await, "viewed");
+
+    // A wrong password: 422 beside the field, and nothing recorded.
+    let events_before = f.all_events().await;
+    let wrong = f.sign(&mut alex, rider_id, "not my password").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("That is not your password"));
+    assert!(wrong.body.contains("field-invalid"));
+    assert_eq!(f.all_events().await, events_before);
+    assert_eq!(f.status(rider_id).await, "viewed");
+
+    // A page showing another text (say, an old tab) cannot sign: nothing recorded either.
+    let token = alex.csrf().await;
+    let stale_tab = alex
+        .post_raw(
+            &f.rider_path(rider_id, "/sign"),
+            &[
+                ("password", crate::support::PASSWORD),
+                ("text_sha256", &sha256("another text")),
+                ("csrf", &token),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(stale_tab.status, StatusCode::SEE_OTHER);
+    assert_eq!(f.all_events().await, events_before);
+    assert_eq!(f.status(rider_id).await, "viewed");
+
+    // The right one: signed, with what was shown and from where.
+    let page = f.sign(&mut alex, rider_id, crate::support::PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(f.status(rider_id).await, "signed");
+    let details: String = sqlx::query_scalar(
+        "select details from consent_event where rider_id = $1 and event = 'signed'",
+    )
+    .bind(rider_id)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(details["text_sha256"], sha256(&body));
+    assert_eq!(details["client_addr"], "127.0.0.1");
+    assert_eq!(details["user_agent"], "RiderTest/1.0 (phone)");
+    assert_eq!(details["authenticated"], "password re-entered");
+
+    // The certificate: text, hash, every event and how to verify.
+    let certificate = alex.get(&f.rider_path(rider_id, "/certificate")).await;
+    assert_eq!(certificate.status, StatusCode::OK);
+    for expected in [
+        hash.as_str(),
+        "drafted",
+        "delivered",
+        "viewed",
+        "signed",
+        "password re-entered",
+        "RiderTest/1.0 (phone)",
+        &format!("closedset ledger verify --production {}", f.production),
+        "sha256sum",
+    ] {
+        assert!(certificate.body.contains(expected), "missing {expected}");
+    }
+    let entries = ledger::entries(&f.app.pool, f.production).await.unwrap();
+    assert!(
+        entries
+            .iter()
+            .all(|e| certificate.body.contains(&e.entry_hash))
+    );
+
+    // Only others' looks are logged for the performer's "who viewed my records".
+    let own_views: i64 = sqlx::query_scalar(
+        "select count(*) from record_view where record_id = $1 and viewer_user_id = $2",
+    )
+    .bind(rider_id)
+    .bind(f.alex)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(own_views, 0);
+    assert_eq!(
+        cora.get(&f.rider_path(rider_id, "")).await.status,
+        StatusCode::OK
+    );
+    let mut pat = f.app.signed_in("pat@example.test").await;
+    assert_eq!(
+        pat.get(&f.rider_path(rider_id, "/certificate"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let views: Vec<(String, i64)> = sqlx::query_as(
+        "select record_kind, viewer_user_id from record_view
+         where record_id = $1 and cast_member_id = $2 order by record_view_id",
+    )
+    .bind(rider_id)
+    .bind(f.alex_cast)
+    .fetch_all(&f.app.pool)
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = views.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(kinds.ends_with(&["rider", "certificate"]), "{views:?}");
+    assert_eq!(views[views.len() - 2].1, f.cora);
+
+    // The list shows the rider with its status and notice deadline.
+    let list = cora.get(&f.path("/riders")).await;
+    assert!(list.body.contains("#1 Alex Rivera") && list.body.contains("Signed"));
+    assert!(list.body.contains("Europe/London"));
+
+    assert!(f.verify_ledger().contains("chain intact"));
+}
+
+#[tokio::test]
+async fn withdrawing_consent_is_one_action_recorded_once_and_nobody_else_can_undo_it() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut pat = f.app.signed_in("pat@example.test").await;
+    let mut dana = f.app.signed_in("dana@example.test").await;
+    let rider_id = f.signed_rider(&mut cora, &mut alex).await;
+
+    // The director marks the scene shot on its day before anyone withdraws.
+    let shot = f.path(&format!(
+        "/schedule/{}/scenes/{}/shot",
+        f.shoot_day, f.scene
+    ));
+    assert_eq!(dana.post(&shot, &[]).await.status, StatusCode::SEE_OTHER);
+    // Pressing it again keeps the first mark.
+    assert_eq!(dana.post(&shot, &[]).await.status, StatusCode::SEE_OTHER);
+    // A performer cannot mark scenes shot.
+    assert_eq!(alex.post(&shot, &[]).await.status, StatusCode::NOT_FOUND);
+
+    // Nobody but the performer can withdraw for them.
+    for client in [&mut cora, &mut pat] {
+        let page = client.post(&f.rider_path(rider_id, "/revoke"), &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(f.status(rider_id).await, "signed");
+
+    // The button on the list leads to one confirmation page, with no reason field.
+    let list = alex.get(&f.path("/riders")).await;
+    assert!(list.body.contains("Withdraw consent"));
+    let confirm = alex.get(&f.rider_path(rider_id, "/revoke")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Withdraw your consent for scene 5A?"));
+    assert!(!confirm.body.contains("<textarea"));
+
+    let first = alex.post(&f.rider_path(rider_id, "/revoke"), &[]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let second = alex.post(&f.rider_path(rider_id, "/revoke"), &[]).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    let after = alex.get(&f.rider_path(rider_id, "")).await;
+    assert!(
+        after.body.contains("You already withdrew consent"),
+        "{}",
+        after.body
+    );
+    assert_eq!(f.events(rider_id, "revoked").await, 1);
+    assert_eq!(f.status(rider_id).await, "revoked");
+
+    // Coordinators and producers are told, without any rider content.
+    let told: Vec<(i64, String)> = sqlx::query_as(
+        "select user_id, message from notification where kind = 'consent_revoked' order by user_id",
+    )
+    .fetch_all(&f.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(
+        told.iter()
+            .all(|(_, m)| m == "#1 Alex Rivera withdrew consent for scene 5A")
+    );
+    let home = pat.get("/").await;
+    assert!(home.body.contains("(1 unread)"), "{}", home.body);
+    let notifications = pat.get("/notifications").await;
+    assert!(notifications.body.contains("withdrew consent for scene 5A"));
+    let up_to: i64 = sqlx::query_scalar(
+        "select max(notification_id) from notification where user_id = (select user_id from app_user where email = 'pat@example.test')",
+    )
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    let up_to = up_to.to_string();
+    pat.post("/notifications/read", &[("up_to", up_to.as_str())])
+        .await;
+    assert!(!pat.get("/").await.body.contains("unread)"));
+
+    // No action by anyone else brings the rider back.
+    let revoked_at: time::OffsetDateTime =
+        sqlx::query_scalar("select revoked_at from rider where rider_id = $1")
+            .bind(rider_id)
+            .fetch_one(&f.app.pool)
+            .await
+            .unwrap();
+    let events = f.all_events().await;
+    let scene = f.scene.to_string();
+    for client in [&mut cora, &mut pat] {
+        for action in ["", "/deliver", "/sign", "/revoke"] {
+            client
+                .post(
+                    &f.rider_path(rider_id, action),
+                    &[
+                        ("scenes", scene.as_str()),
+                        ("password", crate::support::PASSWORD),
+                    ],
+                )
+                .await;
+        }
+    }
+    assert_eq!(f.status(rider_id).await, "revoked");
+    let still: time::OffsetDateTime =
+        sqlx::query_scalar("select revoked_at from rider where rider_id = $1")
+            .bind(rider_id)
+            .fetch_one(&f.app.pool)
+            .await
+            .unwrap();
+    assert_eq!(still, revoked_at);
+    assert_eq!(f.all_events().await, events);
+
+    // The take already marked shot stays shot.
+    let shot_at: Option<time::OffsetDateTime> = sqlx::query_scalar(
+        "select shot_at from shoot_day_scene where shoot_day_id = $1 and scene_id = $2",
+    )
+    .bind(f.shoot_day)
+    .bind(f.scene)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert!(shot_at.is_some());
+    let day = dana
+        .get(&f.path(&format!("/schedule/{}", f.shoot_day)))
+        .await;
+    assert!(day.body.contains(">Shot<"), "{}", day.body);
+
+    // Only a new rider, delivered and signed, brings consent back; the withdrawn one stays so.
+    let new_rider = f.signed_rider(&mut cora, &mut alex).await;
+    assert_eq!(f.status(new_rider).await, "signed");
+    assert_eq!(f.status(rider_id).await, "revoked");
+    assert_eq!(f.events(rider_id, "superseded").await, 0);
+    f.verify_ledger();
+}
+
+#[tokio::test]
+async fn a_wider_rider_is_drafted_anew_and_its_signature_supersedes_the_old() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let old = f.signed_rider(&mut cora, &mut alex).await;
+
+    // The breakdown asks for more; the new draft says what goes beyond the signed rider (R2).
+    f.save_breakdown(&[ALEX_ACT, "Lies together under the sheet"])
+        .await;
+    let list = cora.get(&f.path("/riders")).await;
+    assert!(list.body.contains("stale"), "{}", list.body);
+    let new = f
+        .draft(&mut cora, f.alex_cast, &[("in_trailers", "on")])
+        .await;
+    let draft = cora.get(&f.rider_path(new, "")).await;
+    assert!(draft.body.contains("beyond the signed rider"));
+    assert!(draft.body.contains("act: Lies together under the sheet"));
+    assert!(draft.body.contains("use in trailers and marketing"));
+
+    f.deliver(&mut cora, new).await;
+    alex.get(&f.rider_path(new, "")).await;
+    assert_eq!(
+        f.sign(&mut alex, new, crate::support::PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let (status, by): (String, Option<i64>) =
+        sqlx::query_as("select status, superseded_by from rider where rider_id = $1")
+            .bind(old)
+            .fetch_one(&f.app.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), by), ("superseded", Some(new)));
+    assert_eq!(f.events(old, "superseded").await, 1);
+    // A superseded rider can no longer be withdrawn; the new one can.
+    alex.post(&f.rider_path(old, "/revoke"), &[]).await;
+    assert_eq!(f.status(old).await, "superseded");
+    f.verify_ledger();
+}
+
+#[tokio::test]
+async fn other_performers_and_directors_never_see_a_rider() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let rider_id = f.draft(&mut cora, f.alex_cast, &[]).await;
+    f.deliver(&mut cora, rider_id).await;
+    for email in ["sam@example.test", "dana@example.test"] {
+        let mut client = f.app.signed_in(email).await;
+        for rest in ["", "/certificate", "/revoke"] {
+            let page = client.get(&f.rider_path(rider_id, rest)).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{email} {rest}");
+        }
+        let page = client.post(&f.rider_path(rider_id, "/revoke"), &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        let list = client.get(&f.path("/riders")).await;
+        assert!(!list.body.contains("Alex Rivera"), "{email}");
+    }
+    let mut dana = f.app.signed_in("dana@example.test").await;
+    assert_eq!(
+        dana.get(&f.path("/riders")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Sam sees an empty list of their own, not Alex's rider.
+    let mut sam = f.app.signed_in("sam@example.test").await;
+    assert!(
+        sam.get(&f.path("/riders"))
+            .await
+            .body
+            .contains("No riders have been delivered")
+    );
+    assert_eq!(f.status(rider_id).await, "delivered");
+}
+
+#[tokio::test]
+async fn a_double_is_assigned_in_the_ledger_and_drafted_their_own_rider() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let doubles = f.path(&format!("/scenes/{}/doubles", f.scene));
+    let sam = f.sam_cast.to_string();
+    let theo = f.theo_cast.to_string();
+    let same = cora
+        .post(
+            &doubles,
+            &[
+                ("original_cast_member_id", &sam),
+                ("double_cast_member_id", &sam),
+            ],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(same.body.contains("cannot double for themself"));
+    let page = cora
+        .post(
+            &doubles,
+            &[
+                ("original_cast_member_id", &sam),
+                ("double_cast_member_id", &theo),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let assigned: i64 =
+        sqlx::query_scalar("select double_cast_member_id from scene_double where scene_id = $1")
+            .bind(f.scene)
+            .fetch_one(&f.app.pool)
+            .await
+            .unwrap();
+    assert_eq!(assigned, f.theo_cast);
+    let events: i64 = sqlx::query_scalar(
+        "select count(*) from consent_event where event = 'double_assigned' and production_id = $1",
+    )
+    .bind(f.production)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(events, 1);
+    assert!(
+        cora.get(&doubles)
+            .await
+            .body
+            .contains("#5 Theo Grant doubles for #2 Sam Lindqvist")
+    );
+
+    // The double's rider is drafted from the part they stand in for.
+    let form = cora
+        .get(&f.path(&format!("/riders/new?cast_member_id={}", f.theo_cast)))
+        .await;
+    assert!(form.body.contains("As the double for #2 Sam Lindqvist"));
+    assert!(form.body.contains("Lies under the sheet"));
+    let rider_id = f.draft(&mut cora, f.theo_cast, &[]).await;
+    f.deliver(&mut cora, rider_id).await;
+    let facts = closedset::consent::riders::lifecycle::clearance_riders(&f.app.pool, f.production)
+        .await
+        .unwrap();
+    assert!(facts.iter().any(|r| r.rider.cast_member_id == f.theo_cast
+        && r.rider.scope.acts.contains("Lies under the sheet")));
+    let doubles =
+        closedset::consent::riders::lifecycle::clearance_doubles(&f.app.pool, f.production)
+            .await
+            .unwrap();
+    assert_eq!(doubles[0].double.original_cast_member_id, f.sam_cast);
+    f.verify_ledger();
+}
+
+#[tokio::test]
+async fn the_demo_film_gets_riders_in_every_state_once() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    closedset::consent::demo_riders::load(&app.pool, production)
+        .await
+        .unwrap();
+    closedset::consent::demo_riders::load(&app.pool, production)
+        .await
+        .unwrap();
+    let statuses: Vec<String> =
+        sqlx::query_scalar("select status from rider where production_id = $1 order by rider_id")
+            .bind(production)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(statuses, ["signed", "revoked", "signed", "delivered"]);
+    let stale: bool = sqlx::query_scalar(
+        "select exists (select 1 from rider_scene rs join scene s using (scene_id)
+                        where s.current_version_id <> rs.scene_version_id)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(stale);
+    let reports = ledger::verify_all(&app.pool, Some(production))
+        .await
+        .unwrap();
+    assert!(reports[0].result.is_ok());
+    assert!(reports[0].entries >= 14);
+}

@@ -1,0 +1,333 @@
+//! Consent on set: marking a scene shot on a shoot day (R3: later revocation leaves those takes
+//! alone) and assigning a double for a performer in a scene (R4: the double signs their own rider).
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::cast::{CastMember, cast_list};
+use crate::consent::ledger;
+use crate::error::{AppError, Result};
+use crate::productions::{Member, Role};
+use crate::scenes::minors::{self, CastAge};
+use crate::scenes::{is_restricted, production_today, read_breakdown};
+use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/shot",
+            post(mark_shot),
+        )
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}/doubles",
+            get(doubles_page).post(assign_double),
+        )
+}
+
+/// Who says a scene is in the can: the coordinator or the director / 1st AD on set.
+const SHOT_BY: &[Role] = &[Role::Coordinator, Role::Director];
+
+async fn mark_shot(
+    State(state): State<AppState>,
+    member: Member,
+    session: Session,
+    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+) -> Result<Response> {
+    member.require(SHOT_BY)?;
+    let production_id = member.production.production_id;
+    // Once shot, always shot: the guard keeps the first time and person.
+    let marked: Option<String> = sqlx::query_scalar(
+        "update shoot_day_scene ds set shot_at = now(), shot_by = $4
+         from scene s
+         where ds.shoot_day_id = $1 and ds.scene_id = $2 and ds.production_id = $3
+           and s.scene_id = ds.scene_id and ds.shot_at is null
+         returning s.number",
+    )
+    .bind(shoot_day_id)
+    .bind(scene_id)
+    .bind(production_id)
+    .bind(member.user.user_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    match marked {
+        Some(number) => {
+            Flash::success(
+                &session,
+                format!("Scene {number} is marked shot on this day."),
+            )
+            .await?
+        }
+        None => {
+            let placed: bool = sqlx::query_scalar(
+                "select exists (select 1 from shoot_day_scene
+                                where shoot_day_id = $1 and scene_id = $2 and production_id = $3)",
+            )
+            .bind(shoot_day_id)
+            .bind(scene_id)
+            .bind(production_id)
+            .fetch_one(&state.pool)
+            .await?;
+            if !placed {
+                return Err(AppError::NotFound);
+            }
+            Flash::info(&session, "That scene was already marked shot.").await?;
+        }
+    }
+    Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}", member.base())).into_response())
+}
+
+// ---------------------------------------------------------------- doubles
+
+#[derive(sqlx::FromRow)]
+struct SceneFacts {
+    number: String,
+    breakdown: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DoubleRow {
+    original: String,
+    double: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct DoubleForm {
+    original_cast_member_id: String,
+    double_cast_member_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "consent/rider_doubles.html")]
+struct DoublesPage {
+    ctx: Ctx,
+    member: Member,
+    scene_id: i64,
+    number: String,
+    doubles: Vec<DoubleRow>,
+    in_scene: Vec<CastMember>,
+    cast: Vec<CastMember>,
+    can_edit: bool,
+    form: DoubleForm,
+    errors: FieldErrors,
+}
+
+impl DoublesPage {
+    fn original_chosen(&self, id: &i64) -> bool {
+        self.form.original_cast_member_id == id.to_string()
+    }
+    fn double_chosen(&self, id: &i64) -> bool {
+        self.form.double_cast_member_id == id.to_string()
+    }
+}
+
+async fn scene_facts(state: &AppState, member: &Member, scene_id: i64) -> Result<SceneFacts> {
+    sqlx::query_as(
+        "select s.number, v.breakdown::text as breakdown
+         from scene s left join scene_version v on v.scene_version_id = s.current_version_id
+         where s.scene_id = $1 and s.production_id = $2",
+    )
+    .bind(scene_id)
+    .bind(member.production.production_id)
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+async fn doubles_response(
+    state: &AppState,
+    ctx: Ctx,
+    member: Member,
+    scene_id: i64,
+    form: DoubleForm,
+    errors: FieldErrors,
+) -> Result<Response> {
+    let facts = scene_facts(state, &member, scene_id).await?;
+    let doubles: Vec<DoubleRow> = sqlx::query_as(
+        "select '#' || o.cast_number || ' ' || o.name as original,
+                '#' || d.cast_number || ' ' || d.name as double
+         from scene_double sd
+         join cast_member o on o.cast_member_id = sd.original_cast_member_id
+         join cast_member d on d.cast_member_id = sd.double_cast_member_id
+         where sd.scene_id = $1 order by o.cast_number",
+    )
+    .bind(scene_id)
+    .fetch_all(&state.pool)
+    .await?;
+    let cast = cast_list(&state.pool, member.production.production_id).await?;
+    let in_scene_ids: Vec<i64> =
+        sqlx::query_scalar("select cast_member_id from scene_cast where scene_id = $1")
+            .bind(scene_id)
+            .fetch_all(&state.pool)
+            .await?;
+    let in_scene = cast
+        .iter()
+        .filter(|c| in_scene_ids.contains(&c.cast_member_id))
+        .cloned()
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with_status(
+        status,
+        &DoublesPage {
+            ctx,
+            can_edit: member.is(Role::Coordinator),
+            member,
+            scene_id,
+            number: facts.number,
+            doubles,
+            in_scene,
+            cast,
+            form,
+            errors,
+        },
+    )
+}
+
+async fn doubles_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, scene_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    member.require(&[Role::Producer, Role::Coordinator])?;
+    doubles_response(
+        &state,
+        ctx,
+        member,
+        scene_id,
+        DoubleForm::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn assign_double(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    Path((_, scene_id)): Path<(i64, i64)>,
+    Form(form): Form<DoubleForm>,
+) -> Result<Response> {
+    member.require(&[Role::Coordinator])?;
+    let production_id = member.production.production_id;
+    let facts = scene_facts(&state, &member, scene_id).await?;
+    let cast = cast_list(&state.pool, production_id).await?;
+    let in_scene: Vec<i64> =
+        sqlx::query_scalar("select cast_member_id from scene_cast where scene_id = $1")
+            .bind(scene_id)
+            .fetch_all(&state.pool)
+            .await?;
+    let mut errors = FieldErrors::default();
+    let original = form
+        .original_cast_member_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| in_scene.contains(id));
+    if original.is_none() {
+        errors.add(
+            "original_cast_member_id",
+            format!("Choose a performer who is in scene {}.", facts.number),
+        );
+    }
+    let double = form
+        .double_cast_member_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| cast.iter().find(|c| c.cast_member_id == id));
+    match double {
+        None => errors.add(
+            "double_cast_member_id",
+            "Choose the double from the cast list.",
+        ),
+        Some(d) if Some(d.cast_member_id) == original => errors.add(
+            "double_cast_member_id",
+            "A performer cannot double for themself; choose someone else.",
+        ),
+        Some(_) => {}
+    }
+    let (Some(original), Some(double), true) = (original, double, errors.is_empty()) else {
+        return doubles_response(&state, ctx, member, scene_id, form, errors).await;
+    };
+
+    let mut tx = state.pool.begin().await?;
+    // R5 holds for doubles too: nobody under 18 stands in for nudity or simulated sex.
+    let breakdown = read_breakdown(facts.breakdown.as_deref().unwrap_or("{}"));
+    if is_restricted(&breakdown) {
+        let dates: Vec<time::Date> = sqlx::query_scalar(
+            "select d.shoot_date from shoot_day_scene ds join shoot_day d using (shoot_day_id)
+             where ds.scene_id = $1 order by d.shoot_date",
+        )
+        .bind(scene_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let age = CastAge {
+            cast_member_id: double.cast_member_id,
+            cast_number: double.cast_number,
+            name: double.name.clone(),
+            date_of_birth: double.date_of_birth,
+        };
+        let conflicts =
+            minors::minor_conflicts(&[age], &dates, production_today(&member.production));
+        if !conflicts.is_empty() {
+            drop(tx);
+            errors.add("double_cast_member_id", minors::refusal(&conflicts));
+            return doubles_response(&state, ctx, member, scene_id, form, errors).await;
+        }
+    }
+    sqlx::query(
+        "insert into scene_double (scene_id, original_cast_member_id, double_cast_member_id,
+                                   production_id, assigned_by)
+         values ($1, $2, $3, $4, $5)
+         on conflict (scene_id, original_cast_member_id)
+         do update set double_cast_member_id = excluded.double_cast_member_id,
+                       assigned_by = excluded.assigned_by, assigned_at = now()",
+    )
+    .bind(scene_id)
+    .bind(original)
+    .bind(double.cast_member_id)
+    .bind(production_id)
+    .bind(member.user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    ledger::append(
+        &mut tx,
+        production_id,
+        "double_assigned",
+        None,
+        Some(member.user.user_id),
+        &json!({
+            "scene": facts.number,
+            "original_cast_member_id": original,
+            "double_cast_member_id": double.cast_member_id,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Flash::success(
+        &session,
+        format!(
+            "{} is the double in scene {}. Draft them their own rider: it may be no wider than \
+             what the original performer agreed.",
+            double.label(),
+            facts.number
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}/scenes/{scene_id}/doubles", member.base())).into_response())
+}
