@@ -6,6 +6,7 @@ pub mod budget;
 pub mod cast;
 pub mod config;
 pub mod consent;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -104,6 +105,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(web::router())
         .merge(accounts::router())
         .merge(productions::router())
+        .merge(dashboard::router())
         .merge(cast::router())
         .merge(scenes::router())
         .merge(schedule::router())

@@ -171,7 +171,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/productions/new", get(new_page))
         .route("/productions", post(create))
-        .route("/productions/{production_id}", get(show))
         .route(
             "/productions/{production_id}/settings",
             get(settings_page).post(update),
@@ -365,33 +364,6 @@ async fn update(
     .await?;
     Flash::success(&session, "The production's settings are saved.").await?;
     Ok(Redirect::to(&member.base()).into_response())
-}
-
-// ---------------------------------------------------------------- overview
-
-#[derive(Template)]
-#[template(path = "productions/show.html")]
-struct ShowPage {
-    ctx: Ctx,
-    member: Member,
-    /// R7, shown to producers only.
-    missing_coordinator: Option<&'static str>,
-}
-
-async fn show(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    let missing_coordinator = if member.is(Role::Producer)
-        && crate::schedule::missing_coordinator(&state.pool, member.production.production_id)
-            .await?
-    {
-        Some(crate::schedule::MISSING_COORDINATOR)
-    } else {
-        None
-    };
-    render(&ShowPage {
-        ctx,
-        member,
-        missing_coordinator,
-    })
 }
 
 // ---------------------------------------------------------------- members

@@ -728,8 +728,7 @@ async fn the_demo_film_has_its_cast_scenes_and_versions_once() {
     assert!(count("select count(*) from scene_version where production_id = $1").await >= 4);
     // Scene 8 has two versions from the breakdown demo; the rider demo may add one more.
     assert!(
-        count("select max(version)::bigint from scene_version where production_id = $1").await
-            >= 2
+        count("select max(version)::bigint from scene_version where production_id = $1").await >= 2
     );
 
     let mut jo = app.client();

@@ -6,6 +6,7 @@ mod budget;
 mod cast_scenes;
 mod clearance;
 mod consent_records;
+mod dashboards;
 mod embedded;
 mod ledger;
 mod productions;

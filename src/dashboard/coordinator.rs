@@ -1,0 +1,205 @@
+//! The intimacy coordinator's work queue: riders to draft, deliver or chase against the notice
+//! clock, first meetings missing, stale riders, recent revocations and follow-ups due.
+
+use askama::Template;
+use axum::response::Response;
+use time::{Duration, OffsetDateTime};
+
+use crate::AppState;
+use crate::consent::clearance::Problem;
+use crate::consent::conversations::{self, FollowUp};
+use crate::consent::riders::local_time;
+use crate::consent::status::{self, Only, StatusLine};
+use crate::error::Result;
+use crate::productions::Member;
+use crate::web::{Ctx, render};
+
+#[derive(sqlx::FromRow)]
+struct RiderWork {
+    rider_id: i64,
+    status: String,
+    performer: String,
+    delivered_at: Option<OffsetDateTime>,
+    revoked_at: Option<OffsetDateTime>,
+    first_call: Option<OffsetDateTime>,
+    stale: bool,
+    scenes: Vec<String>,
+}
+
+/// A rider on the work queue, ready to show.
+pub struct RiderItem {
+    pub rider_id: i64,
+    pub performer: String,
+    pub scenes: String,
+    pub status: &'static str,
+    /// "Deliver by Tue 24 Nov 2026, 07:00 (Europe/London) — in 2 days 5 h" or empty.
+    pub clock: String,
+    pub overdue: bool,
+    pub when: String,
+}
+
+/// How long until an instant, in words: "in 2 days 5 h", "in 40 min", "passed".
+pub fn countdown(now: OffsetDateTime, deadline: OffsetDateTime) -> String {
+    let left = deadline - now;
+    if left <= Duration::ZERO {
+        return "deadline passed".into();
+    }
+    let days = left.whole_days();
+    let hours = left.whole_hours() - days * 24;
+    let minutes = left.whole_minutes() - left.whole_hours() * 60;
+    match (days, hours) {
+        (0, 0) => format!("in {minutes} min"),
+        (0, h) => format!("in {h} h {minutes} min"),
+        (d, h) => format!("in {d} day{} {h} h", if d == 1 { "" } else { "s" }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/coordinator.html")]
+struct CoordinatorPage {
+    ctx: Ctx,
+    member: Member,
+    to_draft: Vec<String>,
+    to_deliver: Vec<RiderItem>,
+    to_chase: Vec<RiderItem>,
+    stale: Vec<RiderItem>,
+    revoked: Vec<RiderItem>,
+    first_meetings: Vec<(i64, String)>,
+    follow_ups: Vec<FollowUp>,
+    consent: Vec<StatusLine>,
+}
+
+pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<Response> {
+    let production = &member.production;
+    let production_id = production.production_id;
+    let riders: Vec<RiderWork> = sqlx::query_as(
+        "select r.rider_id, r.status, '#' || c.cast_number || ' ' || c.name as performer,
+                r.delivered_at, r.revoked_at,
+                (select min(d.call_at) from rider_scene rs
+                   join shoot_day_scene p on p.scene_id = rs.scene_id
+                   join shoot_day d on d.shoot_day_id = p.shoot_day_id
+                 where rs.rider_id = r.rider_id and d.call_at > now()) as first_call,
+                exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
+                        where rs.rider_id = r.rider_id
+                          and rs.scene_version_id <> s.current_version_id) as stale,
+                array(select s.number from rider_scene rs join scene s on s.scene_id = rs.scene_id
+                      where rs.rider_id = r.rider_id order by s.sort_key collate \"C\") as scenes
+         from rider r join cast_member c using (cast_member_id)
+         where r.production_id = $1
+         order by c.cast_number, r.rider_id",
+    )
+    .bind(production_id)
+    .fetch_all(&state.pool)
+    .await?;
+    let statuses = status::production_status(&state.pool, production, Only::All).await?;
+    let first_meetings = conversations::first_meeting_missing(&state.pool, production_id).await?;
+    let follow_ups = conversations::open_follow_ups(&state.pool, production_id).await?;
+
+    let now = OffsetDateTime::now_utc();
+    let notice = Duration::hours(i64::from(production.notice_hours));
+    let item = |r: &RiderWork, clock_from: Option<OffsetDateTime>| {
+        let deadline = r.first_call.map(|call| call - notice);
+        let (clock, overdue) = match (clock_from, deadline) {
+            (Some(_), Some(deadline)) => (
+                format!(
+                    "Deliver by {} — {}",
+                    local_time(production, deadline),
+                    countdown(now, deadline)
+                ),
+                deadline <= now,
+            ),
+            _ => (String::new(), false),
+        };
+        RiderItem {
+            rider_id: r.rider_id,
+            performer: r.performer.clone(),
+            scenes: r.scenes.join(", "),
+            status: crate::consent::riders::status_label(&r.status, r.stale),
+            clock,
+            overdue,
+            when: r
+                .revoked_at
+                .or(r.delivered_at)
+                .map(|t| local_time(production, t))
+                .unwrap_or_default(),
+        }
+    };
+    let to_deliver = riders
+        .iter()
+        .filter(|r| r.status == "drafted")
+        .map(|r| item(r, Some(now)))
+        .collect();
+    let to_chase = riders
+        .iter()
+        .filter(|r| matches!(r.status.as_str(), "delivered" | "viewed"))
+        .map(|r| item(r, r.delivered_at))
+        .collect();
+    let stale = riders
+        .iter()
+        .filter(|r| r.status == "signed" && r.stale)
+        .map(|r| item(r, None))
+        .collect();
+    let revoked = riders
+        .iter()
+        .filter(|r| r.revoked_at.is_some_and(|t| now - t < Duration::days(14)))
+        .map(|r| item(r, None))
+        .collect();
+    // Who the breakdown asks something of, with no rider at all yet.
+    let mut to_draft: Vec<String> = statuses
+        .iter()
+        .filter_map(|s| match &s.clearance {
+            crate::consent::clearance::Clearance::Blocked(reasons) => Some((s, reasons)),
+            _ => None,
+        })
+        .flat_map(|(s, reasons)| {
+            reasons
+                .iter()
+                .filter(|r| r.problem == Problem::NoRider)
+                .map(move |r| format!("{} — scene {}", r.who, s.number))
+        })
+        .collect();
+    to_draft.sort();
+    to_draft.dedup();
+    let consent = status::lines_for(&statuses, None)
+        .into_iter()
+        .filter(|l| l.css == "status-blocked")
+        .collect();
+    render(&CoordinatorPage {
+        ctx,
+        member,
+        to_draft,
+        to_deliver,
+        to_chase,
+        stale,
+        revoked,
+        first_meetings,
+        follow_ups,
+        consent,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn countdowns_read_like_people_speak() {
+        let now = datetime!(2027-05-01 10:00 UTC);
+        assert_eq!(
+            countdown(now, datetime!(2027-05-03 15:30 UTC)),
+            "in 2 days 5 h"
+        );
+        assert_eq!(
+            countdown(now, datetime!(2027-05-02 11:00 UTC)),
+            "in 1 day 1 h"
+        );
+        assert_eq!(
+            countdown(now, datetime!(2027-05-01 13:20 UTC)),
+            "in 3 h 20 min"
+        );
+        assert_eq!(countdown(now, datetime!(2027-05-01 10:40 UTC)), "in 40 min");
+        assert_eq!(countdown(now, now), "deadline passed");
+    }
+}
