@@ -1,79 +1,8 @@
 //! The clinical vocabulary of an intimacy breakdown: body areas, nudity levels, kinds of intimacy.
 //! Owns their database values and labels, and which scenes are flagged or closed to minors.
 
-use std::fmt;
-use std::str::FromStr;
-
-/// A value that is none of a fixed list's; shown next to a select field.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("“{value}” is not a known {what}. Choose one from the list.")]
-pub struct UnknownValue {
-    /// What was being chosen, e.g. "time of day".
-    pub what: &'static str,
-    /// The text received.
-    pub value: String,
-}
-
-/// Declares a fixed list with database values (also the serde form), labels and lenient parsing.
-macro_rules! fixed_list {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $what:literal {
-            $( $(#[$vmeta:meta])* $variant:ident => $db:literal, $label:literal $(, $alias:literal)* ; )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $db)] $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in the order a form lists them.
-            pub const fn all() -> &'static [$name] {
-                &[$($name::$variant),+]
-            }
-
-            /// The lower-case database value.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $db,)+
-                }
-            }
-
-            /// The text people read.
-            pub const fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label,)+
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownValue;
-
-            /// Accepts the database value, the label or a script spelling, ignoring case.
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let text = s.trim();
-                $(
-                    if text.eq_ignore_ascii_case($db)
-                        || text.eq_ignore_ascii_case($label)
-                        $(|| text.eq_ignore_ascii_case($alias))*
-                    {
-                        return Ok($name::$variant);
-                    }
-                )+
-                Err(UnknownValue { what: $what, value: text.to_string() })
-            }
-        }
-    };
-}
+pub use super::fixed_list::UnknownValue;
+use super::fixed_list::fixed_list;
 
 fixed_list! {
     /// A body area, in one fixed clinical list used by breakdowns, riders and boundary profiles.
@@ -194,6 +123,9 @@ pub fn restricted_for_minors(kinds: &[IntimacyKind], nudity: &[NudityLevel]) -> 
 
 #[cfg(test)]
 mod tests {
+    use std::fmt;
+    use std::str::FromStr;
+
     use super::*;
 
     #[test]

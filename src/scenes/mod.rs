@@ -6,6 +6,7 @@ pub mod breakdown;
 pub mod demo;
 pub mod editor;
 pub mod eighths;
+pub mod fixed_list;
 pub mod heading;
 pub mod minors;
 pub mod number;
