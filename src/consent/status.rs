@@ -344,11 +344,19 @@ pub fn lines_for(statuses: &[SceneStatus], performer: Option<i64>) -> Vec<Status
                     stills: s.stills(),
                 },
                 Some(id) => {
-                    let own: Vec<String> =
-                        s.reasons_for(id).iter().map(|r| r.to_string()).collect();
+                    let own_reasons = s.reasons_for(id);
+                    let withdrawn = own_reasons
+                        .iter()
+                        .any(|r| r.problem == super::clearance::Problem::Revoked);
+                    let mut own: Vec<String> = own_reasons.iter().map(|r| r.to_string()).collect();
                     let (word, css) = match (&s.clearance, own.is_empty()) {
                         (Clearance::Shot, _) => ("Shot", "status-cleared"),
                         (_, true) => ("Your consent is in place", "status-cleared"),
+                        // Their own decision, stated plainly: nothing for them to fix.
+                        _ if withdrawn => {
+                            own.clear();
+                            ("You withdrew consent", "status-blocked")
+                        }
                         (_, false) => ("Your rider needs attention", "status-blocked"),
                     };
                     StatusLine {

@@ -280,8 +280,7 @@ async fn revocation_blocks_and_each_performer_sees_only_their_own_consent() {
 
     let mut alex = app.signed_in("alex@example.test").await;
     let page = alex.get(&path).await;
-    assert!(page.body.contains("Your rider needs attention"));
-    assert!(page.body.contains("consent revoked"));
+    assert!(page.body.contains("You withdrew consent"));
     assert!(!page.body.contains("Sam Lindqvist:"));
 
     let mut sam = app.signed_in("sam@example.test").await;
