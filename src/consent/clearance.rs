@@ -106,7 +106,11 @@ impl Narrowing {
         Narrowing {
             shown: self.shown.intersection(&scope.shown).copied().collect(),
             touched: self.touched.intersection(&scope.touched).copied().collect(),
-            touching: self.touching.intersection(&scope.touching).copied().collect(),
+            touching: self
+                .touching
+                .intersection(&scope.touching)
+                .copied()
+                .collect(),
             acts: self.acts.intersection(&scope.acts).cloned().collect(),
             in_picture: self.in_picture && scope.uses.in_picture,
             trailers: self.trailers && scope.uses.trailers,
@@ -133,9 +137,7 @@ impl Narrowing {
         scope
             .beyond(&self.apply(scope))
             .into_iter()
-            .filter(|item| {
-                item != "use in trailers and marketing" && item != "use in stills"
-            })
+            .filter(|item| item != "use in trailers and marketing" && item != "use in stills")
             .collect()
     }
 }
@@ -331,7 +333,11 @@ fn on_the_day(
         _ => performer.label.clone(),
     };
     let mut narrowing = Narrowing::default();
-    for n in scene.narrowed.iter().filter(|n| n.rider_id == rider.rider_id) {
+    for n in scene
+        .narrowed
+        .iter()
+        .filter(|n| n.rider_id == rider.rider_id)
+    {
         narrowing.add(&n.narrowing);
     }
     let lost = narrowing.blocking(&rider.scope);
@@ -696,7 +702,10 @@ mod tests {
             Clearance::Blocked(r) => r[0].to_string(),
             _ => unreachable!(),
         };
-        assert!(text.starts_with("#1 Alex: not reconfirmed on the day"), "{text}");
+        assert!(
+            text.starts_with("#1 Alex: not reconfirmed on the day"),
+            "{text}"
+        );
         s.reconfirmed = Some(vec![2]);
         assert_eq!(
             problems(&clearance(&s, &riders, &[], &CALL)),
@@ -716,7 +725,12 @@ mod tests {
         let mut s = scene();
         s.reconfirmed = Some(vec![1, 2]);
         assert_eq!(
-            problems(&clearance(&s, &[signed(1, 1, on_time()), revoked], &[], &CALL)),
+            problems(&clearance(
+                &s,
+                &[signed(1, 1, on_time()), revoked],
+                &[],
+                &CALL
+            )),
             vec![(2, "revoked".into())]
         );
     }

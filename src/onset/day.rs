@@ -94,8 +94,9 @@ struct DoubleRow {
     double_cast_member_id: i64,
 }
 
-/// Who answers for each performer of a scene: the breakdown's performers, and any double
-/// standing in for one of them. (cast member id, label)
+/// Who answers for each performer of a scene: the breakdown's performers, any double standing
+/// in for one of them, then anyone else cast in the scene (a closure is theirs too).
+/// (cast member id, label)
 pub(super) fn scene_people(
     scene: &DayScene,
     doubles: &[(i64, i64, i64)],
@@ -111,8 +112,17 @@ pub(super) fn scene_people(
         {
             people.push((
                 *double,
-                format!("{} (double for {})", label(*double), label(part.cast_member_id)),
+                format!(
+                    "{} (double for {})",
+                    label(*double),
+                    label(part.cast_member_id)
+                ),
             ));
+        }
+    }
+    for id in &scene.cast_ids {
+        if !people.iter().any(|(known, _)| known == id) {
+            people.push((*id, label(*id)));
         }
     }
     people
@@ -128,7 +138,13 @@ async fn doubles_of(pool: &PgPool, production_id: i64) -> Result<Vec<(i64, i64, 
     .await?;
     Ok(rows
         .into_iter()
-        .map(|d| (d.scene_id, d.original_cast_member_id, d.double_cast_member_id))
+        .map(|d| {
+            (
+                d.scene_id,
+                d.original_cast_member_id,
+                d.double_cast_member_id,
+            )
+        })
         .collect())
 }
 
@@ -219,9 +235,7 @@ pub(super) async fn on_set_response(
                         label,
                         reconfirmed: reconfirmed.first().map(|(at, _)| clock(&member, *at)),
                         narrowed: reconfirmed.iter().map(|(_, n)| i64::from(*n)).sum(),
-                        closed: theirs(&closures)
-                            .first()
-                            .map(|(at, _)| clock(&member, *at)),
+                        closed: theirs(&closures).first().map(|(at, _)| clock(&member, *at)),
                     }
                 })
                 .collect();
@@ -293,7 +307,12 @@ fn items(scope: &Scope, already: &Narrowing) -> Vec<Item> {
     for (key, word, areas, taken) in [
         ("shown", "Shown", &scope.shown, &already.shown),
         ("touched", "Touched", &scope.touched, &already.touched),
-        ("touching", "Touching with", &scope.touching, &already.touching),
+        (
+            "touching",
+            "Touching with",
+            &scope.touching,
+            &already.touching,
+        ),
     ] {
         for area in areas.difference(taken) {
             out.push(Item {
@@ -570,7 +589,10 @@ fn when(
     match zone::local_to_utc(day.shoot_date, time, production_zone(member)) {
         Ok(at) if at <= now => Some(at),
         Ok(_) => {
-            errors.add(field, "That time is still to come; record it when it happens.");
+            errors.add(
+                field,
+                "That time is still to come; record it when it happens.",
+            );
             None
         }
         Err(e) => {

@@ -447,7 +447,11 @@ pub async fn footage_rows(pool: &PgPool, production_id: i64) -> Result<Vec<Foota
             {
                 people.push((
                     *double,
-                    format!("{} (double for {})", label(*double), label(part.cast_member_id)),
+                    format!(
+                        "{} (double for {})",
+                        label(*double),
+                        label(part.cast_member_id)
+                    ),
                 ));
             }
         }
@@ -601,7 +605,11 @@ mod tests {
         let shot = Some(datetime!(2026-11-17 15:00 UTC));
         let row = footage_row("5A", "#1 Alex", Some(&rider(true, false)), shot);
         assert_eq!(
-            (row.in_picture.as_str(), row.trailers.as_str(), row.stills.as_str()),
+            (
+                row.in_picture.as_str(),
+                row.trailers.as_str(),
+                row.stills.as_str()
+            ),
             ("yes", "yes", "no")
         );
         assert_eq!(row.shot, "Shot Tue 17 Nov 2026");

@@ -175,6 +175,8 @@ pub(crate) struct DayScene {
     pub time_of_day: String,
     pub breakdown: Option<String>,
     pub shot_at: Option<OffsetDateTime>,
+    /// Everyone cast in the scene, whether or not the breakdown asks anything of them.
+    pub cast_ids: Vec<i64>,
     /// The signed-in person is cast in it.
     pub mine: bool,
 }
@@ -195,6 +197,8 @@ pub(crate) async fn day_scenes(
     let scenes: Vec<DayScene> = sqlx::query_as(
         "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day,
                 v.breakdown::text as breakdown, ds.shot_at,
+                array(select sc.cast_member_id from scene_cast sc
+                      where sc.scene_id = s.scene_id order by sc.cast_member_id) as cast_ids,
                 exists (select 1 from scene_cast sc join cast_member cm using (cast_member_id)
                         where sc.scene_id = s.scene_id and cm.user_id = $4) as mine
          from shoot_day_scene ds

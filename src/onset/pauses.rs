@@ -330,7 +330,11 @@ pub(super) async fn resolve(
             .await?;
         }
         tx.commit().await?;
-        Flash::success(&session, format!("The pause of scene {number} is resolved.")).await?;
+        Flash::success(
+            &session,
+            format!("The pause of scene {number} is resolved."),
+        )
+        .await?;
     } else {
         drop(tx);
         Flash::info(&session, "That pause was already resolved.").await?;

@@ -91,7 +91,8 @@ pub(super) async fn report_page(
     .bind(production_id)
     .fetch_all(pool)
     .await?;
-    let pause_rows: Vec<PauseRow> = pauses::visible(pool, &member, Some(shoot_day_id), None).await?;
+    let pause_rows: Vec<PauseRow> =
+        pauses::visible(pool, &member, Some(shoot_day_id), None).await?;
     let cast = cast_list(pool, production_id).await?;
     let label = |id: i64| {
         cast.iter()
@@ -126,9 +127,7 @@ pub(super) async fn report_page(
                         label,
                         reconfirmed: reconfirmed.first().map(|(at, _)| clock(&member, *at)),
                         narrowed: reconfirmed.iter().map(|(_, n)| i64::from(*n)).sum(),
-                        closed: theirs(&closures)
-                            .first()
-                            .map(|(at, _)| clock(&member, *at)),
+                        closed: theirs(&closures).first().map(|(at, _)| clock(&member, *at)),
                     }
                 })
                 .collect();
