@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod notifications;
+pub mod onset;
 pub mod productions;
 pub mod scenes;
 pub mod schedule;
@@ -112,6 +113,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(consent::router())
         .merge(notifications::router())
         .merge(budget::router())
+        .merge(onset::router())
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(|| async {
             error::error_page(

@@ -1,9 +1,13 @@
-//! R1, R4 and R9 in one pure function: is a scene cleared to shoot on a day, and if not, who
-//! and what stops it. Handlers gather the facts; this decides. Readable by a coordinator.
+//! R1, R4, R9 and R11 in one pure function: is a scene cleared to shoot on a day, and if not,
+//! who and what stops it. Handlers gather the facts; this decides. Readable by a coordinator.
 
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
 use super::scope::Scope;
+use crate::scenes::body::BodyArea;
 use crate::scenes::minors::is_minor_on;
 
 /// A performer the current breakdown asks something of.
@@ -47,6 +51,102 @@ pub struct Scene {
     /// Whether the breakdown asks for stills at all.
     pub stills_requested: bool,
     pub performers: Vec<Performer>,
+    /// R11: the cast members the coordinator reconfirmed on this shoot day (when a double stands
+    /// in, the double is the one reconfirmed). `None` while the check does not apply: before
+    /// the shoot date, and for unscheduled scenes.
+    pub reconfirmed: Option<Vec<i64>>,
+    /// R11: what performers took back when reconfirming, per rider. Applies from the moment it
+    /// is recorded, on every day, like a revocation in part.
+    pub narrowed: Vec<Narrowed>,
+}
+
+/// What a performer no longer agrees to, recorded at an on-the-day reconfirmation: items of
+/// their signed scope, each removed. A narrowing never adds anything (R2 needs a new rider).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Narrowing {
+    pub shown: BTreeSet<BodyArea>,
+    pub touched: BTreeSet<BodyArea>,
+    pub touching: BTreeSet<BodyArea>,
+    pub acts: BTreeSet<String>,
+    pub in_picture: bool,
+    pub trailers: bool,
+    pub stills: bool,
+}
+
+impl Narrowing {
+    /// How many items were taken back: what the daily report shows instead of the items.
+    pub fn count(&self) -> usize {
+        self.shown.len()
+            + self.touched.len()
+            + self.touching.len()
+            + self.acts.len()
+            + usize::from(self.in_picture)
+            + usize::from(self.trailers)
+            + usize::from(self.stills)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
+
+    /// Both narrowings together: taking back is never undone by a later reconfirmation.
+    pub fn add(&mut self, other: &Narrowing) {
+        self.shown.extend(other.shown.iter().copied());
+        self.touched.extend(other.touched.iter().copied());
+        self.touching.extend(other.touching.iter().copied());
+        self.acts.extend(other.acts.iter().cloned());
+        self.in_picture |= other.in_picture;
+        self.trailers |= other.trailers;
+        self.stills |= other.stills;
+    }
+
+    /// Only what `scope` holds: a narrowing cannot take back what was never agreed.
+    pub fn within(&self, scope: &Scope) -> Narrowing {
+        Narrowing {
+            shown: self.shown.intersection(&scope.shown).copied().collect(),
+            touched: self.touched.intersection(&scope.touched).copied().collect(),
+            touching: self
+                .touching
+                .intersection(&scope.touching)
+                .copied()
+                .collect(),
+            acts: self.acts.intersection(&scope.acts).cloned().collect(),
+            in_picture: self.in_picture && scope.uses.in_picture,
+            trailers: self.trailers && scope.uses.trailers,
+            stills: self.stills && scope.uses.stills,
+        }
+    }
+
+    /// The scope left after taking these items back.
+    pub fn apply(&self, scope: &Scope) -> Scope {
+        let mut left = scope.clone();
+        left.shown.retain(|a| !self.shown.contains(a));
+        left.touched.retain(|a| !self.touched.contains(a));
+        left.touching.retain(|a| !self.touching.contains(a));
+        left.acts.retain(|a| !self.acts.contains(a));
+        left.uses.in_picture &= !self.in_picture;
+        left.uses.trailers &= !self.trailers;
+        left.uses.stills &= !self.stills;
+        left
+    }
+
+    /// What of `scope` can no longer be shot, in words: acts and body areas the scene asks for,
+    /// and use in the picture. Trailers and stills limit the footage, not the shoot.
+    pub fn blocking(&self, scope: &Scope) -> Vec<String> {
+        scope
+            .beyond(&self.apply(scope))
+            .into_iter()
+            .filter(|item| item != "use in trailers and marketing" && item != "use in stills")
+            .collect()
+    }
+}
+
+/// A narrowing of one rider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Narrowed {
+    pub rider_id: i64,
+    pub narrowing: Narrowing,
 }
 
 /// The shoot day's call.
@@ -73,6 +173,10 @@ pub enum Problem {
     UnderAge,
     /// A double's signed rider goes beyond what the original performer had agreed.
     DoubleWider(Vec<String>),
+    /// R11: on the shoot day, not yet reconfirmed by the coordinator before the first take.
+    NotReconfirmed,
+    /// R11: took back, at a reconfirmation, items the scene asks for (a revocation in part).
+    Narrowed(Vec<String>),
 }
 
 impl Problem {
@@ -87,6 +191,8 @@ impl Problem {
             Problem::LateDelivery { .. } => "late delivery",
             Problem::UnderAge => "under 18",
             Problem::DoubleWider(_) => "double wider",
+            Problem::NotReconfirmed => "not reconfirmed",
+            Problem::Narrowed(_) => "narrowed",
         }
     }
 }
@@ -121,6 +227,15 @@ impl std::fmt::Display for Reason {
                 f,
                 "{who}: the double's rider goes beyond the original agreement ({})",
                 beyond.join(", ")
+            ),
+            Problem::NotReconfirmed => write!(
+                f,
+                "{who}: not reconfirmed on the day; the coordinator reconfirms before the first take"
+            ),
+            Problem::Narrowed(items) => write!(
+                f,
+                "{who}: consent narrowed on the day, no longer agreed: {}",
+                items.join(", ")
             ),
         }
     }
@@ -199,6 +314,52 @@ fn performer_status<'r>(
     }
 }
 
+/// R11 for a performer whose rider is valid: nothing they took back is asked of them, and on
+/// the shoot day they were reconfirmed. Answers whether their rider (as narrowed) allows stills.
+fn on_the_day(
+    scene: &Scene,
+    performer: &Performer,
+    rider: &Rider,
+    doubles: &[Double],
+) -> Result<bool, Reason> {
+    // Whoever stands in answers: the performer, or their double.
+    let who = match doubles
+        .iter()
+        .find(|d| d.double.cast_member_id == rider.cast_member_id)
+    {
+        Some(d) if rider.cast_member_id != performer.cast_member_id => {
+            format!("{} (double for {})", d.double.label, performer.label)
+        }
+        _ => performer.label.clone(),
+    };
+    let mut narrowing = Narrowing::default();
+    for n in scene
+        .narrowed
+        .iter()
+        .filter(|n| n.rider_id == rider.rider_id)
+    {
+        narrowing.add(&n.narrowing);
+    }
+    let lost = narrowing.blocking(&rider.scope);
+    if !lost.is_empty() {
+        return Err(Reason {
+            cast_member_id: performer.cast_member_id,
+            who,
+            problem: Problem::Narrowed(lost),
+        });
+    }
+    if let Some(reconfirmed) = &scene.reconfirmed
+        && !reconfirmed.contains(&rider.cast_member_id)
+    {
+        return Err(Reason {
+            cast_member_id: performer.cast_member_id,
+            who,
+            problem: Problem::NotReconfirmed,
+        });
+    }
+    Ok(narrowing.apply(&rider.scope).uses.stills)
+}
+
 /// Decides whether `scene` is cleared to shoot at `call`.
 pub fn clearance(scene: &Scene, riders: &[Rider], doubles: &[Double], call: &Call) -> Clearance {
     if scene.shot {
@@ -266,8 +427,8 @@ pub fn clearance(scene: &Scene, riders: &[Rider], doubles: &[Double], call: &Cal
                 }
             }
         };
-        match outcome {
-            Ok(rider) => stills_allowed &= rider.scope.uses.stills,
+        match outcome.and_then(|rider| on_the_day(scene, performer, rider, doubles)) {
+            Ok(stills) => stills_allowed &= stills,
             Err(reason) => reasons.push(reason),
         }
     }
@@ -321,6 +482,8 @@ mod tests {
             shot: false,
             stills_requested: true,
             performers: vec![performer(1, "Alex"), performer(2, "Sam")],
+            reconfirmed: None,
+            narrowed: vec![],
         }
     }
 
@@ -516,5 +679,171 @@ mod tests {
             &CALL,
         );
         assert_eq!(problems(&c), vec![(2, "under 18".into())]);
+    }
+
+    fn narrowing_of_act(act: &str) -> Narrowing {
+        Narrowing {
+            acts: [act.to_string()].into(),
+            ..Narrowing::default()
+        }
+    }
+
+    #[test]
+    fn on_the_day_each_performer_must_be_reconfirmed() {
+        let riders = [signed(1, 1, on_time()), signed(2, 2, on_time())];
+        let mut s = scene();
+        s.reconfirmed = Some(vec![]);
+        let c = clearance(&s, &riders, &[], &CALL);
+        assert_eq!(
+            problems(&c),
+            vec![(1, "not reconfirmed".into()), (2, "not reconfirmed".into())]
+        );
+        let text = match &c {
+            Clearance::Blocked(r) => r[0].to_string(),
+            _ => unreachable!(),
+        };
+        assert!(
+            text.starts_with("#1 Alex: not reconfirmed on the day"),
+            "{text}"
+        );
+        s.reconfirmed = Some(vec![2]);
+        assert_eq!(
+            problems(&clearance(&s, &riders, &[], &CALL)),
+            vec![(1, "not reconfirmed".into())]
+        );
+        s.reconfirmed = Some(vec![1, 2]);
+        assert!(!clearance(&s, &riders, &[], &CALL).is_blocked());
+        // Before the day the check does not apply.
+        s.reconfirmed = None;
+        assert!(!clearance(&s, &riders, &[], &CALL).is_blocked());
+    }
+
+    #[test]
+    fn reconfirmation_never_outweighs_a_rider_problem() {
+        let mut revoked = signed(2, 2, on_time());
+        revoked.revoked_at = Some(datetime!(2027-05-04 05:00 UTC));
+        let mut s = scene();
+        s.reconfirmed = Some(vec![1, 2]);
+        assert_eq!(
+            problems(&clearance(
+                &s,
+                &[signed(1, 1, on_time()), revoked],
+                &[],
+                &CALL
+            )),
+            vec![(2, "revoked".into())]
+        );
+    }
+
+    #[test]
+    fn a_narrowing_blocks_what_it_takes_back_and_names_it() {
+        let riders = [signed(1, 1, on_time()), signed(2, 2, on_time())];
+        let mut s = scene();
+        s.reconfirmed = Some(vec![1, 2]);
+        s.narrowed = vec![Narrowed {
+            rider_id: 2,
+            narrowing: narrowing_of_act("embrace"),
+        }];
+        let c = clearance(&s, &riders, &[], &CALL);
+        assert_eq!(problems(&c), vec![(2, "narrowed".into())]);
+        let text = match &c {
+            Clearance::Blocked(r) => r[0].to_string(),
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            text,
+            "#2 Sam: consent narrowed on the day, no longer agreed: act: embrace"
+        );
+        // It holds on later days too, before any reconfirmation applies.
+        s.reconfirmed = None;
+        assert!(clearance(&s, &riders, &[], &CALL).is_blocked());
+        // A narrowing of an older rider, or of something never agreed, takes nothing away.
+        s.narrowed = vec![
+            Narrowed {
+                rider_id: 99,
+                narrowing: narrowing_of_act("embrace"),
+            },
+            Narrowed {
+                rider_id: 2,
+                narrowing: narrowing_of_act("something else"),
+            },
+        ];
+        assert!(!clearance(&s, &riders, &[], &CALL).is_blocked());
+    }
+
+    #[test]
+    fn narrowing_footage_uses_limits_stills_without_blocking() {
+        let riders = [signed(1, 1, on_time()), signed(2, 2, on_time())];
+        let mut s = scene();
+        s.narrowed = vec![Narrowed {
+            rider_id: 1,
+            narrowing: Narrowing {
+                stills: true,
+                trailers: true,
+                ..Narrowing::default()
+            },
+        }];
+        assert_eq!(
+            clearance(&s, &riders, &[], &CALL),
+            Clearance::Cleared {
+                stills_allowed: false
+            }
+        );
+        // Taking back use in the picture, or a body area, blocks.
+        s.narrowed[0].narrowing = Narrowing {
+            in_picture: true,
+            ..Narrowing::default()
+        };
+        assert_eq!(
+            problems(&clearance(&s, &riders, &[], &CALL)),
+            vec![(1, "narrowed".into())]
+        );
+        s.narrowed[0].narrowing = Narrowing {
+            shown: [BodyArea::Breasts].into(),
+            ..Narrowing::default()
+        };
+        assert_eq!(
+            problems(&clearance(&s, &riders, &[], &CALL)),
+            vec![(1, "narrowed".into())]
+        );
+    }
+
+    #[test]
+    fn narrowings_add_up_and_count_items() {
+        let mut n = narrowing_of_act("embrace");
+        n.add(&Narrowing {
+            shown: [BodyArea::Breasts].into(),
+            stills: true,
+            ..Narrowing::default()
+        });
+        n.add(&narrowing_of_act("embrace"));
+        assert_eq!(n.count(), 3);
+        let scope = scope(&[BodyArea::Breasts], false);
+        // Stills were never agreed here: only what the rider held counts.
+        assert_eq!(n.within(&scope).count(), 2);
+        assert!(Narrowing::default().is_empty());
+    }
+
+    #[test]
+    fn a_double_standing_in_is_the_one_reconfirmed() {
+        let mut revoked = signed(2, 2, on_time());
+        revoked.revoked_at = Some(datetime!(2027-05-01 10:00 UTC));
+        let double = Double {
+            original_cast_member_id: 2,
+            double: performer(7, "Kim (double)"),
+        };
+        let mut double_rider = signed(9, 7, on_time());
+        double_rider.scope = scope(&[BodyArea::Breasts], false);
+        let riders = vec![signed(1, 1, on_time()), revoked, double_rider];
+        let mut s = scene();
+        s.reconfirmed = Some(vec![1, 2]);
+        let c = clearance(&s, &riders, std::slice::from_ref(&double), &CALL);
+        assert_eq!(problems(&c), vec![(2, "not reconfirmed".into())]);
+        match &c {
+            Clearance::Blocked(r) => assert!(r[0].who.contains("Kim (double) (double for #2 Sam)")),
+            _ => unreachable!(),
+        }
+        s.reconfirmed = Some(vec![1, 7]);
+        assert!(!clearance(&s, &riders, &[double], &CALL).is_blocked());
     }
 }

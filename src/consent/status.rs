@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::clearance::{self, Call, Clearance, Double, Performer, Reason, Rider, Scene};
+use super::clearance::{
+    self, Call, Clearance, Double, Narrowed, Narrowing, Performer, Problem, Reason, Rider, Scene,
+};
 use super::scope::{Scope, Uses};
 use crate::error::Result;
 use crate::productions::Production;
@@ -31,6 +33,7 @@ impl SceneStatus {
             Clearance::NotFlagged => "No rider needed",
             Clearance::Shot => "Shot",
             Clearance::Cleared { .. } => "Cleared",
+            Clearance::Blocked(reasons) if only_unreconfirmed(reasons) => "Not reconfirmed",
             Clearance::Blocked(_) => "Blocked",
         }
     }
@@ -67,6 +70,18 @@ impl SceneStatus {
             _ => None,
         }
     }
+}
+
+/// R11: everything else is in place; only the on-the-day reconfirmation is still to come.
+fn only_unreconfirmed<'r>(reasons: impl IntoIterator<Item = &'r Reason>) -> bool {
+    let mut any = false;
+    for reason in reasons {
+        if reason.problem != Problem::NotReconfirmed {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 #[derive(sqlx::FromRow)]
@@ -112,6 +127,16 @@ struct RiderFacts {
     double_allowed: bool,
 }
 
+/// R11: one on-the-day reconfirmation, with what it took back (a `Narrowing` as JSON).
+#[derive(sqlx::FromRow)]
+struct ReconfirmationFacts {
+    shoot_day_id: i64,
+    scene_id: i64,
+    cast_member_id: i64,
+    rider_id: Option<i64>,
+    narrowed: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct DoubleFacts {
     scene_id: i64,
@@ -140,7 +165,7 @@ pub enum Only {
 }
 
 /// The clearance of every flagged scene of the production on each day it is scheduled, plus
-/// one unscheduled entry for flagged scenes not on the schedule. Five queries, whatever the size.
+/// one unscheduled entry for flagged scenes not on the schedule. Six queries, whatever the size.
 pub async fn production_status(
     pool: &PgPool,
     production: &Production,
@@ -199,6 +224,16 @@ pub async fn production_status(
     .bind(scene_filter)
     .fetch_all(pool)
     .await?;
+    // R11, kept in one query of its own: reconfirmations on shoot days and their narrowings.
+    let reconfirmations: Vec<ReconfirmationFacts> = sqlx::query_as(
+        "select shoot_day_id, scene_id, cast_member_id, rider_id, narrowed::text as narrowed
+         from reconfirmation
+         where production_id = $1 and ($2::bigint is null or scene_id = $2)",
+    )
+    .bind(production_id)
+    .bind(scene_filter)
+    .fetch_all(pool)
+    .await?;
 
     let cast: HashMap<i64, &CastFacts> = cast.iter().map(|c| (c.cast_member_id, c)).collect();
     let performer = |id: i64| -> Performer {
@@ -249,7 +284,30 @@ pub async fn production_status(
                 double: performer(d.double_cast_member_id),
             })
             .collect();
-        let scene_facts = |shot: bool| Scene {
+        // R11: a narrowing holds from when it was recorded, on every day of the scene.
+        let narrowed: Vec<Narrowed> = reconfirmations
+            .iter()
+            .filter(|r| r.scene_id == scene.scene_id)
+            .filter_map(|r| {
+                Some(Narrowed {
+                    rider_id: r.rider_id?,
+                    narrowing: serde_json::from_str::<Narrowing>(&r.narrowed).ok()?,
+                })
+            })
+            .collect();
+        // R11 applies from the shoot date on (production clocks), never before.
+        let reconfirmed = |placement: &Placement| {
+            (placement.shoot_date <= today).then(|| {
+                reconfirmations
+                    .iter()
+                    .filter(|r| {
+                        r.scene_id == scene.scene_id && r.shoot_day_id == placement.shoot_day_id
+                    })
+                    .map(|r| r.cast_member_id)
+                    .collect()
+            })
+        };
+        let scene_facts = |shot: bool, reconfirmed: Option<Vec<i64>>| Scene {
             flagged: scene.flagged,
             current_version_id: scene.current_version_id.unwrap_or_default(),
             shot,
@@ -259,6 +317,8 @@ pub async fn production_status(
                 .iter()
                 .map(|p| performer(p.cast_member_id))
                 .collect(),
+            reconfirmed,
+            narrowed: narrowed.clone(),
         };
         let mut scheduled = false;
         for placement in placements.iter().filter(|p| p.scene_id == scene.scene_id) {
@@ -275,7 +335,7 @@ pub async fn production_status(
                 shoot_date: Some(placement.shoot_date),
                 call_at: Some(placement.call_at),
                 clearance: clearance::clearance(
-                    &scene_facts(placement.shot),
+                    &scene_facts(placement.shot, reconfirmed(placement)),
                     &facts_riders,
                     &facts_doubles,
                     &call,
@@ -296,7 +356,7 @@ pub async fn production_status(
                 shoot_date: None,
                 call_at: None,
                 clearance: clearance::clearance(
-                    &scene_facts(false),
+                    &scene_facts(false, None),
                     &facts_riders,
                     &facts_doubles,
                     &call,
@@ -356,6 +416,9 @@ pub fn lines_for(statuses: &[SceneStatus], performer: Option<i64>) -> Vec<Status
                         _ if withdrawn => {
                             own.clear();
                             ("You withdrew consent", "status-blocked")
+                        }
+                        (_, false) if only_unreconfirmed(s.reasons_for(id)) => {
+                            ("To reconfirm with your coordinator", "status-blocked")
                         }
                         (_, false) => ("Your rider needs attention", "status-blocked"),
                     };

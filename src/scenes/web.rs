@@ -231,6 +231,8 @@ struct ShowPage {
     can_edit: bool,
     /// Clearance per scheduled day (R1), shaped for the viewer.
     consent: Vec<crate::consent::status::StatusLine>,
+    /// Pauses on set (R10) and post-production reviews, as the viewer may see them.
+    onset: crate::onset::ScenePanel,
 }
 
 async fn show(
@@ -277,6 +279,7 @@ async fn show(
         Viewer::All => None,
     };
     let consent = crate::consent::status::lines_for(&statuses, own_cast);
+    let onset = crate::onset::scene_panel(&state.pool, &member, scene_id).await?;
     render(&ShowPage {
         ctx,
         member,
@@ -286,6 +289,7 @@ async fn show(
         versions,
         can_edit,
         consent,
+        onset,
     })
 }
 

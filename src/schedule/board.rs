@@ -60,6 +60,8 @@ pub struct Strip {
     pub closed_set: Vec<String>,
     /// Cleared / blocked on this day (R1), with reasons; filled in for roles that may see it.
     pub consent: Option<crate::consent::status::StatusLine>,
+    /// R10: an open pause the viewer may see (`onset::pauses::mark_paused`).
+    pub paused: bool,
 }
 
 impl Strip {
@@ -82,6 +84,7 @@ impl Strip {
             flagged: row.flagged,
             closed_set: row.closed_set,
             consent: None,
+            paused: false,
         }
     }
 

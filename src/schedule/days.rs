@@ -212,6 +212,7 @@ pub(super) async fn board_response(
             &crate::consent::status::lines_for(&statuses, None),
         );
     }
+    crate::onset::pauses::mark_paused(&state.pool, &member, &mut days).await?;
     let rehearsals = rehearsals::load(&state.pool, production_id, None, performer)
         .await?
         .into_iter()
@@ -431,7 +432,9 @@ pub(super) async fn day_page(
     member: Member,
     Path((_, shoot_day_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    let view = day_view(&state, &member, shoot_day_id).await?;
+    let mut view = day_view(&state, &member, shoot_day_id).await?;
+    crate::onset::pauses::mark_paused(&state.pool, &member, std::slice::from_mut(&mut view))
+        .await?;
     day_response(
         &state,
         ctx,

@@ -319,6 +319,20 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    // A resolved pause of the seeded scene, for the resolve route.
+    let pause_id: i64 = sqlx::query_scalar(
+        "insert into pause (production_id, shoot_day_id, scene_id, paused_by, paused_as,
+                            resolved_at, resolved_by)
+         values ($1, $2, $3, $4, 'performer', now(), $5) returning pause_id",
+    )
+    .bind(b)
+    .bind(seeded.shoot_day_id)
+    .bind(seeded.scene_id)
+    .bind(bea)
+    .bind(cora)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let mut insiders = [
         app.signed_in("bob@b.test").await,
         app.signed_in("cora@b.test").await,
@@ -337,6 +351,7 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         ("conversation_id", consent.conversation_id.to_string()),
         ("follow_up_id", consent.follow_up_id.to_string()),
         ("budget_line_id", budget_line_id.to_string()),
+        ("pause_id", pause_id.to_string()),
     ]);
 
     let routes: Vec<Route> = declared_routes()

@@ -9,6 +9,7 @@ mod consent_records;
 mod dashboards;
 mod embedded;
 mod ledger;
+mod onset;
 mod productions;
 mod riders;
 mod schedule;

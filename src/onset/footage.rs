@@ -1,0 +1,654 @@
+//! After the shoot: the coordinator's post-production review of each flagged scene's cut, and the
+//! producer's footage-use list (picture, trailers and marketing, stills) with revocations,
+//! narrowings and unshot scenes marked, as a printable page and as CSV.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sqlx::PgPool;
+use time::{Date, OffsetDateTime};
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::budget::csv::field;
+use crate::cast::cast_list;
+use crate::consent::clearance::Narrowing;
+use crate::consent::scope::Scope;
+use crate::error::{AppError, Result};
+use crate::productions::{Member, Role};
+use crate::scenes::{production_today, read_breakdown};
+use crate::schedule::board::parse_date;
+use crate::web::{Ctx, FieldErrors, Flash, format_date, render, render_with_status};
+
+/// Who reads reviews and the footage list: producers, and the coordinators who write them.
+const READERS: &[Role] = &[Role::Producer, Role::Coordinator];
+
+// ---------------------------------------------------------------- post-production review
+
+/// What the review of the cut found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    AsAgreed,
+    ChangesRequested,
+    FootageRemoved,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [
+        Outcome::AsAgreed,
+        Outcome::ChangesRequested,
+        Outcome::FootageRemoved,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::AsAgreed => "as_agreed",
+            Outcome::ChangesRequested => "changes_requested",
+            Outcome::FootageRemoved => "footage_removed",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::AsAgreed => "Cut as agreed",
+            Outcome::ChangesRequested => "Changes requested",
+            Outcome::FootageRemoved => "Footage removed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// A recorded review.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReviewRow {
+    pub post_review_id: i64,
+    pub reviewed_on: Date,
+    pub outcome: String,
+    pub notes: String,
+    pub recorded_by_name: Option<String>,
+}
+
+impl ReviewRow {
+    pub fn date(&self) -> String {
+        format_date(self.reviewed_on)
+    }
+    pub fn outcome_label(&self) -> &'static str {
+        Outcome::parse(&self.outcome).map_or("", Outcome::label)
+    }
+}
+
+/// A scene's reviews, newest first.
+pub async fn reviews(pool: &PgPool, production_id: i64, scene_id: i64) -> Result<Vec<ReviewRow>> {
+    Ok(sqlx::query_as(
+        "select r.post_review_id, r.reviewed_on, r.outcome, r.notes, u.name as recorded_by_name
+         from post_review r left join app_user u on u.user_id = r.recorded_by
+         where r.production_id = $1 and r.scene_id = $2
+         order by r.reviewed_on desc, r.post_review_id desc",
+    )
+    .bind(production_id)
+    .bind(scene_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ReviewForm {
+    reviewed_on: String,
+    outcome: String,
+    notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "onset/post_review.html")]
+struct ReviewPage {
+    ctx: Ctx,
+    member: Member,
+    scene_id: i64,
+    number: String,
+    reviews: Vec<ReviewRow>,
+    can_record: bool,
+    form: ReviewForm,
+    errors: FieldErrors,
+    outcomes: [Outcome; 3],
+}
+
+impl ReviewPage {
+    fn chosen(&self, outcome: &Outcome) -> bool {
+        self.form.outcome == outcome.as_str()
+    }
+}
+
+/// A flagged scene of the production (post review is for intimate scenes only), or 404.
+async fn flagged_scene(pool: &PgPool, member: &Member, scene_id: i64) -> Result<String> {
+    sqlx::query_scalar(
+        "select s.number from scene s join scene_version v on v.scene_version_id = s.current_version_id
+         where s.scene_id = $1 and s.production_id = $2 and v.flagged",
+    )
+    .bind(scene_id)
+    .bind(member.production.production_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+async fn review_response(
+    state: &AppState,
+    ctx: Ctx,
+    member: Member,
+    scene_id: i64,
+    form: ReviewForm,
+    errors: FieldErrors,
+) -> Result<Response> {
+    let number = flagged_scene(&state.pool, &member, scene_id).await?;
+    let reviews = reviews(&state.pool, member.production.production_id, scene_id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with_status(
+        status,
+        &ReviewPage {
+            ctx,
+            can_record: member.is(Role::Coordinator),
+            member,
+            scene_id,
+            number,
+            reviews,
+            form,
+            errors,
+            outcomes: Outcome::ALL,
+        },
+    )
+}
+
+pub(super) async fn review_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, scene_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    member.require(READERS)?;
+    let form = ReviewForm {
+        reviewed_on: production_today(&member.production).to_string(),
+        ..ReviewForm::default()
+    };
+    review_response(&state, ctx, member, scene_id, form, FieldErrors::default()).await
+}
+
+pub(super) async fn record_review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    Path((_, scene_id)): Path<(i64, i64)>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response> {
+    member.require(&[Role::Coordinator])?;
+    let number = flagged_scene(&state.pool, &member, scene_id).await?;
+    let mut errors = FieldErrors::default();
+    let date = parse_date(&form.reviewed_on);
+    match date {
+        None => errors.add(
+            "reviewed_on",
+            "Enter the date of the review, for example 2027-06-14.",
+        ),
+        Some(d) if d > production_today(&member.production) => errors.add(
+            "reviewed_on",
+            "The review date is still to come; record the review once it is held.",
+        ),
+        Some(_) => {}
+    }
+    let outcome = Outcome::parse(form.outcome.trim());
+    if outcome.is_none() {
+        errors.add("outcome", "Choose what the review found.");
+    }
+    let notes = form.notes.trim().to_string();
+    if notes.chars().count() > 4000 {
+        errors.add("notes", "Keep the notes to 4000 characters.");
+    }
+    let (Some(date), Some(outcome), true) = (date, outcome, errors.is_empty()) else {
+        return review_response(&state, ctx, member, scene_id, form, errors).await;
+    };
+    sqlx::query(
+        "insert into post_review (production_id, scene_id, reviewed_on, outcome, notes, recorded_by)
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(member.production.production_id)
+    .bind(scene_id)
+    .bind(date)
+    .bind(outcome.as_str())
+    .bind(&notes)
+    .bind(member.user.user_id)
+    .execute(&state.pool)
+    .await?;
+    Flash::success(
+        &session,
+        format!("The post-production review of scene {number} is recorded."),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}/scenes/{scene_id}", member.base())).into_response())
+}
+
+// ---------------------------------------------------------------- footage use
+
+/// One scene and performer: what their signed rider lets the production do with the footage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FootageRow {
+    pub scene: String,
+    pub performer: String,
+    /// "Rider #12, signed", "Revoked 3 Dec 2026, before shooting: no footage", "No signed rider".
+    pub consent: String,
+    /// "Shot Tue 17 Nov 2026" or "Unshot".
+    pub shot: String,
+    pub in_picture: String,
+    pub trailers: String,
+    pub stills: String,
+    /// "2 items: act: …, use in stills" or empty.
+    pub narrowed: String,
+    /// Whether nothing of this may be used: unsigned, or withdrawn before any take.
+    pub no_use: bool,
+}
+
+/// The facts of one rider for the footage list.
+#[derive(Clone, Debug)]
+pub struct FootageRider {
+    pub rider_id: i64,
+    pub scope: Scope,
+    pub signed_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub stale: bool,
+    pub narrowing: Narrowing,
+}
+
+/// One row, decided from plain facts: the performer's newest signed rider for the scene (if
+/// any) and when the scene was first marked shot (if ever).
+pub fn footage_row(
+    scene: &str,
+    performer: &str,
+    rider: Option<&FootageRider>,
+    first_shot: Option<OffsetDateTime>,
+) -> FootageRow {
+    let shot = match first_shot {
+        Some(at) => format!("Shot {}", format_date(at.date())),
+        None => "Unshot".to_string(),
+    };
+    let Some(rider) = rider else {
+        return FootageRow {
+            scene: scene.into(),
+            performer: performer.into(),
+            consent: "No signed rider: no use".into(),
+            shot,
+            in_picture: "no".into(),
+            trailers: "no".into(),
+            stills: "no".into(),
+            narrowed: String::new(),
+            no_use: true,
+        };
+    };
+    let (consent, no_use) = match (rider.revoked_at, first_shot) {
+        (Some(revoked), Some(shot_at)) if revoked > shot_at => (
+            format!(
+                "Rider #{}: revoked {}, after the scene was shot: the takes stand (R3)",
+                rider.rider_id,
+                format_date(revoked.date())
+            ),
+            false,
+        ),
+        (Some(revoked), _) => (
+            format!(
+                "Rider #{}: revoked {}, before shooting: no footage may be used",
+                rider.rider_id,
+                format_date(revoked.date())
+            ),
+            true,
+        ),
+        (None, _) if rider.stale => (
+            format!(
+                "Rider #{}: signed {} for an earlier version of the breakdown",
+                rider.rider_id,
+                format_date(rider.signed_at.date())
+            ),
+            false,
+        ),
+        (None, _) => (
+            format!(
+                "Rider #{}: signed {}",
+                rider.rider_id,
+                format_date(rider.signed_at.date())
+            ),
+            false,
+        ),
+    };
+    let taken = rider.narrowing.within(&rider.scope);
+    let left = taken.apply(&rider.scope);
+    let word = |agreed: bool, now: bool| -> String {
+        match (no_use, agreed, now) {
+            (true, _, _) => "no".into(),
+            (false, true, true) => "yes".into(),
+            (false, true, false) => "no (narrowed on the day)".into(),
+            (false, false, _) => "no".into(),
+        }
+    };
+    let items = rider.scope.beyond(&left);
+    FootageRow {
+        scene: scene.into(),
+        performer: performer.into(),
+        consent,
+        shot,
+        in_picture: word(rider.scope.uses.in_picture, left.uses.in_picture),
+        trailers: word(rider.scope.uses.trailers, left.uses.trailers),
+        stills: word(rider.scope.uses.stills, left.uses.stills),
+        narrowed: if items.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{} item{}: {}",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" },
+                items.join(", ")
+            )
+        },
+        no_use,
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SceneFacts {
+    scene_id: i64,
+    number: String,
+    current_version_id: i64,
+    breakdown: String,
+    first_shot: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RiderFacts {
+    rider_id: i64,
+    cast_member_id: i64,
+    scene_id: i64,
+    scene_version_id: i64,
+    scope: String,
+    signed_at: OffsetDateTime,
+    revoked_at: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NarrowingFacts {
+    rider_id: i64,
+    narrowed: String,
+}
+
+/// Every flagged scene's performers (and doubles), in script order. Five queries.
+pub async fn footage_rows(pool: &PgPool, production_id: i64) -> Result<Vec<FootageRow>> {
+    let scenes: Vec<SceneFacts> = sqlx::query_as(
+        "select s.scene_id, s.number, s.current_version_id, v.breakdown::text as breakdown,
+                (select min(ds.shot_at) from shoot_day_scene ds where ds.scene_id = s.scene_id)
+                    as first_shot
+         from scene s join scene_version v on v.scene_version_id = s.current_version_id
+         where s.production_id = $1 and v.flagged and not s.omitted
+         order by s.sort_key collate \"C\"",
+    )
+    .bind(production_id)
+    .fetch_all(pool)
+    .await?;
+    let riders: Vec<RiderFacts> = sqlx::query_as(
+        "select r.rider_id, r.cast_member_id, rs.scene_id, rs.scene_version_id,
+                rs.scope::text as scope, r.signed_at, r.revoked_at
+         from rider r join rider_scene rs using (rider_id)
+         where r.production_id = $1 and r.signed_at is not null
+         order by r.rider_id desc",
+    )
+    .bind(production_id)
+    .fetch_all(pool)
+    .await?;
+    let narrowings: Vec<NarrowingFacts> = sqlx::query_as(
+        "select rider_id, narrowed::text as narrowed from reconfirmation
+         where production_id = $1 and rider_id is not null and narrowed_count > 0",
+    )
+    .bind(production_id)
+    .fetch_all(pool)
+    .await?;
+    let doubles: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "select scene_id, original_cast_member_id, double_cast_member_id from scene_double
+         where production_id = $1",
+    )
+    .bind(production_id)
+    .fetch_all(pool)
+    .await?;
+    let cast = cast_list(pool, production_id).await?;
+    let label = |id: i64| {
+        cast.iter()
+            .find(|c| c.cast_member_id == id)
+            .map(|c| c.label())
+            .unwrap_or_else(|| format!("cast member {id}"))
+    };
+    let mut narrowed: HashMap<i64, Narrowing> = HashMap::new();
+    for n in &narrowings {
+        if let Ok(parsed) = serde_json::from_str::<Narrowing>(&n.narrowed) {
+            narrowed.entry(n.rider_id).or_default().add(&parsed);
+        }
+    }
+    let mut out = Vec::new();
+    for scene in &scenes {
+        let breakdown = read_breakdown(&scene.breakdown);
+        let mut people: Vec<(i64, String)> = Vec::new();
+        for part in &breakdown.performers {
+            people.push((part.cast_member_id, label(part.cast_member_id)));
+            for (_, _, double) in doubles
+                .iter()
+                .filter(|(s, o, _)| *s == scene.scene_id && *o == part.cast_member_id)
+            {
+                people.push((
+                    *double,
+                    format!(
+                        "{} (double for {})",
+                        label(*double),
+                        label(part.cast_member_id)
+                    ),
+                ));
+            }
+        }
+        for (cast_member_id, who) in people {
+            // Newest first: the rider footage was (or will be) shot under.
+            let rider = riders
+                .iter()
+                .find(|r| r.scene_id == scene.scene_id && r.cast_member_id == cast_member_id)
+                .and_then(|r| {
+                    Some(FootageRider {
+                        rider_id: r.rider_id,
+                        scope: serde_json::from_str(&r.scope).ok()?,
+                        signed_at: r.signed_at,
+                        revoked_at: r.revoked_at,
+                        stale: r.scene_version_id != scene.current_version_id,
+                        narrowing: narrowed.get(&r.rider_id).cloned().unwrap_or_default(),
+                    })
+                });
+            out.push(footage_row(
+                &scene.number,
+                &who,
+                rider.as_ref(),
+                scene.first_shot,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "onset/footage.html")]
+struct FootagePage {
+    ctx: Ctx,
+    member: Member,
+    rows: Vec<FootageRow>,
+    today: String,
+}
+
+pub(super) async fn footage_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+) -> Result<Response> {
+    member.require(READERS)?;
+    let rows = footage_rows(&state.pool, member.production.production_id).await?;
+    render(&FootagePage {
+        ctx,
+        today: format_date(production_today(&member.production)),
+        member,
+        rows,
+    })
+}
+
+pub const CSV_HEADER: [&str; 8] = [
+    "scene",
+    "performer",
+    "consent",
+    "shot",
+    "in the picture",
+    "trailers and marketing",
+    "stills",
+    "narrowed on the day",
+];
+
+/// Text people typed (names, act lines): a leading `=`, `+`, `-` or `@` would run as a
+/// spreadsheet formula, so it starts with an apostrophe.
+fn text_field(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        field(&format!("'{text}"))
+    } else {
+        field(text)
+    }
+}
+
+/// RFC 4180 with a UTF-8 byte-order mark, CRLF line ends, like the budget export.
+pub fn footage_csv_text(rows: &[FootageRow]) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&CSV_HEADER.join(","));
+    out.push_str("\r\n");
+    for r in rows {
+        let fields = [
+            &r.scene,
+            &r.performer,
+            &r.consent,
+            &r.shot,
+            &r.in_picture,
+            &r.trailers,
+            &r.stills,
+            &r.narrowed,
+        ]
+        .map(|f| text_field(f));
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+pub(super) async fn footage_csv(State(state): State<AppState>, member: Member) -> Result<Response> {
+    member.require(READERS)?;
+    let rows = footage_rows(&state.pool, member.production.production_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"footage-use.csv\"",
+            ),
+        ],
+        footage_csv_text(&rows),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::consent::scope::Uses;
+    use crate::scenes::body::{BodyArea, NudityLevel};
+    use crate::scenes::breakdown::PerformerPart;
+
+    fn rider(trailers: bool, stills: bool) -> FootageRider {
+        FootageRider {
+            rider_id: 4,
+            scope: Scope::from_part(
+                &PerformerPart {
+                    cast_member_id: 1,
+                    nudity: NudityLevel::PartialUpper,
+                    shown: vec![BodyArea::UpperBack],
+                    touched: vec![],
+                    touching: vec![],
+                    acts: vec!["Embrace".into()],
+                },
+                Uses {
+                    in_picture: true,
+                    trailers,
+                    stills,
+                },
+                false,
+            ),
+            signed_at: datetime!(2026-11-01 10:00 UTC),
+            revoked_at: None,
+            stale: false,
+            narrowing: Narrowing::default(),
+        }
+    }
+
+    #[test]
+    fn the_rider_decides_each_use_and_a_narrowing_takes_it_away() {
+        let shot = Some(datetime!(2026-11-17 15:00 UTC));
+        let row = footage_row("5A", "#1 Alex", Some(&rider(true, false)), shot);
+        assert_eq!(
+            (
+                row.in_picture.as_str(),
+                row.trailers.as_str(),
+                row.stills.as_str()
+            ),
+            ("yes", "yes", "no")
+        );
+        assert_eq!(row.shot, "Shot Tue 17 Nov 2026");
+        let mut narrowed = rider(true, false);
+        narrowed.narrowing.trailers = true;
+        narrowed.narrowing.acts.insert("Embrace".into());
+        let row = footage_row("5A", "#1 Alex", Some(&narrowed), shot);
+        assert_eq!(row.trailers, "no (narrowed on the day)");
+        assert_eq!(
+            row.narrowed,
+            "2 items: act: Embrace, use in trailers and marketing"
+        );
+    }
+
+    #[test]
+    fn revocation_before_shooting_means_no_use_and_after_it_the_takes_stand() {
+        let shot = Some(datetime!(2026-11-17 15:00 UTC));
+        let mut revoked = rider(true, true);
+        revoked.revoked_at = Some(datetime!(2026-11-10 09:00 UTC));
+        let row = footage_row("5A", "#2 Sam", Some(&revoked), shot);
+        assert!(row.no_use && row.consent.contains("before shooting"));
+        assert_eq!(row.in_picture, "no");
+        revoked.revoked_at = Some(datetime!(2026-11-18 09:00 UTC));
+        let row = footage_row("5A", "#2 Sam", Some(&revoked), shot);
+        assert!(!row.no_use && row.consent.contains("the takes stand"));
+        let row = footage_row("8", "#5 Theo", None, None);
+        assert!(row.no_use);
+        assert_eq!(row.shot, "Unshot");
+    }
+
+    #[test]
+    fn csv_quotes_and_defuses() {
+        let mut row = footage_row("5A", "=cmd", None, None);
+        row.narrowed = "2 items: act: say \"yes\", again".into();
+        let csv = footage_csv_text(&[row]);
+        assert!(csv.starts_with("\u{feff}scene,performer,consent,"));
+        let line = csv.split("\r\n").nth(1).unwrap();
+        assert!(line.starts_with("5A,'=cmd,No signed rider: no use,Unshot,no,no,no,"));
+        assert!(line.ends_with(",\"2 items: act: say \"\"yes\"\", again\""));
+        assert!(csv.ends_with("\r\n"));
+    }
+}

@@ -1,0 +1,258 @@
+//! On set and after (R10, R11): pausing a scene from a phone, the coordinator's on-the-day
+//! reconfirmations (with narrowings) and closures, the daily IC report, post review, footage use.
+
+mod day;
+pub mod demo;
+pub mod footage;
+pub mod pauses;
+mod report;
+
+use axum::Router;
+use axum::routing::{get, post};
+use sqlx::PgPool;
+use time::{Date, Duration, OffsetDateTime, Time};
+
+use crate::AppState;
+use crate::error::{AppError, Result};
+use crate::productions::{Member, Role};
+use crate::schedule::{board, production_zone, zone};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/on-set",
+            get(day::on_set_page),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/on-set/scenes/{scene_id}/pause",
+            post(pauses::pause),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/on-set/scenes/{scene_id}/cast/{cast_member_id}",
+            get(day::performer_page),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/on-set/scenes/{scene_id}/cast/{cast_member_id}/reconfirm",
+            post(day::reconfirm),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/on-set/scenes/{scene_id}/cast/{cast_member_id}/closure",
+            post(day::closure),
+        )
+        .route(
+            "/productions/{production_id}/pauses/{pause_id}/resolve",
+            post(pauses::resolve),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/ic-report",
+            get(report::report_page),
+        )
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}/post-review",
+            get(footage::review_page).post(footage::record_review),
+        )
+        .route(
+            "/productions/{production_id}/footage-use",
+            get(footage::footage_page),
+        )
+        .route(
+            "/productions/{production_id}/footage-use.csv",
+            get(footage::footage_csv),
+        )
+}
+
+/// What the scene page shows of this module: pauses the viewer may see, and (for producers and
+/// coordinators) the post-production reviews of the cut.
+pub struct ScenePanel {
+    pub pauses: Vec<pauses::PauseView>,
+    pub paused: bool,
+    pub reviews: Vec<footage::ReviewRow>,
+    pub show_reviews: bool,
+    pub can_review: bool,
+}
+
+/// The scene page's panel; at most three queries.
+pub async fn scene_panel(pool: &PgPool, member: &Member, scene_id: i64) -> Result<ScenePanel> {
+    let rows = pauses::visible(pool, member, None, Some(scene_id)).await?;
+    // Reviews of the cut are for flagged scenes, and for producers and coordinators only.
+    let show_reviews = (member.is(Role::Producer) || member.is(Role::Coordinator))
+        && sqlx::query_scalar::<_, bool>(
+            "select exists (select 1 from scene s
+                            join scene_version v on v.scene_version_id = s.current_version_id
+                            where s.scene_id = $1 and v.flagged)",
+        )
+        .bind(scene_id)
+        .fetch_one(pool)
+        .await?;
+    let reviews = if show_reviews {
+        footage::reviews(pool, member.production.production_id, scene_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ScenePanel {
+        paused: rows.iter().any(|p| p.open()),
+        pauses: rows
+            .iter()
+            .map(|p| pauses::PauseView::of(member, p))
+            .collect(),
+        reviews,
+        show_reviews,
+        can_review: member.is(Role::Coordinator),
+    })
+}
+
+/// How late after midnight a shoot day still counts for pausing: night shoots run past it.
+pub const NIGHT_RUNS_UNTIL: Time = time::macros::time!(06:00);
+
+/// R10: pausing is open on the shoot date itself (production clocks) and in the small hours
+/// after it, until 06:00, so a night shoot running past midnight can still be paused. Never the
+/// day before: nothing is shot before the day's call.
+pub fn pause_open(shoot_date: Date, now_local: OffsetDateTime) -> bool {
+    let today = now_local.date();
+    today == shoot_date
+        || (today == shoot_date + Duration::days(1) && now_local.time() < NIGHT_RUNS_UNTIL)
+}
+
+/// R11: reconfirmations and closures are recorded from the shoot date on (a closure is often
+/// written up after wrap, or the next morning), never before the day.
+pub fn recording_open(shoot_date: Date, today: Date) -> bool {
+    today >= shoot_date
+}
+
+/// A shoot day as this module shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct DayFacts {
+    pub shoot_day_id: i64,
+    pub shoot_date: Date,
+    pub call_at: OffsetDateTime,
+    pub day_number: i64,
+    pub day_count: i64,
+    pub coordinator_name: Option<String>,
+}
+
+impl DayFacts {
+    /// `Day 3 of 10 · Tue 24 Nov 2026`.
+    pub fn label(&self) -> String {
+        format!(
+            "Day {} of {} · {}",
+            self.day_number,
+            self.day_count,
+            crate::web::format_date(self.shoot_date)
+        )
+    }
+}
+
+/// The day, numbered within the whole schedule; 404 when it is not the production's.
+pub(crate) async fn day_facts(
+    pool: &PgPool,
+    production_id: i64,
+    shoot_day_id: i64,
+) -> Result<DayFacts> {
+    sqlx::query_as(
+        "select * from (
+             select d.shoot_day_id, d.shoot_date, d.call_at, u.name as coordinator_name,
+                    row_number() over (order by d.shoot_date, d.call_at, d.unit, d.shoot_day_id)
+                        as day_number,
+                    count(*) over () as day_count
+             from shoot_day d left join app_user u on u.user_id = d.coordinator_user_id
+             where d.production_id = $1
+         ) numbered where shoot_day_id = $2",
+    )
+    .bind(production_id)
+    .bind(shoot_day_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// A flagged scene on a shoot day.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct DayScene {
+    pub scene_id: i64,
+    pub number: String,
+    pub int_ext: String,
+    pub set_name: String,
+    pub time_of_day: String,
+    pub breakdown: Option<String>,
+    pub shot_at: Option<OffsetDateTime>,
+    /// Everyone cast in the scene, whether or not the breakdown asks anything of them.
+    pub cast_ids: Vec<i64>,
+    /// The signed-in person is cast in it.
+    pub mine: bool,
+}
+
+impl DayScene {
+    pub fn heading(&self) -> String {
+        crate::scenes::heading_text(&self.int_ext, &self.set_name, &self.time_of_day)
+    }
+}
+
+/// The day's flagged scenes in running order (or one of them); a performer gets only theirs.
+pub(crate) async fn day_scenes(
+    pool: &PgPool,
+    member: &Member,
+    shoot_day_id: i64,
+    only: Option<i64>,
+) -> Result<Vec<DayScene>> {
+    let scenes: Vec<DayScene> = sqlx::query_as(
+        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day,
+                v.breakdown::text as breakdown, ds.shot_at,
+                array(select sc.cast_member_id from scene_cast sc
+                      where sc.scene_id = s.scene_id order by sc.cast_member_id) as cast_ids,
+                exists (select 1 from scene_cast sc join cast_member cm using (cast_member_id)
+                        where sc.scene_id = s.scene_id and cm.user_id = $4) as mine
+         from shoot_day_scene ds
+         join scene s on s.scene_id = ds.scene_id
+         join scene_version v on v.scene_version_id = s.current_version_id
+         where ds.production_id = $1 and ds.shoot_day_id = $2 and v.flagged and not s.omitted
+           and ($3::bigint is null or s.scene_id = $3)
+         order by ds.position",
+    )
+    .bind(member.production.production_id)
+    .bind(shoot_day_id)
+    .bind(only)
+    .bind(member.user.user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(if member.is(Role::Performer) {
+        scenes.into_iter().filter(|s| s.mine).collect()
+    } else {
+        scenes
+    })
+}
+
+/// An instant on the production's clocks: `14:02 GMT`.
+pub(crate) fn clock(member: &Member, instant: OffsetDateTime) -> String {
+    board::local_time(instant, production_zone(member))
+}
+
+/// Now on the production's clocks.
+pub(crate) fn local_now(member: &Member) -> OffsetDateTime {
+    zone::utc_to_local(OffsetDateTime::now_utc(), production_zone(member))
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::*;
+
+    #[test]
+    fn pausing_is_open_on_the_day_and_through_the_night_after() {
+        let day = date!(2026 - 11 - 24);
+        assert!(pause_open(day, datetime!(2026-11-24 00:00 UTC)));
+        assert!(pause_open(day, datetime!(2026-11-24 23:59 UTC)));
+        assert!(pause_open(day, datetime!(2026-11-25 05:59 UTC)));
+        assert!(!pause_open(day, datetime!(2026-11-25 06:00 UTC)));
+        assert!(!pause_open(day, datetime!(2026-11-23 23:59 UTC)));
+        assert!(!pause_open(day, datetime!(2026-11-26 01:00 UTC)));
+    }
+
+    #[test]
+    fn recording_opens_on_the_day_and_stays_open() {
+        let day = date!(2026 - 11 - 24);
+        assert!(!recording_open(day, date!(2026 - 11 - 23)));
+        assert!(recording_open(day, day));
+        assert!(recording_open(day, date!(2026 - 12 - 01)));
+    }
+}

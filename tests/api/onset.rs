@@ -1,0 +1,727 @@
+//! On set and after (R10, R11): who may pause and who sees it, reconfirmation gating clearance,
+//! narrowings, the daily IC report's content rules, post review and the footage-use list.
+
+use closedset::consent::scope::{Scope, Uses};
+use closedset::scenes::body::{BodyArea, IntimacyKind, NudityLevel};
+use closedset::scenes::breakdown::{Breakdown, PerformerPart};
+use closedset::scenes::editor::save_breakdown;
+use closedset::schedule::zone::{local_to_utc, parse_zone, utc_to_local};
+use reqwest::StatusCode;
+use time::{Duration, OffsetDateTime, macros::time};
+
+use crate::support::TestApp;
+
+struct Set {
+    p: i64,
+    scene: i64,
+    today: i64,
+    later: i64,
+    alex: i64,
+    sam: i64,
+}
+
+fn part(cast_member_id: i64) -> PerformerPart {
+    PerformerPart {
+        cast_member_id,
+        nudity: NudityLevel::PartialUpper,
+        shown: vec![BodyArea::Breasts],
+        touched: vec![BodyArea::Shoulders],
+        touching: vec![],
+        acts: vec!["Embrace under the sheet".into()],
+    }
+}
+
+async fn day(app: &TestApp, p: i64, scene: i64, in_days: i64) -> (i64, OffsetDateTime) {
+    let zone = parse_zone("Europe/London").unwrap();
+    let date = utc_to_local(OffsetDateTime::now_utc(), zone).date() + Duration::days(in_days);
+    let call_at = local_to_utc(date, time!(07:00), zone).unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "insert into shoot_day (production_id, shoot_date, call_at) values ($1, $2, $3)
+         returning shoot_day_id",
+    )
+    .bind(p)
+    .bind(date)
+    .bind(call_at)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
+         values ($1, $2, $3, 1)",
+    )
+    .bind(id)
+    .bind(scene)
+    .bind(p)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    (id, call_at)
+}
+
+/// Scene 5A with Alex (#1) and Sam (#2), on a shoot day today and one in ten days, both riders
+/// signed in time. Terry (#3) is in the production but not in the scene.
+async fn setup(app: &TestApp) -> Set {
+    let pat = app.user("pat@example.test", "Pat Producer").await;
+    let p = app.production("Night Swim", pat).await;
+    for (email, name, role) in [
+        ("cory@example.test", "Cory Coordinator", "coordinator"),
+        ("dana@example.test", "Dana Director", "director"),
+        ("alex@example.test", "Alex Rivera", "performer"),
+        ("sam@example.test", "Sam Lindqvist", "performer"),
+        ("terry@example.test", "Terry Noone", "performer"),
+    ] {
+        let id = app.user(email, name).await;
+        app.add_member(p, id, role).await;
+    }
+    let mut cast = Vec::new();
+    for (n, name, email) in [
+        (1, "Alex Rivera", "alex@example.test"),
+        (2, "Sam Lindqvist", "sam@example.test"),
+        (3, "Terry Noone", "terry@example.test"),
+    ] {
+        let id: i64 = sqlx::query_scalar(
+            "insert into cast_member (production_id, cast_number, name, user_id)
+             values ($1, $2, $3, (select user_id from app_user where email = $4))
+             returning cast_member_id",
+        )
+        .bind(p)
+        .bind(n)
+        .bind(name)
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        cast.push(id);
+    }
+    let scene: i64 = sqlx::query_scalar(
+        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
+         values ($1, '5A', '00005A', 'int', 'Lake house bedroom', 'night', 9) returning scene_id",
+    )
+    .bind(p)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for id in &cast[..2] {
+        sqlx::query(
+            "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
+        )
+        .bind(scene)
+        .bind(id)
+        .bind(p)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    let b = Breakdown {
+        kinds: vec![IntimacyKind::Nudity],
+        performers: vec![part(cast[0]), part(cast[1])],
+        garments: String::new(),
+        stills_allowed: true,
+        closed_set: vec!["Cory Coordinator".into()],
+        monitor_list: vec![],
+    };
+    let mut tx = app.pool.begin().await.unwrap();
+    save_breakdown(
+        &mut tx,
+        p,
+        scene,
+        &b,
+        None,
+        time::macros::date!(2026 - 01 - 01),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (today, today_call) = day(app, p, scene, 0).await;
+    let (later, _) = day(app, p, scene, 10).await;
+    let set = Set {
+        p,
+        scene,
+        today,
+        later,
+        alex: cast[0],
+        sam: cast[1],
+    };
+    for id in [set.alex, set.sam] {
+        signed_rider(app, &set, id, today_call - Duration::hours(72)).await;
+    }
+    set
+}
+
+async fn signed_rider(app: &TestApp, set: &Set, cast_member_id: i64, delivered: OffsetDateTime) {
+    let scope = Scope::from_part(
+        &part(cast_member_id),
+        Uses {
+            in_picture: true,
+            trailers: false,
+            stills: true,
+        },
+        false,
+    );
+    let rider: i64 = sqlx::query_scalar(
+        "insert into rider (production_id, cast_member_id, status, body, body_sha256, in_stills,
+                            delivered_at, signed_at)
+         values ($1, $2, 'signed', 'SECRET-RIDER-TEXT', repeat('c', 64), true, $3,
+                 $3 + interval '1 hour')
+         returning rider_id",
+    )
+    .bind(set.p)
+    .bind(cast_member_id)
+    .bind(delivered)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into rider_scene (rider_id, scene_id, scene_version_id, production_id, scope)
+         select $1, scene_id, current_version_id, production_id, $2::jsonb from scene
+         where scene_id = $3",
+    )
+    .bind(rider)
+    .bind(serde_json::to_string(&scope).unwrap())
+    .bind(set.scene)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+fn on_set(set: &Set, day: i64) -> String {
+    format!("/productions/{}/schedule/{day}/on-set", set.p)
+}
+
+fn pause_path(set: &Set, day: i64) -> String {
+    format!("{}/scenes/{}/pause", on_set(set, day), set.scene)
+}
+
+fn performer_path(set: &Set, cast_member_id: i64) -> String {
+    format!(
+        "{}/scenes/{}/cast/{cast_member_id}",
+        on_set(set, set.today),
+        set.scene
+    )
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+async fn notices(app: &TestApp, email: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "select n.message from notification n join app_user u using (user_id)
+         where u.email = $1 order by n.notification_id",
+    )
+    .bind(email)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// The `keep` checkbox values a performer page offers.
+fn keep_values(body: &str) -> Vec<String> {
+    body.split("name=\"keep\" value=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].replace("&#39;", "'"))
+        .collect()
+}
+
+/// Reconfirms a performer keeping everything but `drop`.
+async fn reconfirm(
+    app: &TestApp,
+    set: &Set,
+    cast_member_id: i64,
+    drop: &[&str],
+) -> crate::support::Page {
+    let mut cory = app.signed_in("cory@example.test").await;
+    let path = performer_path(set, cast_member_id);
+    let page = cory.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rider = page
+        .body
+        .split("name=\"rider_id\" value=\"")
+        .nth(1)
+        .map(|r| r[..r.find('"').unwrap()].to_string())
+        .unwrap();
+    let keep: Vec<String> = keep_values(&page.body)
+        .into_iter()
+        .filter(|v| !drop.contains(&v.as_str()))
+        .collect();
+    let mut fields: Vec<(&str, &str)> = vec![("rider_id", &rider), ("time", "")];
+    for k in &keep {
+        fields.push(("keep", k));
+    }
+    cory.post(&format!("{path}/reconfirm"), &fields).await
+}
+
+#[tokio::test]
+async fn performers_in_the_scene_and_coordinators_pause_others_cannot() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let mut alex = app.signed_in("alex@example.test").await;
+    let page = alex.get(&on_set(&set, set.today)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Pause scene 5A"), "{}", page.body);
+
+    let page = alex.post(&pause_path(&set, set.today), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    // A second press while the pause is open is the same pause.
+    alex.post(&pause_path(&set, set.today), &[]).await;
+    assert_eq!(count(&app, "select count(*) from pause").await, 1);
+    let cory_notices = notices(&app, "cory@example.test").await;
+    assert_eq!(cory_notices.len(), 1);
+    assert!(cory_notices[0].contains("Scene 5A is paused"));
+    assert!(cory_notices[0].contains("by Alex Rivera"));
+    assert!(!cory_notices[0].to_lowercase().contains("complaint"));
+    assert_eq!(notices(&app, "dana@example.test").await.len(), 1);
+    assert!(notices(&app, "pat@example.test").await.is_empty());
+    assert!(notices(&app, "sam@example.test").await.is_empty());
+
+    for email in [
+        "terry@example.test",
+        "pat@example.test",
+        "dana@example.test",
+    ] {
+        let mut client = app.signed_in(email).await;
+        let page = client.post(&pause_path(&set, set.today), &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{email} paused");
+    }
+    let mut cory = app.signed_in("cory@example.test").await;
+    let page = cory.post(&pause_path(&set, set.today), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "select count(*) from pause").await, 2);
+
+    // Not on the day: nothing is recorded, and the page says when it opens.
+    let page = alex.post(&pause_path(&set, set.later), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "select count(*) from pause").await, 2);
+    let page = alex.get(&on_set(&set, set.later)).await;
+    assert!(page.body.contains("Pause opens on the shoot day"));
+    assert!(!page.body.contains("Pause scene 5A"));
+    // Terry is not called that day at all.
+    let mut terry = app.signed_in("terry@example.test").await;
+    assert_eq!(
+        terry.get(&on_set(&set, set.today)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn coordinators_directors_and_the_pauser_see_a_pause_other_performers_never() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let mut alex = app.signed_in("alex@example.test").await;
+    alex.post(&pause_path(&set, set.today), &[]).await;
+    let board = format!("/productions/{}/schedule", set.p);
+    let scene_page = format!("/productions/{}/scenes/{}", set.p, set.scene);
+
+    for email in ["cory@example.test", "dana@example.test"] {
+        let mut client = app.signed_in(email).await;
+        let page = client.get(&on_set(&set, set.today)).await;
+        assert!(page.body.contains("PAUSED") || page.body.contains(">Paused<"));
+        assert!(page.body.contains("by Alex Rivera"), "{email}");
+        assert!(
+            client.get(&board).await.body.contains(">Paused<"),
+            "{email}"
+        );
+        assert!(
+            client.get(&scene_page).await.body.contains(">Paused<"),
+            "{email}"
+        );
+    }
+    let page = alex.get(&on_set(&set, set.today)).await;
+    assert!(page.body.contains("You paused this scene"));
+    assert!(page.body.contains("by you"));
+    assert!(alex.get(&scene_page).await.body.contains(">Paused<"));
+    // Producers see the state, not who pressed.
+    let mut pat = app.signed_in("pat@example.test").await;
+    let page = pat.get(&on_set(&set, set.today)).await;
+    assert!(page.body.contains("by a performer in the scene"));
+    assert!(!page.body.contains("by Alex Rivera"));
+
+    let mut sam = app.signed_in("sam@example.test").await;
+    for path in [on_set(&set, set.today), board.clone(), scene_page.clone()] {
+        let page = sam.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains(">Paused<"), "{path}");
+        assert!(!page.body.contains("by Alex Rivera"), "{path}");
+    }
+
+    // Resolution: coordinators only, with an optional note the pauser reads.
+    let pause_id: i64 = count(&app, "select max(pause_id) from pause").await;
+    let resolve = format!("/productions/{}/pauses/{pause_id}/resolve", set.p);
+    let mut dana = app.signed_in("dana@example.test").await;
+    assert_eq!(
+        dana.post(&resolve, &[("note", "x")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut cory = app.signed_in("cory@example.test").await;
+    let long = "n".repeat(2001);
+    let page = cory.post(&resolve, &[("note", &long)]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Keep the note to 2000 characters."));
+    assert!(page.body.contains("href=\"#note\"") && page.body.contains("id=\"note\""));
+    let page = cory
+        .post(&resolve, &[("note", "Robe brought; went on.")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        count(&app, "select count(*) from pause where resolved_at is null").await,
+        0
+    );
+    assert!(
+        notices(&app, "alex@example.test")
+            .await
+            .iter()
+            .any(|n| n == "Your pause of scene 5A is resolved.")
+    );
+    let page = alex.get(&on_set(&set, set.today)).await;
+    assert!(page.body.contains("Resolved at"));
+    assert!(page.body.contains("Robe brought; went on."));
+    assert!(!cory.get(&board).await.body.contains(">Paused<"));
+    // Resolving twice changes nothing.
+    cory.post(&resolve, &[("note", "again")]).await;
+    let note: String = sqlx::query_scalar("select resolution_note from pause")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(note, "Robe brought; went on.");
+}
+
+#[tokio::test]
+async fn on_the_day_the_scene_is_not_reconfirmed_until_each_performer_is() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let scene_page = format!("/productions/{}/scenes/{}", set.p, set.scene);
+    let mut pat = app.signed_in("pat@example.test").await;
+    let page = pat.get(&scene_page).await;
+    assert!(page.body.contains("Not reconfirmed"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("#1 Alex Rivera: not reconfirmed on the day")
+    );
+    // The later day is not affected before its date.
+    assert!(page.body.contains("Cleared"));
+    let mut alex = app.signed_in("alex@example.test").await;
+    assert!(
+        alex.get(&scene_page)
+            .await
+            .body
+            .contains("To reconfirm with your coordinator")
+    );
+    // Only coordinators record it.
+    for email in ["pat@example.test", "dana@example.test", "alex@example.test"] {
+        let mut client = app.signed_in(email).await;
+        assert_eq!(
+            client.get(&performer_path(&set, set.alex)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let page = client
+            .post(
+                &format!("{}/reconfirm", performer_path(&set, set.alex)),
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+    }
+
+    assert_eq!(
+        reconfirm(&app, &set, set.alex, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = pat.get(&scene_page).await;
+    assert!(!page.body.contains("#1 Alex Rivera: not reconfirmed"));
+    assert!(page.body.contains("#2 Sam Lindqvist: not reconfirmed"));
+    reconfirm(&app, &set, set.sam, &[]).await;
+    let page = pat.get(&scene_page).await;
+    assert!(!page.body.contains("Not reconfirmed"), "{}", page.body);
+    assert!(!page.body.contains("Blocked"));
+    assert!(page.body.contains("Cleared"));
+
+    // Closure after wrap, once.
+    let mut cory = app.signed_in("cory@example.test").await;
+    let closure = format!("{}/closure", performer_path(&set, set.alex));
+    let page = cory.post(&closure, &[("closure_time", "25:99")]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"closure_time-error\""));
+    assert_eq!(
+        cory.post(&closure, &[("closure_time", "")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = cory.post(&closure, &[("closure_time", "")]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("already recorded"));
+    assert_eq!(count(&app, "select count(*) from closure").await, 1);
+
+    // Not before the day.
+    let later = format!(
+        "{}/scenes/{}/cast/{}/closure",
+        on_set(&set, set.later),
+        set.scene,
+        set.alex
+    );
+    assert_eq!(
+        cory.post(&later, &[]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test]
+async fn a_narrowing_blocks_what_it_takes_back_at_once() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let page = reconfirm(&app, &set, set.alex, &["act:Embrace under the sheet"]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    reconfirm(&app, &set, set.sam, &["use:stills"]).await;
+    let mut pat = app.signed_in("pat@example.test").await;
+    let page = pat
+        .get(&format!("/productions/{}/scenes/{}", set.p, set.scene))
+        .await;
+    assert!(page.body.contains("Blocked"));
+    assert!(page.body.contains(
+        "#1 Alex Rivera: consent narrowed on the day, no longer agreed: act: Embrace under the sheet"
+    ));
+    // Sam's stills are taken back: that limits the footage, it does not block Sam.
+    assert!(!page.body.contains("#2 Sam Lindqvist: consent narrowed"));
+    // The later day is blocked too: what was taken back stays taken back.
+    assert_eq!(page.body.matches("consent narrowed on the day").count(), 2);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from consent_event where event = 'narrowed'"
+        )
+        .await,
+        2
+    );
+    let told = notices(&app, "pat@example.test").await;
+    assert!(
+        told.iter()
+            .any(|n| n.contains("#1 Alex Rivera narrowed consent for scene 5A"))
+    );
+    assert!(!told.iter().any(|n| n.contains("Embrace")));
+    // The items are not offered again.
+    let mut cory = app.signed_in("cory@example.test").await;
+    let page = cory.get(&performer_path(&set, set.alex)).await;
+    assert!(!keep_values(&page.body).contains(&"act:Embrace under the sheet".to_string()));
+    assert!(page.body.contains("1 items of this rider were taken back"));
+}
+
+#[tokio::test]
+async fn the_daily_report_holds_facts_and_times_never_content() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    // Confidential material in every place it could leak from.
+    sqlx::query(
+        "insert into boundary_profile_version (production_id, cast_member_id, version, entries, notes)
+         values ($1, $2, 1, '[{\"area\": \"neck\", \"contact\": \"kissed\", \"answer\": \"no\",
+                 \"note\": \"SECRET-BOUNDARY-NOTE\"}]'::jsonb, 'SECRET-PROFILE-NOTE')",
+    )
+    .bind(set.p)
+    .bind(set.alex)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let conversation: i64 = sqlx::query_scalar(
+        "insert into conversation (production_id, kind, held_at, summary)
+         values ($1, 'on_the_day_reconfirmation', now(), 'SECRET-CONVERSATION-SUMMARY')
+         returning conversation_id",
+    )
+    .bind(set.p)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into conversation_performer (conversation_id, cast_member_id, production_id)
+         values ($1, $2, $3)",
+    )
+    .bind(conversation)
+    .bind(set.alex)
+    .bind(set.p)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    reconfirm(&app, &set, set.alex, &["act:Embrace under the sheet"]).await;
+    reconfirm(&app, &set, set.sam, &[]).await;
+    let mut sam = app.signed_in("sam@example.test").await;
+    sam.post(&pause_path(&set, set.today), &[]).await;
+    let pause_id = count(&app, "select max(pause_id) from pause").await;
+    let mut cory = app.signed_in("cory@example.test").await;
+    cory.post(
+        &format!("/productions/{}/pauses/{pause_id}/resolve", set.p),
+        &[("note", "SECRET-RESOLUTION-NOTE")],
+    )
+    .await;
+    cory.post(&format!("{}/closure", performer_path(&set, set.alex)), &[])
+        .await;
+
+    let report = format!("/productions/{}/schedule/{}/ic-report", set.p, set.today);
+    for email in ["pat@example.test", "cory@example.test"] {
+        let mut client = app.signed_in(email).await;
+        let page = client.get(&report).await;
+        assert_eq!(page.status, StatusCode::OK, "{email}");
+        let body = &page.body;
+        assert!(body.contains("Daily IC report"));
+        assert!(body.contains("#1 Alex Rivera"));
+        assert!(body.contains("narrowed: 1 items"), "{body}");
+        assert!(body.contains("Paused at") && body.contains("by a performer in the scene"));
+        assert!(body.contains("resolved at"));
+        assert!(body.contains("first reconfirmation to last closure"));
+        for secret in [
+            "SECRET-BOUNDARY-NOTE",
+            "SECRET-PROFILE-NOTE",
+            "SECRET-CONVERSATION-SUMMARY",
+            "SECRET-RIDER-TEXT",
+            "SECRET-RESOLUTION-NOTE",
+            "Embrace under the sheet",
+            "by Sam Lindqvist",
+        ] {
+            assert!(!body.contains(secret), "{email}: the report shows {secret}");
+        }
+    }
+    for email in ["dana@example.test", "alex@example.test"] {
+        let mut client = app.signed_in(email).await;
+        assert_eq!(client.get(&report).await.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn post_review_and_footage_use_follow_revocations_and_narrowings() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let review = format!("/productions/{}/scenes/{}/post-review", set.p, set.scene);
+    let mut cory = app.signed_in("cory@example.test").await;
+    let page = cory
+        .post(&review, &[("reviewed_on", "2026-01-02"), ("notes", "kept")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Choose what the review found."));
+    assert!(page.body.contains("kept"));
+    let page = cory
+        .post(
+            &review,
+            &[
+                ("reviewed_on", "2026-01-02"),
+                ("outcome", "changes_requested"),
+                ("notes", "Trim the wide."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let scene_page = format!("/productions/{}/scenes/{}", set.p, set.scene);
+    let mut pat = app.signed_in("pat@example.test").await;
+    let page = pat.get(&scene_page).await;
+    assert!(page.body.contains("Changes requested") && page.body.contains("Trim the wide."));
+    for email in ["dana@example.test", "alex@example.test"] {
+        let mut client = app.signed_in(email).await;
+        let page = client.get(&scene_page).await;
+        assert!(!page.body.contains("Trim the wide."), "{email}");
+        assert_eq!(client.get(&review).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            client
+                .post(
+                    &review,
+                    &[("reviewed_on", "2026-01-02"), ("outcome", "as_agreed")]
+                )
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        pat.post(
+            &review,
+            &[("reviewed_on", "2026-01-02"), ("outcome", "as_agreed")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Footage use: Alex narrows stills on the day; Sam withdraws before anything is shot.
+    reconfirm(&app, &set, set.alex, &["use:stills"]).await;
+    sqlx::query(
+        "update rider set status = 'revoked', revoked_at = now() where cast_member_id = $1",
+    )
+    .bind(set.sam)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update cast_member set name = $2 where cast_member_id = $1")
+        .bind(set.sam)
+        .bind("Sam \"Sully\" Lindqvist, Jr")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let footage = format!("/productions/{}/footage-use", set.p);
+    let page = pat.get(&footage).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("no (narrowed on the day)"));
+    assert!(page.body.contains("1 item: use in stills"));
+    assert!(
+        page.body
+            .contains("before shooting: no footage may be used")
+    );
+    assert!(page.body.contains("Unshot"));
+    let csv = pat.get(&format!("{footage}.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        csv.body
+            .starts_with("\u{feff}scene,performer,consent,shot,")
+    );
+    let lines: Vec<&str> = csv.body.split("\r\n").collect();
+    assert!(lines[1].starts_with("5A,#1 Alex Rivera,"));
+    assert!(lines[1].contains(",yes,no,no (narrowed on the day),1 item: use in stills"));
+    assert!(
+        lines[2].starts_with("5A,\"#2 Sam \"\"Sully\"\" Lindqvist, Jr\","),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[2].ends_with(",Unshot,no,no,no,"));
+    let mut cory = app.signed_in("cory@example.test").await;
+    assert_eq!(cory.get(&footage).await.status, StatusCode::OK);
+    for email in ["dana@example.test", "alex@example.test"] {
+        let mut client = app.signed_in(email).await;
+        assert_eq!(client.get(&footage).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            client.get(&format!("{footage}.csv")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_has_a_past_day_on_set_once() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    closedset::demo::load(&app.pool).await.unwrap();
+    closedset::onset::demo::load(&app.pool, production)
+        .await
+        .unwrap();
+    assert_eq!(count(&app, "select count(*) from pause").await, 1);
+    assert_eq!(count(&app, "select count(*) from reconfirmation").await, 2);
+    assert_eq!(count(&app, "select count(*) from closure").await, 2);
+    assert_eq!(count(&app, "select count(*) from post_review").await, 1);
+    let day: i64 = count(
+        &app,
+        "select shoot_day_id from shoot_day where shoot_date < current_date",
+    )
+    .await;
+    let mut pat = app.client();
+    pat.sign_in("producer@demo.test", closedset::demo::DEMO_PASSWORD)
+        .await;
+    let page = pat
+        .get(&format!(
+            "/productions/{production}/schedule/{day}/ic-report"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Marked shot at"));
+    assert!(page.body.contains("resolved at"));
+    assert!(page.body.contains("(4 h 5 min)"), "{}", page.body);
+    assert!(!page.body.contains("Monitor moved"));
+    let page = pat
+        .get(&format!("/productions/{production}/footage-use"))
+        .await;
+    assert!(
+        page.body
+            .contains("after the scene was shot: the takes stand")
+    );
+}
