@@ -155,6 +155,16 @@ impl TestApp {
     /// Spawns with a configuration changed by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let (pool, db_name) = fresh_database().await;
+        Self::serve(pool, db_name, adjust).await
+    }
+
+    /// A second server process on the same database, as a deployment behind a load balancer
+    /// would run: its own state, live listener and port.
+    pub async fn another_instance(&self) -> TestApp {
+        Self::serve(self.pool.clone(), self.db_name.clone(), |_| {}).await
+    }
+
+    async fn serve(pool: PgPool, db_name: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config {
