@@ -133,8 +133,9 @@ impl Config {
             config.smtp = Some(SmtpRelay::parse(&url)?);
         }
         if let Some(from) = var("CLOSEDSET_MAIL_FROM") {
-            from.parse::<lettre::message::Mailbox>()
-                .context("CLOSEDSET_MAIL_FROM must be an address like Closed Set <noreply@example.org>")?;
+            from.parse::<lettre::message::Mailbox>().context(
+                "CLOSEDSET_MAIL_FROM must be an address like Closed Set <noreply@example.org>",
+            )?;
             config.mail_from = from;
         }
         Ok(config)
@@ -154,7 +155,10 @@ mod tests {
     fn smtp_urls() {
         assert_eq!(
             SmtpRelay::parse("smtp://127.0.0.1:2525").unwrap(),
-            SmtpRelay { host: "127.0.0.1".into(), port: 2525 }
+            SmtpRelay {
+                host: "127.0.0.1".into(),
+                port: 2525
+            }
         );
         assert_eq!(SmtpRelay::parse("smtp://mail.local").unwrap().port, 25);
         assert!(SmtpRelay::parse("smtps://mail.local:465").is_err());

@@ -5,12 +5,12 @@ pub mod demo;
 pub mod reporting;
 
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -386,11 +386,7 @@ struct ShowPage {
 
 /// The concern if the member raised it or was chosen to receive it; 404 for everyone else,
 /// other producers included.
-async fn visible(
-    conn: &mut PgConnection,
-    member: &Member,
-    concern_id: i64,
-) -> Result<ConcernRow> {
+async fn visible(conn: &mut PgConnection, member: &Member, concern_id: i64) -> Result<ConcernRow> {
     sqlx::query_as(
         "select c.concern_id, c.body, c.status, c.anonymous, c.created_at,
                 case when c.anonymous then null else u.name end as raiser_name,
@@ -623,7 +619,10 @@ async fn save_reporting_line(
 ) -> Result<Response> {
     member.require(&[Role::Producer])?;
     let production_id = member.production.production_id;
-    let text = FormBody::parse(&body).get("reporting_line").trim().to_string();
+    let text = FormBody::parse(&body)
+        .get("reporting_line")
+        .trim()
+        .to_string();
     if text.chars().count() > 2000 {
         let mut errors = FieldErrors::default();
         errors.add("reporting_line", "Keep it under 2,000 characters.");
@@ -647,7 +646,11 @@ async fn save_reporting_line(
             .bind(production_id)
             .execute(&state.pool)
             .await?;
-        Flash::success(&session, "The reporting line is back to the placeholder text.").await?;
+        Flash::success(
+            &session,
+            "The reporting line is back to the placeholder text.",
+        )
+        .await?;
     } else {
         sqlx::query(
             "insert into concern_setting (production_id, reporting_line, updated_by)

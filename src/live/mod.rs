@@ -49,6 +49,8 @@ struct Inner {
     events: broadcast::Sender<LiveEvent>,
     started: AtomicBool,
     shutdown: watch::Sender<bool>,
+    /// True while the listener is connected and listening.
+    listening: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for LiveHub {
@@ -69,11 +71,13 @@ impl LiveHub {
     pub fn new() -> Self {
         let (events, _) = broadcast::channel(1024);
         let (shutdown, _) = watch::channel(false);
+        let (listening, _) = watch::channel(false);
         LiveHub {
             inner: Arc::new(Inner {
                 events,
                 started: AtomicBool::new(false),
                 shutdown,
+                listening,
             }),
         }
     }
@@ -104,6 +108,12 @@ impl LiveHub {
         self.inner.shutdown.send_replace(true);
     }
 
+    /// Waits until this process listens, so notices committed from now on reach its streams.
+    pub async fn ready(&self) {
+        let mut listening = self.inner.listening.subscribe();
+        let _ = listening.wait_for(|on| *on).await;
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.inner.events.subscribe()
     }
@@ -126,6 +136,7 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
         match connect(&own).await {
             Ok(mut listener) => {
                 pause = Duration::from_millis(200);
+                hub.inner.listening.send_replace(true);
                 hub.publish(LiveEvent::Resync);
                 if let Some(jobs) = &mail_jobs {
                     let _ = jobs.send(MailJob::Sweep);
@@ -161,6 +172,7 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
             }
             Err(err) => tracing::warn!(error = %err, "live notices: cannot listen yet"),
         }
+        hub.inner.listening.send_replace(false);
         if pool.is_closed() {
             // The server is shutting down.
             return;

@@ -9,8 +9,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
 use tokio::sync::mpsc;
@@ -67,7 +67,10 @@ impl Category {
         match kind {
             "consent_revoked" => Category::Revocation,
             "rider_delivered" => Category::Delivery,
-            k if k.starts_with("pause") || k.starts_with("hold") || k.starts_with("scene_pause") => {
+            k if k.starts_with("pause")
+                || k.starts_with("hold")
+                || k.starts_with("scene_pause") =>
+            {
                 Category::Pause
             }
             k if k.starts_with("concern") => Category::Concern,

@@ -329,15 +329,13 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    sqlx::query(
-        "insert into concern_recipient (concern_id, user_id) values ($1, $2), ($1, $3)",
-    )
-    .bind(concern_id)
-    .bind(bob)
-    .bind(cora)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    sqlx::query("insert into concern_recipient (concern_id, user_id) values ($1, $2), ($1, $3)")
+        .bind(concern_id)
+        .bind(bob)
+        .bind(cora)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let mut insiders = [
         app.signed_in("bob@b.test").await,
         app.signed_in("cora@b.test").await,

@@ -161,7 +161,11 @@ impl TestApp {
     /// A second server process on the same database, as a deployment behind a load balancer
     /// would run: its own state, live listener and port.
     pub async fn another_instance(&self) -> TestApp {
-        Self::serve(self.pool.clone(), self.db_name.clone(), |_| {}).await
+        self.another_instance_with(|_| {}).await
+    }
+
+    pub async fn another_instance_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::serve(self.pool.clone(), self.db_name.clone(), adjust).await
     }
 
     async fn serve(pool: PgPool, db_name: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
@@ -174,7 +178,11 @@ impl TestApp {
         };
         adjust(&mut config);
         let state = AppState::new(pool.clone(), config);
-        let app = closedset::app(state).unwrap();
+        let app = closedset::app(state.clone()).unwrap();
+        // Notices committed after this reach the server's live streams and mailer.
+        tokio::time::timeout(std::time::Duration::from_secs(10), state.live.ready())
+            .await
+            .expect("the live listener connects");
         tokio::spawn(async move {
             axum::serve(
                 listener,
