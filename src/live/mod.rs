@@ -131,8 +131,14 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(5))
         .connect_lazy_with((*pool.connect_options()).clone());
+    let mut shutdown = hub.inner.shutdown.subscribe();
     let mut pause = Duration::from_millis(200);
     loop {
+        if *shutdown.borrow() {
+            // Hang up before the database is stopped, so nothing waits on this connection.
+            own.close().await;
+            return;
+        }
         match connect(&own).await {
             Ok(mut listener) => {
                 pause = Duration::from_millis(200);
@@ -142,7 +148,11 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
                     let _ = jobs.send(MailJob::Sweep);
                 }
                 loop {
-                    match listener.try_recv().await {
+                    let received = tokio::select! {
+                        r = listener.try_recv() => r,
+                        _ = shutdown.wait_for(|stop| *stop) => break,
+                    };
+                    match received {
                         Ok(Some(notice)) => {
                             match serde_json::from_str::<Announcement>(notice.payload()) {
                                 Ok(a) => {
@@ -173,11 +183,14 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
             Err(err) => tracing::warn!(error = %err, "live notices: cannot listen yet"),
         }
         hub.inner.listening.send_replace(false);
-        if pool.is_closed() {
-            // The server is shutting down.
+        if pool.is_closed() || *shutdown.borrow() {
+            own.close().await;
             return;
         }
-        tokio::time::sleep(pause).await;
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.wait_for(|stop| *stop) => {}
+        }
         pause = (pause * 2).min(Duration::from_secs(5));
     }
 }
