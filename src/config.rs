@@ -20,6 +20,44 @@ pub struct Config {
     /// Failed sign-ins allowed per account and per client address within `sign_in_window`.
     pub sign_in_max_failures: i64,
     pub sign_in_window: Duration,
+    /// Where e-mail notices go (`CLOSEDSET_SMTP_URL`, `smtp://host:port`); none means no e-mail.
+    pub smtp: Option<SmtpRelay>,
+    /// The sender of e-mail notices (`CLOSEDSET_MAIL_FROM`).
+    pub mail_from: String,
+}
+
+/// An SMTP relay reached without TLS or authentication: a local relay (Postfix, msmtpd, a
+/// provider's agent) that forwards the mail on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmtpRelay {
+    pub host: String,
+    pub port: u16,
+}
+
+impl SmtpRelay {
+    /// Reads `smtp://host[:port]` (port 25 by default).
+    pub fn parse(url: &str) -> anyhow::Result<SmtpRelay> {
+        let rest = url.trim().strip_prefix("smtp://").context(
+            "CLOSEDSET_SMTP_URL must look like smtp://host:port (smtps and credentials are not \
+             supported: point it at a local relay)",
+        )?;
+        let rest = rest.trim_end_matches('/');
+        if rest.contains('@') || rest.contains('/') || rest.is_empty() {
+            anyhow::bail!("CLOSEDSET_SMTP_URL must look like smtp://host:port");
+        }
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((host, port)) => (
+                host.trim_start_matches('[').trim_end_matches(']'),
+                port.parse()
+                    .context("the port in CLOSEDSET_SMTP_URL must be a number")?,
+            ),
+            _ => (rest, 25),
+        };
+        Ok(SmtpRelay {
+            host: host.to_string(),
+            port,
+        })
+    }
 }
 
 // Database URLs carry passwords: never print them.
@@ -35,6 +73,8 @@ impl std::fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
+            .field("smtp", &self.smtp)
+            .field("mail_from", &self.mail_from)
             .finish_non_exhaustive()
     }
 }
@@ -50,6 +90,8 @@ impl Default for Config {
             session_absolute: Duration::days(7),
             sign_in_max_failures: 10,
             sign_in_window: Duration::minutes(15),
+            smtp: None,
+            mail_from: "Closed Set <closedset@localhost>".into(),
         }
     }
 }
@@ -87,11 +129,40 @@ impl Config {
                     .context("CLOSEDSET_SESSION_MAX_DAYS must be a whole number")?,
             );
         }
+        if let Some(url) = var("CLOSEDSET_SMTP_URL") {
+            config.smtp = Some(SmtpRelay::parse(&url)?);
+        }
+        if let Some(from) = var("CLOSEDSET_MAIL_FROM") {
+            from.parse::<lettre::message::Mailbox>().context(
+                "CLOSEDSET_MAIL_FROM must be an address like Closed Set <noreply@example.org>",
+            )?;
+            config.mail_from = from;
+        }
         Ok(config)
     }
 
     /// Cookies get the Secure flag when people reach us over https.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SmtpRelay;
+
+    #[test]
+    fn smtp_urls() {
+        assert_eq!(
+            SmtpRelay::parse("smtp://127.0.0.1:2525").unwrap(),
+            SmtpRelay {
+                host: "127.0.0.1".into(),
+                port: 2525
+            }
+        );
+        assert_eq!(SmtpRelay::parse("smtp://mail.local").unwrap().port, 25);
+        assert!(SmtpRelay::parse("smtps://mail.local:465").is_err());
+        assert!(SmtpRelay::parse("smtp://user:pw@mail.local:25").is_err());
+        assert!(SmtpRelay::parse("smtp://mail.local:port").is_err());
     }
 }

@@ -84,5 +84,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     crate::consent::demo_riders::load(pool, production_id).await?;
     crate::budget::demo::load(pool, production_id).await?;
     crate::onset::demo::load(pool, production_id).await?;
+    crate::concerns::demo::load(pool, production_id).await?;
     Ok(production_id)
 }

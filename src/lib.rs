@@ -4,12 +4,14 @@
 pub mod accounts;
 pub mod budget;
 pub mod cast;
+pub mod concerns;
 pub mod config;
 pub mod consent;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod live;
 pub mod notifications;
 pub mod onset;
 pub mod productions;
@@ -43,6 +45,8 @@ pub use config::Config;
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
+    /// This process's live-notice fan-out; its listener starts with `app`.
+    pub live: live::LiveHub,
 }
 
 impl AppState {
@@ -50,6 +54,7 @@ impl AppState {
         AppState {
             pool,
             config: Arc::new(config),
+            live: live::LiveHub::new(),
         }
     }
 }
@@ -76,8 +81,10 @@ impl MakeRequestId for MakeId {
 }
 
 /// Builds the application: every area's routes, sessions, sign-in, CSRF checks,
-/// security headers, request ids and tracing.
+/// security headers, request ids and tracing. Also starts, once per state, the listener that
+/// carries notices live to open pages (and the e-mail sender when SMTP is configured).
 pub fn app(state: AppState) -> anyhow::Result<Router> {
+    state.live.start(&state);
     let config = state.config.clone();
     let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
         .with_name(if config.secure_cookies() {
@@ -112,6 +119,8 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(schedule::router())
         .merge(consent::router())
         .merge(notifications::router())
+        .merge(live::router())
+        .merge(concerns::router())
         .merge(budget::router())
         .merge(onset::router())
         .nest_service("/static", ServeDir::new(static_dir))

@@ -101,7 +101,14 @@ async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()>
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown({
+        let live = state.live.clone();
+        async move {
+            shutdown_signal().await;
+            // Open live streams never end by themselves.
+            live.shut_down();
+        }
+    })
     .await;
     // In-flight requests have finished; now the database can go.
     database.pool.close().await;

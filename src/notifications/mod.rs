@@ -16,15 +16,25 @@ use crate::error::Result;
 use crate::productions::Role;
 use crate::web::{Ctx, render};
 
+pub mod mail;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/notifications", get(list_page))
         .route("/notifications/read", post(mark_read))
+        .route(
+            "/account/notifications",
+            get(mail::preferences_page).post(mail::save_preferences),
+        )
 }
 
 /// Tells each of `user_ids` something, inside the caller's transaction, so a notice exists
 /// exactly when the change it announces does. Messages name people and scenes, never the
-/// content of a rider or a boundary.
+/// content of a rider or a boundary (they are also e-mailed).
+///
+/// Each new notice is also announced with `pg_notify` on `live::CHANNEL`, which PostgreSQL
+/// delivers on commit to every server process: open pages get it live, and one process
+/// e-mails it (see `mail`). Callers need do nothing more.
 pub async fn notify(
     tx: &mut PgConnection,
     production_id: i64,
@@ -34,8 +44,14 @@ pub async fn notify(
     link: &str,
 ) -> Result<()> {
     sqlx::query(
-        "insert into notification (production_id, user_id, kind, message, link)
-         select $1, id, $3, $4, $5 from (select distinct unnest($2::bigint[]) as id) as u",
+        "with inserted as (
+             insert into notification (production_id, user_id, kind, message, link)
+             select $1, id, $3, $4, $5 from (select distinct unnest($2::bigint[]) as id) as u
+             returning notification_id, user_id)
+         select pg_notify('closedset_notification',
+                          json_build_object('user_id', user_id,
+                                            'notification_id', notification_id)::text)
+         from inserted",
     )
     .bind(production_id)
     .bind(user_ids)
@@ -47,7 +63,7 @@ pub async fn notify(
     Ok(())
 }
 
-/// Tells every member of the production holding one of `roles`.
+/// Tells every member of the production holding one of `roles`; announced live like `notify`.
 pub async fn notify_roles(
     tx: &mut PgConnection,
     production_id: i64,
@@ -58,9 +74,15 @@ pub async fn notify_roles(
 ) -> Result<()> {
     let roles: Vec<&str> = roles.iter().map(Role::as_str).collect();
     sqlx::query(
-        "insert into notification (production_id, user_id, kind, message, link)
-         select $1, user_id, $3, $4, $5 from member
-         where production_id = $1 and role = any($2::text[])",
+        "with inserted as (
+             insert into notification (production_id, user_id, kind, message, link)
+             select $1, user_id, $3, $4, $5 from member
+             where production_id = $1 and role = any($2::text[])
+             returning notification_id, user_id)
+         select pg_notify('closedset_notification',
+                          json_build_object('user_id', user_id,
+                                            'notification_id', notification_id)::text)
+         from inserted",
     )
     .bind(production_id)
     .bind(&roles)

@@ -333,6 +333,23 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    // Bea's concern, sent to Bob and Cora: all three may read it.
+    let concern_id: i64 = sqlx::query_scalar(
+        "insert into concern (production_id, raised_by, anonymous, body)
+         values ($1, $2, true, 'Seeded concern') returning concern_id",
+    )
+    .bind(b)
+    .bind(bea)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("insert into concern_recipient (concern_id, user_id) values ($1, $2), ($1, $3)")
+        .bind(concern_id)
+        .bind(bob)
+        .bind(cora)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let mut insiders = [
         app.signed_in("bob@b.test").await,
         app.signed_in("cora@b.test").await,
@@ -352,6 +369,7 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         ("follow_up_id", consent.follow_up_id.to_string()),
         ("budget_line_id", budget_line_id.to_string()),
         ("pause_id", pause_id.to_string()),
+        ("concern_id", concern_id.to_string()),
     ]);
 
     let routes: Vec<Route> = declared_routes()

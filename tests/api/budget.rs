@@ -500,7 +500,12 @@ async fn the_topsheet_and_warnings_follow_the_schedule() {
     assert!(body.contains("aria-describedby=\"topsheet\""));
     assert!(body.contains("<title id=\"budget-chart-title\">"));
     assert!(!body.contains("style="));
-    assert!(!body.contains("<script"));
+    // The only script is the layout's external live-notices file.
+    assert_eq!(
+        body.matches("<script").count(),
+        body.matches("<script src=\"/static/live.js\" defer></script>")
+            .count()
+    );
 
     // Budgeting the second day and some prep clears both warnings.
     let id = set.line_id("IC on set").await;

@@ -155,6 +155,20 @@ impl TestApp {
     /// Spawns with a configuration changed by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let (pool, db_name) = fresh_database().await;
+        Self::serve(pool, db_name, adjust).await
+    }
+
+    /// A second server process on the same database, as a deployment behind a load balancer
+    /// would run: its own state, live listener and port.
+    pub async fn another_instance(&self) -> TestApp {
+        self.another_instance_with(|_| {}).await
+    }
+
+    pub async fn another_instance_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::serve(self.pool.clone(), self.db_name.clone(), adjust).await
+    }
+
+    async fn serve(pool: PgPool, db_name: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config {
@@ -164,7 +178,11 @@ impl TestApp {
         };
         adjust(&mut config);
         let state = AppState::new(pool.clone(), config);
-        let app = closedset::app(state).unwrap();
+        let app = closedset::app(state.clone()).unwrap();
+        // Notices committed after this reach the server's live streams and mailer.
+        tokio::time::timeout(std::time::Duration::from_secs(10), state.live.ready())
+            .await
+            .expect("the live listener connects");
         tokio::spawn(async move {
             axum::serve(
                 listener,

@@ -1,0 +1,316 @@
+//! Live delivery of notifications: PostgreSQL LISTEN/NOTIFY feeds one listener per server
+//! process, which fans out to the server-sent event streams of the people signed in to it.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use sqlx::postgres::{PgListener, PgPoolOptions};
+use tokio::sync::{broadcast, mpsc, watch};
+
+use crate::AppState;
+use crate::accounts::CurrentUser;
+use crate::notifications::mail::{self, MailJob};
+
+/// The channel `notifications::notify` announces each new notice on (delivered on commit).
+pub const CHANNEL: &str = "closedset_notification";
+
+/// What a `pg_notify` on `CHANNEL` carries: who has a new notice, and which. Never its text.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Announcement {
+    pub user_id: i64,
+    pub notification_id: i64,
+}
+
+/// What the listener hands to every open stream of this process.
+#[derive(Clone, Copy, Debug)]
+pub enum LiveEvent {
+    Notification(Announcement),
+    /// The listener (re)connected: notices may have been missed, so streams recount.
+    Resync,
+}
+
+/// One per server process: the fan-out channel, and a switch that ends open streams so a
+/// graceful shutdown is not held up by browsers that never hang up.
+#[derive(Clone)]
+pub struct LiveHub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    events: broadcast::Sender<LiveEvent>,
+    started: AtomicBool,
+    shutdown: watch::Sender<bool>,
+    /// True while the listener is connected and listening.
+    listening: watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for LiveHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveHub")
+            .field("streams", &self.inner.events.receiver_count())
+            .finish()
+    }
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LiveHub {
+    pub fn new() -> Self {
+        let (events, _) = broadcast::channel(1024);
+        let (shutdown, _) = watch::channel(false);
+        let (listening, _) = watch::channel(false);
+        LiveHub {
+            inner: Arc::new(Inner {
+                events,
+                started: AtomicBool::new(false),
+                shutdown,
+                listening,
+            }),
+        }
+    }
+
+    /// Starts this process's listener (and the e-mail sender when SMTP is configured), once.
+    /// Called by `closedset::app`; does nothing outside a tokio runtime.
+    pub fn start(&self, state: &AppState) {
+        if tokio::runtime::Handle::try_current().is_err()
+            || self.inner.started.swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
+        let mail_jobs = state.config.smtp.clone().map(|relay| {
+            let (jobs, queue) = mpsc::unbounded_channel();
+            tokio::spawn(mail::worker(
+                state.pool.clone(),
+                state.config.clone(),
+                relay,
+                queue,
+            ));
+            jobs
+        });
+        tokio::spawn(listen(state.pool.clone(), self.clone(), mail_jobs));
+    }
+
+    /// Ends every open stream; EventSource reconnects to whichever server answers next.
+    pub fn shut_down(&self) {
+        self.inner.shutdown.send_replace(true);
+    }
+
+    /// Waits until this process listens, so notices committed from now on reach its streams.
+    pub async fn ready(&self) {
+        let mut listening = self.inner.listening.subscribe();
+        let _ = listening.wait_for(|on| *on).await;
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.inner.events.subscribe()
+    }
+
+    fn publish(&self, event: LiveEvent) {
+        // No open stream is not an error.
+        let _ = self.inner.events.send(event);
+    }
+}
+
+/// Listens on its own single connection (not one of the request pool's), forever: a lost
+/// connection is re-opened with a growing pause, and streams are told to recount after.
+async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSender<MailJob>>) {
+    let own = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with((*pool.connect_options()).clone());
+    let mut shutdown = hub.inner.shutdown.subscribe();
+    let mut pause = Duration::from_millis(200);
+    loop {
+        if *shutdown.borrow() {
+            // Hang up before the database is stopped, so nothing waits on this connection.
+            own.close().await;
+            return;
+        }
+        match connect(&own).await {
+            Ok(mut listener) => {
+                pause = Duration::from_millis(200);
+                hub.inner.listening.send_replace(true);
+                hub.publish(LiveEvent::Resync);
+                if let Some(jobs) = &mail_jobs {
+                    let _ = jobs.send(MailJob::Sweep);
+                }
+                loop {
+                    let received = tokio::select! {
+                        r = listener.try_recv() => r,
+                        _ = shutdown.wait_for(|stop| *stop) => break,
+                    };
+                    match received {
+                        Ok(Some(notice)) => {
+                            match serde_json::from_str::<Announcement>(notice.payload()) {
+                                Ok(a) => {
+                                    hub.publish(LiveEvent::Notification(a));
+                                    if let Some(jobs) = &mail_jobs {
+                                        let _ = jobs.send(MailJob::Notification(a.notification_id));
+                                    }
+                                }
+                                Err(err) => tracing::warn!(error = %err, "unreadable live notice"),
+                            }
+                        }
+                        Ok(None) => {
+                            // Lost and already re-opened (sqlx reconnects eagerly): anything
+                            // in between was missed, so recount and sweep.
+                            tracing::warn!("live notices: connection lost and re-opened");
+                            hub.publish(LiveEvent::Resync);
+                            if let Some(jobs) = &mail_jobs {
+                                let _ = jobs.send(MailJob::Sweep);
+                            }
+                        }
+                        Err(err) => {
+                            tracing::warn!(error = %err, "live notices: listener failed, reconnecting");
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "live notices: cannot listen yet"),
+        }
+        hub.inner.listening.send_replace(false);
+        if pool.is_closed() || *shutdown.borrow() {
+            own.close().await;
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.wait_for(|stop| *stop) => {}
+        }
+        pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+async fn connect(pool: &PgPool) -> sqlx::Result<PgListener> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/events", get(events))
+}
+
+#[derive(sqlx::FromRow, Serialize)]
+struct LiveNotice {
+    message: String,
+    link: String,
+    production: String,
+    unread: i64,
+}
+
+#[derive(Serialize)]
+struct Unread {
+    unread: i64,
+}
+
+struct StreamState {
+    pool: PgPool,
+    user_id: i64,
+    events: broadcast::Receiver<LiveEvent>,
+    shutdown: watch::Receiver<bool>,
+    first: bool,
+}
+
+/// `GET /events`: the signed-in person's new notices as server-sent events. First an `unread`
+/// event with the current count (so a reconnect catches up), then a `notification` event per
+/// new notice (message, link, production, unread count).
+async fn events(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let start = StreamState {
+        pool: state.pool.clone(),
+        user_id: user.user_id,
+        events: state.live.subscribe(),
+        shutdown: state.live.inner.shutdown.subscribe(),
+        first: true,
+    };
+    let stream = futures_util::stream::unfold(start, |mut s| async move {
+        if s.first {
+            s.first = false;
+            let event = unread_event(&s).await?;
+            return Some((Ok(event), s));
+        }
+        loop {
+            if *s.shutdown.borrow() {
+                return None;
+            }
+            let received = tokio::select! {
+                r = s.events.recv() => r,
+                _ = s.shutdown.changed() => return None,
+            };
+            match received {
+                Ok(LiveEvent::Notification(a)) if a.user_id == s.user_id => {
+                    match notice_event(&s, a.notification_id).await {
+                        Ok(Some(event)) => return Some((Ok(event), s)),
+                        Ok(None) => continue,
+                        Err(err) => {
+                            tracing::warn!(error = %err, "live notice lookup failed");
+                            continue;
+                        }
+                    }
+                }
+                Ok(LiveEvent::Notification(_)) => continue,
+                Ok(LiveEvent::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let event = unread_event(&s).await?;
+                    return Some((Ok(event), s));
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+async fn unread_event(s: &StreamState) -> Option<Event> {
+    match crate::notifications::unread_count(&s.pool, s.user_id).await {
+        Ok(unread) => Some(
+            Event::default()
+                .event("unread")
+                .data(serde_json::to_string(&Unread { unread }).unwrap_or_default()),
+        ),
+        Err(err) => {
+            tracing::warn!(error = %err, "live unread count failed");
+            // Ends the stream: the browser reconnects and tries again.
+            None
+        }
+    }
+}
+
+/// The notice as its owner's notifications page would show it; nothing for a production
+/// they have since left.
+async fn notice_event(s: &StreamState, notification_id: i64) -> sqlx::Result<Option<Event>> {
+    let notice: Option<LiveNotice> = sqlx::query_as(
+        "select n.message, n.link, p.title as production,
+                (select count(*) from notification u
+                 where u.user_id = n.user_id and u.read_at is null) as unread
+         from notification n join production p using (production_id)
+         where n.notification_id = $1 and n.user_id = $2
+           and exists (select 1 from member m
+                       where m.production_id = n.production_id and m.user_id = n.user_id)",
+    )
+    .bind(notification_id)
+    .bind(s.user_id)
+    .fetch_optional(&s.pool)
+    .await?;
+    Ok(notice.map(|n| {
+        Event::default()
+            .event("notification")
+            .data(serde_json::to_string(&n).unwrap_or_default())
+    }))
+}

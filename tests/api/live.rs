@@ -1,0 +1,437 @@
+//! Live notices across server processes (LISTEN/NOTIFY to server-sent events) and e-mail
+//! through an SMTP listener the test runs itself.
+
+use std::time::Duration;
+
+use closedset::config::SmtpRelay;
+use reqwest::StatusCode;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+use crate::support::{Client, TestApp};
+
+const RIDER_TEXT: &str = "Upper body only, back to camera, SECRET-RIDER-WORDS";
+
+/// A tiny SMTP server on loopback: accepts everything and hands each mail (envelope and
+/// data) to the test.
+struct MailSink {
+    port: u16,
+    mails: mpsc::UnboundedReceiver<String>,
+}
+
+impl MailSink {
+    async fn start() -> MailSink {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, mails) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(smtp_session(socket, tx.clone()));
+            }
+        });
+        MailSink { port, mails }
+    }
+
+    fn relay(&self) -> SmtpRelay {
+        SmtpRelay {
+            host: "127.0.0.1".into(),
+            port: self.port,
+        }
+    }
+
+    async fn next(&mut self, within: Duration) -> Option<String> {
+        tokio::time::timeout(within, self.mails.recv())
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+async fn smtp_session(socket: tokio::net::TcpStream, tx: mpsc::UnboundedSender<String>) {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read);
+    let _ = write.write_all(b"220 sink.test ESMTP\r\n").await;
+    let mut mail = String::new();
+    loop {
+        let mut line = String::new();
+        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let command = line.get(..4).unwrap_or("").to_ascii_uppercase();
+        let reply: &[u8] = match command.as_str() {
+            "EHLO" | "HELO" => b"250 sink.test\r\n",
+            "MAIL" | "RCPT" => {
+                mail.push_str(&line);
+                b"250 OK\r\n"
+            }
+            "DATA" => {
+                let _ = write
+                    .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await;
+                loop {
+                    let mut data = String::new();
+                    if lines.read_line(&mut data).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if data == ".\r\n" {
+                        break;
+                    }
+                    mail.push_str(&data);
+                }
+                let _ = tx.send(std::mem::take(&mut mail));
+                b"250 OK queued\r\n"
+            }
+            "QUIT" => {
+                let _ = write.write_all(b"221 bye\r\n").await;
+                return;
+            }
+            _ => b"250 OK\r\n",
+        };
+        let _ = write.write_all(reply).await;
+    }
+}
+
+/// An open `/events` stream, read as a browser's EventSource would.
+struct Events {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Events {
+    async fn open(client: &Client) -> Events {
+        let response = client
+            .http
+            .get(format!("{}/events", client.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        Events {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The data of the next event called `name`, if one arrives in time.
+    async fn next(&mut self, name: &str, within: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut event = "message";
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(e) = line.strip_prefix("event:") {
+                        event = if e.trim() == name { name } else { "other" };
+                    } else if let Some(d) = line.strip_prefix("data:") {
+                        data.push_str(d.trim_start());
+                    }
+                }
+                if event == name {
+                    return Some(data);
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+struct Crew {
+    app: TestApp,
+    production: i64,
+    rider: i64,
+}
+
+/// A production with a producer, a coordinator and a performer whose signed rider covers a
+/// flagged scene, seeded straight in SQL.
+async fn crew(app: TestApp) -> Crew {
+    let pam = app.user("pam@live.test", "Pam Producer").await;
+    let production = app.production("Live Film", pam).await;
+    let cora = app.user("cora@live.test", "Cora Coordinator").await;
+    app.add_member(production, cora, "coordinator").await;
+    let alex = app.user("alex@live.test", "Alex Rivera").await;
+    app.add_member(production, alex, "performer").await;
+    let rider: i64 = sqlx::query_scalar(
+        "with c as (
+             insert into cast_member (production_id, cast_number, name, character_name, user_id)
+             values ($1, 1, 'Alex Rivera', 'Marion', $2) returning cast_member_id),
+         s as (
+             insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day,
+                                eighths)
+             values ($1, '5A', '00005A', 'int', 'Lake house', 'night', 9) returning scene_id),
+         v as (
+             insert into scene_version (scene_id, production_id, version, breakdown,
+                                        content_hash, flagged)
+             select scene_id, $1, 1, '{}'::jsonb, repeat('a', 64), true from s
+             returning scene_version_id, scene_id),
+         u as (update scene set current_version_id = v.scene_version_id from v
+               where scene.scene_id = v.scene_id),
+         sc as (insert into scene_cast (scene_id, cast_member_id, production_id)
+                select s.scene_id, c.cast_member_id, $1 from s, c),
+         r as (
+             insert into rider (production_id, cast_member_id, status, body, body_sha256,
+                                created_by, delivered_at, signed_at)
+             select $1, cast_member_id, 'signed', $3, repeat('b', 64), $2, now(), now() from c
+             returning rider_id),
+         rs as (insert into rider_scene (rider_id, scene_id, scene_version_id, production_id,
+                                         scope)
+                select r.rider_id, v.scene_id, v.scene_version_id, $1, '{}'::jsonb from r, v)
+         select rider_id from r",
+    )
+    .bind(production)
+    .bind(alex)
+    .bind(RIDER_TEXT)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    Crew {
+        app,
+        production,
+        rider,
+    }
+}
+
+#[tokio::test]
+async fn a_revocation_on_one_server_reaches_a_coordinator_on_another_within_two_seconds() {
+    let c = crew(TestApp::spawn().await).await;
+    let b = c.app.another_instance().await;
+    assert_ne!(c.app.addr, b.addr);
+
+    let cora = c.app.signed_in("cora@live.test").await;
+    let mut events = Events::open(&cora).await;
+    let first = events.next("unread", Duration::from_secs(2)).await;
+    assert_eq!(first.as_deref(), Some(r#"{"unread":0}"#));
+
+    // The performer withdraws through the other server process.
+    let mut alex = b.signed_in("alex@live.test").await;
+    let revoke = format!("/productions/{}/riders/{}/revoke", c.production, c.rider);
+    let started = std::time::Instant::now();
+    let page = alex.post(&revoke, &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    let data = events
+        .next("notification", Duration::from_secs(2))
+        .await
+        .expect("the notice arrives live within 2 seconds");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let notice: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(
+        notice["message"],
+        "#1 Alex Rivera withdrew consent for scene 5A"
+    );
+    assert_eq!(
+        notice["link"],
+        format!("/productions/{}/riders/{}", c.production, c.rider)
+    );
+    assert_eq!(notice["production"], "Live Film");
+    assert_eq!(notice["unread"], 1);
+    assert!(!data.contains("SECRET-RIDER-WORDS"));
+
+    // The performer's own stream on that server hears nothing about it.
+    let mut own = Events::open(&alex).await;
+    own.next("unread", Duration::from_secs(2)).await.unwrap();
+    assert!(
+        own.next("notification", Duration::from_millis(500))
+            .await
+            .is_none()
+    );
+
+    // The database drops every listening connection (a restart or failover looks the same):
+    // each process listens again, streams recount, and the next notice still arrives.
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and query ilike 'listen%'",
+    )
+    .fetch_all(&c.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(killed.len(), 2, "one listener per server process");
+    let recount = events.next("unread", Duration::from_secs(5)).await;
+    assert_eq!(recount.as_deref(), Some(r#"{"unread":1}"#));
+    let cora_id: i64 =
+        sqlx::query_scalar("select user_id from app_user where email = 'cora@live.test'")
+            .fetch_one(&c.app.pool)
+            .await
+            .unwrap();
+    let mut tx = c.app.pool.begin().await.unwrap();
+    closedset::notifications::notify(
+        &mut tx,
+        c.production,
+        &[cora_id],
+        "other",
+        "After the reconnect",
+        "",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let data = events
+        .next("notification", Duration::from_secs(2))
+        .await
+        .expect("live again after the reconnect");
+    assert!(data.contains("After the reconnect") && data.contains(r#""unread":2"#));
+}
+
+#[tokio::test]
+async fn the_stream_is_for_signed_in_people_and_pages_load_the_script() {
+    let app = TestApp::spawn().await;
+    let anonymous = app.client();
+    let response = anonymous.http.get(app.url("/events")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    app.user("someone@live.test", "Someone").await;
+    let mut someone = app.signed_in("someone@live.test").await;
+    let home = someone.get("/").await;
+    assert!(
+        home.body
+            .contains(r#"<script src="/static/live.js" defer></script>"#)
+    );
+    assert!(
+        home.body
+            .contains(r#"id="live-toast" class="live-toast" role="status""#)
+    );
+    assert!(!home.body.contains("<script>"), "no inline script");
+    let script = someone.get("/static/live.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.body.contains("new EventSource(\"/events\")"));
+    let signin = app.client().get("/signin").await;
+    assert!(!signin.body.contains("live.js"));
+}
+
+#[tokio::test]
+async fn notices_are_mailed_once_as_plain_text_with_a_link_and_without_rider_text() {
+    let mut sink = MailSink::start().await;
+    let relay = sink.relay();
+    let app = TestApp::spawn_with(|c| c.smtp = Some(relay.clone())).await;
+    let c = crew(app).await;
+    // A second process with the same relay and public address, as behind a load balancer:
+    // the notice is still mailed once, by whichever process takes it first.
+    let public = format!("http://{}", c.app.addr);
+    let b = c
+        .app
+        .another_instance_with(|config| {
+            config.smtp = Some(sink.relay());
+            config.base_url = public.clone();
+        })
+        .await;
+
+    // Pam turns revocation e-mails off; Cora, a coordinator, cannot.
+    let mut pam = c.app.signed_in("pam@live.test").await;
+    let page = pam.get("/account/notifications").await;
+    assert!(
+        page.body
+            .contains(r#"name="mail_revocation" value="yes" checked>"#),
+        "{}",
+        page.body
+    );
+    pam.post("/account/notifications", &[("mail_delivery", "yes")])
+        .await;
+    assert!(
+        pam.get("/account/notifications")
+            .await
+            .body
+            .contains(r#"name="mail_revocation" value="yes">"#)
+    );
+    let mut cora = c.app.signed_in("cora@live.test").await;
+    let page = cora.get("/account/notifications").await;
+    assert!(
+        page.body.contains(
+            r#"name="mail_revocation" value="yes" checked disabled aria-describedby="mail_revocation-locked""#
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"name="mail_pause" value="yes" checked disabled"#)
+    );
+    let saved = cora.post("/account/notifications", &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let stored: Vec<(String, bool)> = sqlx::query_as(
+        "select category, by_email from mail_preference p join app_user u using (user_id)
+         where u.email = 'cora@live.test' order by category",
+    )
+    .fetch_all(&c.app.pool)
+    .await
+    .unwrap();
+    assert!(stored.contains(&("revocation".into(), true)));
+    assert!(stored.contains(&("pause".into(), true)));
+    assert!(stored.contains(&("concern".into(), false)));
+
+    let mut alex = b.signed_in("alex@live.test").await;
+    let revoke = format!("/productions/{}/riders/{}/revoke", c.production, c.rider);
+    assert_eq!(alex.post(&revoke, &[]).await.status, StatusCode::SEE_OTHER);
+
+    let mail = sink
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the coordinator's e-mail");
+    assert!(mail.contains("RCPT TO:<cora@live.test>"), "{mail}");
+    assert!(
+        mail.contains("Alex Rivera withdrew consent for scene 5A"),
+        "{mail}"
+    );
+    let link = format!(
+        "http://{}/productions/{}/riders/{}",
+        c.app.addr, c.production, c.rider
+    );
+    assert!(mail.contains(&link), "{mail}");
+    assert!(mail.contains("Content-Type: text/plain"), "{mail}");
+    assert!(!mail.contains("SECRET-RIDER-WORDS"), "{mail}");
+
+    // Both notices were taken by a process; Pam's was skipped by her choice, and nothing
+    // was sent twice.
+    for _ in 0..50 {
+        let left: i64 =
+            sqlx::query_scalar("select count(*) from notification where mailed_at is null")
+                .fetch_one(&c.app.pool)
+                .await
+                .unwrap();
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(sink.next(Duration::from_millis(700)).await.is_none());
+}
+
+#[tokio::test]
+async fn an_anonymous_concern_is_mailed_without_its_text_or_its_raiser() {
+    let mut sink = MailSink::start().await;
+    let relay = sink.relay();
+    let c = crew(TestApp::spawn_with(|config| config.smtp = Some(relay)).await).await;
+    let mut alex = c.app.signed_in("alex@live.test").await;
+    let cora_id: i64 =
+        sqlx::query_scalar("select user_id from app_user where email = 'cora@live.test'")
+            .fetch_one(&c.app.pool)
+            .await
+            .unwrap();
+    let page = alex
+        .post(
+            &format!("/productions/{}/concerns", c.production),
+            &[
+                ("body", "The boom operator kept looking, CONCERN-WORDS"),
+                ("recipients", &cora_id.to_string()),
+                ("anonymous", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let mail = sink.next(Duration::from_secs(5)).await.expect("a mail");
+    assert!(mail.contains("RCPT TO:<cora@live.test>"));
+    assert!(mail.contains("A concern has been sent to you"));
+    assert!(mail.contains(&format!("/productions/{}/concerns/", c.production)));
+    for secret in ["CONCERN-WORDS", "Alex", "alex@live.test"] {
+        assert!(!mail.contains(secret), "{secret} in {mail}");
+    }
+}
