@@ -9,6 +9,7 @@ mod consent_records;
 mod dashboards;
 mod embedded;
 mod ledger;
+mod producer_dashboard;
 mod productions;
 mod riders;
 mod schedule;
