@@ -154,16 +154,33 @@ mod counting {
     use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
     use tracing_subscriber::registry::LookupSpan;
 
-    static COUNTS: OnceLock<Mutex<HashMap<String, usize>>> = OnceLock::new();
+    /// Per request id, the summary sqlx gives of each statement, in order.
+    static STATEMENTS: OnceLock<Mutex<HashMap<String, Vec<String>>>> = OnceLock::new();
 
-    fn counts() -> &'static Mutex<HashMap<String, usize>> {
-        COUNTS.get_or_init(Default::default)
+    fn statements() -> &'static Mutex<HashMap<String, Vec<String>>> {
+        STATEMENTS.get_or_init(Default::default)
     }
 
     /// The request id held in a `request` span's extensions.
     struct RequestId(String);
 
     struct IdVisitor(Option<String>);
+
+    /// sqlx's `summary` field: the statement's first words.
+    struct SummaryVisitor(String);
+
+    impl Visit for SummaryVisitor {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == "summary" {
+                self.0 = value.to_string();
+            }
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "summary" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
 
     impl Visit for IdVisitor {
         fn record_str(&mut self, field: &Field, value: &str) {
@@ -206,7 +223,14 @@ mod counting {
             };
             for span in scope {
                 if let Some(RequestId(id)) = span.extensions().get::<RequestId>() {
-                    *counts().lock().unwrap().entry(id.clone()).or_default() += 1;
+                    let mut summary = SummaryVisitor(String::new());
+                    event.record(&mut summary);
+                    statements()
+                        .lock()
+                        .unwrap()
+                        .entry(id.clone())
+                        .or_default()
+                        .push(summary.0);
                     return;
                 }
             }
@@ -223,13 +247,13 @@ mod counting {
         });
     }
 
-    pub fn count(request_id: &str) -> usize {
-        counts()
+    pub fn statements_of(request_id: &str) -> Vec<String> {
+        statements()
             .lock()
             .unwrap()
             .get(request_id)
-            .copied()
-            .unwrap_or(0)
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -279,7 +303,12 @@ impl TestApp {
     /// How many SQL statements the request with this `x-request-id` ran, session and sign-in
     /// checks included.
     pub fn query_count(&self, request_id: &str) -> usize {
-        counting::count(request_id)
+        counting::statements_of(request_id).len()
+    }
+
+    /// The statements themselves (sqlx's one-line summaries), for messages.
+    pub fn queries(&self, request_id: &str) -> Vec<String> {
+        counting::statements_of(request_id)
     }
 
     pub fn url(&self, path: &str) -> String {
