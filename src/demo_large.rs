@@ -32,9 +32,14 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     let password = Password::new(crate::demo::DEMO_PASSWORD);
     let producer =
         accounts::upsert_demo_user(pool, LARGE_PRODUCER, "Robin Hale", &password, false).await?;
-    let coordinator =
-        accounts::upsert_demo_user(pool, "coordinator@large.test", "Kit Moreau", &password, false)
-            .await?;
+    let coordinator = accounts::upsert_demo_user(
+        pool,
+        "coordinator@large.test",
+        "Kit Moreau",
+        &password,
+        false,
+    )
+    .await?;
     let director =
         accounts::upsert_demo_user(pool, "director@large.test", "Lee Park", &password, false)
             .await?;
@@ -103,13 +108,9 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     scene_ids.sort_unstable();
 
     // Two performers per scene; two scenes in three are flagged (nudity, simulated sex).
-    let parts = |i: usize| -> [i64; 2] {
-        [
-            cast[(2 * i) % cast.len()],
-            cast[(2 * i + 1) % cast.len()],
-        ]
-    };
-    let flagged = |i: usize| i % 3 != 0;
+    let parts =
+        |i: usize| -> [i64; 2] { [cast[(2 * i) % cast.len()], cast[(2 * i + 1) % cast.len()]] };
+    let flagged = |i: usize| !i.is_multiple_of(3);
     let breakdowns: Vec<Breakdown> = (0..scene_ids.len())
         .map(|i| {
             let part = |cast_member_id| PerformerPart {
@@ -140,7 +141,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
                 },
                 performers: parts(i).into_iter().map(part).collect(),
                 garments: "Modesty patches, barrier cushion".into(),
-                stills_allowed: i % 5 == 0,
+                stills_allowed: i.is_multiple_of(5),
                 closed_set: vec!["Director".into(), "Camera operator".into()],
                 monitor_list: vec!["Director".into()],
             }
@@ -372,9 +373,15 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     }
     let start_us = ((now - Duration::days(30)).unix_timestamp_nanos() / 1000) as i64;
     let mut prev = ledger::GENESIS.to_string();
-    let mut cols: (Vec<i64>, Vec<&str>, Vec<i64>, Vec<Option<i64>>, Vec<OffsetDateTime>) =
-        Default::default();
-    let mut texts: (Vec<String>, Vec<String>, Vec<String>, Vec<String>) = Default::default();
+    let mut seqs = Vec::new();
+    let mut kinds = Vec::new();
+    let mut event_riders = Vec::new();
+    let mut actors = Vec::new();
+    let mut occurred = Vec::new();
+    let mut detail_texts = Vec::new();
+    let mut contents = Vec::new();
+    let mut prevs = Vec::new();
+    let mut hashes = Vec::new();
     for (index, (event, k)) in events.iter().enumerate() {
         let seq = index as i64 + 1;
         let rider_id = rider_ids[*k];
@@ -394,16 +401,17 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
             &details,
         );
         let hash = ledger::entry_hash(&prev, &content);
-        cols.0.push(seq);
-        cols.1.push(event);
-        cols.2.push(rider_id);
-        cols.3.push(actor);
-        cols.4
-            .push(OffsetDateTime::from_unix_timestamp_nanos(i128::from(occurred_us) * 1000)?);
-        texts.0.push(details);
-        texts.1.push(content);
-        texts.2.push(prev.clone());
-        texts.3.push(hash.clone());
+        seqs.push(seq);
+        kinds.push(event);
+        event_riders.push(rider_id);
+        actors.push(actor);
+        occurred.push(OffsetDateTime::from_unix_timestamp_nanos(
+            i128::from(occurred_us) * 1000,
+        )?);
+        detail_texts.push(details);
+        contents.push(content);
+        prevs.push(prev.clone());
+        hashes.push(hash.clone());
         prev = hash;
     }
     sqlx::query(
@@ -414,15 +422,15 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
                      $7::text[], $8::text[], $9::text[], $10::text[]) as x(s, e, r, a, o, d, c, p, h)",
     )
     .bind(production_id)
-    .bind(&cols.0)
-    .bind(&cols.1)
-    .bind(&cols.2)
-    .bind(&cols.3)
-    .bind(&cols.4)
-    .bind(&texts.0)
-    .bind(&texts.1)
-    .bind(&texts.2)
-    .bind(&texts.3)
+    .bind(&seqs)
+    .bind(&kinds)
+    .bind(&event_riders)
+    .bind(&actors)
+    .bind(&occurred)
+    .bind(&detail_texts)
+    .bind(&contents)
+    .bind(&prevs)
+    .bind(&hashes)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

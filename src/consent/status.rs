@@ -259,10 +259,13 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
     }
     let mut doubles_by_scene: HashMap<i64, Vec<Double>> = HashMap::new();
     for d in doubles {
-        doubles_by_scene.entry(d.scene_id).or_default().push(Double {
-            original_cast_member_id: d.original_cast_member_id,
-            double: performer(d.double_cast_member_id),
-        });
+        doubles_by_scene
+            .entry(d.scene_id)
+            .or_default()
+            .push(Double {
+                original_cast_member_id: d.original_cast_member_id,
+                double: performer(d.double_cast_member_id),
+            });
     }
     // Placements stay in schedule order within each scene.
     let mut placements_by_scene: HashMap<i64, Vec<Placement>> = HashMap::new();
@@ -276,12 +279,10 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
     let no_doubles = Vec::new();
     let mut out = Vec::new();
     for scene in scenes {
-        let breakdown = serde_json::from_value(scene.breakdown)
-            .unwrap_or_else(|_| read_breakdown("{}"));
+        let breakdown =
+            serde_json::from_value(scene.breakdown).unwrap_or_else(|_| read_breakdown("{}"));
         let facts_riders = riders_by_scene.get(&scene.scene_id).unwrap_or(&no_riders);
-        let facts_doubles = doubles_by_scene
-            .get(&scene.scene_id)
-            .unwrap_or(&no_doubles);
+        let facts_doubles = doubles_by_scene.get(&scene.scene_id).unwrap_or(&no_doubles);
         let performers: Vec<Performer> = breakdown
             .performers
             .iter()

@@ -279,7 +279,11 @@ fn needs_rider(problem: &Problem) -> bool {
 
 /// Flagged scenes whose riders are not delivered or signed and whose notice deadline (the day's
 /// first call minus the notice period) falls within the next 72 hours, soonest first.
-pub fn at_risk(statuses: &[SceneStatus], production: &Production, now: OffsetDateTime) -> Vec<AtRisk> {
+pub fn at_risk(
+    statuses: &[SceneStatus],
+    production: &Production,
+    now: OffsetDateTime,
+) -> Vec<AtRisk> {
     let notice = Duration::hours(i64::from(production.notice_hours));
     let horizon = now + Duration::hours(AT_RISK_HOURS);
     let mut out: Vec<(OffsetDateTime, AtRisk)> = statuses
