@@ -143,20 +143,27 @@ struct Facts {
 /// One round trip for all the facts, whatever the production's size: each section is its own
 /// indexed subquery aggregated to JSON, so a new input (say, on-the-day reconfirmations) is one
 /// more `'name', (select …)` pair here and one more field on `Facts`.
-/// `$1` is the production, `$2` an optional scene.
+/// `$1` is the production, `$2` an optional scene, `$3`..`$4` an optional range of shoot dates.
 const FACTS_SQL: &str = r#"
+with wanted as (
+  select s.scene_id, s.number, s.sort_key, s.current_version_id, v.breakdown
+  from scene s join scene_version v on v.scene_version_id = s.current_version_id
+  where s.production_id = $1 and not s.omitted and v.flagged
+    and ($2::bigint is null or s.scene_id = $2)
+    and ($3::date is null
+         or exists (select 1 from shoot_day_scene p join shoot_day d using (shoot_day_id)
+                    where p.scene_id = s.scene_id and d.shoot_date between $3 and $4)))
 select json_build_object(
   'scenes', (select coalesce(json_agg(x order by x.sort_key collate "C"), '[]')
-             from (select s.scene_id, s.number, s.sort_key, s.current_version_id, v.breakdown
-                   from scene s join scene_version v on v.scene_version_id = s.current_version_id
-                   where s.production_id = $1 and not s.omitted and v.flagged
-                     and ($2::bigint is null or s.scene_id = $2)) x),
+             from (select scene_id, number, sort_key, current_version_id, breakdown
+                   from wanted) x),
   'placements', (select coalesce(json_agg(x order by x.shoot_date, x.call_at, x.position), '[]')
                  from (select p.shoot_day_id, p.scene_id, p.position, d.shoot_date, d.call_at,
                               p.shot_at is not null as shot
-                       from shoot_day_scene p join shoot_day d using (shoot_day_id)
-                       where p.production_id = $1
-                         and ($2::bigint is null or p.scene_id = $2)) x),
+                       from wanted w
+                       join shoot_day_scene p on p.scene_id = w.scene_id
+                       join shoot_day d on d.shoot_day_id = p.shoot_day_id
+                       where $3::date is null or d.shoot_date between $3 and $4) x),
   'cast', (select coalesce(json_agg(x), '[]')
            from (select cast_member_id, cast_number, name, date_of_birth from cast_member
                  where production_id = $1) x),
@@ -164,12 +171,12 @@ select json_build_object(
              from (select r.rider_id, r.cast_member_id, rs.scene_id, rs.scene_version_id,
                           rs.scope, r.delivered_at, r.signed_at, r.revoked_at, r.superseded_at,
                           r.in_picture, r.in_trailers, r.in_stills, r.double_allowed
-                   from rider r join rider_scene rs using (rider_id)
-                   where r.production_id = $1 and ($2::bigint is null or rs.scene_id = $2)) x),
+                   from wanted w
+                   join rider_scene rs on rs.scene_id = w.scene_id
+                   join rider r on r.rider_id = rs.rider_id) x),
   'doubles', (select coalesce(json_agg(x), '[]')
-              from (select scene_id, original_cast_member_id, double_cast_member_id
-                    from scene_double
-                    where production_id = $1 and ($2::bigint is null or scene_id = $2)) x)
+              from (select d.scene_id, d.original_cast_member_id, d.double_cast_member_id
+                    from wanted w join scene_double d on d.scene_id = w.scene_id) x)
 )::text
 "#;
 
@@ -191,6 +198,9 @@ fn scope_or_nothing(json: serde_json::Value, uses: Uses, double_allowed: bool) -
 pub enum Only {
     All,
     Scene(i64),
+    /// Scenes scheduled between these dates (inclusive), on those days only: what a page about
+    /// the coming days needs, at a cost that follows the window, not the production.
+    Dates(Date, Date),
 }
 
 /// The clearance of every flagged scene of the production on each day it is scheduled, plus
@@ -200,13 +210,16 @@ pub async fn production_status(
     production: &Production,
     only: Only,
 ) -> Result<Vec<SceneStatus>> {
-    let scene_filter = match only {
-        Only::All => None,
-        Only::Scene(id) => Some(id),
+    let (scene, dates) = match only {
+        Only::All => (None, None),
+        Only::Scene(id) => (Some(id), None),
+        Only::Dates(from, to) => (None, Some((from, to))),
     };
     let json: String = sqlx::query_scalar(FACTS_SQL)
         .bind(production.production_id)
-        .bind(scene_filter)
+        .bind(scene)
+        .bind(dates.map(|d| d.0))
+        .bind(dates.map(|d| d.1))
         .fetch_one(pool)
         .await?;
     let facts: Facts = serde_json::from_str(&json)

@@ -1,8 +1,6 @@
 //! The producer's first page of a production: counts, the next 14 days cleared or blocked and
 //! why, what is at risk against the notice clock, recent withdrawals, R7 and the IC budget line.
 
-use std::collections::HashSet;
-
 use askama::Template;
 use axum::response::Response;
 use sqlx::PgPool;
@@ -30,8 +28,10 @@ pub const RECENT_REVOCATION_DAYS: i64 = 14;
 /// Scene and rider totals at a glance.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Counts {
-    pub flagged_scenes: usize,
-    /// Flagged scenes cleared for their next shoot day (or, unscheduled, cleared but for notice).
+    /// Flagged scenes of the whole production (not omitted).
+    pub flagged_scenes: i64,
+    /// Flagged scenes on shoot days of the next 14 days, counted once per day: cleared, blocked
+    /// and already shot.
     pub cleared: usize,
     pub blocked: usize,
     pub shot: usize,
@@ -114,6 +114,7 @@ struct RevocationRow {
 
 #[derive(sqlx::FromRow)]
 struct Extras {
+    flagged_scenes: i64,
     has_coordinator: bool,
     riders_signed: i64,
     riders_outstanding: i64,
@@ -122,11 +123,14 @@ struct Extras {
     revocations: String,
 }
 
-/// The page's own facts beyond clearance and budget, in one query: is there an IC (R7), rider
-/// totals, and withdrawals of consent since `since`.
+/// The page's own facts beyond clearance and budget, in one query: flagged scenes and whether
+/// there is an IC (R7), rider totals, and withdrawals of consent since `since`.
 async fn extras(pool: &PgPool, production_id: i64, since: OffsetDateTime) -> Result<Extras> {
     Ok(sqlx::query_as(
-        "select exists (select 1 from member
+        "select (select count(*) from scene s
+                 join scene_version v on v.scene_version_id = s.current_version_id
+                 where s.production_id = $1 and not s.omitted and v.flagged) as flagged_scenes,
+                exists (select 1 from member
                         where production_id = $1 and role = 'coordinator') as has_coordinator,
                 count(*) filter (where r.status = 'signed') as riders_signed,
                 count(*) filter (where r.status in ('drafted', 'delivered', 'viewed'))
@@ -153,8 +157,17 @@ async fn extras(pool: &PgPool, production_id: i64, since: OffsetDateTime) -> Res
 pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<Response> {
     let production = &member.production;
     let now = OffsetDateTime::now_utc();
+    let today = crate::scenes::production_today(production);
+    // Clearance only for the days the page shows: the fortnight, stretched to the last day whose
+    // notice deadline falls in the at-risk window. The cost follows the window, not the size.
+    let notice = Duration::hours(i64::from(production.notice_hours));
+    let risk_day =
+        crate::scenes::production_local(production, now + notice + Duration::hours(AT_RISK_HOURS))
+            .date();
+    let last = (today + Duration::days(WINDOW_DAYS - 1)).max(risk_day);
     // Four queries, whatever the production's size: clearance facts (1), budget (2), extras (1).
-    let statuses = status::production_status(&state.pool, production, Only::All).await?;
+    let statuses =
+        status::production_status(&state.pool, production, Only::Dates(today, last)).await?;
     let budget = crate::budget::load_budget(&state.pool, production).await?;
     let extras = extras(
         &state.pool,
@@ -163,12 +176,12 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     )
     .await?;
 
-    let today = crate::scenes::production_today(production);
     let mut counts = counts(&statuses, today);
+    counts.flagged_scenes = extras.flagged_scenes;
     counts.riders_signed = extras.riders_signed;
     counts.riders_outstanding = extras.riders_outstanding;
     counts.riders_revoked = extras.riders_revoked;
-    let missing_coordinator = (counts.flagged_scenes > 0 && !extras.has_coordinator)
+    let missing_coordinator = (extras.flagged_scenes > 0 && !extras.has_coordinator)
         .then_some(crate::schedule::MISSING_COORDINATOR);
     let revocations: Vec<RevocationRow> = serde_json::from_str(&extras.revocations)
         .map_err(|e| anyhow::anyhow!("reading revocations: {e}"))?;
@@ -203,28 +216,19 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
 
 // ---------------------------------------------------------------- shaping (pure)
 
-/// Each flagged scene counted once, by its status on its next shoot day that is not shot (today
-/// or later), else unscheduled; a scene with every placement shot counts as shot.
+/// Flagged scenes on shoot days of the next 14 days, once per day they are scheduled.
 pub fn counts(statuses: &[SceneStatus], today: Date) -> Counts {
+    let last = today + Duration::days(WINDOW_DAYS - 1);
     let mut counts = Counts::default();
-    let mut seen = HashSet::new();
-    // Statuses come grouped by scene, each scene's days in schedule order.
-    for (i, s) in statuses.iter().enumerate() {
-        if !seen.insert(s.scene_id) {
-            continue;
-        }
-        counts.flagged_scenes += 1;
-        let next = statuses[i..]
-            .iter()
-            .take_while(|t| t.scene_id == s.scene_id)
-            .find(|t| {
-                !matches!(t.clearance, Clearance::Shot) && t.shoot_date.is_none_or(|d| d >= today)
-            });
-        match next.map(|t| &t.clearance) {
-            Some(Clearance::Cleared { .. }) => counts.cleared += 1,
-            Some(Clearance::Blocked(_)) => counts.blocked += 1,
-            Some(Clearance::NotFlagged) => {}
-            Some(Clearance::Shot) | None => counts.shot += 1,
+    for s in statuses
+        .iter()
+        .filter(|s| s.shoot_date.is_some_and(|d| d >= today && d <= last))
+    {
+        match s.clearance {
+            Clearance::Cleared { .. } => counts.cleared += 1,
+            Clearance::Blocked(_) => counts.blocked += 1,
+            Clearance::Shot => counts.shot += 1,
+            Clearance::NotFlagged => {}
         }
     }
     counts
