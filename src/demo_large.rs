@@ -435,5 +435,13 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     .await?;
     tx.commit().await?;
     crate::budget::demo::load(pool, production_id).await?;
+    // Fresh statistics, as a database that has lived a while would have: without them the
+    // planner guesses one row per table and picks poor plans for the benchmark.
+    sqlx::query(
+        "analyze scene, scene_version, scene_cast, cast_member, shoot_day, shoot_day_scene,
+                 rider, rider_scene, consent_event, member, budget_line",
+    )
+    .execute(pool)
+    .await?;
     Ok(production_id)
 }

@@ -139,13 +139,14 @@ async fn extras(pool: &PgPool, production_id: i64, since: OffsetDateTime) -> Res
                 (select coalesce(json_agg(x order by x.revoked_at desc), '[]')
                  from (select v.rider_id, v.revoked_at,
                               '#' || c.cast_number || ' ' || c.name as performer,
-                              array(select s.number from rider_scene rs
-                                    join scene s on s.scene_id = rs.scene_id
-                                    where rs.rider_id = v.rider_id
-                                    order by s.sort_key collate \"C\") as scenes
-                       from rider v join cast_member c using (cast_member_id)
+                              array_agg(s.number order by s.sort_key collate \"C\") as scenes
+                       from rider v
+                       join cast_member c on c.cast_member_id = v.cast_member_id
+                       join rider_scene rs on rs.rider_id = v.rider_id
+                       join scene s on s.scene_id = rs.scene_id
                        where v.production_id = $1 and v.status = 'revoked'
-                         and v.revoked_at >= $2) x)::text as revocations
+                         and v.revoked_at >= $2
+                       group by v.rider_id, c.cast_number, c.name) x)::text as revocations
          from rider r where r.production_id = $1",
     )
     .bind(production_id)

@@ -54,7 +54,8 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result
 
 /// A database on this machine (a Unix socket or a loopback address) is reached without TLS
 /// unless the URL asks for an `sslmode`: there is no network to protect, and sqlx's default
-/// (`prefer`) would spend a round trip per new connection asking for it.
+/// (`prefer`) would spend a TLS handshake per new connection. A remote database keeps sqlx's
+/// default or the URL's `sslmode` (rustls is compiled in; `verify-full` is advised).
 pub fn local_without_tls(url: &str, options: PgConnectOptions) -> PgConnectOptions {
     let asks = url.contains("sslmode=") || std::env::var_os("PGSSLMODE").is_some();
     if asks || !is_local(&options) {
