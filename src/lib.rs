@@ -10,6 +10,7 @@ pub mod consent;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod demo_large;
 pub mod error;
 pub mod live;
 pub mod notifications;

@@ -14,6 +14,8 @@ const USAGE: &str = "\
 Usage:
   closedset [serve]                          run the server
   closedset demo                             load the demo production, then serve
+  closedset demo --large [--no-serve]        load a production of benchmark size (300 scenes,
+                                             600 riders, 5,000 ledger entries), then serve
   closedset ledger verify [--production ID]  recompute the consent ledger's hash chains; exits
                                              non-zero naming the first entry that does not match
   closedset user create --email E [--admin] [--name N]
@@ -70,6 +72,24 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             };
             let database = open(&config).await?;
             verify_ledger(&database.pool, only).await
+        }
+        ["demo", "--large", rest @ ..] => {
+            let database = open(&config).await?;
+            let started = std::time::Instant::now();
+            let id = closedset::demo_large::load(&database.pool).await?;
+            println!(
+                "Production {id} ready in {:.1} s.\n{}",
+                started.elapsed().as_secs_f64(),
+                closedset::demo_large::ACCOUNTS_NOTICE
+            );
+            match rest {
+                [] => serve(config, database).await,
+                ["--no-serve"] => {
+                    database.pool.close().await;
+                    Ok(())
+                }
+                _ => bail!("usage: closedset demo --large [--no-serve]"),
+            }
         }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

@@ -59,7 +59,7 @@ const PRODUCERS: &[Role] = &[Role::Producer];
 
 // ---------------------------------------------------------------- loading
 
-/// Everything the budget page, the export and a producer dashboard need, in three queries.
+/// Everything the budget page, the export and a producer dashboard need, in two queries.
 #[derive(Clone, Debug)]
 pub struct Budget {
     pub lines: Vec<BudgetLine>,
@@ -69,11 +69,35 @@ pub struct Budget {
     pub topsheet: Topsheet,
 }
 
+/// The settings, repeated on each line row (one row with no line when there are none).
 #[derive(sqlx::FromRow)]
-struct SettingsRow {
+struct SettingsAndLineRow {
     #[sqlx(flatten)]
     settings: Settings,
     flagged_scenes: i64,
+    budget_line_id: Option<i64>,
+    account_code: Option<String>,
+    category: Option<Category>,
+    description: Option<String>,
+    quantity_hundredths: Option<i64>,
+    unit_rate: Option<i64>,
+    planned: Option<i64>,
+    actual: Option<i64>,
+}
+
+impl SettingsAndLineRow {
+    fn line(&self) -> Option<BudgetLine> {
+        Some(BudgetLine {
+            budget_line_id: self.budget_line_id?,
+            account_code: self.account_code.clone()?,
+            category: self.category?,
+            description: self.description.clone()?,
+            quantity_hundredths: self.quantity_hundredths?,
+            unit_rate: self.unit_rate?,
+            planned: self.planned?,
+            actual: self.actual?,
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -93,29 +117,35 @@ const LINE_COLUMNS: &str = "budget_line_id, account_code, category, description,
 pub async fn load_budget(pool: &PgPool, production: &Production) -> Result<Budget> {
     let production_id = production.production_id;
     let defaults = Settings::default();
+    // Settings and lines in one round trip: the settings ride along on every line row.
     // A scene is flagged when its current version is flagged and it is not omitted.
-    let row: SettingsRow = sqlx::query_as(
+    let rows: Vec<SettingsAndLineRow> = sqlx::query_as(
         "select coalesce(bs.prep_hundredths_per_scene, $2) as prep_hundredths_per_scene,
                 coalesce(bs.post_hundredths_per_scene, $3) as post_hundredths_per_scene,
-                bs.ic_day_rate,
-                (select count(*) from scene s
-                 join scene_version v on v.scene_version_id = s.current_version_id
-                 where s.production_id = p.production_id and not s.omitted and v.flagged)
-                    as flagged_scenes
-         from production p left join budget_setting bs using (production_id)
-         where p.production_id = $1",
+                bs.ic_day_rate, f.flagged_scenes,
+                l.budget_line_id, l.account_code, l.category, l.description,
+                l.quantity_hundredths, l.unit_rate, l.planned, l.actual
+         from production p
+         left join budget_setting bs using (production_id)
+         cross join lateral (select count(*) as flagged_scenes from scene s
+                             join scene_version v on v.scene_version_id = s.current_version_id
+                             where s.production_id = p.production_id and not s.omitted
+                               and v.flagged) f
+         left join budget_line l on l.production_id = p.production_id
+         where p.production_id = $1
+         order by l.budget_line_id",
     )
     .bind(production_id)
     .bind(defaults.prep_hundredths_per_scene)
     .bind(defaults.post_hundredths_per_scene)
-    .fetch_one(pool)
-    .await?;
-    let mut lines: Vec<BudgetLine> = sqlx::query_as(&format!(
-        "select {LINE_COLUMNS} from budget_line where production_id = $1 order by budget_line_id"
-    ))
-    .bind(production_id)
     .fetch_all(pool)
     .await?;
+    let row = rows
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("production {production_id} has no row"))?;
+    let settings = row.settings;
+    let flagged_scenes = row.flagged_scenes;
+    let mut lines: Vec<BudgetLine> = rows.iter().filter_map(SettingsAndLineRow::line).collect();
     lines.sort_by_key(|l| l.category);
     // Rehearsal dates are the local dates in the production's zone, as the schedule shows them.
     let rows: Vec<ScheduleRow> = sqlx::query_as(
@@ -139,7 +169,7 @@ pub async fn load_budget(pool: &PgPool, production: &Production) -> Result<Budge
     .fetch_all(pool)
     .await?;
     let mut schedule = ScheduleFacts {
-        flagged_scenes: row.flagged_scenes,
+        flagged_scenes,
         ..ScheduleFacts::default()
     };
     for r in rows {
@@ -157,11 +187,11 @@ pub async fn load_budget(pool: &PgPool, production: &Production) -> Result<Budge
             });
         }
     }
-    let forecast = forecast(&schedule, &row.settings, &lines);
+    let forecast = forecast(&schedule, &settings, &lines);
     let topsheet = topsheet(&lines, &forecast);
     Ok(Budget {
         lines,
-        settings: row.settings,
+        settings,
         schedule,
         forecast,
         topsheet,

@@ -84,42 +84,53 @@ fn only_unreconfirmed<'r>(reasons: impl IntoIterator<Item = &'r Reason>) -> bool
     any
 }
 
-#[derive(sqlx::FromRow)]
+// ---------------------------------------------------------------- the facts, in one query
+
+// Dates and instants arrive as JSON text: `2027-05-01` and RFC 3339 (`2027-05-01T10:00:00+00:00`).
+time::serde::format_description!(json_date, Date, "[year]-[month]-[day]");
+
+#[derive(serde::Deserialize)]
 struct SceneFacts {
     scene_id: i64,
     number: String,
     current_version_id: Option<i64>,
-    flagged: bool,
-    breakdown: Option<String>,
+    breakdown: serde_json::Value,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct Placement {
     shoot_day_id: i64,
     scene_id: i64,
+    #[serde(with = "json_date")]
     shoot_date: Date,
+    #[serde(with = "time::serde::rfc3339")]
     call_at: OffsetDateTime,
     shot: bool,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct CastFacts {
     cast_member_id: i64,
     cast_number: i32,
     name: String,
+    #[serde(with = "json_date::option")]
     date_of_birth: Option<Date>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct RiderFacts {
     rider_id: i64,
     cast_member_id: i64,
     scene_id: i64,
     scene_version_id: i64,
-    scope: String,
+    scope: serde_json::Value,
+    #[serde(with = "time::serde::rfc3339::option")]
     delivered_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     signed_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     revoked_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     superseded_at: Option<OffsetDateTime>,
     in_picture: bool,
     in_trailers: bool,
@@ -127,26 +138,81 @@ struct RiderFacts {
     double_allowed: bool,
 }
 
-/// R11: one on-the-day reconfirmation, with what it took back (a `Narrowing` as JSON).
-#[derive(sqlx::FromRow)]
-struct ReconfirmationFacts {
-    shoot_day_id: i64,
-    scene_id: i64,
-    cast_member_id: i64,
-    rider_id: Option<i64>,
-    narrowed: String,
-}
-
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct DoubleFacts {
     scene_id: i64,
     original_cast_member_id: i64,
     double_cast_member_id: i64,
 }
 
+/// R11: one on-the-day reconfirmation, with what it took back (a `Narrowing`).
+#[derive(serde::Deserialize)]
+struct ReconfirmationFacts {
+    shoot_day_id: i64,
+    scene_id: i64,
+    cast_member_id: i64,
+    rider_id: Option<i64>,
+    narrowed: serde_json::Value,
+}
+
+/// Everything clearance reads, as one JSON document: one section per kind of fact.
+#[derive(serde::Deserialize)]
+struct Facts {
+    scenes: Vec<SceneFacts>,
+    placements: Vec<Placement>,
+    cast: Vec<CastFacts>,
+    riders: Vec<RiderFacts>,
+    doubles: Vec<DoubleFacts>,
+    reconfirmations: Vec<ReconfirmationFacts>,
+}
+
+/// One round trip for all the facts, whatever the production's size: each section is its own
+/// indexed subquery aggregated to JSON, so a new input (say, on-the-day reconfirmations) is one
+/// more `'name', (select …)` pair here and one more field on `Facts`.
+/// `$1` is the production, `$2` an optional scene, `$3`..`$4` an optional range of shoot dates.
+const FACTS_SQL: &str = r#"
+with wanted as (
+  select s.scene_id, s.number, s.sort_key, s.current_version_id, v.breakdown
+  from scene s join scene_version v on v.scene_version_id = s.current_version_id
+  where s.production_id = $1 and not s.omitted and v.flagged
+    and ($2::bigint is null or s.scene_id = $2)
+    and ($3::date is null
+         or exists (select 1 from shoot_day_scene p join shoot_day d using (shoot_day_id)
+                    where p.scene_id = s.scene_id and d.shoot_date between $3 and $4)))
+select json_build_object(
+  'scenes', (select coalesce(json_agg(x order by x.sort_key collate "C"), '[]')
+             from (select scene_id, number, sort_key, current_version_id, breakdown
+                   from wanted) x),
+  'placements', (select coalesce(json_agg(x order by x.shoot_date, x.call_at, x.position), '[]')
+                 from (select p.shoot_day_id, p.scene_id, p.position, d.shoot_date, d.call_at,
+                              p.shot_at is not null as shot
+                       from wanted w
+                       join shoot_day_scene p on p.scene_id = w.scene_id
+                       join shoot_day d on d.shoot_day_id = p.shoot_day_id
+                       where $3::date is null or d.shoot_date between $3 and $4) x),
+  'cast', (select coalesce(json_agg(x), '[]')
+           from (select cast_member_id, cast_number, name, date_of_birth from cast_member
+                 where production_id = $1) x),
+  'riders', (select coalesce(json_agg(x), '[]')
+             from (select r.rider_id, r.cast_member_id, rs.scene_id, rs.scene_version_id,
+                          rs.scope, r.delivered_at, r.signed_at, r.revoked_at, r.superseded_at,
+                          r.in_picture, r.in_trailers, r.in_stills, r.double_allowed
+                   from wanted w
+                   join rider_scene rs on rs.scene_id = w.scene_id
+                   join rider r on r.rider_id = rs.rider_id) x),
+  'doubles', (select coalesce(json_agg(x), '[]')
+              from (select d.scene_id, d.original_cast_member_id, d.double_cast_member_id
+                    from wanted w join scene_double d on d.scene_id = w.scene_id) x),
+  'reconfirmations', (select coalesce(json_agg(x), '[]')
+                      from (select c.shoot_day_id, c.scene_id, c.cast_member_id, c.rider_id,
+                                   c.narrowed
+                            from wanted w join reconfirmation c on c.scene_id = w.scene_id) x)
+)::text
+"#;
+
 /// A rider whose stored scope cannot be read agrees to nothing beyond its footage uses.
-fn scope_or_nothing(json: &str, uses: Uses, double_allowed: bool) -> Scope {
-    serde_json::from_str(json).unwrap_or(Scope {
+fn scope_or_nothing(json: serde_json::Value, uses: Uses, double_allowed: bool) -> Scope {
+    serde_json::from_value(json).unwrap_or(Scope {
         nudity: NudityLevel::None,
         shown: Default::default(),
         touched: Default::default(),
@@ -162,80 +228,47 @@ fn scope_or_nothing(json: &str, uses: Uses, double_allowed: bool) -> Scope {
 pub enum Only {
     All,
     Scene(i64),
+    /// Scenes scheduled between these dates (inclusive), on those days only: what a page about
+    /// the coming days needs, at a cost that follows the window, not the production.
+    Dates(Date, Date),
 }
 
 /// The clearance of every flagged scene of the production on each day it is scheduled, plus
-/// one unscheduled entry for flagged scenes not on the schedule. Six queries, whatever the size.
+/// one unscheduled entry for flagged scenes not on the schedule. One query, whatever the size.
 pub async fn production_status(
     pool: &PgPool,
     production: &Production,
     only: Only,
 ) -> Result<Vec<SceneStatus>> {
-    let production_id = production.production_id;
-    let scene_filter = match only {
-        Only::All => None,
-        Only::Scene(id) => Some(id),
+    let (scene, dates) = match only {
+        Only::All => (None, None),
+        Only::Scene(id) => (Some(id), None),
+        Only::Dates(from, to) => (None, Some((from, to))),
     };
-    let scenes: Vec<SceneFacts> = sqlx::query_as(
-        "select s.scene_id, s.number, s.current_version_id, coalesce(v.flagged, false) as flagged,
-                v.breakdown::text as breakdown
-         from scene s left join scene_version v on v.scene_version_id = s.current_version_id
-         where s.production_id = $1 and not s.omitted and coalesce(v.flagged, false)
-           and ($2::bigint is null or s.scene_id = $2)
-         order by s.sort_key collate \"C\"",
-    )
-    .bind(production_id)
-    .bind(scene_filter)
-    .fetch_all(pool)
-    .await?;
-    let placements: Vec<Placement> = sqlx::query_as(
-        "select p.shoot_day_id, p.scene_id, d.shoot_date, d.call_at, p.shot_at is not null as shot
-         from shoot_day_scene p join shoot_day d using (shoot_day_id)
-         where p.production_id = $1 and ($2::bigint is null or p.scene_id = $2)
-         order by d.shoot_date, d.call_at, p.position",
-    )
-    .bind(production_id)
-    .bind(scene_filter)
-    .fetch_all(pool)
-    .await?;
-    let cast: Vec<CastFacts> = sqlx::query_as(
-        "select cast_member_id, cast_number, name, date_of_birth from cast_member
-         where production_id = $1",
-    )
-    .bind(production_id)
-    .fetch_all(pool)
-    .await?;
-    let riders: Vec<RiderFacts> = sqlx::query_as(
-        "select r.rider_id, r.cast_member_id, rs.scene_id, rs.scene_version_id,
-                rs.scope::text as scope, r.delivered_at, r.signed_at, r.revoked_at,
-                r.superseded_at, r.in_picture, r.in_trailers, r.in_stills, r.double_allowed
-         from rider r join rider_scene rs using (rider_id)
-         where r.production_id = $1 and ($2::bigint is null or rs.scene_id = $2)",
-    )
-    .bind(production_id)
-    .bind(scene_filter)
-    .fetch_all(pool)
-    .await?;
-    let doubles: Vec<DoubleFacts> = sqlx::query_as(
-        "select scene_id, original_cast_member_id, double_cast_member_id from scene_double
-         where production_id = $1 and ($2::bigint is null or scene_id = $2)",
-    )
-    .bind(production_id)
-    .bind(scene_filter)
-    .fetch_all(pool)
-    .await?;
-    // R11, kept in one query of its own: reconfirmations on shoot days and their narrowings.
-    let reconfirmations: Vec<ReconfirmationFacts> = sqlx::query_as(
-        "select shoot_day_id, scene_id, cast_member_id, rider_id, narrowed::text as narrowed
-         from reconfirmation
-         where production_id = $1 and ($2::bigint is null or scene_id = $2)",
-    )
-    .bind(production_id)
-    .bind(scene_filter)
-    .fetch_all(pool)
-    .await?;
+    let json: String = sqlx::query_scalar(FACTS_SQL)
+        .bind(production.production_id)
+        .bind(scene)
+        .bind(dates.map(|d| d.0))
+        .bind(dates.map(|d| d.1))
+        .fetch_one(pool)
+        .await?;
+    let facts: Facts = serde_json::from_str(&json)
+        .map_err(|e| anyhow::anyhow!("reading the clearance facts: {e}"))?;
+    Ok(decide(facts, production))
+}
 
-    let cast: HashMap<i64, &CastFacts> = cast.iter().map(|c| (c.cast_member_id, c)).collect();
+/// Clearance over loaded facts: grouped by scene once, so the work grows with the facts, not
+/// with scenes × facts.
+fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
+    let Facts {
+        scenes,
+        placements,
+        cast,
+        riders,
+        doubles,
+        reconfirmations,
+    } = facts;
+    let cast: HashMap<i64, CastFacts> = cast.into_iter().map(|c| (c.cast_member_id, c)).collect();
     let performer = |id: i64| -> Performer {
         match cast.get(&id) {
             Some(c) => Performer {
@@ -250,121 +283,142 @@ pub async fn production_status(
             },
         }
     };
-    let notice = Duration::hours(i64::from(production.notice_hours));
-    let today = crate::scenes::production_today(production);
-    let mut out = Vec::new();
-    for scene in &scenes {
-        let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
-        let facts_riders: Vec<Rider> = riders
-            .iter()
-            .filter(|r| r.scene_id == scene.scene_id)
-            .map(|r| {
-                let uses = Uses {
-                    in_picture: r.in_picture,
-                    trailers: r.in_trailers,
-                    stills: r.in_stills,
-                };
-                Rider {
-                    rider_id: r.rider_id,
-                    cast_member_id: r.cast_member_id,
-                    covers_version_id: r.scene_version_id,
-                    delivered_at: r.delivered_at,
-                    signed_at: r.signed_at,
-                    revoked_at: r.revoked_at,
-                    superseded: r.superseded_at.is_some(),
-                    scope: scope_or_nothing(&r.scope, uses, r.double_allowed),
-                }
-            })
-            .collect();
-        let facts_doubles: Vec<Double> = doubles
-            .iter()
-            .filter(|d| d.scene_id == scene.scene_id)
-            .map(|d| Double {
+    let mut riders_by_scene: HashMap<i64, Vec<Rider>> = HashMap::new();
+    for r in riders {
+        let uses = Uses {
+            in_picture: r.in_picture,
+            trailers: r.in_trailers,
+            stills: r.in_stills,
+        };
+        riders_by_scene.entry(r.scene_id).or_default().push(Rider {
+            rider_id: r.rider_id,
+            cast_member_id: r.cast_member_id,
+            covers_version_id: r.scene_version_id,
+            delivered_at: r.delivered_at,
+            signed_at: r.signed_at,
+            revoked_at: r.revoked_at,
+            superseded: r.superseded_at.is_some(),
+            scope: scope_or_nothing(r.scope, uses, r.double_allowed),
+        });
+    }
+    let mut doubles_by_scene: HashMap<i64, Vec<Double>> = HashMap::new();
+    for d in doubles {
+        doubles_by_scene
+            .entry(d.scene_id)
+            .or_default()
+            .push(Double {
                 original_cast_member_id: d.original_cast_member_id,
                 double: performer(d.double_cast_member_id),
-            })
-            .collect();
-        // R11: a narrowing holds from when it was recorded, on every day of the scene.
-        let narrowed: Vec<Narrowed> = reconfirmations
+            });
+    }
+    let mut reconfirmations_by_scene: HashMap<i64, Vec<ReconfirmationFacts>> = HashMap::new();
+    for r in reconfirmations {
+        reconfirmations_by_scene
+            .entry(r.scene_id)
+            .or_default()
+            .push(r);
+    }
+    // Placements stay in schedule order within each scene.
+    let mut placements_by_scene: HashMap<i64, Vec<Placement>> = HashMap::new();
+    for p in placements {
+        placements_by_scene.entry(p.scene_id).or_default().push(p);
+    }
+
+    let notice = Duration::hours(i64::from(production.notice_hours));
+    let today = crate::scenes::production_today(production);
+    let no_riders = Vec::new();
+    let no_doubles = Vec::new();
+    let no_reconfirmations = Vec::new();
+    let mut out = Vec::new();
+    for scene in scenes {
+        let breakdown =
+            serde_json::from_value(scene.breakdown).unwrap_or_else(|_| read_breakdown("{}"));
+        let facts_riders = riders_by_scene.get(&scene.scene_id).unwrap_or(&no_riders);
+        let facts_doubles = doubles_by_scene.get(&scene.scene_id).unwrap_or(&no_doubles);
+        let performers: Vec<Performer> = breakdown
+            .performers
             .iter()
-            .filter(|r| r.scene_id == scene.scene_id)
+            .map(|p| performer(p.cast_member_id))
+            .collect();
+        let scene_reconfirmations = reconfirmations_by_scene
+            .get(&scene.scene_id)
+            .unwrap_or(&no_reconfirmations);
+        // R11: a narrowing holds from when it was recorded, on every day of the scene.
+        let narrowed: Vec<Narrowed> = scene_reconfirmations
+            .iter()
             .filter_map(|r| {
                 Some(Narrowed {
                     rider_id: r.rider_id?,
-                    narrowing: serde_json::from_str::<Narrowing>(&r.narrowed).ok()?,
+                    narrowing: serde_json::from_value::<Narrowing>(r.narrowed.clone()).ok()?,
                 })
             })
             .collect();
         // R11 applies from the shoot date on (production clocks), never before.
         let reconfirmed = |placement: &Placement| {
             (placement.shoot_date <= today).then(|| {
-                reconfirmations
+                scene_reconfirmations
                     .iter()
-                    .filter(|r| {
-                        r.scene_id == scene.scene_id && r.shoot_day_id == placement.shoot_day_id
-                    })
+                    .filter(|r| r.shoot_day_id == placement.shoot_day_id)
                     .map(|r| r.cast_member_id)
                     .collect()
             })
         };
         let scene_facts = |shot: bool, reconfirmed: Option<Vec<i64>>| Scene {
-            flagged: scene.flagged,
+            flagged: true,
             current_version_id: scene.current_version_id.unwrap_or_default(),
             shot,
             stills_requested: breakdown.stills_allowed,
-            performers: breakdown
-                .performers
-                .iter()
-                .map(|p| performer(p.cast_member_id))
-                .collect(),
+            performers: performers.clone(),
             reconfirmed,
             narrowed: narrowed.clone(),
         };
-        let mut scheduled = false;
-        for placement in placements.iter().filter(|p| p.scene_id == scene.scene_id) {
-            scheduled = true;
-            let call = Call {
-                date: placement.shoot_date,
-                call_at: placement.call_at,
-                notice,
-            };
-            out.push(SceneStatus {
-                scene_id: scene.scene_id,
-                number: scene.number.clone(),
-                shoot_day_id: Some(placement.shoot_day_id),
-                shoot_date: Some(placement.shoot_date),
-                call_at: Some(placement.call_at),
-                clearance: clearance::clearance(
-                    &scene_facts(placement.shot, reconfirmed(placement)),
-                    &facts_riders,
-                    &facts_doubles,
-                    &call,
-                ),
-            });
-        }
-        if !scheduled {
-            // Not on the schedule: no notice deadline yet, everything else applies.
-            let call = Call {
-                date: today,
-                call_at: OffsetDateTime::now_utc() + Duration::days(36_500),
-                notice,
-            };
-            out.push(SceneStatus {
-                scene_id: scene.scene_id,
-                number: scene.number.clone(),
-                shoot_day_id: None,
-                shoot_date: None,
-                call_at: None,
-                clearance: clearance::clearance(
-                    &scene_facts(false, None),
-                    &facts_riders,
-                    &facts_doubles,
-                    &call,
-                ),
-            });
+        match placements_by_scene.get(&scene.scene_id) {
+            Some(placements) => {
+                for placement in placements {
+                    let call = Call {
+                        date: placement.shoot_date,
+                        call_at: placement.call_at,
+                        notice,
+                    };
+                    out.push(SceneStatus {
+                        scene_id: scene.scene_id,
+                        number: scene.number.clone(),
+                        shoot_day_id: Some(placement.shoot_day_id),
+                        shoot_date: Some(placement.shoot_date),
+                        call_at: Some(placement.call_at),
+                        clearance: clearance::clearance(
+                            &scene_facts(placement.shot, reconfirmed(placement)),
+                            facts_riders,
+                            facts_doubles,
+                            &call,
+                        ),
+                    });
+                }
+            }
+            None => {
+                // Not on the schedule: no notice deadline yet, everything else applies.
+                let call = Call {
+                    date: today,
+                    call_at: OffsetDateTime::now_utc() + Duration::days(36_500),
+                    notice,
+                };
+                out.push(SceneStatus {
+                    scene_id: scene.scene_id,
+                    number: scene.number.clone(),
+                    shoot_day_id: None,
+                    shoot_date: None,
+                    call_at: None,
+                    clearance: clearance::clearance(
+                        &scene_facts(false, None),
+                        facts_riders,
+                        facts_doubles,
+                        &call,
+                    ),
+                });
+            }
         }
     }
-    Ok(out)
+    out
 }
 
 /// One line of a "consent and clearance" panel, already filtered for the viewer.
@@ -405,9 +459,7 @@ pub fn lines_for(statuses: &[SceneStatus], performer: Option<i64>) -> Vec<Status
                 },
                 Some(id) => {
                     let own_reasons = s.reasons_for(id);
-                    let withdrawn = own_reasons
-                        .iter()
-                        .any(|r| r.problem == super::clearance::Problem::Revoked);
+                    let withdrawn = own_reasons.iter().any(|r| r.problem == Problem::Revoked);
                     let mut own: Vec<String> = own_reasons.iter().map(|r| r.to_string()).collect();
                     let (word, css) = match (&s.clearance, own.is_empty()) {
                         (Clearance::Shot, _) => ("Shot", "status-cleared"),

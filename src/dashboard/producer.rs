@@ -1,14 +1,90 @@
-//! The producer's first page: readiness of every intimate scene at a glance.
-//! (Issue 5 grows this into the full dashboard.)
+//! The producer's first page of a production: counts, the next 14 days cleared or blocked and
+//! why, what is at risk against the notice clock, recent withdrawals, R7 and the IC budget line.
 
 use askama::Template;
 use axum::response::Response;
+use sqlx::PgPool;
+use time::{Date, Duration, OffsetDateTime};
 
+use super::coordinator::countdown;
 use crate::AppState;
-use crate::consent::status::{self, Only, StatusLine};
+use crate::budget::money::format_minor;
+use crate::consent::clearance::{Clearance, Problem};
+use crate::consent::riders::local_time;
+use crate::consent::status::{self, Only, SceneStatus};
 use crate::error::Result;
-use crate::productions::Member;
-use crate::web::{Ctx, render};
+use crate::productions::{Member, Production};
+use crate::web::{Ctx, format_date, render};
+
+/// How far ahead the schedule panel looks, in days (today included).
+pub const WINDOW_DAYS: i64 = 14;
+/// How close a notice deadline must be to put a scene on the at-risk list.
+pub const AT_RISK_HOURS: i64 = 72;
+/// How long a withdrawal of consent stays on the page.
+pub const RECENT_REVOCATION_DAYS: i64 = 14;
+
+// ---------------------------------------------------------------- what the page shows
+
+/// Scene and rider totals at a glance.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Flagged scenes of the whole production (not omitted).
+    pub flagged_scenes: i64,
+    /// Flagged scenes on shoot days of the next 14 days, counted once per day: cleared, blocked
+    /// and already shot.
+    pub cleared: usize,
+    pub blocked: usize,
+    pub shot: usize,
+    pub riders_signed: i64,
+    /// Drafted, delivered or viewed: not yet signed.
+    pub riders_outstanding: i64,
+    pub riders_revoked: i64,
+}
+
+/// One flagged scene on one day of the coming fortnight.
+pub struct DayScene {
+    pub scene_id: i64,
+    pub number: String,
+    pub word: &'static str,
+    pub css: &'static str,
+    pub reasons: Vec<String>,
+}
+
+/// One shoot day of the coming fortnight with its flagged scenes.
+pub struct Day {
+    pub shoot_day_id: i64,
+    pub date: String,
+    pub call: String,
+    pub scenes: Vec<DayScene>,
+}
+
+/// A flagged scene whose riders are not in place and whose notice deadline is close.
+pub struct AtRisk {
+    pub scene_id: i64,
+    pub number: String,
+    pub shoot_date: String,
+    /// "Thu 6 May 2027, 07:00 (Europe/London)".
+    pub deadline: String,
+    /// "in 1 day 5 h".
+    pub countdown: String,
+    pub reasons: Vec<String>,
+}
+
+/// A recent withdrawal of consent: who, which scenes, when. Never why (none is asked).
+pub struct Revocation {
+    pub rider_id: i64,
+    pub performer: String,
+    pub scenes: String,
+    pub when: String,
+}
+
+/// The IC budget in one line, from the topsheet.
+pub struct BudgetLine {
+    pub planned: String,
+    pub forecast: String,
+    pub actual: String,
+    pub warnings: Vec<String>,
+}
 
 #[derive(Template)]
 #[template(path = "dashboard/producer.html")]
@@ -16,19 +92,236 @@ struct ProducerPage {
     ctx: Ctx,
     member: Member,
     missing_coordinator: Option<&'static str>,
-    consent: Vec<StatusLine>,
+    counts: Counts,
+    days: Vec<Day>,
+    at_risk: Vec<AtRisk>,
+    revocations: Vec<Revocation>,
+    budget: BudgetLine,
+}
+
+// ---------------------------------------------------------------- loading
+
+time::serde::format_description!(json_date, Date, "[year]-[month]-[day]");
+
+#[derive(serde::Deserialize)]
+struct RevocationRow {
+    rider_id: i64,
+    performer: String,
+    scenes: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    revoked_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct Extras {
+    flagged_scenes: i64,
+    has_coordinator: bool,
+    riders_signed: i64,
+    riders_outstanding: i64,
+    riders_revoked: i64,
+    /// JSON array of `RevocationRow`.
+    revocations: String,
+}
+
+/// The page's own facts beyond clearance and budget, in one query: flagged scenes and whether
+/// there is an IC (R7), rider totals, and withdrawals of consent since `since`.
+async fn extras(pool: &PgPool, production_id: i64, since: OffsetDateTime) -> Result<Extras> {
+    Ok(sqlx::query_as(
+        "select (select count(*) from scene s
+                 join scene_version v on v.scene_version_id = s.current_version_id
+                 where s.production_id = $1 and not s.omitted and v.flagged) as flagged_scenes,
+                exists (select 1 from member
+                        where production_id = $1 and role = 'coordinator') as has_coordinator,
+                count(*) filter (where r.status = 'signed') as riders_signed,
+                count(*) filter (where r.status in ('drafted', 'delivered', 'viewed'))
+                    as riders_outstanding,
+                count(*) filter (where r.status = 'revoked') as riders_revoked,
+                (select coalesce(json_agg(x order by x.revoked_at desc), '[]')
+                 from (select v.rider_id, v.revoked_at,
+                              '#' || c.cast_number || ' ' || c.name as performer,
+                              array_agg(s.number order by s.sort_key collate \"C\") as scenes
+                       from rider v
+                       join cast_member c on c.cast_member_id = v.cast_member_id
+                       join rider_scene rs on rs.rider_id = v.rider_id
+                       join scene s on s.scene_id = rs.scene_id
+                       where v.production_id = $1 and v.status = 'revoked'
+                         and v.revoked_at >= $2
+                       group by v.rider_id, c.cast_number, c.name) x)::text as revocations
+         from rider r where r.production_id = $1",
+    )
+    .bind(production_id)
+    .bind(since)
+    .fetch_one(pool)
+    .await?)
 }
 
 pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<Response> {
-    let production_id = member.production.production_id;
-    let missing_coordinator = crate::schedule::missing_coordinator(&state.pool, production_id)
-        .await?
+    let production = &member.production;
+    let now = OffsetDateTime::now_utc();
+    let today = crate::scenes::production_today(production);
+    // Clearance only for the days the page shows: the fortnight, stretched to the last day whose
+    // notice deadline falls in the at-risk window. The cost follows the window, not the size.
+    let notice = Duration::hours(i64::from(production.notice_hours));
+    let risk_day =
+        crate::scenes::production_local(production, now + notice + Duration::hours(AT_RISK_HOURS))
+            .date();
+    let last = (today + Duration::days(WINDOW_DAYS - 1)).max(risk_day);
+    // Four queries, whatever the production's size: clearance facts (1), budget (2), extras (1).
+    let statuses =
+        status::production_status(&state.pool, production, Only::Dates(today, last)).await?;
+    let budget = crate::budget::load_budget(&state.pool, production).await?;
+    let extras = extras(
+        &state.pool,
+        production.production_id,
+        now - Duration::days(RECENT_REVOCATION_DAYS),
+    )
+    .await?;
+
+    let mut counts = counts(&statuses, today);
+    counts.flagged_scenes = extras.flagged_scenes;
+    counts.riders_signed = extras.riders_signed;
+    counts.riders_outstanding = extras.riders_outstanding;
+    counts.riders_revoked = extras.riders_revoked;
+    let missing_coordinator = (extras.flagged_scenes > 0 && !extras.has_coordinator)
         .then_some(crate::schedule::MISSING_COORDINATOR);
-    let statuses = status::production_status(&state.pool, &member.production, Only::All).await?;
+    let revocations: Vec<RevocationRow> = serde_json::from_str(&extras.revocations)
+        .map_err(|e| anyhow::anyhow!("reading revocations: {e}"))?;
+    let revocations = revocations
+        .into_iter()
+        .map(|r| Revocation {
+            rider_id: r.rider_id,
+            performer: r.performer,
+            scenes: r.scenes.join(", "),
+            when: local_time(production, r.revoked_at),
+        })
+        .collect();
+    let currency = &production.currency;
+    let total = &budget.topsheet.total;
+    let budget = BudgetLine {
+        planned: format_minor(total.planned, currency),
+        forecast: format_minor(total.forecast, currency),
+        actual: format_minor(total.actual, currency),
+        warnings: budget.forecast.warnings.iter().map(|w| w.text()).collect(),
+    };
     render(&ProducerPage {
+        days: next_days(&statuses, production, today),
+        at_risk: at_risk(&statuses, production, now),
         ctx,
-        member,
         missing_coordinator,
-        consent: status::lines_for(&statuses, None),
+        counts,
+        revocations,
+        budget,
+        member,
     })
+}
+
+// ---------------------------------------------------------------- shaping (pure)
+
+/// Flagged scenes on shoot days of the next 14 days, once per day they are scheduled.
+pub fn counts(statuses: &[SceneStatus], today: Date) -> Counts {
+    let last = today + Duration::days(WINDOW_DAYS - 1);
+    let mut counts = Counts::default();
+    for s in statuses
+        .iter()
+        .filter(|s| s.shoot_date.is_some_and(|d| d >= today && d <= last))
+    {
+        match s.clearance {
+            Clearance::Cleared { .. } => counts.cleared += 1,
+            Clearance::Blocked(_) => counts.blocked += 1,
+            Clearance::Shot => counts.shot += 1,
+            Clearance::NotFlagged => {}
+        }
+    }
+    counts
+}
+
+/// Shoot days from today through the next 13 days that hold flagged scenes, in date order.
+pub fn next_days(statuses: &[SceneStatus], production: &Production, today: Date) -> Vec<Day> {
+    let last = today + Duration::days(WINDOW_DAYS - 1);
+    let mut window: Vec<&SceneStatus> = statuses
+        .iter()
+        .filter(|s| s.shoot_date.is_some_and(|d| d >= today && d <= last))
+        .collect();
+    window.sort_by_key(|s| (s.shoot_date, s.call_at, s.shoot_day_id));
+    let mut days: Vec<Day> = Vec::new();
+    for s in window {
+        let shoot_day_id = s.shoot_day_id.unwrap_or_default();
+        if days.last().is_none_or(|d| d.shoot_day_id != shoot_day_id) {
+            days.push(Day {
+                shoot_day_id,
+                date: s.shoot_date.map(format_date).unwrap_or_default(),
+                call: s
+                    .call_at
+                    .map(|t| local_time(production, t))
+                    .unwrap_or_default(),
+                scenes: Vec::new(),
+            });
+        }
+        if let Some(day) = days.last_mut() {
+            day.scenes.push(DayScene {
+                scene_id: s.scene_id,
+                number: s.number.clone(),
+                word: s.word(),
+                css: s.css(),
+                reasons: s.reasons(),
+            });
+        }
+    }
+    days
+}
+
+/// Whether a problem is one delivering and signing a rider before the deadline would mend.
+fn needs_rider(problem: &Problem) -> bool {
+    matches!(
+        problem,
+        Problem::NoRider
+            | Problem::NotDelivered
+            | Problem::NotSigned
+            | Problem::Stale
+            | Problem::Revoked
+    )
+}
+
+/// Flagged scenes whose riders are not delivered or signed and whose notice deadline (the day's
+/// first call minus the notice period) falls within the next 72 hours, soonest first.
+pub fn at_risk(
+    statuses: &[SceneStatus],
+    production: &Production,
+    now: OffsetDateTime,
+) -> Vec<AtRisk> {
+    let notice = Duration::hours(i64::from(production.notice_hours));
+    let horizon = now + Duration::hours(AT_RISK_HOURS);
+    let mut out: Vec<(OffsetDateTime, AtRisk)> = statuses
+        .iter()
+        .filter_map(|s| {
+            let deadline = s.call_at? - notice;
+            if deadline < now || deadline > horizon {
+                return None;
+            }
+            let Clearance::Blocked(reasons) = &s.clearance else {
+                return None;
+            };
+            let reasons: Vec<String> = reasons
+                .iter()
+                .filter(|r| needs_rider(&r.problem))
+                .map(ToString::to_string)
+                .collect();
+            if reasons.is_empty() {
+                return None;
+            }
+            Some((
+                deadline,
+                AtRisk {
+                    scene_id: s.scene_id,
+                    number: s.number.clone(),
+                    shoot_date: s.shoot_date.map(format_date).unwrap_or_default(),
+                    deadline: local_time(production, deadline),
+                    countdown: countdown(now, deadline),
+                    reasons,
+                },
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(deadline, _)| *deadline);
+    out.into_iter().map(|(_, item)| item).collect()
 }

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
 use sqlx::{ConnectOptions, PgPool};
 
 pub use embedded::{Durability, EmbeddedPostgres};
@@ -28,7 +28,10 @@ pub struct Database {
 pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
     let (options, cluster) = match database_url {
         Some(url) => (
-            PgConnectOptions::from_str(url).context("DATABASE_URL is not a PostgreSQL URL")?,
+            local_without_tls(
+                url,
+                PgConnectOptions::from_str(url).context("DATABASE_URL is not a PostgreSQL URL")?,
+            ),
             None,
         ),
         None => {
@@ -47,6 +50,32 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result
         .context("connecting to PostgreSQL")?;
     MIGRATOR.run(&pool).await.context("running migrations")?;
     Ok(Database { pool, cluster })
+}
+
+/// A database on this machine (a Unix socket or a loopback address) is reached without TLS
+/// unless the URL asks for an `sslmode`: there is no network to protect, and sqlx's default
+/// (`prefer`) would spend a TLS handshake per new connection. A remote database keeps sqlx's
+/// default or the URL's `sslmode` (rustls is compiled in; `verify-full` is advised).
+pub fn local_without_tls(url: &str, options: PgConnectOptions) -> PgConnectOptions {
+    let asks = url.contains("sslmode=") || std::env::var_os("PGSSLMODE").is_some();
+    if asks || !is_local(&options) {
+        return options;
+    }
+    options.ssl_mode(PgSslMode::Disable)
+}
+
+fn is_local(options: &PgConnectOptions) -> bool {
+    if options.get_socket().is_some() {
+        return true;
+    }
+    let host = options.get_host();
+    host.starts_with('/')
+        || host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Pool settings shared by the server and the tests.
@@ -73,4 +102,24 @@ async fn create_database_if_missing(cluster: &EmbeddedPostgres, name: &str) -> a
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(url: &str) -> String {
+        let options = PgConnectOptions::from_str(url).unwrap();
+        format!("{:?}", local_without_tls(url, options).get_ssl_mode())
+    }
+
+    #[test]
+    fn local_databases_skip_tls_unless_the_url_asks() {
+        assert_eq!(mode("postgres://u@localhost/db"), "Disable");
+        assert_eq!(mode("postgres://u@127.0.0.1:5432/db"), "Disable");
+        assert_eq!(mode("postgres://u@[::1]/db"), "Disable");
+        assert_eq!(mode("postgres://u@localhost/db?host=/tmp/sock"), "Disable");
+        assert_eq!(mode("postgres://u@localhost/db?sslmode=require"), "Require");
+        assert_eq!(mode("postgres://u@db.example.com/db"), "Prefer");
+    }
 }

@@ -12,6 +12,7 @@ mod embedded;
 mod ledger;
 mod live;
 mod onset;
+mod producer_dashboard;
 mod productions;
 mod riders;
 mod schedule;

@@ -138,6 +138,125 @@ pub async fn drop_database(name: &str) {
         .unwrap();
 }
 
+// ---------------------------------------------------------------- query counting
+
+/// Counts the SQL statements each request runs. sqlx logs every statement as a `debug` event
+/// with target `sqlx::query`; the app's `TraceLayer` wraps each request in a `request` span whose
+/// `id` field is the `x-request-id` the response carries back. So a test reads that header and
+/// asks `TestApp::query_count` how many statements ran under that id.
+mod counting {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id};
+    use tracing::{Event, Metadata, Subscriber};
+    use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+
+    /// Per request id, the summary sqlx gives of each statement, in order.
+    static STATEMENTS: OnceLock<Mutex<HashMap<String, Vec<String>>>> = OnceLock::new();
+
+    fn statements() -> &'static Mutex<HashMap<String, Vec<String>>> {
+        STATEMENTS.get_or_init(Default::default)
+    }
+
+    /// The request id held in a `request` span's extensions.
+    struct RequestId(String);
+
+    struct IdVisitor(Option<String>);
+
+    /// sqlx's `summary` field: the statement's first words.
+    struct SummaryVisitor(String);
+
+    impl Visit for SummaryVisitor {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == "summary" {
+                self.0 = value.to_string();
+            }
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "summary" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
+
+    impl Visit for IdVisitor {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == "id" {
+                self.0 = Some(value.to_string());
+            }
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "id" {
+                self.0 = Some(format!("{value:?}").trim_matches('"').to_string());
+            }
+        }
+    }
+
+    struct QueryCounter;
+
+    impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for QueryCounter {
+        fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
+            // Only the request spans and sqlx's statement events matter here.
+            metadata.name() == "request" || metadata.target() == "sqlx::query"
+        }
+
+        fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+            if attrs.metadata().name() != "request" {
+                return;
+            }
+            let mut visitor = IdVisitor(None);
+            attrs.record(&mut visitor);
+            if let (Some(request_id), Some(span)) = (visitor.0, ctx.span(id)) {
+                span.extensions_mut().insert(RequestId(request_id));
+            }
+        }
+
+        fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+            if event.metadata().target() != "sqlx::query" {
+                return;
+            }
+            let Some(scope) = ctx.event_scope(event) else {
+                return;
+            };
+            for span in scope {
+                if let Some(RequestId(id)) = span.extensions().get::<RequestId>() {
+                    let mut summary = SummaryVisitor(String::new());
+                    event.record(&mut summary);
+                    statements()
+                        .lock()
+                        .unwrap()
+                        .entry(id.clone())
+                        .or_default()
+                        .push(summary.0);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Installs the counter as the process's subscriber, once.
+    pub fn install() {
+        static INSTALLED: OnceLock<()> = OnceLock::new();
+        INSTALLED.get_or_init(|| {
+            let subscriber = tracing_subscriber::registry().with(QueryCounter);
+            // Another subscriber may already be set by a test; then counts stay empty.
+            let _ = tracing::subscriber::set_global_default(subscriber);
+        });
+    }
+
+    pub fn statements_of(request_id: &str) -> Vec<String> {
+        statements()
+            .lock()
+            .unwrap()
+            .get(request_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 /// The running application under test.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -154,6 +273,7 @@ impl TestApp {
 
     /// Spawns with a configuration changed by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        counting::install();
         let (pool, db_name) = fresh_database().await;
         Self::serve(pool, db_name, adjust).await
     }
@@ -196,6 +316,17 @@ impl TestApp {
             pool,
             db_name,
         }
+    }
+
+    /// How many SQL statements the request with this `x-request-id` ran, session and sign-in
+    /// checks included.
+    pub fn query_count(&self, request_id: &str) -> usize {
+        counting::statements_of(request_id).len()
+    }
+
+    /// The statements themselves (sqlx's one-line summaries), for messages.
+    pub fn queries(&self, request_id: &str) -> Vec<String> {
+        counting::statements_of(request_id)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -279,6 +410,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// The id the server gave this request (see `TestApp::query_count`).
+    pub fn request_id(&self) -> &str {
+        self.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
     pub fn location(&self) -> &str {
         self.headers
             .get("location")

@@ -1,0 +1,393 @@
+//! The producer's dashboard: the next 14 days, the at-risk list, what is never shown, who may
+//! see it, and a fixed number of SQL queries whatever the production's size.
+
+use closedset::consent::scope::{Scope, Uses};
+use closedset::demo::DEMO_PASSWORD;
+use closedset::scenes::body::{BodyArea, IntimacyKind, NudityLevel};
+use closedset::scenes::breakdown::{Breakdown, PerformerPart};
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::support::{Client, TestApp, database_url};
+
+const BOUNDARY_NOTE: &str = "PLANTED boundary note: never the left shoulder";
+const BOUNDARY_ENTRY_NOTE: &str = "PLANTED entry note: ask before any hand placement";
+const CONVERSATION_SUMMARY: &str = "PLANTED conversation summary: prefers a closed monitor";
+
+fn part(cast_member_id: i64) -> PerformerPart {
+    PerformerPart {
+        cast_member_id,
+        nudity: NudityLevel::PartialUpper,
+        shown: vec![BodyArea::Breasts],
+        touched: vec![BodyArea::Shoulders],
+        touching: vec![BodyArea::Hands],
+        acts: vec!["Simulated intercourse".into()],
+    }
+}
+
+/// A flagged scene with these performers; returns (scene_id, scene_version_id).
+async fn scene(pool: &PgPool, production: i64, number: &str, cast: &[i64]) -> (i64, i64) {
+    let breakdown = Breakdown {
+        kinds: vec![IntimacyKind::Nudity, IntimacyKind::SimulatedSex],
+        performers: cast.iter().map(|&c| part(c)).collect(),
+        garments: String::new(),
+        stills_allowed: false,
+        closed_set: vec!["Director".into()],
+        monitor_list: Vec::new(),
+    };
+    let scene_id: i64 = sqlx::query_scalar(
+        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
+         values ($1, $2, lpad($2, 4, '0') || '1', 'int', 'Bedroom', 'night', 8) returning scene_id",
+    )
+    .bind(production)
+    .bind(number)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let version: i64 = sqlx::query_scalar(
+        "insert into scene_version (scene_id, production_id, version, breakdown, content_hash, flagged)
+         values ($1, $2, 1, $3::jsonb, $4, true) returning scene_version_id",
+    )
+    .bind(scene_id)
+    .bind(production)
+    .bind(breakdown.canonical())
+    .bind(breakdown.content_hash())
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query("update scene set current_version_id = $2 where scene_id = $1")
+        .bind(scene_id)
+        .bind(version)
+        .execute(pool)
+        .await
+        .unwrap();
+    (scene_id, version)
+}
+
+/// A shoot day `days` from today with a 07:00 call in the production's zone, holding `scene`.
+async fn shoot(pool: &PgPool, production: i64, days: i32, scene_id: i64) {
+    let day: i64 = sqlx::query_scalar(
+        "insert into shoot_day (production_id, shoot_date, call_at)
+         values ($1, current_date + $2, (current_date + $2 + time '07:00') at time zone 'Europe/London')
+         returning shoot_day_id",
+    )
+    .bind(production)
+    .bind(days)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
+         values ($1, $2, $3, 1)",
+    )
+    .bind(day)
+    .bind(scene_id)
+    .bind(production)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// A rider for one performer and scene, delivered 20 days ago, signed if `signed`.
+async fn rider(pool: &PgPool, production: i64, cast: i64, scene: (i64, i64), signed: bool) {
+    let rider_id: i64 = sqlx::query_scalar(
+        "insert into rider (production_id, cast_member_id, status, body, delivered_at, signed_at)
+         values ($1, $2, $3, 'Rider text', now() - interval '20 days',
+                 case when $4 then now() - interval '19 days' end)
+         returning rider_id",
+    )
+    .bind(production)
+    .bind(cast)
+    .bind(if signed { "signed" } else { "delivered" })
+    .bind(signed)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let uses = Uses {
+        in_picture: true,
+        trailers: false,
+        stills: false,
+    };
+    let scope = serde_json::to_string(&Scope::from_part(&part(cast), uses, false)).unwrap();
+    sqlx::query(
+        "insert into rider_scene (rider_id, scene_id, scene_version_id, production_id, scope)
+         values ($1, $2, $3, $4, $5::jsonb)",
+    )
+    .bind(rider_id)
+    .bind(scene.0)
+    .bind(scene.1)
+    .bind(production)
+    .bind(scope)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// A production with a scene at risk in three days, a cleared one in ten, one beyond the
+/// fortnight, and planted confidential notes. Returns the production id.
+async fn small_production(app: &TestApp) -> i64 {
+    let producer = app.user("pat@a.test", "Pat Producer").await;
+    let production = app.production("Small Film", producer).await;
+    let director = app.user("dee@a.test", "Dee Director").await;
+    app.add_member(production, director, "director").await;
+    let performer = app.user("ana@a.test", "Ana Lopez").await;
+    app.add_member(production, performer, "performer").await;
+    let coordinator = app.user("cole@a.test", "Cole Coordinator").await;
+    app.add_member(production, coordinator, "coordinator").await;
+    let cast: Vec<i64> = sqlx::query_scalar(
+        "insert into cast_member (production_id, cast_number, name, user_id)
+         values ($1, 1, 'Ana Lopez', $2), ($1, 2, 'Ben Ode', null)
+         returning cast_member_id",
+    )
+    .bind(production)
+    .bind(performer)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let (ana, ben) = (cast[0], cast[1]);
+    let at_risk = scene(&app.pool, production, "12", &[ana, ben]).await;
+    shoot(&app.pool, production, 3, at_risk.0).await;
+    rider(&app.pool, production, ana, at_risk, false).await;
+    let cleared = scene(&app.pool, production, "14", &[ana, ben]).await;
+    shoot(&app.pool, production, 10, cleared.0).await;
+    rider(&app.pool, production, ana, cleared, true).await;
+    rider(&app.pool, production, ben, cleared, true).await;
+    let later = scene(&app.pool, production, "77", &[ben]).await;
+    shoot(&app.pool, production, 20, later.0).await;
+
+    sqlx::query(
+        "insert into boundary_profile_version (production_id, cast_member_id, version, entries, notes)
+         values ($1, $2, 1, $3::jsonb, $4)",
+    )
+    .bind(production)
+    .bind(ana)
+    .bind(
+        serde_json::json!([{"area": "shoulders", "contact": "touch", "answer": "ask",
+                            "note": BOUNDARY_ENTRY_NOTE}])
+        .to_string(),
+    )
+    .bind(BOUNDARY_NOTE)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let conversation: i64 = sqlx::query_scalar(
+        "insert into conversation (production_id, kind, held_at, summary)
+         values ($1, 'first_one_to_one', now() - interval '2 days', $2) returning conversation_id",
+    )
+    .bind(production)
+    .bind(CONVERSATION_SUMMARY)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into conversation_performer (conversation_id, cast_member_id, production_id)
+         values ($1, $2, $3)",
+    )
+    .bind(conversation)
+    .bind(ana)
+    .bind(production)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    production
+}
+
+#[tokio::test]
+async fn the_next_fortnight_shows_blocked_scenes_with_reasons_and_the_at_risk_list_counts_down() {
+    let app = TestApp::spawn().await;
+    let production = small_production(&app).await;
+    let mut producer = app.signed_in("pat@a.test").await;
+    let page = producer.get(&format!("/productions/{production}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+
+    let fortnight = &body[body.find("The next 14 days").expect("the fortnight panel")..];
+    let fortnight = &fortnight[..fortnight.find("Recent withdrawals").unwrap()];
+    assert!(fortnight.contains("Sc. 12"));
+    assert!(fortnight.contains("Blocked"));
+    assert!(fortnight.contains("#1 Ana Lopez: rider delivered but not signed"));
+    assert!(fortnight.contains("#2 Ben Ode: no rider drafted"));
+    assert!(fortnight.contains("Sc. 14"));
+    assert!(fortnight.contains("Cleared"));
+    assert!(
+        !fortnight.contains("Sc. 77"),
+        "day 20 is beyond the fortnight"
+    );
+
+    let risk = &body[body.find("At risk").expect("the at-risk panel")..];
+    let risk = &risk[..risk.find("The next 14 days").unwrap()];
+    assert!(risk.contains("Sc. 12"), "{risk}");
+    assert!(!risk.contains("Sc. 14"), "signed riders are not at risk");
+    // Deadline: 07:00 London time the day after tomorrow minus 48 h, i.e. tomorrow 07:00.
+    assert!(risk.contains("07:00 (Europe/London) — in "), "{risk}");
+    assert!(risk.contains("#2 Ben Ode: no rider drafted"));
+
+    assert!(body.contains("Riders signed: <strong>2</strong>"));
+    assert!(body.contains("Riders outstanding (not yet signed): <strong>1</strong>"));
+    assert!(body.contains("<strong>3</strong> flagged"));
+    assert!(body.contains("IC budget"));
+    assert!(body.contains(&format!("/productions/{production}/budget")));
+    assert!(
+        !body.contains("No intimacy coordinator"),
+        "a coordinator is a member"
+    );
+
+    for secret in [BOUNDARY_NOTE, BOUNDARY_ENTRY_NOTE, CONVERSATION_SUMMARY] {
+        assert!(!body.contains(secret), "the producer saw {secret}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_coordinator_the_producer_is_warned_and_revocations_are_listed() {
+    let app = TestApp::spawn().await;
+    let production = small_production(&app).await;
+    sqlx::query("delete from member where production_id = $1 and role = 'coordinator'")
+        .bind(production)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "update rider set status = 'revoked', revoked_at = now() - interval '1 hour'
+         where rider_id = (select min(rider_id) from rider where status = 'signed')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut producer = app.signed_in("pat@a.test").await;
+    let body = producer
+        .get(&format!("/productions/{production}"))
+        .await
+        .body;
+    assert!(body.contains("No intimacy coordinator"));
+    assert!(body.contains("withdrew consent for scene 14"), "{body}");
+    assert!(body.contains("Riders revoked: <strong>1</strong>"));
+}
+
+#[tokio::test]
+async fn directors_and_performers_get_their_own_page_and_never_the_budget() {
+    let app = TestApp::spawn().await;
+    let production = small_production(&app).await;
+    for email in ["dee@a.test", "ana@a.test"] {
+        let mut client = app.signed_in(email).await;
+        let page = client.get(&format!("/productions/{production}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{email}");
+        for producer_only in ["At risk", "IC budget", "Riders outstanding", "Planned "] {
+            assert!(
+                !page.body.contains(producer_only),
+                "{email} saw {producer_only}"
+            );
+        }
+        for secret in [BOUNDARY_NOTE, BOUNDARY_ENTRY_NOTE, CONVERSATION_SUMMARY] {
+            assert!(!page.body.contains(secret) || email == "ana@a.test");
+        }
+        for path in ["budget", "budget.csv"] {
+            let page = client
+                .get(&format!("/productions/{production}/{path}"))
+                .await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{email} {path}");
+        }
+    }
+}
+
+/// Statements every signed-in production page runs before its own: the session, the user, the
+/// unread count, the membership, and the session's save at the end.
+fn per_request(summary: &str) -> bool {
+    summary.contains("tower_sessions")
+        || summary.starts_with("select user_id, email")
+        || summary.starts_with("select count(*) from notification")
+        || summary.starts_with("select m.member_id")
+}
+
+async fn counts(app: &TestApp, client: &mut Client, production: i64) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for path in ["", "/scenes", "/schedule", "/budget"] {
+        let path = format!("/productions/{production}{path}");
+        let page = client.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let count = app.query_count(page.request_id());
+        assert!(count > 0, "statements are counted for {path}");
+        out.push((path, count));
+    }
+    out
+}
+
+#[tokio::test]
+async fn pages_run_the_same_number_of_queries_for_a_small_and_a_large_production() {
+    let app = TestApp::spawn().await;
+    let small = small_production(&app).await;
+    let large = closedset::demo_large::load(&app.pool).await.unwrap();
+
+    let mut client = app.signed_in("pat@a.test").await;
+    let small_counts = counts(&app, &mut client, small).await;
+    let mut client = app.client();
+    client
+        .sign_in(closedset::demo_large::LARGE_PRODUCER, DEMO_PASSWORD)
+        .await;
+    let large_counts = counts(&app, &mut client, large).await;
+    for ((path, small), (_, large)) in small_counts.iter().zip(&large_counts) {
+        assert_eq!(small, large, "{path}: {small} queries small, {large} large");
+    }
+
+    // The dashboard's own data: at most four statements beyond the per-request ones.
+    let page = client.get(&format!("/productions/{large}")).await;
+    let queries = app.queries(page.request_id());
+    let own: Vec<&String> = queries.iter().filter(|q| !per_request(q)).collect();
+    assert!(own.len() <= 4, "dashboard data queries: {own:?}");
+    assert_eq!(
+        queries.len() - own.len(),
+        5,
+        "per-request queries: {queries:?}"
+    );
+}
+
+#[tokio::test]
+async fn demo_large_seeds_a_production_whose_ledger_verifies() {
+    let app = TestApp::spawn().await;
+    let url = database_url(&app.db_name);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
+        .args(["demo", "--large", "--no-serve"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (scenes, cast, days, riders, events): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from scene), (select count(*) from cast_member),
+                (select count(*) from shoot_day), (select count(*) from rider),
+                (select count(*) from consent_event)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (scenes, cast, days, riders, events),
+        (300, 60, 90, 600, 5000)
+    );
+    // Every scene is on the schedule, two performers each with a rider.
+    let placed: i64 = sqlx::query_scalar("select count(*) from shoot_day_scene")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(placed, 300);
+
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
+        .args(["ledger", "verify"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{said}");
+    assert!(said.contains("5000 entries, chain intact"), "{said}");
+
+    // Loading again changes nothing.
+    let again = closedset::demo_large::load(&app.pool).await.unwrap();
+    let productions: i64 = sqlx::query_scalar("select count(*) from production")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(productions, 1);
+    assert!(again > 0);
+}
