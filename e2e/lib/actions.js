@@ -203,6 +203,14 @@ async function assertText(locator, pattern) {
   assert.match(text, pattern);
 }
 
+/** A scene's entry in the producer dashboard's "next 14 days": its status word and reasons. */
+function dashboardScene(page, number) {
+  return page
+    .locator('section[aria-labelledby="days-title"] li')
+    .filter({ hasText: new RegExp(`^Sc\\. ${number}:`) })
+    .first();
+}
+
 /** A date `days` after today in `zone`, as YYYY-MM-DD. */
 function dateIn(zone, days) {
   const at = new Date(Date.now() + days * 24 * 3600 * 1000);
@@ -212,5 +220,5 @@ function dateIn(zone, days) {
 module.exports = {
   tour, navigate, click, visit, signIn, createProduction, nav, invite, acceptInvitation, addCastMember,
   addNudeScene, addShootDay, scheduleScene, logFirstMeeting, draftAndDeliverRider, assertText, assertErrorLinked,
-  dateIn,
+  dateIn, dashboardScene,
 };

@@ -108,7 +108,7 @@ test('the performer reads the rider, signs it with their password and withdraws 
 
   // Signed on time, more than the 48-hour notice before the call: the producer sees it cleared.
   await a.visit(au, producer, `/productions/${productionId}`, 'producer-dashboard-cleared');
-  await a.assertText(producer.getByRole('row', { name: /Sc\. 12/ }), /Cleared/);
+  await a.assertText(a.dashboardScene(producer, '12'), /Cleared/);
 
   await a.click(au, performer, performer.getByRole('button', { name: 'Withdraw consent' }).first(), 'withdraw-confirm');
   await a.click(au, performer, performer.getByRole('button', { name: 'Withdraw consent' }), 'withdrawn');
@@ -131,7 +131,7 @@ test('the producer sees the scene blocked with the reason, and the coordinator t
   const au = audit('4-after-withdrawal');
   const { producer, coordinator, productionId } = state;
   await a.visit(au, producer, `/productions/${productionId}`, 'producer-dashboard-blocked');
-  const row = producer.getByRole('row', { name: /Sc\. 12/ });
+  const row = a.dashboardScene(producer, '12');
   await a.assertText(row, /Blocked/);
   await a.assertText(row, /consent revoked/);
 
@@ -224,7 +224,7 @@ test('without JavaScript, the performer signs a rider and withdraws consent', { 
   const { producer, productionId } = state;
   await a.visit(au, producer, `/productions/${productionId}`, 'producer-dashboard-all-blocked');
   for (const n of ['12', '14', '15']) {
-    await a.assertText(producer.getByRole('row', { name: new RegExp(`Sc\\. ${n}\\b`) }), /Blocked[\s\S]*consent revoked/);
+    await a.assertText(a.dashboardScene(producer, n), /Blocked[\s\S]*consent revoked/);
   }
   au.done();
 });

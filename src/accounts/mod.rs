@@ -119,6 +119,10 @@ pub type AuthSession = axum_login::AuthSession<Backend>;
 
 /// Session key holding when the person signed in, for the absolute session limit.
 const SIGNED_IN_AT: &str = "signed_in_at";
+/// Session key holding when activity last moved the idle expiry forward.
+const TOUCHED_AT: &str = "touched_at";
+/// How often activity is written back to move the idle expiry.
+const TOUCH_EVERY_SECONDS: i64 = 300;
 
 /// The signed-in person; anyone else is sent to the sign-in page.
 pub struct CurrentUser(pub User);
@@ -150,6 +154,20 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .await
                 .map_err(|e| anyhow::anyhow!("ending session: {e}"))?;
             return Err(AppError::SignInRequired { next });
+        }
+        // The idle expiry only moves when the session is saved. Saving on every request would cost
+        // a write per page view, so activity is recorded at most every few minutes: the idle limit
+        // then holds to within that margin.
+        let touched_at: Option<i64> = auth
+            .session
+            .get(TOUCHED_AT)
+            .await
+            .map_err(|e| anyhow::anyhow!("reading session: {e}"))?;
+        if touched_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECONDS) {
+            auth.session
+                .insert(TOUCHED_AT, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("writing session: {e}"))?;
         }
         Ok(CurrentUser(user))
     }

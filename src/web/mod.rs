@@ -102,12 +102,20 @@ impl FromRequestParts<AppState> for Ctx {
             .await
             .map_err(|_| anyhow::anyhow!("auth session layer missing"))?;
         let csrf = csrf::token(&auth.session).await?;
+        // Read first and remove only when there is something: a removal marks the session
+        // changed, and an unchanged session is not written back on every page view.
         let flash: Vec<Flash> = auth
             .session
-            .remove(FLASH_KEY)
+            .get(FLASH_KEY)
             .await
             .map_err(session_err)?
             .unwrap_or_default();
+        if !flash.is_empty() {
+            auth.session
+                .remove::<Vec<Flash>>(FLASH_KEY)
+                .await
+                .map_err(session_err)?;
+        }
         let unread = match &auth.user {
             Some(user) => crate::notifications::unread_count(&state.pool, user.user_id).await?,
             None => 0,
