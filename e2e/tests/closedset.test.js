@@ -113,14 +113,12 @@ test('the performer reads the rider, signs it with their password and withdraws 
   await a.click(au, performer, performer.getByRole('button', { name: 'Withdraw consent' }).first(), 'withdraw-confirm');
   await a.click(au, performer, performer.getByRole('button', { name: 'Withdraw consent' }), 'withdrawn');
 
-  // ==== LIVE NOTICE (server-sent events, arriving with another branch) =======================
-  // The coordinator's page has stayed open since they delivered the rider. Once live delivery
-  // lands, assert here that the withdrawal shows up on it without a reload, for example:
-  //   const toast = state.coordinator.getByRole('status').filter({ hasText: 'withdrew consent' });
-  //   await toast.waitFor({ timeout: 5_000 });
-  //   await au.check(state.coordinator, 'live-toast');
-  // Until then the next test checks the notice after a reload (unread count, notifications page).
-  // ===========================================================================================
+  // Live: the coordinator's rider page has stayed open since they delivered it. The withdrawal
+  // reaches it through server-sent events (LISTEN/NOTIFY) within two seconds, without a reload.
+  const toast = state.coordinator.locator('#live-toast').filter({ hasText: /withdrew consent/ });
+  await toast.waitFor({ state: 'visible', timeout: 2_000 });
+  await a.assertText(state.coordinator.locator('#unread-count'), /unread/);
+  await au.check(state.coordinator, 'live-toast');
 
   await a.visit(au, performer, riderPath, 'rider-withdrawn');
   await a.assertText(performer.locator('.facts'), /Consent withdrawn/);
