@@ -48,6 +48,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// This process's live-notice fan-out; its listener starts with `app`.
     pub live: live::LiveHub,
+    /// Rendered page bodies by production revision (the producer dashboard).
+    pub pages: Arc<web::cache::PageCache>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             live: live::LiveHub::new(),
+            pages: Arc::default(),
         }
     }
 }

@@ -37,7 +37,7 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
     }
     let production: Production = sqlx::query_as(
         "select production_id, title, kind, phase, time_zone, currency, agreement, notice_hours,
-                ic_account_code
+                ic_account_code, revision
          from production where production_id = $1",
     )
     .bind(production_id)

@@ -1,6 +1,8 @@
 //! The producer's first page of a production: counts, the next 14 days cleared or blocked and
 //! why, what is at risk against the notice clock, recent withdrawals, R7 and the IC budget line.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::response::Response;
 use sqlx::PgPool;
@@ -91,6 +93,14 @@ pub struct BudgetLine {
 struct ProducerPage {
     ctx: Ctx,
     member: Member,
+    /// The rendered body, shared by every producer until the production or the minute changes.
+    body: Arc<str>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/producer_body.html")]
+struct ProducerBody {
+    member: Member,
     missing_coordinator: Option<&'static str>,
     counts: Counts,
     days: Vec<Day>,
@@ -158,6 +168,34 @@ async fn extras(pool: &PgPool, production_id: i64, since: OffsetDateTime) -> Res
 pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<Response> {
     let production = &member.production;
     let now = OffsetDateTime::now_utc();
+    // Countdowns are shown to the minute, so a body lives at most one minute, and never past a
+    // change to the production (its revision moves in the same transaction as the change).
+    let minute = now.unix_timestamp().div_euclid(60);
+    let cached = state.pages.get(
+        production.production_id,
+        "producer",
+        production.revision,
+        minute,
+    );
+    let body = match cached {
+        Some(body) => body,
+        None => {
+            let body: Arc<str> = Arc::from(body(state, &member, now).await?.render()?);
+            state.pages.put(
+                production.production_id,
+                "producer",
+                production.revision,
+                minute,
+                body.clone(),
+            );
+            body
+        }
+    };
+    render(&ProducerPage { ctx, member, body })
+}
+
+async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<ProducerBody> {
+    let production = &member.production;
     let today = crate::scenes::production_today(production);
     // Clearance only for the days the page shows: the fortnight, stretched to the last day whose
     // notice deadline falls in the at-risk window. The cost follows the window, not the size.
@@ -203,15 +241,14 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         actual: format_minor(total.actual, currency),
         warnings: budget.forecast.warnings.iter().map(|w| w.text()).collect(),
     };
-    render(&ProducerPage {
+    Ok(ProducerBody {
         days: next_days(&statuses, production, today),
         at_risk: at_risk(&statuses, production, now),
-        ctx,
         missing_coordinator,
         counts,
         revocations,
         budget,
-        member,
+        member: member.clone(),
     })
 }
 

@@ -80,6 +80,8 @@ pub struct Production {
     pub agreement: String,
     pub notice_hours: i32,
     pub ic_account_code: String,
+    /// Moves with every change to what the production's pages summarise (migration 0011).
+    pub revision: i64,
 }
 
 impl Production {
@@ -149,7 +151,7 @@ impl FromRequestParts<AppState> for Member {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         let row: MemberRow = sqlx::query_as(
             "select m.member_id, m.role, p.production_id, p.title, p.kind, p.phase, p.time_zone,
-                    p.currency, p.agreement, p.notice_hours, p.ic_account_code
+                    p.currency, p.agreement, p.notice_hours, p.ic_account_code, p.revision
              from member m join production p using (production_id)
              where m.production_id = $1 and m.user_id = $2",
         )

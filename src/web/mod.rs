@@ -1,6 +1,7 @@
 //! What every page shares: the layout context, flash messages, form errors, CSRF checks,
 //! security headers, health checks and the home page.
 
+pub mod cache;
 pub mod csrf;
 
 use std::collections::BTreeMap;

@@ -393,3 +393,48 @@ async fn demo_large_seeds_a_production_whose_ledger_verifies() {
     assert_eq!(productions, 1);
     assert!(again > 0);
 }
+
+/// The dashboard body is cached by production revision: a change committed anywhere it
+/// summarises must show on the very next view, never a stale consent status.
+#[tokio::test]
+async fn the_cached_dashboard_never_outlives_a_change() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    let mut producer = app.client();
+    producer.sign_in("producer@demo.test", DEMO_PASSWORD).await;
+    let path = format!("/productions/{production}");
+    let revoked = |body: &str| -> usize {
+        let marker = "Riders revoked: <strong>";
+        let at = body.find(marker).expect("the revoked count") + marker.len();
+        body[at..at + body[at..].find('<').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let first = producer.get(&path).await;
+    let again = producer.get(&path).await;
+    assert_eq!(
+        first.body, again.body,
+        "served from the cache within the minute"
+    );
+    assert!(
+        app.queries(again.request_id())
+            .iter()
+            .all(|q| per_request(q)),
+        "a cached view runs no data queries"
+    );
+
+    let rider: i64 = sqlx::query_scalar(
+        "select rider_id from rider where production_id = $1 and status = 'signed' limit 1",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update rider set status = 'revoked', revoked_at = now() where rider_id = $1")
+        .bind(rider)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let after = producer.get(&path).await;
+    assert_eq!(revoked(&after.body), revoked(&first.body) + 1);
+}
