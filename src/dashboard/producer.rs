@@ -171,26 +171,18 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     // Countdowns are shown to the minute, so a body lives at most one minute, and never past a
     // change to the production (its revision moves in the same transaction as the change).
     let minute = now.unix_timestamp().div_euclid(60);
-    let cached = state.pages.get(
-        production.production_id,
-        "producer",
-        production.revision,
-        minute,
-    );
-    let body = match cached {
-        Some(body) => body,
-        None => {
-            let body: Arc<str> = Arc::from(body(state, &member, now).await?.render()?);
-            state.pages.put(
-                production.production_id,
-                "producer",
-                production.revision,
-                minute,
-                body.clone(),
-            );
-            body
-        }
-    };
+    let body = state
+        .pages
+        .get_or_compute(
+            production.production_id,
+            "producer",
+            production.revision,
+            minute,
+            || async {
+                Ok::<_, crate::error::AppError>(body(state, &member, now).await?.render()?)
+            },
+        )
+        .await?;
     render(&ProducerPage { ctx, member, body })
 }
 

@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+/// Which page of which production.
+type Key = (i64, &'static str);
+
 /// One cached body and what it was computed from.
 #[derive(Debug)]
 struct Entry {
@@ -17,7 +20,10 @@ struct Entry {
 /// transaction (migration 0011), so a body is never served after a change has committed.
 #[derive(Debug, Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<(i64, &'static str), Entry>>,
+    entries: Mutex<HashMap<Key, Entry>>,
+    /// One lock per page being recomputed, so that a burst of views after a change computes the
+    /// body once instead of once per waiting request.
+    computing: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PageCache {
@@ -57,6 +63,37 @@ impl PageCache {
     }
 }
 
+impl PageCache {
+    /// The cached body, or the one `compute` makes (once, however many requests wait for it).
+    pub async fn get_or_compute<E, Fut>(
+        &self,
+        production_id: i64,
+        page: &'static str,
+        revision: i64,
+        minute: i64,
+        compute: impl FnOnce() -> Fut,
+    ) -> Result<Arc<str>, E>
+    where
+        Fut: std::future::Future<Output = Result<String, E>>,
+    {
+        if let Some(body) = self.get(production_id, page, revision, minute) {
+            return Ok(body);
+        }
+        let lock = {
+            let mut computing = self.computing.lock().unwrap_or_else(|e| e.into_inner());
+            computing.entry((production_id, page)).or_default().clone()
+        };
+        let _turn = lock.lock().await;
+        // Someone ahead in the queue may have computed it already.
+        if let Some(body) = self.get(production_id, page, revision, minute) {
+            return Ok(body);
+        }
+        let body: Arc<str> = Arc::from(compute().await?);
+        self.put(production_id, page, revision, minute, body.clone());
+        Ok(body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +118,29 @@ mod tests {
         cache.put(1, "producer", 8, 100, Arc::from("eight"));
         assert_eq!(cache.get(1, "producer", 8, 100).as_deref(), Some("eight"));
         assert!(cache.get(1, "producer", 7, 100).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_misses_computes_once() {
+        let cache = Arc::new(PageCache::default());
+        let computed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (cache, computed) = (cache.clone(), computed.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get_or_compute::<(), _>(1, "producer", 3, 50, || async {
+                        computed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        Ok("body".to_string())
+                    })
+                    .await
+                    .unwrap()
+            }));
+        }
+        for task in tasks {
+            assert_eq!(&*task.await.unwrap(), "body");
+        }
+        assert_eq!(computed.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }
