@@ -81,7 +81,7 @@ fn is_local(options: &PgConnectOptions) -> bool {
 /// Pool settings shared by the server and the tests.
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(8)
         .acquire_timeout(Duration::from_secs(3))
 }
 
