@@ -26,6 +26,7 @@ Settings come from the environment: DATABASE_URL, CLOSEDSET_DATA_DIR, CLOSEDSET_
 CLOSEDSET_BASE_URL (see README.md).";
 
 fn main() -> ExitCode {
+    tune_allocator();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
@@ -45,6 +46,24 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// glibc keeps freed heap memory for reuse, and under many concurrent requests that leaves tens of
+/// megabytes resident that the server no longer uses. Giving memory above 64 KiB back to the system
+/// keeps the resident size near what is live: measured with `bench/run.sh`, 67 MB became 25 MB
+/// under load at the same throughput.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    // SAFETY: mallopt only sets allocator thresholds; it runs first thing in main, before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 * 1024);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
 
 async fn run(args: Vec<String>) -> anyhow::Result<()> {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
