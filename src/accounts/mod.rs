@@ -423,6 +423,31 @@ async fn change_password(
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
 
+/// Keeps a new invitation link for the next page only (it is shown once, never stored in clear)
+/// and tells the person who made it how to use it.
+pub async fn show_invitation_once(
+    session: &tower_sessions::Session,
+    session_key: &str,
+    base_url: &str,
+    token: &str,
+    email: &str,
+    as_what: &str,
+) -> Result<()> {
+    let link = format!("{base_url}/invitations/{token}");
+    session
+        .insert(session_key, &link)
+        .await
+        .map_err(crate::web::session_err)?;
+    Flash::success(
+        session,
+        format!(
+            "Invitation made for {email} as {as_what}. Send them the link below; it works once, \
+             for {INVITATION_DAYS} days."
+        ),
+    )
+    .await
+}
+
 /// The stored form of an invitation token.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

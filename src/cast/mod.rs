@@ -597,18 +597,13 @@ async fn invite(
     .bind(cast_member_id)
     .execute(&state.pool)
     .await?;
-    let link = format!("{}/invitations/{token}", state.config.base_url);
-    session
-        .insert("cast_invitation_link", &link)
-        .await
-        .map_err(crate::web::session_err)?;
-    Flash::success(
+    accounts::show_invitation_once(
         &session,
-        format!(
-            "Invitation made for {email} as {}. Send them the link below; it works once, for {} days.",
-            cast.label(),
-            accounts::INVITATION_DAYS
-        ),
+        "cast_invitation_link",
+        &state.config.base_url,
+        &token,
+        &email,
+        &cast.label(),
     )
     .await?;
     Ok(Redirect::to(&format!("{}/cast/{cast_member_id}", member.base())).into_response())

@@ -539,18 +539,13 @@ async fn invite(
     .bind(OffsetDateTime::now_utc() + Duration::days(accounts::INVITATION_DAYS))
     .execute(&state.pool)
     .await?;
-    let link = format!("{}/invitations/{token}", state.config.base_url);
-    session
-        .insert("invitation_link", &link)
-        .await
-        .map_err(crate::web::session_err)?;
-    Flash::success(
+    accounts::show_invitation_once(
         &session,
-        format!(
-            "Invitation made for {email} as {}. Send them the link below; it works once, for {} days.",
-            role.label(),
-            accounts::INVITATION_DAYS
-        ),
+        "invitation_link",
+        &state.config.base_url,
+        &token,
+        &email,
+        role.label(),
     )
     .await?;
     Ok(Redirect::to(&format!("{}/members", member.base())).into_response())
