@@ -80,6 +80,25 @@ pub struct Revocation {
     pub when: String,
 }
 
+/// A pause (R10) of the last fortnight, as producers see it: never who pressed it.
+pub struct PauseItem {
+    pub scene_id: i64,
+    pub number: String,
+    pub when: String,
+    pub by: &'static str,
+    pub resolved: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct PauseRow {
+    scene_id: i64,
+    number: String,
+    paused_as: String,
+    #[serde(with = "time::serde::rfc3339")]
+    paused_at: OffsetDateTime,
+    resolved: bool,
+}
+
 /// The IC budget in one line, from the topsheet.
 pub struct BudgetLine {
     pub planned: String,
@@ -106,6 +125,7 @@ struct ProducerBody {
     days: Vec<Day>,
     at_risk: Vec<AtRisk>,
     revocations: Vec<Revocation>,
+    pauses: Vec<PauseItem>,
     budget: BudgetLine,
 }
 
@@ -131,6 +151,8 @@ struct Extras {
     riders_revoked: i64,
     /// JSON array of `RevocationRow`.
     revocations: String,
+    /// JSON array of `PauseRow`: pauses since `since`, and any still open.
+    pauses: String,
 }
 
 /// The page's own facts beyond clearance and budget, in one query: flagged scenes and whether
@@ -156,7 +178,13 @@ async fn extras(pool: &PgPool, production_id: i64, since: OffsetDateTime) -> Res
                        join scene s on s.scene_id = rs.scene_id
                        where v.production_id = $1 and v.status = 'revoked'
                          and v.revoked_at >= $2
-                       group by v.rider_id, c.cast_number, c.name) x)::text as revocations
+                       group by v.rider_id, c.cast_number, c.name) x)::text as revocations,
+                (select coalesce(json_agg(x order by x.paused_at desc), '[]')
+                 from (select p.scene_id, s.number, p.paused_as, p.paused_at,
+                              p.resolved_at is not null as resolved
+                       from pause p join scene s on s.scene_id = p.scene_id
+                       where p.production_id = $1
+                         and (p.paused_at >= $2 or p.resolved_at is null)) x)::text as pauses
          from rider r where r.production_id = $1",
     )
     .bind(production_id)
@@ -225,6 +253,23 @@ async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<
             when: local_time(production, r.revoked_at),
         })
         .collect();
+    let pauses: Vec<PauseRow> =
+        serde_json::from_str(&extras.pauses).map_err(|e| anyhow::anyhow!("reading pauses: {e}"))?;
+    let pauses = pauses
+        .into_iter()
+        .map(|p| PauseItem {
+            scene_id: p.scene_id,
+            number: p.number,
+            when: local_time(production, p.paused_at),
+            // Producers learn that a scene was paused, not by whom (DOMAIN §4, R10).
+            by: if p.paused_as == "coordinator" {
+                "by the intimacy coordinator"
+            } else {
+                "by a performer in the scene"
+            },
+            resolved: p.resolved,
+        })
+        .collect();
     let currency = &production.currency;
     let total = &budget.topsheet.total;
     let budget = BudgetLine {
@@ -239,6 +284,7 @@ async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<
         missing_coordinator,
         counts,
         revocations,
+        pauses,
         budget,
         member: member.clone(),
     })

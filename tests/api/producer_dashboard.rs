@@ -438,3 +438,31 @@ async fn the_cached_dashboard_never_outlives_a_change() {
     let after = producer.get(&path).await;
     assert_eq!(revoked(&after.body), revoked(&first.body) + 1);
 }
+
+/// Recent pauses (R10) reach the producer's first page, without saying who pressed them.
+#[tokio::test]
+async fn the_dashboard_lists_recent_pauses_without_the_pauser() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    let (number, pauser): (String, String) = sqlx::query_as(
+        "select s.number, u.name from pause p join scene s using (scene_id)
+         join app_user u on u.user_id = p.paused_by where p.production_id = $1 limit 1",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .expect("the demo has a pause");
+    let mut producer = app.client();
+    producer.sign_in("producer@demo.test", DEMO_PASSWORD).await;
+    let page = producer.get(&format!("/productions/{production}")).await;
+    let start = page.body.find("<h3>Pauses</h3>").expect("a pauses panel");
+    let panel = &page.body[start..start + page.body[start..].find("</ul>").expect("a list")];
+    assert!(
+        panel.contains(&format!("Sc. {number}</a> paused by")),
+        "{panel}"
+    );
+    assert!(
+        !panel.contains(&pauser),
+        "the producer must not learn who paused"
+    );
+}
