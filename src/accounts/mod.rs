@@ -273,18 +273,7 @@ async fn sign_in(
         )
     };
 
-    let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
-    let (by_email, by_addr): (i64, i64) = sqlx::query_as(
-        "select count(*) filter (where email = $1), count(*) filter (where client_addr = $2)
-         from sign_in_failure where failed_at > $3 and (email = $1 or client_addr = $2)",
-    )
-    .bind(&email)
-    .bind(&addr)
-    .bind(window_start)
-    .fetch_one(&state.pool)
-    .await?;
-    if by_email >= state.config.sign_in_max_failures || by_addr >= state.config.sign_in_max_failures
-    {
+    if too_many_failures(&state, &email, &addr).await? {
         let minutes = state.config.sign_in_window.whole_minutes();
         return page(
             ctx,
@@ -306,11 +295,7 @@ async fn sign_in(
         .await
         .map_err(|e| anyhow::anyhow!("authenticating: {e}"))?;
     let Some(user) = user else {
-        sqlx::query("insert into sign_in_failure (email, client_addr) values ($1, $2)")
-            .bind(&email)
-            .bind(&addr)
-            .execute(&state.pool)
-            .await?;
+        record_failure(&state, &email, &addr).await?;
         return page(
             ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -324,6 +309,33 @@ async fn sign_in(
         .await?;
     log_in(&mut auth, &user).await?;
     Ok(Redirect::to(&next).into_response())
+}
+
+/// Whether wrong passwords for this account, or from this address, have reached the limit within
+/// the window. Every place that checks a password (sign-in, signing a rider) asks this first.
+pub async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Result<bool> {
+    let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
+    let (by_email, by_addr): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where email = $1), count(*) filter (where client_addr = $2)
+         from sign_in_failure where failed_at > $3 and (email = $1 or client_addr = $2)",
+    )
+    .bind(email)
+    .bind(addr)
+    .bind(window_start)
+    .fetch_one(&state.pool)
+    .await?;
+    let limit = state.config.sign_in_max_failures;
+    Ok(by_email >= limit || by_addr >= limit)
+}
+
+/// Counts one wrong password against the account and the address.
+pub async fn record_failure(state: &AppState, email: &str, addr: &str) -> Result<()> {
+    sqlx::query("insert into sign_in_failure (email, client_addr) values ($1, $2)")
+        .bind(email)
+        .bind(addr)
+        .execute(&state.pool)
+        .await?;
+    Ok(())
 }
 
 /// Starts a signed-in session under a fresh id, with a fresh CSRF token.

@@ -779,3 +779,23 @@ async fn the_demo_film_gets_riders_in_every_state_once() {
     assert!(reports[0].result.is_ok());
     assert!(reports[0].entries >= 14);
 }
+
+#[tokio::test]
+async fn signing_is_paused_after_too_many_wrong_passwords_like_sign_in() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let rider_id = f.draft(&mut cora, f.alex_cast, &[]).await;
+    f.deliver(&mut cora, rider_id).await;
+    alex.get(&f.rider_path(rider_id, "")).await;
+    for _ in 0..10 {
+        let wrong = f.sign(&mut alex, rider_id, "not my password").await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Even the right password is now refused, and nothing is signed.
+    let paused = f.sign(&mut alex, rider_id, crate::support::PASSWORD).await;
+    assert_eq!(paused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(paused.body.contains("Too many wrong passwords"));
+    assert_eq!(f.status(rider_id).await, "viewed");
+    assert_eq!(f.events(rider_id, "signed").await, 0);
+}
