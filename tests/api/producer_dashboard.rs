@@ -437,6 +437,17 @@ async fn the_cached_dashboard_never_outlives_a_change() {
         .unwrap();
     let after = producer.get(&path).await;
     assert_eq!(revoked(&after.body), revoked(&first.body) + 1);
+
+    // A change to the production's own settings moves it too: the notice period decides which
+    // deliveries are late.
+    assert!(after.body.contains("48 hours"));
+    sqlx::query("update production set notice_hours = 72 where production_id = $1")
+        .bind(production)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let settings = producer.get(&path).await;
+    assert!(settings.body.contains("72 hours"), "the cached body outlived a settings change");
 }
 
 /// Recent pauses (R10) reach the producer's first page, without saying who pressed them.
