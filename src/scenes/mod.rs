@@ -110,6 +110,20 @@ impl FormBody {
     pub fn has(&self, key: &str) -> bool {
         self.0.iter().any(|(k, _)| k == key)
     }
+
+    /// Every value of `key` as an id, sorted and without repeats; `None` when any value is not a
+    /// number (a tampered form). Callers still check the ids against what the page offered.
+    pub fn ids(&self, key: &str) -> Option<Vec<i64>> {
+        let mut ids = self
+            .0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().parse::<i64>().ok())
+            .collect::<Option<Vec<i64>>>()?;
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
 }
 
 /// Non-empty tidied lines of a textarea.
@@ -123,6 +137,14 @@ pub fn lines(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn checked_ids_are_numbers_without_repeats() {
+        let body = super::FormBody::parse(b"cast=3&cast=1&cast=3&other=x");
+        assert_eq!(body.ids("cast"), Some(vec![1, 3]));
+        assert_eq!(body.ids("none"), Some(vec![]));
+        assert_eq!(super::FormBody::parse(b"cast=1&cast=abc").ids("cast"), None);
+    }
+
     use super::*;
 
     #[test]
