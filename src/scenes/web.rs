@@ -596,6 +596,8 @@ async fn update(
     body: Bytes,
 ) -> Result<Response> {
     member.require(EDITORS)?;
+    // Another production's scene is 404 before anything typed is even looked at.
+    load_scene(&state, &member, scene_id).await?;
     let production_id = member.production.production_id;
     let cast = cast_list(&state.pool, production_id).await?;
     let form = SceneForm::from_body(&FormBody::parse(&body));

@@ -440,6 +440,118 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         }
     }
     assert!(walked >= routes.len());
+
+    // Production A's own paths with B's object ids: Alice is a member of A, but the objects are
+    // B's, so every such page and action is 404 as well.
+    let mut answered = Vec::new();
+    for route in routes.iter().filter(|r| r.path.matches('{').count() > 1) {
+        let mut path = route.path.replacen("{production_id}", &a.to_string(), 1);
+        while let Some(open) = path.find('{') {
+            let close = path[open..].find('}').unwrap() + open;
+            let name = path[open + 1..close].to_string();
+            path.replace_range(open..=close, &values[name.as_str()]);
+        }
+        for method in &route.methods {
+            let page = match *method {
+                "get" => alice_client.get(&path).await,
+                _ => alice_client.post(&path, &[("role", "producer")]).await,
+            };
+            if page.status != StatusCode::NOT_FOUND || page.body.contains("Production B") {
+                answered.push(format!("{method} {path} answered {}", page.status));
+            }
+        }
+    }
+    assert!(
+        answered.is_empty(),
+        "A's paths with B's objects must be 404: {answered:#?}"
+    );
+
+    // B's ids offered in the forms of A's own creation routes, by A's producer and coordinator:
+    // whatever the answer, nothing in A may come to point at B's cast, scenes or schedule.
+    let carl = app.user("carl@a.test", "Carl").await;
+    app.add_member(a, carl, "coordinator").await;
+    let mut carl_client = app.signed_in("carl@a.test").await;
+    let cast = values["cast_member_id"].clone();
+    let scene = values["scene_id"].clone();
+    let day = values["shoot_day_id"].clone();
+    let foreign: Vec<(&str, &str)> = vec![
+        ("cast_member_id", cast.as_str()),
+        ("original_cast_member_id", cast.as_str()),
+        ("double_cast_member_id", cast.as_str()),
+        ("cast", cast.as_str()),
+        ("performers", cast.as_str()),
+        ("rehearsal_cast", cast.as_str()),
+        ("scene_id", scene.as_str()),
+        ("scenes", scene.as_str()),
+        ("rehearsal_scene", scene.as_str()),
+        ("shoot_day_id", day.as_str()),
+        ("recipients", "1"),
+        ("number", "99"),
+        ("name", "Probe"),
+        ("title", "Probe"),
+        ("set_name", "Probe"),
+        ("eighths", "1"),
+        ("int_ext", "int"),
+        ("time_of_day", "day"),
+        ("kind", "first_one_to_one"),
+        ("date", "2027-05-03"),
+        ("held_on", "2027-05-03"),
+        ("held_at", "10:00"),
+        ("rehearsal_date", "2027-05-03"),
+        ("rehearsal_start", "10:00"),
+        ("rehearsal_end", "11:00"),
+        ("body", "Probe"),
+        ("summary", "Probe"),
+    ];
+    for route in routes.iter().filter(|r| r.path.matches('{').count() == 1) {
+        let path = route.path.replace("{production_id}", &a.to_string());
+        if !route.methods.contains(&"post") {
+            continue;
+        }
+        for client in [&mut alice_client, &mut carl_client] {
+            let page = client.post(&path, &foreign).await;
+            assert!(
+                !page.status.is_server_error(),
+                "POST {path} with B's ids answered {}",
+                page.status
+            );
+        }
+    }
+    let references: Vec<(String, String)> = sqlx::query_as(
+        "select c.table_name::text, c.column_name::text
+         from information_schema.columns c
+         join information_schema.columns p
+           on p.table_schema = c.table_schema and p.table_name = c.table_name
+          and p.column_name = 'production_id'
+         join information_schema.tables t
+           on t.table_schema = c.table_schema and t.table_name = c.table_name
+         where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
+           and c.column_name in ('cast_member_id', 'original_cast_member_id',
+                                 'double_cast_member_id', 'scene_id', 'shoot_day_id')",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(references.len() >= 5, "{references:?}");
+    for (table, column) in references {
+        let id = match column.as_str() {
+            "scene_id" => &scene,
+            "shoot_day_id" => &day,
+            _ => &cast,
+        };
+        let crossed: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from {table} where production_id = $1 and {column} = $2"
+        ))
+        .bind(a)
+        .bind(id.parse::<i64>().unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            crossed, 0,
+            "{table}.{column} in production A points at B's object"
+        );
+    }
     assert_eq!(before, snapshot(&app, b).await, "production B changed");
     let outsider_views: i64 =
         sqlx::query_scalar("select count(*) from record_view where viewer_user_id = $1")
