@@ -223,10 +223,19 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site relative paths are followed after sign-in.
+/// Only same-site relative paths are followed after sign-in. Browsers drop tabs and line
+/// breaks from URLs and read `\\` as `/`, so `/\t/evil.example` would become `//evil.example`,
+/// another site: any control or whitespace character refuses the path before the other checks.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\') =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -720,4 +729,32 @@ pub async fn upsert_demo_user(
     .bind(is_admin)
     .fetch_one(pool)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_paths_that_browsers_would_read_as_another_site_are_refused() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(
+            safe_next(Some("/productions/1?tab=a")),
+            "/productions/1?tab=a"
+        );
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "\t//evil.example",
+            "https://evil.example/",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

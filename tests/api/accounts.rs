@@ -52,6 +52,10 @@ async fn sign_in_follows_only_relative_next_paths() {
         ("/account", "/account"),
         ("https://evil.example/", "/"),
         ("//evil.example/x", "/"),
+        // Browsers drop tabs and line breaks, turning these into `//evil.example`.
+        ("/\t/evil.example", "/"),
+        ("/\n/x", "/"),
+        ("/\\evil.example", "/"),
     ] {
         let mut client = app.client();
         let page = client
@@ -66,6 +70,20 @@ async fn sign_in_follows_only_relative_next_paths() {
             .await;
         assert_eq!(page.location(), expected, "next = {next}");
     }
+}
+
+#[tokio::test]
+async fn a_signed_in_visit_to_signin_follows_no_next_with_a_tab() {
+    let app = TestApp::spawn().await;
+    app.user("ana@example.test", "Ana").await;
+    let mut client = app.signed_in("ana@example.test").await;
+    let page = client.get("/signin?next=/%09/evil.example").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/");
+    let page = client.get("/signin?next=/%0a/x").await;
+    assert_eq!(page.location(), "/");
+    let page = client.get("/signin?next=/account").await;
+    assert_eq!(page.location(), "/account");
 }
 
 #[tokio::test]

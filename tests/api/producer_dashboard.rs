@@ -447,7 +447,10 @@ async fn the_cached_dashboard_never_outlives_a_change() {
         .await
         .unwrap();
     let settings = producer.get(&path).await;
-    assert!(settings.body.contains("72 hours"), "the cached body outlived a settings change");
+    assert!(
+        settings.body.contains("72 hours"),
+        "the cached body outlived a settings change"
+    );
 }
 
 /// Recent pauses (R10) reach the producer's first page, without saying who pressed them.
