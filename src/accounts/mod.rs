@@ -80,12 +80,7 @@ impl AuthnBackend for Backend {
     type Error = sqlx::Error;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, sqlx::Error> {
-        let user: Option<User> = sqlx::query_as(&format!(
-            "select {USER_COLUMNS} from app_user where email = $1"
-        ))
-        .bind(normalize_email(&creds.email))
-        .fetch_optional(&self.pool)
-        .await?;
+        let user = user_by_email(&self.pool, &creds.email).await?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         Ok(if password::verify(&creds.password, hash).await {
             user
@@ -104,15 +99,13 @@ impl AuthnBackend for Backend {
     }
 }
 
-/// Whether `password` is this account's password: re-entered to sign a rider, so the signature
-/// is the person's own act and not just an open session's.
-pub async fn verify_password(pool: &PgPool, user_id: i64, password: &Password) -> Result<bool> {
-    let hash: Option<String> =
-        sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(password::verify(password, hash).await)
+async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {USER_COLUMNS} from app_user where email = $1"
+    ))
+    .bind(normalize_email(email))
+    .fetch_optional(pool)
+    .await
 }
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
@@ -282,47 +275,97 @@ async fn sign_in(
         )
     };
 
-    if too_many_failures(&state, &email, &addr).await? {
-        let minutes = state.config.sign_in_window.whole_minutes();
-        return page(
-            ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "email",
-            format!(
-                "Too many failed sign-in attempts. For your security, signing in is paused for \
-                 up to {minutes} minutes. Try again later, or ask your production's administrator \
-                 for a new invitation if you have forgotten your password."
-            ),
-        );
-    }
-
-    let user = auth
-        .authenticate(Credentials {
-            email: email.clone(),
-            password: form.password.clone(),
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("authenticating: {e}"))?;
-    let Some(user) = user else {
-        record_failure(&state, &email, &addr).await?;
-        return page(
-            ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "email",
-            "The e-mail address or password is not right. Check both and try again.".into(),
-        );
+    let user = match check_password(&state, Whose::Email(&email), &addr, &form.password).await? {
+        PasswordCheck::Right(user) => user,
+        PasswordCheck::Paused => {
+            let minutes = state.config.sign_in_window.whole_minutes();
+            return page(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                "email",
+                format!(
+                    "Too many failed sign-in attempts. For your security, signing in is paused \
+                     for up to {minutes} minutes. Try again later, or ask your production's \
+                     administrator for a new invitation if you have forgotten your password."
+                ),
+            );
+        }
+        PasswordCheck::Wrong => {
+            return page(
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "email",
+                "The e-mail address or password is not right. Check both and try again.".into(),
+            );
+        }
     };
-    sqlx::query("delete from sign_in_failure where email = $1")
-        .bind(&email)
-        .execute(&state.pool)
-        .await?;
     log_in(&mut auth, &user).await?;
     Ok(Redirect::to(&next).into_response())
 }
 
+/// Whose password is being checked: an account already loaded for this request (the signed-in
+/// person), or the account behind an e-mail address (which may not exist).
+pub enum Whose<'a> {
+    User(&'a User),
+    Email(&'a str),
+}
+
+/// The outcome of a password check.
+pub enum PasswordCheck {
+    /// The password is right; the account it belongs to.
+    Right(User),
+    /// The password is wrong (or there is no such account); the failure is counted.
+    Wrong,
+    /// Too many wrong passwords for this account or from this address: nothing was checked.
+    Paused,
+}
+
+/// The one way to check a typed password (sign-in, accepting an invitation with an existing
+/// account, changing the password, signing a rider): the limit on wrong passwords is asked
+/// first, so no form becomes a way to guess a password around it; a wrong password counts
+/// against the account and the address; a right one clears the account's count, as at sign-in.
+pub async fn check_password(
+    state: &AppState,
+    whose: Whose<'_>,
+    client_addr: &str,
+    typed: &Password,
+) -> Result<PasswordCheck> {
+    let email = match &whose {
+        Whose::User(user) => user.email.clone(),
+        Whose::Email(email) => normalize_email(email),
+    };
+    if too_many_failures(state, &email, client_addr).await? {
+        return Ok(PasswordCheck::Paused);
+    }
+    let user = match whose {
+        Whose::User(user) => Some(user.clone()),
+        Whose::Email(_) => user_by_email(&state.pool, &email).await?,
+    };
+    // With no account the dummy hash is verified, so a miss costs as much as a hit.
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let right = password::verify(typed, hash).await;
+    match user {
+        Some(user) if right => {
+            sqlx::query("delete from sign_in_failure where email = $1")
+                .bind(&email)
+                .execute(&state.pool)
+                .await?;
+            Ok(PasswordCheck::Right(user))
+        }
+        _ => {
+            record_failure(state, &email, client_addr).await?;
+            Ok(PasswordCheck::Wrong)
+        }
+    }
+}
+
+/// Shown beside a password field while checks are paused.
+const PAUSED_MESSAGE: &str = "Too many wrong passwords. For your security, password checks are \
+     paused for a while. Try again later.";
+
 /// Whether wrong passwords for this account, or from this address, have reached the limit within
-/// the window. Every place that checks a password (sign-in, signing a rider) asks this first.
-pub async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Result<bool> {
+/// the window. `check_password` asks this first.
+async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Result<bool> {
     let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
     let (by_email, by_addr): (i64, i64) = sqlx::query_as(
         "select count(*) filter (where email = $1), count(*) filter (where client_addr = $2)
@@ -338,7 +381,7 @@ pub async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Res
 }
 
 /// Counts one wrong password against the account and the address.
-pub async fn record_failure(state: &AppState, email: &str, addr: &str) -> Result<()> {
+async fn record_failure(state: &AppState, email: &str, addr: &str) -> Result<()> {
     sqlx::query("insert into sign_in_failure (email, client_addr) values ($1, $2)")
         .bind(email)
         .bind(addr)
@@ -397,13 +440,22 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    ClientAddr(addr): ClientAddr,
     ctx: Ctx,
     mut auth: AuthSession,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
-    if !password::verify(&form.current_password, Some(user.password_hash.clone())).await {
-        errors.add("current_password", "This is not your current password.");
+    // A session left open must not become a way to guess the password: the sign-in limit holds.
+    match check_password(&state, Whose::User(&user), &addr, &form.current_password).await? {
+        PasswordCheck::Right(_) => {}
+        PasswordCheck::Wrong => {
+            errors.add("current_password", "This is not your current password.");
+        }
+        PasswordCheck::Paused => {
+            errors.add("current_password", PAUSED_MESSAGE);
+            return render_with_status(StatusCode::TOO_MANY_REQUESTS, &AccountPage { ctx, errors });
+        }
     }
     if let Err(message) = password::check_policy(form.new_password.expose(), &user.email) {
         errors.add("new_password", message);
@@ -547,6 +599,7 @@ struct AcceptForm {
 
 async fn accept_invitation(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ctx: Ctx,
     mut auth: AuthSession,
     Path(token): Path<String>,
@@ -567,20 +620,27 @@ async fn accept_invitation(
     let mut errors = FieldErrors::default();
     let name = form.name.trim().to_string();
     let mut new_hash = None;
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if invitation.has_account {
-        // Someone who already has an account proves it is them with their password.
-        let known = auth
-            .authenticate(Credentials {
-                email: invitation.email.clone(),
-                password: form.password.clone(),
-            })
-            .await
-            .map_err(|e| anyhow::anyhow!("authenticating: {e}"))?;
-        if known.is_none() {
-            errors.add(
+        // Someone who already has an account proves it is them with their password, under
+        // the same limit as sign-in: an invitation link must not allow unlimited guesses.
+        match check_password(
+            &state,
+            Whose::Email(&invitation.email),
+            &addr,
+            &form.password,
+        )
+        .await?
+        {
+            PasswordCheck::Right(_) => {}
+            PasswordCheck::Wrong => errors.add(
                 "password",
                 "This is not the password of your Closed Set account.",
-            );
+            ),
+            PasswordCheck::Paused => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                errors.add("password", PAUSED_MESSAGE);
+            }
         }
     } else {
         if name.is_empty() || name.chars().count() > 120 {
@@ -596,7 +656,7 @@ async fn accept_invitation(
     }
     if !errors.is_empty() {
         return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             &InvitationPage {
                 ctx,
                 typed_name: form.name,
