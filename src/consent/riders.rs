@@ -747,7 +747,7 @@ async fn sign(
                 &mut tx,
                 production_id,
                 &[Role::Coordinator],
-                "rider_signed",
+                crate::notifications::kind::RIDER_SIGNED,
                 &format!(
                     "{} signed the rider for {}",
                     rider.performer_label(),

@@ -61,19 +61,18 @@ impl Category {
         }
     }
 
-    /// The group a notification's `kind` belongs to. Pause and hold notices are any kind that
-    /// starts with `pause` or `hold`, so the on-the-day code needs no change here.
+    /// The group a notification's `kind` (one of `notifications::kind`) belongs to. Any other
+    /// kind starting with `pause` or `hold` is a pause notice too, so a new on-the-day notice
+    /// cannot slip out of the group coordinators must always hear of.
     pub fn of(kind: &str) -> Category {
+        use super::kind::*;
         match kind {
             // A narrowing on the day is a revocation in part.
-            "consent_revoked" | "narrowed" => Category::Revocation,
-            "rider_delivered" => Category::Delivery,
-            k if k.starts_with("pause")
-                || k.starts_with("hold")
-                || k.starts_with("scene_pause") =>
-            {
-                Category::Pause
-            }
+            CONSENT_REVOKED | CONSENT_NARROWED => Category::Revocation,
+            RIDER_DELIVERED => Category::Delivery,
+            SCENE_PAUSED | PAUSE_RESOLVED => Category::Pause,
+            CONCERN_RAISED | CONCERN_STATUS => Category::Concern,
+            k if k.starts_with("pause") || k.starts_with("hold") => Category::Pause,
             k if k.starts_with("concern") => Category::Concern,
             _ => Category::Other,
         }
@@ -323,6 +322,20 @@ mod tests {
         assert_eq!(Category::of("concern_raised"), Category::Concern);
         assert_eq!(Category::of("rider_signed"), Category::Other);
         assert!(Category::Revocation.locked_for_coordinators());
+    }
+
+    #[test]
+    fn every_kind_sent_has_its_category() {
+        use crate::notifications::kind;
+        assert_eq!(Category::of(kind::CONSENT_REVOKED), Category::Revocation);
+        // A narrowing on the day must reach coordinators like a revocation.
+        assert_eq!(Category::of(kind::CONSENT_NARROWED), Category::Revocation);
+        assert_eq!(Category::of(kind::SCENE_PAUSED), Category::Pause);
+        assert_eq!(Category::of(kind::PAUSE_RESOLVED), Category::Pause);
+        assert_eq!(Category::of(kind::RIDER_DELIVERED), Category::Delivery);
+        assert_eq!(Category::of(kind::CONCERN_RAISED), Category::Concern);
+        assert_eq!(Category::of(kind::CONCERN_STATUS), Category::Concern);
+        assert_eq!(Category::of(kind::RIDER_SIGNED), Category::Other);
         assert!(!Category::Delivery.locked_for_coordinators());
     }
 }
