@@ -205,7 +205,7 @@ struct ProductionFormPage {
     errors: FieldErrors,
     /// `None` when creating.
     production_id: Option<i64>,
-    zones: &'static [&'static str],
+    zones: Vec<&'static str>,
 }
 
 impl ProductionFormPage {
@@ -254,7 +254,7 @@ async fn new_page(
         form: ProductionForm::default(),
         errors: FieldErrors::default(),
         production_id: None,
-        zones: fields::zone_names(),
+        zones: crate::schedule::zone::zone_names(),
     })
 }
 
@@ -278,7 +278,7 @@ async fn create(
                     form,
                     errors,
                     production_id: None,
-                    zones: fields::zone_names(),
+                    zones: crate::schedule::zone::zone_names(),
                 },
             );
         }
@@ -321,7 +321,7 @@ async fn settings_page(ctx: Ctx, member: Member) -> Result<Response> {
         form: ProductionForm::from_production(&member.production),
         errors: FieldErrors::default(),
         production_id: Some(member.production.production_id),
-        zones: fields::zone_names(),
+        zones: crate::schedule::zone::zone_names(),
     })
 }
 
@@ -343,7 +343,7 @@ async fn update(
                     form,
                     errors,
                     production_id: Some(member.production.production_id),
-                    zones: fields::zone_names(),
+                    zones: crate::schedule::zone::zone_names(),
                 },
             );
         }

@@ -51,6 +51,8 @@ async fn bad_production_input_is_422_beside_the_field_and_keeps_what_was_typed()
     for (field, value) in [
         ("title", "   "),
         ("time_zone", "Mars/Olympus_Mons"),
+        // A Windows name the schedule cannot read: it would put every call time in UTC.
+        ("time_zone", "GMT Standard Time"),
         ("currency", "XYZ"),
         ("notice_hours", "forty-eight"),
         ("notice_hours", "721"),
@@ -81,6 +83,31 @@ async fn bad_production_input_is_422_beside_the_field_and_keeps_what_was_typed()
         .await
         .unwrap();
     assert_eq!(count, 0, "nothing is saved from a bad form");
+}
+
+#[tokio::test]
+async fn the_zone_list_offers_the_names_the_schedule_reads() {
+    let app = TestApp::spawn().await;
+    app.admin("admin@example.test").await;
+    let mut client = app.signed_in("admin@example.test").await;
+    let page = client.get("/productions/new").await;
+    assert!(
+        page.body
+            .contains("<option selected>Europe/London</option>")
+    );
+    assert!(page.body.contains("<option>UTC</option>"));
+    assert!(page.body.contains("<option>America/New_York</option>"));
+    assert!(!page.body.contains("Standard Time"));
+    let page = client
+        .post("/productions", &with("time_zone", "GMT Standard Time"))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"time_zone-error\""));
+    // What was typed stays selected beside the message.
+    assert!(
+        page.body
+            .contains("<option value=\"GMT Standard Time\" selected>GMT Standard Time</option>")
+    );
 }
 
 #[tokio::test]
