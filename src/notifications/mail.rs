@@ -142,7 +142,6 @@ struct Claimed {
     email: String,
     name: String,
     production: String,
-    is_member: bool,
     is_coordinator: bool,
     declined: Vec<String>,
 }
@@ -161,9 +160,6 @@ async fn send_one(
              returning user_id, production_id, kind, message, link)
          select c.kind, c.message, c.link, u.email, u.name, p.title as production,
                 exists (select 1 from member m
-                        where m.production_id = c.production_id and m.user_id = c.user_id)
-                    as is_member,
-                exists (select 1 from member m
                         where m.production_id = c.production_id and m.user_id = c.user_id
                           and m.role = 'coordinator') as is_coordinator,
                 array(select mp.category from mail_preference mp
@@ -177,9 +173,9 @@ async fn send_one(
         return Ok(());
     };
     let category = Category::of(&n.kind);
-    let wanted = n.is_member
-        && ((n.is_coordinator && category.locked_for_coordinators())
-            || !n.declined.iter().any(|d| d == category.as_str()));
+    // Only members hold notices (see `notify`): a removed member's are deleted unsent.
+    let wanted = (n.is_coordinator && category.locked_for_coordinators())
+        || !n.declined.iter().any(|d| d == category.as_str());
     if !wanted {
         return Ok(());
     }

@@ -625,10 +625,24 @@ async fn remove_member(
         .await?;
     } else {
         // Access is checked against this table on every request, so removal is immediate.
-        sqlx::query("delete from member where member_id = $1")
-            .bind(member_id)
-            .execute(&state.pool)
-            .await?;
+        // Their notices of this production go with it: the header's count and the live stream
+        // must not keep telling them about a production they can no longer open. The member row
+        // goes first, so a notice being written at the same moment (`notify` key-share locks the
+        // row) either lands before this and is deleted, or finds no member and is not written.
+        let mut tx = state.pool.begin().await?;
+        let removed: Option<i64> =
+            sqlx::query_scalar("delete from member where member_id = $1 returning user_id")
+                .bind(member_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(user_id) = removed {
+            sqlx::query("delete from notification where production_id = $1 and user_id = $2")
+                .bind(member.production.production_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Flash::success(
             &session,
             "The member is removed and can no longer see the production.",

@@ -272,3 +272,69 @@ async fn the_demo_loads_once_and_every_account_sees_the_film() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_removed_member_keeps_no_notices_and_no_calendar_of_the_production() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let cleo = app.user("cleo@example.test", "Cleo").await;
+    let production = app.production("Night Swim", pat).await;
+    let cleo_member = app.add_member(production, cleo, "coordinator").await;
+    let notify = |user: i64| {
+        let pool = app.pool.clone();
+        async move {
+            let mut tx = pool.begin().await.unwrap();
+            closedset::notifications::notify(
+                &mut tx,
+                production,
+                &[user],
+                closedset::notifications::kind::RIDER_SIGNED,
+                "Alex Rivera signed the rider for scene 5A",
+                &format!("/productions/{production}"),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    notify(cleo).await;
+
+    let mut client = app.signed_in("cleo@example.test").await;
+    assert!(client.get("/").await.body.contains("(1 unread)"));
+    let page = client
+        .post(&format!("/productions/{production}/calendar"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = client
+        .get(&format!("/productions/{production}/calendar"))
+        .await;
+    let start = page.body.find("/calendar/").expect("the calendar link");
+    let end = page.body[start..].find('"').unwrap() + start;
+    let feed = page.body[start..end].to_string();
+    assert_eq!(app.client().get(&feed).await.status, StatusCode::OK);
+
+    let mut producer = app.signed_in("pat@example.test").await;
+    let page = producer
+        .post(
+            &format!("/productions/{production}/members/{cleo_member}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+
+    // The header no longer counts a notice from a production Cleo has left.
+    let home = client.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(!home.body.contains("unread)"), "{}", home.body);
+    let left: i64 = sqlx::query_scalar("select count(*) from notification where user_id = $1")
+        .bind(cleo)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    // A notice sent after the removal does not reach her either.
+    notify(cleo).await;
+    assert!(!client.get("/").await.body.contains("unread)"));
+    // The calendar link made while she was a member stops working.
+    assert_eq!(app.client().get(&feed).await.status, StatusCode::NOT_FOUND);
+}
