@@ -556,22 +556,51 @@ struct RoleForm {
     role: String,
 }
 
-/// Loads a member of the caller's production by id, or 404.
-async fn target_member(state: &AppState, member: &Member, member_id: i64) -> Result<(i64, Role)> {
-    sqlx::query_as("select user_id, role from member where member_id = $1 and production_id = $2")
-        .bind(member_id)
+/// Starts the transaction for a change to who produces the production: the production row is
+/// locked, so two such changes (two producers demoting each other at the same moment) run one
+/// after the other, and the second sees the first's result when it counts producers. Answers
+/// 404 when the acting producer lost that role while waiting.
+async fn lock_producers(
+    state: &AppState,
+    member: &Member,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("select production_id from production where production_id = $1 for update")
         .bind(member.production.production_id)
-        .fetch_optional(&state.pool)
+        .execute(&mut *tx)
+        .await?;
+    let still_producer: bool = sqlx::query_scalar(
+        "select exists (select 1 from member where member_id = $1 and role = 'producer')",
+    )
+    .bind(member.member_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !still_producer {
+        return Err(AppError::NotFound);
+    }
+    Ok(tx)
+}
+
+/// The role of a member of the caller's production, or 404.
+async fn target_role(
+    tx: &mut sqlx::PgConnection,
+    production_id: i64,
+    member_id: i64,
+) -> Result<Role> {
+    sqlx::query_scalar("select role from member where member_id = $1 and production_id = $2")
+        .bind(member_id)
+        .bind(production_id)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)
 }
 
-async fn producer_count(state: &AppState, production_id: i64) -> Result<i64> {
+async fn producer_count(tx: &mut sqlx::PgConnection, production_id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "select count(*) from member where production_id = $1 and role = 'producer'",
     )
     .bind(production_id)
-    .fetch_one(&state.pool)
+    .fetch_one(&mut *tx)
     .await?)
 }
 
@@ -583,14 +612,17 @@ async fn change_role(
     Form(form): Form<RoleForm>,
 ) -> Result<Response> {
     member.require(&[Role::Producer])?;
-    let (_, current) = target_member(&state, &member, member_id).await?;
     let Some(role) = Role::parse(&form.role) else {
         return Err(AppError::NotFound);
     };
+    let production_id = member.production.production_id;
+    let mut tx = lock_producers(&state, &member).await?;
+    let current = target_role(&mut tx, production_id, member_id).await?;
     if current == Role::Producer
         && role != Role::Producer
-        && producer_count(&state, member.production.production_id).await? <= 1
+        && producer_count(&mut tx, production_id).await? <= 1
     {
+        drop(tx);
         Flash::info(
             &session,
             "A production needs at least one producer; the role is unchanged.",
@@ -600,8 +632,9 @@ async fn change_role(
         sqlx::query("update member set role = $2, updated_at = now() where member_id = $1")
             .bind(member_id)
             .bind(role)
-            .execute(&state.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Flash::success(&session, format!("The role is now {}.", role.label())).await?;
     }
     Ok(Redirect::to(&format!("{}/members", member.base())).into_response())
@@ -614,10 +647,11 @@ async fn remove_member(
     Path((_, member_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
     member.require(&[Role::Producer])?;
-    let (_, current) = target_member(&state, &member, member_id).await?;
-    if current == Role::Producer
-        && producer_count(&state, member.production.production_id).await? <= 1
-    {
+    let production_id = member.production.production_id;
+    let mut tx = lock_producers(&state, &member).await?;
+    let current = target_role(&mut tx, production_id, member_id).await?;
+    if current == Role::Producer && producer_count(&mut tx, production_id).await? <= 1 {
+        drop(tx);
         Flash::info(
             &session,
             "A production needs at least one producer; nobody was removed.",
@@ -629,19 +663,16 @@ async fn remove_member(
         // must not keep telling them about a production they can no longer open. The member row
         // goes first, so a notice being written at the same moment (`notify` key-share locks the
         // row) either lands before this and is deleted, or finds no member and is not written.
-        let mut tx = state.pool.begin().await?;
-        let removed: Option<i64> =
+        let user_id: i64 =
             sqlx::query_scalar("delete from member where member_id = $1 returning user_id")
                 .bind(member_id)
-                .fetch_optional(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
-        if let Some(user_id) = removed {
-            sqlx::query("delete from notification where production_id = $1 and user_id = $2")
-                .bind(member.production.production_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        sqlx::query("delete from notification where production_id = $1 and user_id = $2")
+            .bind(production_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Flash::success(
             &session,

@@ -338,3 +338,71 @@ async fn a_removed_member_keeps_no_notices_and_no_calendar_of_the_production() {
     // The calendar link made while she was a member stops working.
     assert_eq!(app.client().get(&feed).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn two_producers_demoting_each_other_at_once_leave_one_producer() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let quinn = app.user("quinn@example.test", "Quinn").await;
+    let production = app.production("Night Swim", pat).await;
+    app.add_member(production, quinn, "producer").await;
+    let mut pat_client = app.signed_in("pat@example.test").await;
+    let mut quinn_client = app.signed_in("quinn@example.test").await;
+    // Each round: both producers at once, one demoting the other, one removing the other.
+    for round in 0..6 {
+        let member_of = |user: i64| {
+            sqlx::query_scalar::<_, i64>("select member_id from member where user_id = $1")
+                .bind(user)
+                .fetch_one(&app.pool)
+        };
+        let pat_member = member_of(pat).await.unwrap();
+        let quinn_member = member_of(quinn).await.unwrap();
+        let (pat_path, quinn_path, fields): (String, String, Vec<(&str, &str)>) = if round % 2 == 0
+        {
+            (
+                format!("/productions/{production}/members/{quinn_member}/role"),
+                format!("/productions/{production}/members/{pat_member}/role"),
+                vec![("role", "director")],
+            )
+        } else {
+            (
+                format!("/productions/{production}/members/{quinn_member}/remove"),
+                format!("/productions/{production}/members/{pat_member}/remove"),
+                vec![],
+            )
+        };
+        let (a, b) = tokio::join!(
+            pat_client.post(&pat_path, &fields),
+            quinn_client.post(&quinn_path, &fields)
+        );
+        // Whoever is demoted or removed first is no longer a producer: their own request
+        // may then find nothing to manage.
+        for page in [a, b] {
+            assert!(
+                [StatusCode::SEE_OTHER, StatusCode::NOT_FOUND].contains(&page.status),
+                "{}",
+                page.status
+            );
+        }
+        let producers: i64 = sqlx::query_scalar(
+            "select count(*) from member where production_id = $1 and role = 'producer'",
+        )
+        .bind(production)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(producers, 1, "round {round}");
+        // Back to two producers for the next round.
+        sqlx::query(
+            "insert into member (production_id, user_id, role) values ($1, $2, 'producer'),
+                    ($1, $3, 'producer')
+             on conflict (production_id, user_id) do update set role = 'producer'",
+        )
+        .bind(production)
+        .bind(pat)
+        .bind(quinn)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+}
