@@ -496,8 +496,40 @@ async fn change_password(
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
 
-/// Keeps a new invitation link for the next page only (it is shown once, never stored in clear)
-/// and tells the person who made it how to use it.
+/// Makes an invitation to `production_id` for `email` as `role`, working for
+/// `INVITATION_DAYS`, and returns its token. Only the token's hash is stored: the token itself
+/// goes into the link the inviter hands on (see `show_invitation_once`). An invitation made for
+/// a cast member links the new account to that cast record when accepted.
+pub async fn create_invitation(
+    conn: &mut sqlx::PgConnection,
+    production_id: i64,
+    email: &str,
+    role: Role,
+    invited_by: i64,
+    cast_member_id: Option<i64>,
+) -> Result<String> {
+    let token = new_token();
+    sqlx::query(
+        "insert into invitation (production_id, email, role, token_hash, invited_by, expires_at,
+                                 cast_member_id)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(production_id)
+    .bind(email)
+    .bind(role)
+    .bind(token_hash(&token))
+    .bind(invited_by)
+    .bind(OffsetDateTime::now_utc() + time::Duration::days(INVITATION_DAYS))
+    .bind(cast_member_id)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Keeps a new invitation link for the next page only and tells the person who made it how to
+/// use it. The database keeps only the token's hash, but the link itself sits in clear in the
+/// inviter's session row from now until the next page shows it (and removes it); a session
+/// that ends before then keeps it until the session row is deleted.
 pub async fn show_invitation_once(
     session: &tower_sessions::Session,
     session_key: &str,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -526,18 +526,15 @@ async fn invite(
         return members_response(&state, ctx, member, form, errors, None).await;
     };
 
-    let token = accounts::new_token();
-    sqlx::query(
-        "insert into invitation (production_id, email, role, token_hash, invited_by, expires_at)
-         values ($1, $2, $3, $4, $5, $6)",
+    let mut conn = state.pool.acquire().await?;
+    let token = accounts::create_invitation(
+        &mut conn,
+        production_id,
+        &email,
+        role,
+        member.user.user_id,
+        None,
     )
-    .bind(production_id)
-    .bind(&email)
-    .bind(role)
-    .bind(accounts::token_hash(&token))
-    .bind(member.user.user_id)
-    .bind(OffsetDateTime::now_utc() + Duration::days(accounts::INVITATION_DAYS))
-    .execute(&state.pool)
     .await?;
     accounts::show_invitation_once(
         &session,
