@@ -139,7 +139,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .session
             .get(SIGNED_IN_AT)
             .await
-            .map_err(|e| anyhow::anyhow!("reading session: {e}"))?;
+            .map_err(crate::web::session_err)?;
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let limit = state.config.session_absolute.whole_seconds();
         if signed_in_at.is_none_or(|at| now - at > limit) {
@@ -155,12 +155,12 @@ impl FromRequestParts<AppState> for CurrentUser {
             .session
             .get(TOUCHED_AT)
             .await
-            .map_err(|e| anyhow::anyhow!("reading session: {e}"))?;
+            .map_err(crate::web::session_err)?;
         if touched_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECONDS) {
             auth.session
                 .insert(TOUCHED_AT, now)
                 .await
-                .map_err(|e| anyhow::anyhow!("writing session: {e}"))?;
+                .map_err(crate::web::session_err)?;
         }
         Ok(CurrentUser(user))
     }
@@ -396,15 +396,16 @@ pub async fn log_in(auth: &mut AuthSession, user: &User) -> Result<()> {
     auth.session
         .cycle_id()
         .await
-        .map_err(|e| anyhow::anyhow!("cycling session id: {e}"))?;
+        .map_err(crate::web::session_err)?;
     auth.login(user)
         .await
         .map_err(|e| anyhow::anyhow!("signing in: {e}"))?;
     auth.session
         .insert(SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
         .await
-        .map_err(|e| anyhow::anyhow!("writing session: {e}"))?;
-    crate::web::rotate_csrf(&auth.session).await
+        .map_err(crate::web::session_err)?;
+    crate::web::rotate_csrf(&auth.session).await?;
+    Ok(())
 }
 
 async fn sign_out(mut auth: AuthSession) -> Result<Response> {

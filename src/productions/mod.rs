@@ -415,6 +415,12 @@ struct MembersPage {
     roles: [Role; 4],
 }
 
+impl MembersPage {
+    fn invitation_days(&self) -> i64 {
+        accounts::INVITATION_DAYS
+    }
+}
+
 async fn members_page(
     State(state): State<AppState>,
     ctx: Ctx,

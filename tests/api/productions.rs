@@ -406,3 +406,28 @@ async fn two_producers_demoting_each_other_at_once_leave_one_producer() {
         .unwrap();
     }
 }
+
+#[tokio::test]
+async fn the_new_invitation_link_says_how_long_it_works() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let production = app.production("Night Swim", pat).await;
+    let mut client = app.signed_in("pat@example.test").await;
+    let page = client
+        .post(
+            &format!("/productions/{production}/members"),
+            &[("email", "cleo@example.test"), ("role", "coordinator")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = client
+        .get(&format!("/productions/{production}/members"))
+        .await;
+    let days = closedset::accounts::INVITATION_DAYS;
+    assert!(
+        page.body
+            .contains(&format!("works once and expires in {days} days.")),
+        "{}",
+        page.body
+    );
+}
