@@ -67,6 +67,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'; object-src 'none'";
 
+/// How long browsers may keep a static file before asking again.
+const STATIC_CACHE_CONTROL: &str = "public, max-age=3600";
+
 /// Request ids: a per-process random prefix and a counter, cheap and unique enough to
 /// follow one request through the logs.
 #[derive(Clone)]
@@ -113,7 +116,8 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
     let static_dir = std::env::var("CLOSEDSET_STATIC_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/static").to_string());
 
-    let router = Router::new()
+    // Pages: sessions, sign-in and CSRF checks.
+    let pages = Router::new()
         .merge(web::router())
         .merge(accounts::router())
         .merge(productions::router())
@@ -127,7 +131,6 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(concerns::router())
         .merge(budget::router())
         .merge(onset::router())
-        .nest_service("/static", ServeDir::new(static_dir))
         .fallback(|| async {
             error::error_page(
                 StatusCode::NOT_FOUND,
@@ -137,7 +140,25 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         })
         .layer(middleware::from_fn(web::csrf::guard))
         .layer(auth_layer)
-        .layer(web::csrf::origin_layer(&config.base_url)?)
+        .layer(web::csrf::origin_layer(&config.base_url)?);
+
+    // Static files and health checks need no session: outside those layers they run no SQL
+    // (a session cookie would otherwise cost a session and a user read per file). Static files
+    // may be cached; ServeDir answers revalidations from their ETag and Last-Modified.
+    let static_files = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            |response: &axum::http::Response<_>| {
+                let status = response.status();
+                (status.is_success() || status == StatusCode::NOT_MODIFIED)
+                    .then(|| HeaderValue::from_static(STATIC_CACHE_CONTROL))
+            },
+        ))
+        .service(ServeDir::new(static_dir));
+    let open = web::open_router().nest_service("/static", static_files);
+
+    let router = open
+        .merge(pages)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

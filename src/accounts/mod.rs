@@ -80,12 +80,7 @@ impl AuthnBackend for Backend {
     type Error = sqlx::Error;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, sqlx::Error> {
-        let user: Option<User> = sqlx::query_as(&format!(
-            "select {USER_COLUMNS} from app_user where email = $1"
-        ))
-        .bind(normalize_email(&creds.email))
-        .fetch_optional(&self.pool)
-        .await?;
+        let user = user_by_email(&self.pool, &creds.email).await?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         Ok(if password::verify(&creds.password, hash).await {
             user
@@ -104,15 +99,13 @@ impl AuthnBackend for Backend {
     }
 }
 
-/// Whether `password` is this account's password: re-entered to sign a rider, so the signature
-/// is the person's own act and not just an open session's.
-pub async fn verify_password(pool: &PgPool, user_id: i64, password: &Password) -> Result<bool> {
-    let hash: Option<String> =
-        sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(password::verify(password, hash).await)
+async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {USER_COLUMNS} from app_user where email = $1"
+    ))
+    .bind(normalize_email(email))
+    .fetch_optional(pool)
+    .await
 }
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
@@ -146,7 +139,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .session
             .get(SIGNED_IN_AT)
             .await
-            .map_err(|e| anyhow::anyhow!("reading session: {e}"))?;
+            .map_err(crate::web::session_err)?;
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let limit = state.config.session_absolute.whole_seconds();
         if signed_in_at.is_none_or(|at| now - at > limit) {
@@ -162,12 +155,12 @@ impl FromRequestParts<AppState> for CurrentUser {
             .session
             .get(TOUCHED_AT)
             .await
-            .map_err(|e| anyhow::anyhow!("reading session: {e}"))?;
+            .map_err(crate::web::session_err)?;
         if touched_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECONDS) {
             auth.session
                 .insert(TOUCHED_AT, now)
                 .await
-                .map_err(|e| anyhow::anyhow!("writing session: {e}"))?;
+                .map_err(crate::web::session_err)?;
         }
         Ok(CurrentUser(user))
     }
@@ -223,10 +216,19 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site relative paths are followed after sign-in.
+/// Only same-site relative paths are followed after sign-in. Browsers drop tabs and line
+/// breaks from URLs and read `\\` as `/`, so `/\t/evil.example` would become `//evil.example`,
+/// another site: any control or whitespace character refuses the path before the other checks.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\') =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -273,47 +275,97 @@ async fn sign_in(
         )
     };
 
-    if too_many_failures(&state, &email, &addr).await? {
-        let minutes = state.config.sign_in_window.whole_minutes();
-        return page(
-            ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "email",
-            format!(
-                "Too many failed sign-in attempts. For your security, signing in is paused for \
-                 up to {minutes} minutes. Try again later, or ask your production's administrator \
-                 for a new invitation if you have forgotten your password."
-            ),
-        );
-    }
-
-    let user = auth
-        .authenticate(Credentials {
-            email: email.clone(),
-            password: form.password.clone(),
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("authenticating: {e}"))?;
-    let Some(user) = user else {
-        record_failure(&state, &email, &addr).await?;
-        return page(
-            ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "email",
-            "The e-mail address or password is not right. Check both and try again.".into(),
-        );
+    let user = match check_password(&state, Whose::Email(&email), &addr, &form.password).await? {
+        PasswordCheck::Right(user) => user,
+        PasswordCheck::Paused => {
+            let minutes = state.config.sign_in_window.whole_minutes();
+            return page(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                "email",
+                format!(
+                    "Too many failed sign-in attempts. For your security, signing in is paused \
+                     for up to {minutes} minutes. Try again later, or ask your production's \
+                     administrator for a new invitation if you have forgotten your password."
+                ),
+            );
+        }
+        PasswordCheck::Wrong => {
+            return page(
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "email",
+                "The e-mail address or password is not right. Check both and try again.".into(),
+            );
+        }
     };
-    sqlx::query("delete from sign_in_failure where email = $1")
-        .bind(&email)
-        .execute(&state.pool)
-        .await?;
     log_in(&mut auth, &user).await?;
     Ok(Redirect::to(&next).into_response())
 }
 
+/// Whose password is being checked: an account already loaded for this request (the signed-in
+/// person), or the account behind an e-mail address (which may not exist).
+pub enum Whose<'a> {
+    User(&'a User),
+    Email(&'a str),
+}
+
+/// The outcome of a password check.
+pub enum PasswordCheck {
+    /// The password is right; the account it belongs to.
+    Right(User),
+    /// The password is wrong (or there is no such account); the failure is counted.
+    Wrong,
+    /// Too many wrong passwords for this account or from this address: nothing was checked.
+    Paused,
+}
+
+/// The one way to check a typed password (sign-in, accepting an invitation with an existing
+/// account, changing the password, signing a rider): the limit on wrong passwords is asked
+/// first, so no form becomes a way to guess a password around it; a wrong password counts
+/// against the account and the address; a right one clears the account's count, as at sign-in.
+pub async fn check_password(
+    state: &AppState,
+    whose: Whose<'_>,
+    client_addr: &str,
+    typed: &Password,
+) -> Result<PasswordCheck> {
+    let email = match &whose {
+        Whose::User(user) => user.email.clone(),
+        Whose::Email(email) => normalize_email(email),
+    };
+    if too_many_failures(state, &email, client_addr).await? {
+        return Ok(PasswordCheck::Paused);
+    }
+    let user = match whose {
+        Whose::User(user) => Some(user.clone()),
+        Whose::Email(_) => user_by_email(&state.pool, &email).await?,
+    };
+    // With no account the dummy hash is verified, so a miss costs as much as a hit.
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let right = password::verify(typed, hash).await;
+    match user {
+        Some(user) if right => {
+            sqlx::query("delete from sign_in_failure where email = $1")
+                .bind(&email)
+                .execute(&state.pool)
+                .await?;
+            Ok(PasswordCheck::Right(user))
+        }
+        _ => {
+            record_failure(state, &email, client_addr).await?;
+            Ok(PasswordCheck::Wrong)
+        }
+    }
+}
+
+/// Shown beside a password field while checks are paused.
+const PAUSED_MESSAGE: &str = "Too many wrong passwords. For your security, password checks are \
+     paused for a while. Try again later.";
+
 /// Whether wrong passwords for this account, or from this address, have reached the limit within
-/// the window. Every place that checks a password (sign-in, signing a rider) asks this first.
-pub async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Result<bool> {
+/// the window. `check_password` asks this first.
+async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Result<bool> {
     let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
     let (by_email, by_addr): (i64, i64) = sqlx::query_as(
         "select count(*) filter (where email = $1), count(*) filter (where client_addr = $2)
@@ -329,7 +381,7 @@ pub async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Res
 }
 
 /// Counts one wrong password against the account and the address.
-pub async fn record_failure(state: &AppState, email: &str, addr: &str) -> Result<()> {
+async fn record_failure(state: &AppState, email: &str, addr: &str) -> Result<()> {
     sqlx::query("insert into sign_in_failure (email, client_addr) values ($1, $2)")
         .bind(email)
         .bind(addr)
@@ -344,15 +396,16 @@ pub async fn log_in(auth: &mut AuthSession, user: &User) -> Result<()> {
     auth.session
         .cycle_id()
         .await
-        .map_err(|e| anyhow::anyhow!("cycling session id: {e}"))?;
+        .map_err(crate::web::session_err)?;
     auth.login(user)
         .await
         .map_err(|e| anyhow::anyhow!("signing in: {e}"))?;
     auth.session
         .insert(SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
         .await
-        .map_err(|e| anyhow::anyhow!("writing session: {e}"))?;
-    crate::web::rotate_csrf(&auth.session).await
+        .map_err(crate::web::session_err)?;
+    crate::web::rotate_csrf(&auth.session).await?;
+    Ok(())
 }
 
 async fn sign_out(mut auth: AuthSession) -> Result<Response> {
@@ -388,13 +441,22 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    ClientAddr(addr): ClientAddr,
     ctx: Ctx,
     mut auth: AuthSession,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
-    if !password::verify(&form.current_password, Some(user.password_hash.clone())).await {
-        errors.add("current_password", "This is not your current password.");
+    // A session left open must not become a way to guess the password: the sign-in limit holds.
+    match check_password(&state, Whose::User(&user), &addr, &form.current_password).await? {
+        PasswordCheck::Right(_) => {}
+        PasswordCheck::Wrong => {
+            errors.add("current_password", "This is not your current password.");
+        }
+        PasswordCheck::Paused => {
+            errors.add("current_password", PAUSED_MESSAGE);
+            return render_with_status(StatusCode::TOO_MANY_REQUESTS, &AccountPage { ctx, errors });
+        }
     }
     if let Err(message) = password::check_policy(form.new_password.expose(), &user.email) {
         errors.add("new_password", message);
@@ -435,8 +497,40 @@ async fn change_password(
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
 
-/// Keeps a new invitation link for the next page only (it is shown once, never stored in clear)
-/// and tells the person who made it how to use it.
+/// Makes an invitation to `production_id` for `email` as `role`, working for
+/// `INVITATION_DAYS`, and returns its token. Only the token's hash is stored: the token itself
+/// goes into the link the inviter hands on (see `show_invitation_once`). An invitation made for
+/// a cast member links the new account to that cast record when accepted.
+pub async fn create_invitation(
+    conn: &mut sqlx::PgConnection,
+    production_id: i64,
+    email: &str,
+    role: Role,
+    invited_by: i64,
+    cast_member_id: Option<i64>,
+) -> Result<String> {
+    let token = new_token();
+    sqlx::query(
+        "insert into invitation (production_id, email, role, token_hash, invited_by, expires_at,
+                                 cast_member_id)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(production_id)
+    .bind(email)
+    .bind(role)
+    .bind(token_hash(&token))
+    .bind(invited_by)
+    .bind(OffsetDateTime::now_utc() + time::Duration::days(INVITATION_DAYS))
+    .bind(cast_member_id)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Keeps a new invitation link for the next page only and tells the person who made it how to
+/// use it. The database keeps only the token's hash, but the link itself sits in clear in the
+/// inviter's session row from now until the next page shows it (and removes it); a session
+/// that ends before then keeps it until the session row is deleted.
 pub async fn show_invitation_once(
     session: &tower_sessions::Session,
     session_key: &str,
@@ -538,6 +632,7 @@ struct AcceptForm {
 
 async fn accept_invitation(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ctx: Ctx,
     mut auth: AuthSession,
     Path(token): Path<String>,
@@ -558,20 +653,27 @@ async fn accept_invitation(
     let mut errors = FieldErrors::default();
     let name = form.name.trim().to_string();
     let mut new_hash = None;
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if invitation.has_account {
-        // Someone who already has an account proves it is them with their password.
-        let known = auth
-            .authenticate(Credentials {
-                email: invitation.email.clone(),
-                password: form.password.clone(),
-            })
-            .await
-            .map_err(|e| anyhow::anyhow!("authenticating: {e}"))?;
-        if known.is_none() {
-            errors.add(
+        // Someone who already has an account proves it is them with their password, under
+        // the same limit as sign-in: an invitation link must not allow unlimited guesses.
+        match check_password(
+            &state,
+            Whose::Email(&invitation.email),
+            &addr,
+            &form.password,
+        )
+        .await?
+        {
+            PasswordCheck::Right(_) => {}
+            PasswordCheck::Wrong => errors.add(
                 "password",
                 "This is not the password of your Closed Set account.",
-            );
+            ),
+            PasswordCheck::Paused => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                errors.add("password", PAUSED_MESSAGE);
+            }
         }
     } else {
         if name.is_empty() || name.chars().count() > 120 {
@@ -587,7 +689,7 @@ async fn accept_invitation(
     }
     if !errors.is_empty() {
         return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             &InvitationPage {
                 ctx,
                 typed_name: form.name,
@@ -720,4 +822,32 @@ pub async fn upsert_demo_user(
     .bind(is_admin)
     .fetch_one(pool)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_paths_that_browsers_would_read_as_another_site_are_refused() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(
+            safe_next(Some("/productions/1?tab=a")),
+            "/productions/1?tab=a"
+        );
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "\t//evil.example",
+            "https://evil.example/",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use time::{Date, Duration, OffsetDateTime};
+use time::Date;
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -583,19 +583,15 @@ async fn invite(
         )
         .await;
     };
-    let token = accounts::new_token();
-    sqlx::query(
-        "insert into invitation (production_id, email, role, token_hash, invited_by, expires_at,
-                                 cast_member_id)
-         values ($1, $2, 'performer', $3, $4, $5, $6)",
+    let mut conn = state.pool.acquire().await?;
+    let token = accounts::create_invitation(
+        &mut conn,
+        production_id,
+        &email,
+        Role::Performer,
+        member.user.user_id,
+        Some(cast_member_id),
     )
-    .bind(production_id)
-    .bind(&email)
-    .bind(accounts::token_hash(&token))
-    .bind(member.user.user_id)
-    .bind(OffsetDateTime::now_utc() + Duration::days(accounts::INVITATION_DAYS))
-    .bind(cast_member_id)
-    .execute(&state.pool)
     .await?;
     accounts::show_invitation_once(
         &session,

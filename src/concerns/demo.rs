@@ -48,7 +48,7 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
         &mut tx,
         production_id,
         &[coordinator],
-        "concern_raised",
+        crate::notifications::kind::CONCERN_RAISED,
         "A concern has been sent to you",
         &format!("/productions/{production_id}/concerns/{concern_id}"),
     )

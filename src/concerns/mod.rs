@@ -324,7 +324,7 @@ async fn create(
         &mut tx,
         production_id,
         &recipients,
-        "concern_raised",
+        notifications::kind::CONCERN_RAISED,
         "A concern has been sent to you",
         &format!("/productions/{production_id}/concerns/{concern_id}"),
     )
@@ -538,7 +538,7 @@ async fn follow_up(
             &mut tx,
             production_id,
             &[raiser],
-            "concern_status",
+            notifications::kind::CONCERN_STATUS,
             &format!(
                 "A concern you raised is now marked {}",
                 status.label().to_lowercase()

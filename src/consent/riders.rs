@@ -694,22 +694,31 @@ async fn sign(
     let password = Password::new(body.get("password"));
     let mut errors = FieldErrors::default();
     // The same limit as sign-in: a session left open must not become a way to guess a password.
-    let email = member.user.email.clone();
     if password.expose().is_empty() {
         errors.add(
             "password",
             "Enter your password to sign. Nothing was signed.",
         );
-    } else if crate::accounts::too_many_failures(&state, &email, &device.client_addr).await? {
-        errors.add(
-            "password",
-            "Too many wrong passwords. For your security, signing is paused for a while. \
-             Nothing was signed.",
-        );
-    } else if !crate::accounts::verify_password(&state.pool, member.user.user_id, &password).await?
-    {
-        crate::accounts::record_failure(&state, &email, &device.client_addr).await?;
-        errors.add("password", "That is not your password. Nothing was signed.");
+    } else {
+        use crate::accounts::{PasswordCheck, Whose, check_password};
+        match check_password(
+            &state,
+            Whose::User(&member.user),
+            &device.client_addr,
+            &password,
+        )
+        .await?
+        {
+            PasswordCheck::Right(_) => {}
+            PasswordCheck::Paused => errors.add(
+                "password",
+                "Too many wrong passwords. For your security, signing is paused for a while. \
+                 Nothing was signed.",
+            ),
+            PasswordCheck::Wrong => {
+                errors.add("password", "That is not your password. Nothing was signed.")
+            }
+        }
     }
     if !errors.is_empty() {
         return show_response(&state, ctx, member, rider, None, errors).await;
@@ -738,7 +747,7 @@ async fn sign(
                 &mut tx,
                 production_id,
                 &[Role::Coordinator],
-                "rider_signed",
+                crate::notifications::kind::RIDER_SIGNED,
                 &format!(
                     "{} signed the rider for {}",
                     rider.performer_label(),

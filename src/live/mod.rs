@@ -292,17 +292,15 @@ async fn unread_event(s: &StreamState) -> Option<Event> {
     }
 }
 
-/// The notice as its owner's notifications page would show it; nothing for a production
-/// they have since left.
+/// The notice as its owner's notifications page would show it; nothing once it is gone
+/// (removing a member deletes their notices of that production).
 async fn notice_event(s: &StreamState, notification_id: i64) -> sqlx::Result<Option<Event>> {
     let notice: Option<LiveNotice> = sqlx::query_as(
         "select n.message, n.link, p.title as production,
                 (select count(*) from notification u
                  where u.user_id = n.user_id and u.read_at is null) as unread
          from notification n join production p using (production_id)
-         where n.notification_id = $1 and n.user_id = $2
-           and exists (select 1 from member m
-                       where m.production_id = n.production_id and m.user_id = n.user_id)",
+         where n.notification_id = $1 and n.user_id = $2",
     )
     .bind(notification_id)
     .bind(s.user_id)

@@ -61,19 +61,18 @@ impl Category {
         }
     }
 
-    /// The group a notification's `kind` belongs to. Pause and hold notices are any kind that
-    /// starts with `pause` or `hold`, so the on-the-day code needs no change here.
+    /// The group a notification's `kind` (one of `notifications::kind`) belongs to. Any other
+    /// kind starting with `pause` or `hold` is a pause notice too, so a new on-the-day notice
+    /// cannot slip out of the group coordinators must always hear of.
     pub fn of(kind: &str) -> Category {
+        use super::kind::*;
         match kind {
             // A narrowing on the day is a revocation in part.
-            "consent_revoked" | "narrowed" => Category::Revocation,
-            "rider_delivered" => Category::Delivery,
-            k if k.starts_with("pause")
-                || k.starts_with("hold")
-                || k.starts_with("scene_pause") =>
-            {
-                Category::Pause
-            }
+            CONSENT_REVOKED | CONSENT_NARROWED => Category::Revocation,
+            RIDER_DELIVERED => Category::Delivery,
+            SCENE_PAUSED | PAUSE_RESOLVED => Category::Pause,
+            CONCERN_RAISED | CONCERN_STATUS => Category::Concern,
+            k if k.starts_with("pause") || k.starts_with("hold") => Category::Pause,
             k if k.starts_with("concern") => Category::Concern,
             _ => Category::Other,
         }
@@ -143,7 +142,6 @@ struct Claimed {
     email: String,
     name: String,
     production: String,
-    is_member: bool,
     is_coordinator: bool,
     declined: Vec<String>,
 }
@@ -162,9 +160,6 @@ async fn send_one(
              returning user_id, production_id, kind, message, link)
          select c.kind, c.message, c.link, u.email, u.name, p.title as production,
                 exists (select 1 from member m
-                        where m.production_id = c.production_id and m.user_id = c.user_id)
-                    as is_member,
-                exists (select 1 from member m
                         where m.production_id = c.production_id and m.user_id = c.user_id
                           and m.role = 'coordinator') as is_coordinator,
                 array(select mp.category from mail_preference mp
@@ -178,9 +173,9 @@ async fn send_one(
         return Ok(());
     };
     let category = Category::of(&n.kind);
-    let wanted = n.is_member
-        && ((n.is_coordinator && category.locked_for_coordinators())
-            || !n.declined.iter().any(|d| d == category.as_str()));
+    // Only members hold notices (see `notify`): a removed member's are deleted unsent.
+    let wanted = (n.is_coordinator && category.locked_for_coordinators())
+        || !n.declined.iter().any(|d| d == category.as_str());
     if !wanted {
         return Ok(());
     }
@@ -323,6 +318,20 @@ mod tests {
         assert_eq!(Category::of("concern_raised"), Category::Concern);
         assert_eq!(Category::of("rider_signed"), Category::Other);
         assert!(Category::Revocation.locked_for_coordinators());
+    }
+
+    #[test]
+    fn every_kind_sent_has_its_category() {
+        use crate::notifications::kind;
+        assert_eq!(Category::of(kind::CONSENT_REVOKED), Category::Revocation);
+        // A narrowing on the day must reach coordinators like a revocation.
+        assert_eq!(Category::of(kind::CONSENT_NARROWED), Category::Revocation);
+        assert_eq!(Category::of(kind::SCENE_PAUSED), Category::Pause);
+        assert_eq!(Category::of(kind::PAUSE_RESOLVED), Category::Pause);
+        assert_eq!(Category::of(kind::RIDER_DELIVERED), Category::Delivery);
+        assert_eq!(Category::of(kind::CONCERN_RAISED), Category::Concern);
+        assert_eq!(Category::of(kind::CONCERN_STATUS), Category::Concern);
+        assert_eq!(Category::of(kind::RIDER_SIGNED), Category::Other);
         assert!(!Category::Delivery.locked_for_coordinators());
     }
 }

@@ -18,6 +18,27 @@ use crate::web::{Ctx, render};
 
 pub mod mail;
 
+/// Every kind of notice, named once: the code that sends a notice and `mail::Category::of`,
+/// which decides whether it may be switched off by e-mail, must spell it the same way.
+pub mod kind {
+    /// A performer withdrew consent for a rider.
+    pub const CONSENT_REVOKED: &str = "consent_revoked";
+    /// A performer took back part of their consent on the shoot day.
+    pub const CONSENT_NARROWED: &str = "consent_narrowed";
+    /// Someone paused a scene on set.
+    pub const SCENE_PAUSED: &str = "scene_paused";
+    /// A pause was resolved and the scene may go on.
+    pub const PAUSE_RESOLVED: &str = "pause_resolved";
+    /// A rider was delivered to its performer to read.
+    pub const RIDER_DELIVERED: &str = "rider_delivered";
+    /// A performer signed a rider.
+    pub const RIDER_SIGNED: &str = "rider_signed";
+    /// A concern was sent to someone.
+    pub const CONCERN_RAISED: &str = "concern_raised";
+    /// A concern someone raised changed status.
+    pub const CONCERN_STATUS: &str = "concern_status";
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/notifications", get(list_page))
@@ -31,6 +52,11 @@ pub fn router() -> Router<AppState> {
 /// Tells each of `user_ids` something, inside the caller's transaction, so a notice exists
 /// exactly when the change it announces does. Messages name people and scenes, never the
 /// content of a rider or a boundary (they are also e-mailed).
+///
+/// Only current members of the production are told: a notice is part of the production, and
+/// removing a member deletes theirs (`productions::remove_member`). The member rows are
+/// key-share locked, so a removal running at the same moment waits for this transaction and
+/// then deletes what it wrote; no reader needs to check membership again.
 ///
 /// Each new notice is also announced with `pg_notify` on `live::CHANNEL`, which PostgreSQL
 /// delivers on commit to every server process: open pages get it live, and one process
@@ -46,7 +72,9 @@ pub async fn notify(
     sqlx::query(
         "with inserted as (
              insert into notification (production_id, user_id, kind, message, link)
-             select $1, id, $3, $4, $5 from (select distinct unnest($2::bigint[]) as id) as u
+             select $1, m.user_id, $3, $4, $5 from member m
+             where m.production_id = $1 and m.user_id = any($2::bigint[])
+             for key share of m
              returning notification_id, user_id)
          select pg_notify('closedset_notification',
                           json_build_object('user_id', user_id,
@@ -78,6 +106,7 @@ pub async fn notify_roles(
              insert into notification (production_id, user_id, kind, message, link)
              select $1, user_id, $3, $4, $5 from member
              where production_id = $1 and role = any($2::text[])
+             for key share
              returning notification_id, user_id)
          select pg_notify('closedset_notification',
                           json_build_object('user_id', user_id,
@@ -95,6 +124,7 @@ pub async fn notify_roles(
 }
 
 /// How many unread notifications a person has: one indexed count, cheap enough for every page.
+/// Notices of productions they have left are gone (see `notify`), so none is counted.
 pub async fn unread_count(pool: &sqlx::PgPool, user_id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "select count(*) from notification where user_id = $1 and read_at is null",
@@ -147,8 +177,6 @@ async fn list_page(
                 n.created_at, n.read_at
          from notification n join production p using (production_id)
          where n.user_id = $1
-           and exists (select 1 from member m
-                       where m.production_id = n.production_id and m.user_id = n.user_id)
          order by n.created_at desc, n.notification_id desc
          limit $2",
     )

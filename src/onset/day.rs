@@ -705,7 +705,7 @@ pub(super) async fn reconfirm(
             &mut tx,
             production_id,
             &[Role::Coordinator, Role::Producer, Role::Director],
-            "consent_narrowed",
+            notifications::kind::CONSENT_NARROWED,
             &format!(
                 "{} narrowed consent for scene {number} on the day: the scene is blocked for \
                  what was taken back.",

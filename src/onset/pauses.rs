@@ -39,7 +39,7 @@ pub async fn announce(tx: &mut PgConnection, notice: &PauseNotice) -> Result<()>
         tx,
         notice.production_id,
         &[Role::Coordinator, Role::Director],
-        "scene_paused",
+        notifications::kind::SCENE_PAUSED,
         &notice.message,
         &notice.link,
     )
@@ -312,7 +312,7 @@ pub(super) async fn resolve(
             &mut tx,
             production_id,
             &[Role::Director],
-            "pause_resolved",
+            notifications::kind::PAUSE_RESOLVED,
             &message,
             &on_set,
         )
@@ -323,7 +323,7 @@ pub(super) async fn resolve(
                 &mut tx,
                 production_id,
                 &[user],
-                "pause_resolved",
+                notifications::kind::PAUSE_RESOLVED,
                 &format!("Your pause of scene {number} is resolved."),
                 &on_set,
             )

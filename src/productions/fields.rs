@@ -1,8 +1,6 @@
 //! The fields of a production (DOMAIN §2) and how the form's text becomes them.
 //! Kinds, phases and agreements are closed lists; zones are IANA names; currencies ISO 4217.
 
-use std::sync::LazyLock;
-
 use serde::Deserialize;
 
 use super::Production;
@@ -59,20 +57,6 @@ pub const CURRENCIES: &[&str] = &[
     "HUF", "ZAR", "INR", "JPY", "KRW", "MXN", "BRL", "ARS", "COP", "HKD", "SGD", "AED", "TRY",
     "MAD",
 ];
-
-/// IANA time-zone names, sorted, for the select list.
-pub fn zone_names() -> &'static [&'static str] {
-    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-        let mut names: Vec<&'static str> = time_tz::timezones::iter()
-            .map(time_tz::TimeZone::name)
-            .filter(|n| n.contains('/') && !n.starts_with("Etc/"))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
-    });
-    &NAMES
-}
 
 /// The production form as typed, kept to show again beside any error.
 #[derive(Clone, Debug, Deserialize)]
@@ -156,7 +140,9 @@ impl ProductionForm {
             errors.add("phase", "Choose the production's phase.");
         }
         let time_zone = self.time_zone.trim().to_string();
-        if time_tz::timezones::get_by_name(&time_zone).is_none() {
+        // The same rule the schedule reads zones by: a name it would not read (a Windows name
+        // such as "GMT Standard Time") would silently put every call time in UTC.
+        if crate::schedule::zone::parse_zone(&time_zone).is_none() {
             errors.add(
                 "time_zone",
                 "Choose the time zone where the production shoots, e.g. Europe/London.",
@@ -248,5 +234,21 @@ mod tests {
             assert!(errors.get(field).is_some(), "{field} has no message");
         }
         assert!(errors.get("phase").is_none());
+    }
+
+    #[test]
+    fn only_zones_the_schedule_can_read_are_accepted() {
+        let with_zone = |zone: &str| ProductionForm {
+            title: "Night Swim".into(),
+            time_zone: zone.into(),
+            ..ProductionForm::default()
+        };
+        for windows in ["GMT Standard Time", "Pacific Standard Time"] {
+            let errors = with_zone(windows).parse().unwrap_err();
+            assert!(errors.get("time_zone").is_some(), "{windows}");
+        }
+        for iana in ["Europe/London", "America/Los_Angeles", "UTC"] {
+            assert!(with_zone(iana).parse().is_ok(), "{iana}");
+        }
     }
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -205,7 +205,7 @@ struct ProductionFormPage {
     errors: FieldErrors,
     /// `None` when creating.
     production_id: Option<i64>,
-    zones: &'static [&'static str],
+    zones: Vec<&'static str>,
 }
 
 impl ProductionFormPage {
@@ -254,7 +254,7 @@ async fn new_page(
         form: ProductionForm::default(),
         errors: FieldErrors::default(),
         production_id: None,
-        zones: fields::zone_names(),
+        zones: crate::schedule::zone::zone_names(),
     })
 }
 
@@ -278,7 +278,7 @@ async fn create(
                     form,
                     errors,
                     production_id: None,
-                    zones: fields::zone_names(),
+                    zones: crate::schedule::zone::zone_names(),
                 },
             );
         }
@@ -321,7 +321,7 @@ async fn settings_page(ctx: Ctx, member: Member) -> Result<Response> {
         form: ProductionForm::from_production(&member.production),
         errors: FieldErrors::default(),
         production_id: Some(member.production.production_id),
-        zones: fields::zone_names(),
+        zones: crate::schedule::zone::zone_names(),
     })
 }
 
@@ -343,7 +343,7 @@ async fn update(
                     form,
                     errors,
                     production_id: Some(member.production.production_id),
-                    zones: fields::zone_names(),
+                    zones: crate::schedule::zone::zone_names(),
                 },
             );
         }
@@ -413,6 +413,12 @@ struct MembersPage {
     /// The link to hand to the invitee; shown once, right after the invitation is made.
     new_link: Option<String>,
     roles: [Role; 4],
+}
+
+impl MembersPage {
+    fn invitation_days(&self) -> i64 {
+        accounts::INVITATION_DAYS
+    }
 }
 
 async fn members_page(
@@ -526,18 +532,15 @@ async fn invite(
         return members_response(&state, ctx, member, form, errors, None).await;
     };
 
-    let token = accounts::new_token();
-    sqlx::query(
-        "insert into invitation (production_id, email, role, token_hash, invited_by, expires_at)
-         values ($1, $2, $3, $4, $5, $6)",
+    let mut conn = state.pool.acquire().await?;
+    let token = accounts::create_invitation(
+        &mut conn,
+        production_id,
+        &email,
+        role,
+        member.user.user_id,
+        None,
     )
-    .bind(production_id)
-    .bind(&email)
-    .bind(role)
-    .bind(accounts::token_hash(&token))
-    .bind(member.user.user_id)
-    .bind(OffsetDateTime::now_utc() + Duration::days(accounts::INVITATION_DAYS))
-    .execute(&state.pool)
     .await?;
     accounts::show_invitation_once(
         &session,
@@ -556,22 +559,51 @@ struct RoleForm {
     role: String,
 }
 
-/// Loads a member of the caller's production by id, or 404.
-async fn target_member(state: &AppState, member: &Member, member_id: i64) -> Result<(i64, Role)> {
-    sqlx::query_as("select user_id, role from member where member_id = $1 and production_id = $2")
-        .bind(member_id)
+/// Starts the transaction for a change to who produces the production: the production row is
+/// locked, so two such changes (two producers demoting each other at the same moment) run one
+/// after the other, and the second sees the first's result when it counts producers. Answers
+/// 404 when the acting producer lost that role while waiting.
+async fn lock_producers(
+    state: &AppState,
+    member: &Member,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("select production_id from production where production_id = $1 for update")
         .bind(member.production.production_id)
-        .fetch_optional(&state.pool)
+        .execute(&mut *tx)
+        .await?;
+    let still_producer: bool = sqlx::query_scalar(
+        "select exists (select 1 from member where member_id = $1 and role = 'producer')",
+    )
+    .bind(member.member_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !still_producer {
+        return Err(AppError::NotFound);
+    }
+    Ok(tx)
+}
+
+/// The role of a member of the caller's production, or 404.
+async fn target_role(
+    tx: &mut sqlx::PgConnection,
+    production_id: i64,
+    member_id: i64,
+) -> Result<Role> {
+    sqlx::query_scalar("select role from member where member_id = $1 and production_id = $2")
+        .bind(member_id)
+        .bind(production_id)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)
 }
 
-async fn producer_count(state: &AppState, production_id: i64) -> Result<i64> {
+async fn producer_count(tx: &mut sqlx::PgConnection, production_id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "select count(*) from member where production_id = $1 and role = 'producer'",
     )
     .bind(production_id)
-    .fetch_one(&state.pool)
+    .fetch_one(&mut *tx)
     .await?)
 }
 
@@ -583,14 +615,17 @@ async fn change_role(
     Form(form): Form<RoleForm>,
 ) -> Result<Response> {
     member.require(&[Role::Producer])?;
-    let (_, current) = target_member(&state, &member, member_id).await?;
     let Some(role) = Role::parse(&form.role) else {
         return Err(AppError::NotFound);
     };
+    let production_id = member.production.production_id;
+    let mut tx = lock_producers(&state, &member).await?;
+    let current = target_role(&mut tx, production_id, member_id).await?;
     if current == Role::Producer
         && role != Role::Producer
-        && producer_count(&state, member.production.production_id).await? <= 1
+        && producer_count(&mut tx, production_id).await? <= 1
     {
+        drop(tx);
         Flash::info(
             &session,
             "A production needs at least one producer; the role is unchanged.",
@@ -600,8 +635,9 @@ async fn change_role(
         sqlx::query("update member set role = $2, updated_at = now() where member_id = $1")
             .bind(member_id)
             .bind(role)
-            .execute(&state.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Flash::success(&session, format!("The role is now {}.", role.label())).await?;
     }
     Ok(Redirect::to(&format!("{}/members", member.base())).into_response())
@@ -614,10 +650,11 @@ async fn remove_member(
     Path((_, member_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
     member.require(&[Role::Producer])?;
-    let (_, current) = target_member(&state, &member, member_id).await?;
-    if current == Role::Producer
-        && producer_count(&state, member.production.production_id).await? <= 1
-    {
+    let production_id = member.production.production_id;
+    let mut tx = lock_producers(&state, &member).await?;
+    let current = target_role(&mut tx, production_id, member_id).await?;
+    if current == Role::Producer && producer_count(&mut tx, production_id).await? <= 1 {
+        drop(tx);
         Flash::info(
             &session,
             "A production needs at least one producer; nobody was removed.",
@@ -625,10 +662,21 @@ async fn remove_member(
         .await?;
     } else {
         // Access is checked against this table on every request, so removal is immediate.
-        sqlx::query("delete from member where member_id = $1")
-            .bind(member_id)
-            .execute(&state.pool)
+        // Their notices of this production go with it: the header's count and the live stream
+        // must not keep telling them about a production they can no longer open. The member row
+        // goes first, so a notice being written at the same moment (`notify` key-share locks the
+        // row) either lands before this and is deleted, or finds no member and is not written.
+        let user_id: i64 =
+            sqlx::query_scalar("delete from member where member_id = $1 returning user_id")
+                .bind(member_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query("delete from notification where production_id = $1 and user_id = $2")
+            .bind(production_id)
+            .bind(user_id)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Flash::success(
             &session,
             "The member is removed and can no longer see the production.",

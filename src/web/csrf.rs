@@ -21,25 +21,22 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 /// The session's CSRF token, created on first use.
 pub async fn token(session: &Session) -> Result<String> {
-    if let Some(token) = session.get::<String>(CSRF_KEY).await.map_err(session_err)? {
-        return Ok(token);
+    match session.get::<String>(CSRF_KEY).await.map_err(session_err)? {
+        Some(token) => Ok(token),
+        None => rotate_csrf(session).await,
     }
-    rotate_csrf(session).await?;
-    Ok(session
-        .get::<String>(CSRF_KEY)
-        .await
-        .map_err(session_err)?
-        .unwrap_or_default())
 }
 
-/// Gives the session a new token (at sign-in).
-pub async fn rotate_csrf(session: &Session) -> Result<()> {
+/// Gives the session a new token (at sign-in) and returns it.
+pub async fn rotate_csrf(session: &Session) -> Result<String> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
     session
-        .insert(CSRF_KEY, hex::encode(bytes))
+        .insert(CSRF_KEY, &token)
         .await
-        .map_err(session_err)
+        .map_err(session_err)?;
+    Ok(token)
 }
 
 /// Refuses (403) any non-GET request that comes from another site or lacks the form token.

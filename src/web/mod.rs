@@ -148,8 +148,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 }
 
 pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+/// Health checks: served outside the session, sign-in and CSRF layers (see `crate::app`).
+pub fn open_router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
 }
@@ -172,12 +176,15 @@ struct HomePage {
 
 async fn home(
     State(state): State<AppState>,
-    ctx: Ctx,
     user: Option<CurrentUser>,
+    mut parts: Parts,
 ) -> Result<Response> {
+    // Redirect before building the page context: its CSRF token would start a session (and
+    // write a row) for every anonymous visitor who is only being sent to the sign-in page.
     let Some(CurrentUser(user)) = user else {
         return Ok(Redirect::to("/signin").into_response());
     };
+    let ctx = Ctx::from_request_parts(&mut parts, &state).await?;
     let productions: Vec<MyProduction> = sqlx::query_as(
         "select p.production_id, p.title, p.phase, m.role
          from member m join production p using (production_id)

@@ -52,6 +52,10 @@ async fn sign_in_follows_only_relative_next_paths() {
         ("/account", "/account"),
         ("https://evil.example/", "/"),
         ("//evil.example/x", "/"),
+        // Browsers drop tabs and line breaks, turning these into `//evil.example`.
+        ("/\t/evil.example", "/"),
+        ("/\n/x", "/"),
+        ("/\\evil.example", "/"),
     ] {
         let mut client = app.client();
         let page = client
@@ -66,6 +70,20 @@ async fn sign_in_follows_only_relative_next_paths() {
             .await;
         assert_eq!(page.location(), expected, "next = {next}");
     }
+}
+
+#[tokio::test]
+async fn a_signed_in_visit_to_signin_follows_no_next_with_a_tab() {
+    let app = TestApp::spawn().await;
+    app.user("ana@example.test", "Ana").await;
+    let mut client = app.signed_in("ana@example.test").await;
+    let page = client.get("/signin?next=/%09/evil.example").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/");
+    let page = client.get("/signin?next=/%0a/x").await;
+    assert_eq!(page.location(), "/");
+    let page = client.get("/signin?next=/account").await;
+    assert_eq!(page.location(), "/account");
 }
 
 #[tokio::test]
@@ -274,6 +292,45 @@ async fn changing_the_password_ends_other_sessions_but_keeps_this_one() {
             .await
             .status,
         StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_pauses_after_ten_wrong_current_passwords() {
+    let app = TestApp::spawn().await;
+    app.user("ana@example.test", "Ana").await;
+    let mut client = app.signed_in("ana@example.test").await;
+    let change = |current: &'static str| {
+        [
+            ("current_password", current),
+            ("new_password", "silver harbour morning"),
+            ("confirm_password", "silver harbour morning"),
+        ]
+    };
+    for _ in 0..10 {
+        let page = client
+            .post("/account/password", &change("wrong password!"))
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("This is not your current password"));
+    }
+    // Even the right password is not checked now, and nothing changes.
+    let page = client.post("/account/password", &change(PASSWORD)).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("id=\"current_password-error\""));
+    assert!(page.body.contains("Too many wrong passwords"));
+    // The wrong guesses count against sign-in too.
+    let page = app.client().sign_in("ana@example.test", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    sqlx::query("delete from sign_in_failure")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = app.client().sign_in("ana@example.test", PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "the password is unchanged"
     );
 }
 
@@ -501,6 +558,41 @@ async fn an_existing_account_accepts_with_its_password() {
     .await
     .unwrap();
     assert_eq!(role, "coordinator");
+}
+
+#[tokio::test]
+async fn accepting_with_an_existing_account_pauses_after_ten_wrong_passwords() {
+    let app = TestApp::spawn().await;
+    let producer = app.user("prod@example.test", "Pat").await;
+    app.user("cleo@example.test", "Cleo").await;
+    let production = app.production("Night Swim", producer).await;
+    let path = invite(
+        &app,
+        production,
+        "prod@example.test",
+        "cleo@example.test",
+        "coordinator",
+    )
+    .await;
+    let mut invitee = app.client();
+    for _ in 0..10 {
+        let page = invitee
+            .post(&path, &[("password", "wrong password here")])
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let page = invitee.post(&path, &[("password", PASSWORD)]).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("id=\"password-error\""));
+    assert!(page.body.contains("Too many wrong passwords"));
+    let members: i64 = sqlx::query_scalar(
+        "select count(*) from member m join app_user u using (user_id)
+         where u.email = 'cleo@example.test'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(members, 0, "the invitation is not accepted while paused");
 }
 
 #[tokio::test]

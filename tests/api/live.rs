@@ -435,3 +435,35 @@ async fn an_anonymous_concern_is_mailed_without_its_text_or_its_raiser() {
         assert!(!mail.contains(secret), "{secret} in {mail}");
     }
 }
+
+#[tokio::test]
+async fn a_coordinator_who_turned_every_mail_off_still_hears_of_a_narrowing() {
+    let mut sink = MailSink::start().await;
+    let relay = sink.relay();
+    let c = crew(TestApp::spawn_with(|config| config.smtp = Some(relay)).await).await;
+    // Cora unticks every box: only what a coordinator cannot turn off still comes.
+    let mut cora = c.app.signed_in("cora@live.test").await;
+    let saved = cora.post("/account/notifications", &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+
+    // The notice the on-the-day narrowing sends, of the kind it sends.
+    let mut tx = c.app.pool.begin().await.unwrap();
+    closedset::notifications::notify_roles(
+        &mut tx,
+        c.production,
+        &[closedset::productions::Role::Coordinator],
+        closedset::notifications::kind::CONSENT_NARROWED,
+        "Alex Rivera narrowed consent for scene 5A on the day",
+        &format!("/productions/{}/scenes", c.production),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let mail = sink
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the narrowing reaches the coordinator by e-mail");
+    assert!(mail.contains("RCPT TO:<cora@live.test>"), "{mail}");
+    assert!(mail.contains("narrowed consent for scene 5A"), "{mail}");
+}

@@ -51,6 +51,8 @@ async fn bad_production_input_is_422_beside_the_field_and_keeps_what_was_typed()
     for (field, value) in [
         ("title", "   "),
         ("time_zone", "Mars/Olympus_Mons"),
+        // A Windows name the schedule cannot read: it would put every call time in UTC.
+        ("time_zone", "GMT Standard Time"),
         ("currency", "XYZ"),
         ("notice_hours", "forty-eight"),
         ("notice_hours", "721"),
@@ -81,6 +83,31 @@ async fn bad_production_input_is_422_beside_the_field_and_keeps_what_was_typed()
         .await
         .unwrap();
     assert_eq!(count, 0, "nothing is saved from a bad form");
+}
+
+#[tokio::test]
+async fn the_zone_list_offers_the_names_the_schedule_reads() {
+    let app = TestApp::spawn().await;
+    app.admin("admin@example.test").await;
+    let mut client = app.signed_in("admin@example.test").await;
+    let page = client.get("/productions/new").await;
+    assert!(
+        page.body
+            .contains("<option selected>Europe/London</option>")
+    );
+    assert!(page.body.contains("<option>UTC</option>"));
+    assert!(page.body.contains("<option>America/New_York</option>"));
+    assert!(!page.body.contains("Standard Time"));
+    let page = client
+        .post("/productions", &with("time_zone", "GMT Standard Time"))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"time_zone-error\""));
+    // What was typed stays selected beside the message.
+    assert!(
+        page.body
+            .contains("<option value=\"GMT Standard Time\" selected>GMT Standard Time</option>")
+    );
 }
 
 #[tokio::test]
@@ -244,4 +271,163 @@ async fn the_demo_loads_once_and_every_account_sees_the_film() {
             "{email} should see the role {label}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_removed_member_keeps_no_notices_and_no_calendar_of_the_production() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let cleo = app.user("cleo@example.test", "Cleo").await;
+    let production = app.production("Night Swim", pat).await;
+    let cleo_member = app.add_member(production, cleo, "coordinator").await;
+    let notify = |user: i64| {
+        let pool = app.pool.clone();
+        async move {
+            let mut tx = pool.begin().await.unwrap();
+            closedset::notifications::notify(
+                &mut tx,
+                production,
+                &[user],
+                closedset::notifications::kind::RIDER_SIGNED,
+                "Alex Rivera signed the rider for scene 5A",
+                &format!("/productions/{production}"),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    notify(cleo).await;
+
+    let mut client = app.signed_in("cleo@example.test").await;
+    assert!(client.get("/").await.body.contains("(1 unread)"));
+    let page = client
+        .post(&format!("/productions/{production}/calendar"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = client
+        .get(&format!("/productions/{production}/calendar"))
+        .await;
+    let start = page.body.find("/calendar/").expect("the calendar link");
+    let end = page.body[start..].find('"').unwrap() + start;
+    let feed = page.body[start..end].to_string();
+    assert_eq!(app.client().get(&feed).await.status, StatusCode::OK);
+
+    let mut producer = app.signed_in("pat@example.test").await;
+    let page = producer
+        .post(
+            &format!("/productions/{production}/members/{cleo_member}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+
+    // The header no longer counts a notice from a production Cleo has left.
+    let home = client.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(!home.body.contains("unread)"), "{}", home.body);
+    let left: i64 = sqlx::query_scalar("select count(*) from notification where user_id = $1")
+        .bind(cleo)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    // A notice sent after the removal does not reach her either.
+    notify(cleo).await;
+    assert!(!client.get("/").await.body.contains("unread)"));
+    // The calendar link made while she was a member stops working.
+    assert_eq!(app.client().get(&feed).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn two_producers_demoting_each_other_at_once_leave_one_producer() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let quinn = app.user("quinn@example.test", "Quinn").await;
+    let production = app.production("Night Swim", pat).await;
+    app.add_member(production, quinn, "producer").await;
+    let mut pat_client = app.signed_in("pat@example.test").await;
+    let mut quinn_client = app.signed_in("quinn@example.test").await;
+    // Each round: both producers at once, one demoting the other, one removing the other.
+    for round in 0..6 {
+        let member_of = |user: i64| {
+            sqlx::query_scalar::<_, i64>("select member_id from member where user_id = $1")
+                .bind(user)
+                .fetch_one(&app.pool)
+        };
+        let pat_member = member_of(pat).await.unwrap();
+        let quinn_member = member_of(quinn).await.unwrap();
+        let (pat_path, quinn_path, fields): (String, String, Vec<(&str, &str)>) = if round % 2 == 0
+        {
+            (
+                format!("/productions/{production}/members/{quinn_member}/role"),
+                format!("/productions/{production}/members/{pat_member}/role"),
+                vec![("role", "director")],
+            )
+        } else {
+            (
+                format!("/productions/{production}/members/{quinn_member}/remove"),
+                format!("/productions/{production}/members/{pat_member}/remove"),
+                vec![],
+            )
+        };
+        let (a, b) = tokio::join!(
+            pat_client.post(&pat_path, &fields),
+            quinn_client.post(&quinn_path, &fields)
+        );
+        // Whoever is demoted or removed first is no longer a producer: their own request
+        // may then find nothing to manage.
+        for page in [a, b] {
+            assert!(
+                [StatusCode::SEE_OTHER, StatusCode::NOT_FOUND].contains(&page.status),
+                "{}",
+                page.status
+            );
+        }
+        let producers: i64 = sqlx::query_scalar(
+            "select count(*) from member where production_id = $1 and role = 'producer'",
+        )
+        .bind(production)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(producers, 1, "round {round}");
+        // Back to two producers for the next round.
+        sqlx::query(
+            "insert into member (production_id, user_id, role) values ($1, $2, 'producer'),
+                    ($1, $3, 'producer')
+             on conflict (production_id, user_id) do update set role = 'producer'",
+        )
+        .bind(production)
+        .bind(pat)
+        .bind(quinn)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_new_invitation_link_says_how_long_it_works() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat").await;
+    let production = app.production("Night Swim", pat).await;
+    let mut client = app.signed_in("pat@example.test").await;
+    let page = client
+        .post(
+            &format!("/productions/{production}/members"),
+            &[("email", "cleo@example.test"), ("role", "coordinator")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = client
+        .get(&format!("/productions/{production}/members"))
+        .await;
+    let days = closedset::accounts::INVITATION_DAYS;
+    assert!(
+        page.body
+            .contains(&format!("works once and expires in {days} days.")),
+        "{}",
+        page.body
+    );
 }

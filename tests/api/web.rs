@@ -110,3 +110,65 @@ async fn static_files_are_served() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("@media print"));
 }
+
+#[tokio::test]
+async fn static_files_and_health_checks_run_no_sql_and_static_files_may_be_cached() {
+    let app = TestApp::spawn().await;
+    app.user("ana@example.test", "Ana").await;
+    let mut client = app.signed_in("ana@example.test").await;
+    // A page with the session cookie reads the session and the account...
+    let page = client.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(app.query_count(page.request_id()) > 0);
+    // ...a static file with the same cookie reads nothing.
+    for path in ["/static/app.css", "/static/live.js", "/healthz"] {
+        let page = client.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            app.query_count(page.request_id()),
+            0,
+            "{path}: {:?}",
+            app.queries(page.request_id())
+        );
+        // Security headers still apply.
+        assert_eq!(page.headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(page.headers["x-frame-options"], "DENY", "{path}");
+        assert!(page.headers.get("set-cookie").is_none(), "{path}");
+    }
+    let page = client.get("/readyz").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(app.query_count(page.request_id()), 1, "only the ping");
+
+    let page = client.get("/static/app.css").await;
+    assert_eq!(page.headers["cache-control"], "public, max-age=3600");
+    assert!(page.headers.get("etag").is_some() || page.headers.get("last-modified").is_some());
+    // Pages themselves are still never cached.
+    assert_eq!(
+        client.get("/account").await.headers["cache-control"],
+        "no-store"
+    );
+    assert_eq!(
+        client.get("/healthz").await.headers["cache-control"],
+        "no-store"
+    );
+}
+
+#[tokio::test]
+async fn an_anonymous_visit_to_the_home_page_is_sent_to_sign_in_without_a_session() {
+    let app = TestApp::spawn().await;
+    let page = app.client().get("/").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/signin");
+    assert!(page.headers.get("set-cookie").is_none());
+    assert_eq!(
+        app.query_count(page.request_id()),
+        0,
+        "{:?}",
+        app.queries(page.request_id())
+    );
+    let sessions: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+}

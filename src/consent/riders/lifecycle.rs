@@ -601,7 +601,7 @@ pub async fn deliver(
             conn,
             production_id,
             &[user_id],
-            "rider_delivered",
+            notifications::kind::RIDER_DELIVERED,
             &format!(
                 "A rider for {} is ready for you to read",
                 scenes_phrase(&numbers)
@@ -773,7 +773,7 @@ pub async fn revoke(
         conn,
         production_id,
         &[Role::Coordinator, Role::Producer],
-        "consent_revoked",
+        notifications::kind::CONSENT_REVOKED,
         &format!(
             "{} withdrew consent for {}",
             rider.performer_label(),
