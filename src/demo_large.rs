@@ -1,5 +1,5 @@
 //! `closedset demo --large`: a production the size of a long series (300 scenes, 60 cast, 90
-//! shoot days, 600 riders, 5,000 consent events), seeded in bulk for `bench/run.sh` in seconds.
+//! shoot days, 600 riders: one per performer of each two-hander scene, 5,000 consent events), seeded in bulk for `bench/run.sh` in seconds.
 
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -11,15 +11,13 @@ use crate::consent::scope::{Scope, Uses};
 use crate::scenes::body::{BodyArea, IntimacyKind, NudityLevel};
 use crate::scenes::breakdown::{Breakdown, PerformerPart};
 
-pub const LARGE_TITLE: &str = "The Long Shoot (large demo)";
+const LARGE_TITLE: &str = "The Long Shoot (large demo)";
 /// Its producer; the password is the demo's (`closedset-demo`).
 pub const LARGE_PRODUCER: &str = "producer@large.test";
-pub const SCENES: i64 = 300;
-pub const CAST: i64 = 60;
-pub const SHOOT_DAYS: i64 = 90;
-/// One rider per performer per scene: two performers in each scene.
-pub const RIDERS: i64 = 600;
-pub const EVENTS: i64 = 5000;
+const SCENES: i64 = 300;
+const CAST: i64 = 60;
+const SHOOT_DAYS: i64 = 90;
+const EVENTS: i64 = 5000;
 
 /// What `closedset demo --large` prints.
 pub const ACCOUNTS_NOTICE: &str = "\

@@ -7,6 +7,7 @@ pub mod cast;
 pub mod concerns;
 pub mod config;
 pub mod consent;
+pub mod csv;
 pub mod dashboard;
 pub mod db;
 pub mod demo;

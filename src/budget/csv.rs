@@ -1,10 +1,11 @@
-//! The budget as CSV for accounts: RFC 4180 (CRLF, quoted fields, doubled quotes) with a UTF-8
-//! byte-order mark so spreadsheet software reads £ and € right. A small writer, no dependency.
+//! The budget as CSV for accounts: one row per line with its share of the forecast, written
+//! with the shared RFC 4180 writer (`crate::csv`) so spreadsheet software reads £ and € right.
 
 use super::forecast::{BudgetLine, Forecast, line_forecasts};
 use super::money::{format_plain, format_quantity};
+use crate::csv::{push_row, start, text_field};
 
-pub const HEADER: [&str; 8] = [
+const HEADER: [&str; 8] = [
     "account code",
     "category",
     "description",
@@ -15,30 +16,6 @@ pub const HEADER: [&str; 8] = [
     "forecast",
 ];
 
-/// One field as RFC 4180 wants it: quoted when it holds a comma, quote, CR or LF, quotes doubled.
-pub fn field(text: &str) -> String {
-    if text.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// Free text typed by people: a leading `=`, `+`, `-` or `@` would make a spreadsheet run it as
-/// a formula, so such text starts with an apostrophe (shown by no spreadsheet, kept by all).
-fn text_field(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        field(&format!("'{text}"))
-    } else {
-        field(text)
-    }
-}
-
-fn push_row(out: &mut String, fields: &[String]) {
-    out.push_str(&fields.join(","));
-    out.push_str("\r\n");
-}
-
 /// The whole file: a header, one row per line with its share of the forecast, then one row per
 /// category the schedule needs but no line budgets, so the forecast column adds up to the total.
 pub fn budget_csv(
@@ -47,8 +24,7 @@ pub fn budget_csv(
     currency: &str,
     ic_account_code: &str,
 ) -> String {
-    let mut out = String::from("\u{feff}");
-    push_row(&mut out, &HEADER.map(String::from));
+    let mut out = start(&HEADER);
     let (shares, unbudgeted) = line_forecasts(lines, forecast);
     for (line, share) in lines.iter().zip(shares) {
         push_row(
@@ -86,26 +62,14 @@ pub fn budget_csv(
 
 /// A file name from the production's title: `night-swim-ic-budget.csv`.
 pub fn file_name(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    if slug.is_empty() {
-        "ic-budget.csv".to_string()
-    } else {
-        format!("{slug}-ic-budget.csv")
-    }
+    crate::csv::file_name(title, "ic-budget")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::budget::forecast::{Category, ScheduleFacts, Settings, forecast};
+    use crate::csv::field;
 
     #[test]
     fn quotes_only_what_needs_it() {

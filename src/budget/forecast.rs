@@ -55,14 +55,6 @@ impl Category {
     pub fn parse(s: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.as_str() == s)
     }
-
-    /// Whether the schedule says how many IC days this category needs.
-    pub fn is_ic_days(&self) -> bool {
-        matches!(
-            self,
-            Category::Prep | Category::Rehearsal | Category::Shoot | Category::Post
-        )
-    }
 }
 
 /// A budget line as stored; amounts in minor units of the production's currency.

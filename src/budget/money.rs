@@ -92,7 +92,7 @@ pub fn format_plain(minor: i64, currency: &str) -> String {
 
 /// Why typed text is not an amount.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DecimalError {
+enum DecimalError {
     Empty,
     Negative,
     /// Not digits, or commas not between groups of three.
@@ -103,7 +103,7 @@ pub enum DecimalError {
 }
 
 /// Text like `1,250.50`, `1250.5`, `.5` or `1250` as an integer scaled by `10^places`, exactly.
-pub fn parse_decimal(text: &str, places: u32) -> Result<i64, DecimalError> {
+fn parse_decimal(text: &str, places: u32) -> Result<i64, DecimalError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(DecimalError::Empty);

@@ -4,6 +4,8 @@
 pub mod demo;
 pub mod reporting;
 
+use std::borrow::Borrow;
+
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -16,6 +18,7 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use crate::AppState;
+use crate::consent::riders::local_time;
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::{Member, Role};
@@ -46,7 +49,7 @@ pub fn router() -> Router<AppState> {
 
 /// Where a concern stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+enum Status {
     Open,
     InProgress,
     Resolved,
@@ -77,20 +80,19 @@ impl Status {
 }
 
 /// The label of a stored status, for templates.
-pub fn status_label(s: &str) -> &'static str {
+fn status_label(s: &str) -> &'static str {
     Status::parse(s).map_or("", |s| s.label())
 }
 
-fn when(at: OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
-    );
-    at.format(&format).unwrap_or_default()
+/// When something happened, on the production's clocks as every other page gives times:
+/// "Mon 3 May 2027, 07:00 (Europe/London)".
+fn when(member: &Member, at: impl Borrow<OffsetDateTime>) -> String {
+    local_time(&member.production, *at.borrow())
 }
 
 /// A producer or coordinator a concern can be sent to.
 #[derive(sqlx::FromRow, Clone)]
-pub struct Eligible {
+struct Eligible {
     pub user_id: i64,
     pub name: String,
     pub role: Role,
@@ -182,19 +184,20 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
 struct ConcernForm {
     body: String,
     anonymous: bool,
+    /// The ticked recipients, each once.
     recipients: Vec<i64>,
+    /// A recipient value that is not an id at all: the form was not the one offered.
+    tampered: bool,
 }
 
 impl ConcernForm {
     fn read(body: &FormBody) -> Self {
+        let ids = body.ids("recipients");
         ConcernForm {
             body: body.get("body"),
             anonymous: body.has("anonymous"),
-            recipients: body
-                .all("recipients")
-                .iter()
-                .filter_map(|v| v.parse().ok())
-                .collect(),
+            tampered: ids.is_none(),
+            recipients: ids.unwrap_or_default(),
         }
     }
 
@@ -216,7 +219,9 @@ impl ConcernForm {
             .map(|e| e.user_id)
             .filter(|id| self.recipients.contains(id))
             .collect();
-        if chosen.is_empty() || chosen.len() != self.recipients.len() {
+        // Every ticked id must be one offered: never someone merely named in the text, nor a
+        // user of another production (R13). A box ticked twice still sends once.
+        if self.tampered || chosen.is_empty() || chosen.len() != self.recipients.len() {
             errors.add(
                 "recipients",
                 "Choose at least one person to send it to, from the list.",
@@ -560,13 +565,23 @@ macro_rules! shown {
             fn status_label(&self) -> &'static str {
                 status_label(&self.status)
             }
-            fn when(&self) -> String {
-                when(self.created_at)
-            }
         }
     )*};
 }
 shown!(RaisedRow, ReceivedRow, ConcernRow, FollowUpRow);
+
+// Askama passes fields by reference and method results by value, hence `Borrow`.
+impl ListPage {
+    fn when(&self, at: impl Borrow<OffsetDateTime>) -> String {
+        when(&self.member, at)
+    }
+}
+
+impl ShowPage {
+    fn when(&self, at: impl Borrow<OffsetDateTime>) -> String {
+        when(&self.member, at)
+    }
+}
 
 // ---------------------------------------------------------------- reporting line settings
 

@@ -8,28 +8,29 @@ use axum::response::Response;
 use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::coordinator::countdown;
+use super::countdown;
 use crate::AppState;
 use crate::budget::money::format_minor;
 use crate::consent::clearance::{Clearance, Problem};
 use crate::consent::riders::local_time;
 use crate::consent::status::{self, Only, SceneStatus};
 use crate::error::Result;
+use crate::onset::pauses::pauser_role;
 use crate::productions::{Member, Production};
 use crate::web::{Ctx, format_date, render};
 
 /// How far ahead the schedule panel looks, in days (today included).
-pub const WINDOW_DAYS: i64 = 14;
+const WINDOW_DAYS: i64 = 14;
 /// How close a notice deadline must be to put a scene on the at-risk list.
-pub const AT_RISK_HOURS: i64 = 72;
+const AT_RISK_HOURS: i64 = 72;
 /// How long a withdrawal of consent stays on the page.
-pub const RECENT_REVOCATION_DAYS: i64 = 14;
+const RECENT_REVOCATION_DAYS: i64 = 14;
 
 // ---------------------------------------------------------------- what the page shows
 
 /// Scene and rider totals at a glance.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Counts {
+struct Counts {
     /// Flagged scenes of the whole production (not omitted).
     pub flagged_scenes: i64,
     /// Flagged scenes on shoot days of the next 14 days, counted once per day: cleared, blocked
@@ -44,7 +45,7 @@ pub struct Counts {
 }
 
 /// One flagged scene on one day of the coming fortnight.
-pub struct DayScene {
+struct DayScene {
     pub scene_id: i64,
     pub number: String,
     pub word: &'static str,
@@ -53,7 +54,7 @@ pub struct DayScene {
 }
 
 /// One shoot day of the coming fortnight with its flagged scenes.
-pub struct Day {
+struct Day {
     pub shoot_day_id: i64,
     pub date: String,
     pub call: String,
@@ -61,7 +62,7 @@ pub struct Day {
 }
 
 /// A flagged scene whose riders are not in place and whose notice deadline is close.
-pub struct AtRisk {
+struct AtRisk {
     pub scene_id: i64,
     pub number: String,
     pub shoot_date: String,
@@ -73,7 +74,7 @@ pub struct AtRisk {
 }
 
 /// A recent withdrawal of consent: who, which scenes, when. Never why (none is asked).
-pub struct Revocation {
+struct Revocation {
     pub rider_id: i64,
     pub performer: String,
     pub scenes: String,
@@ -81,7 +82,7 @@ pub struct Revocation {
 }
 
 /// A pause (R10) of the last fortnight, as producers see it: never who pressed it.
-pub struct PauseItem {
+struct PauseItem {
     pub scene_id: i64,
     pub number: String,
     pub when: String,
@@ -100,7 +101,7 @@ struct PauseRow {
 }
 
 /// The IC budget in one line, from the topsheet.
-pub struct BudgetLine {
+struct BudgetLine {
     pub planned: String,
     pub forecast: String,
     pub actual: String,
@@ -144,7 +145,6 @@ struct RevocationRow {
 
 #[derive(sqlx::FromRow)]
 struct Extras {
-    flagged_scenes: i64,
     has_coordinator: bool,
     riders_signed: i64,
     riders_outstanding: i64,
@@ -155,14 +155,12 @@ struct Extras {
     pauses: String,
 }
 
-/// The page's own facts beyond clearance and budget, in one query: flagged scenes and whether
-/// there is an IC (R7), rider totals, and withdrawals of consent since `since`.
+/// The page's own facts beyond clearance and budget, in one query: whether there is an IC (R7),
+/// rider totals, withdrawals of consent and pauses since `since`. Flagged scenes are counted
+/// once, by `load_budget`, in the same request.
 async fn extras(pool: &PgPool, production_id: i64, since: OffsetDateTime) -> Result<Extras> {
     Ok(sqlx::query_as(
-        "select (select count(*) from scene s
-                 join scene_version v on v.scene_version_id = s.current_version_id
-                 where s.production_id = $1 and not s.omitted and v.flagged) as flagged_scenes,
-                exists (select 1 from member
+        "select exists (select 1 from member
                         where production_id = $1 and role = 'coordinator') as has_coordinator,
                 count(*) filter (where r.status = 'signed') as riders_signed,
                 count(*) filter (where r.status in ('drafted', 'delivered', 'viewed'))
@@ -236,11 +234,11 @@ async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<
     .await?;
 
     let mut counts = counts(&statuses, today);
-    counts.flagged_scenes = extras.flagged_scenes;
+    counts.flagged_scenes = budget.schedule.flagged_scenes;
     counts.riders_signed = extras.riders_signed;
     counts.riders_outstanding = extras.riders_outstanding;
     counts.riders_revoked = extras.riders_revoked;
-    let missing_coordinator = (extras.flagged_scenes > 0 && !extras.has_coordinator)
+    let missing_coordinator = (counts.flagged_scenes > 0 && !extras.has_coordinator)
         .then_some(crate::schedule::MISSING_COORDINATOR);
     let revocations: Vec<RevocationRow> = serde_json::from_str(&extras.revocations)
         .map_err(|e| anyhow::anyhow!("reading revocations: {e}"))?;
@@ -262,11 +260,7 @@ async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<
             number: p.number,
             when: local_time(production, p.paused_at),
             // Producers learn that a scene was paused, not by whom (DOMAIN §4, R10).
-            by: if p.paused_as == "coordinator" {
-                "by the intimacy coordinator"
-            } else {
-                "by a performer in the scene"
-            },
+            by: pauser_role(&p.paused_as),
             resolved: p.resolved,
         })
         .collect();
@@ -293,7 +287,7 @@ async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<
 // ---------------------------------------------------------------- shaping (pure)
 
 /// Flagged scenes on shoot days of the next 14 days, once per day they are scheduled.
-pub fn counts(statuses: &[SceneStatus], today: Date) -> Counts {
+fn counts(statuses: &[SceneStatus], today: Date) -> Counts {
     let last = today + Duration::days(WINDOW_DAYS - 1);
     let mut counts = Counts::default();
     for s in statuses
@@ -311,7 +305,7 @@ pub fn counts(statuses: &[SceneStatus], today: Date) -> Counts {
 }
 
 /// Shoot days from today through the next 13 days that hold flagged scenes, in date order.
-pub fn next_days(statuses: &[SceneStatus], production: &Production, today: Date) -> Vec<Day> {
+fn next_days(statuses: &[SceneStatus], production: &Production, today: Date) -> Vec<Day> {
     let last = today + Duration::days(WINDOW_DAYS - 1);
     let mut window: Vec<&SceneStatus> = statuses
         .iter()
@@ -359,11 +353,7 @@ fn needs_rider(problem: &Problem) -> bool {
 
 /// Flagged scenes whose riders are not delivered or signed and whose notice deadline (the day's
 /// first call minus the notice period) falls within the next 72 hours, soonest first.
-pub fn at_risk(
-    statuses: &[SceneStatus],
-    production: &Production,
-    now: OffsetDateTime,
-) -> Vec<AtRisk> {
+fn at_risk(statuses: &[SceneStatus], production: &Production, now: OffsetDateTime) -> Vec<AtRisk> {
     let notice = Duration::hours(i64::from(production.notice_hours));
     let horizon = now + Duration::hours(AT_RISK_HOURS);
     let mut out: Vec<(OffsetDateTime, AtRisk)> = statuses

@@ -12,11 +12,8 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::pauses::{self, PAUSERS, PauseRow, PauseView};
-use super::{
-    DayFacts, DayScene, clock, day_facts, day_scenes, local_now, pause_open, recording_open,
-};
+use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes, pause_open, recording_open};
 use crate::AppState;
-use crate::cast::cast_list;
 use crate::consent::clearance::Narrowing;
 use crate::consent::ledger;
 use crate::consent::scope::Scope;
@@ -24,7 +21,7 @@ use crate::consent::status::{Only, StatusLine, lines_for, production_status};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::{Member, Role};
-use crate::scenes::{FormBody, production_today, read_breakdown};
+use crate::scenes::{FormBody, production_local, production_today};
 use crate::schedule::{board, production_zone, zone};
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
@@ -37,7 +34,7 @@ pub(super) struct PerformerLine {
     pub closed: Option<String>,
 }
 
-pub(super) struct SceneCard {
+struct SceneCard {
     pub scene: DayScene,
     pub pauses: Vec<PauseView>,
     pub paused: bool,
@@ -79,73 +76,77 @@ impl OnSetPage {
     }
 }
 
+/// A reconfirmation or closure of one performer in one scene, at a time.
 #[derive(sqlx::FromRow)]
-struct TimeRow {
+pub(super) struct TimeRow {
     scene_id: i64,
     cast_member_id: i64,
-    at: OffsetDateTime,
+    pub at: OffsetDateTime,
     narrowed_count: i32,
 }
 
-#[derive(sqlx::FromRow)]
-struct DoubleRow {
-    scene_id: i64,
-    original_cast_member_id: i64,
-    double_cast_member_id: i64,
+/// A shoot day's reconfirmations and closures (R11), each in time order: what the coordinator's
+/// phone page and the daily report are built from. Two queries.
+#[derive(Default)]
+pub(super) struct DayRecords {
+    pub reconfirmations: Vec<TimeRow>,
+    pub closures: Vec<TimeRow>,
 }
 
-/// Who answers for each performer of a scene: the breakdown's performers, any double standing
-/// in for one of them, then anyone else cast in the scene (a closure is theirs too).
-/// (cast member id, label)
-pub(super) fn scene_people(
-    scene: &DayScene,
-    doubles: &[(i64, i64, i64)],
-    label: &dyn Fn(i64) -> String,
-) -> Vec<(i64, String)> {
-    let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
-    let mut people = Vec::new();
-    for part in &breakdown.performers {
-        people.push((part.cast_member_id, label(part.cast_member_id)));
-        for (_, _, double) in doubles
-            .iter()
-            .filter(|(s, o, _)| *s == scene.scene_id && *o == part.cast_member_id)
-        {
-            people.push((
-                *double,
-                format!(
-                    "{} (double for {})",
-                    label(*double),
-                    label(part.cast_member_id)
-                ),
-            ));
-        }
-    }
-    for id in &scene.cast_ids {
-        if !people.iter().any(|(known, _)| known == id) {
-            people.push((*id, label(*id)));
-        }
-    }
-    people
-}
-
-async fn doubles_of(pool: &PgPool, production_id: i64) -> Result<Vec<(i64, i64, i64)>> {
-    let rows: Vec<DoubleRow> = sqlx::query_as(
-        "select scene_id, original_cast_member_id, double_cast_member_id from scene_double
-         where production_id = $1",
-    )
-    .bind(production_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|d| {
-            (
-                d.scene_id,
-                d.original_cast_member_id,
-                d.double_cast_member_id,
-            )
+impl DayRecords {
+    pub async fn load(pool: &PgPool, shoot_day_id: i64) -> Result<DayRecords> {
+        let reconfirmations = sqlx::query_as(
+            "select scene_id, cast_member_id, confirmed_at as at, narrowed_count
+             from reconfirmation where shoot_day_id = $1 order by confirmed_at",
+        )
+        .bind(shoot_day_id)
+        .fetch_all(pool)
+        .await?;
+        let closures = sqlx::query_as(
+            "select scene_id, cast_member_id, closed_at as at, 0 as narrowed_count
+             from closure where shoot_day_id = $1 order by closed_at",
+        )
+        .bind(shoot_day_id)
+        .fetch_all(pool)
+        .await?;
+        Ok(DayRecords {
+            reconfirmations,
+            closures,
         })
-        .collect())
+    }
+
+    /// Each person who answers for a performer of the scene, with when they were reconfirmed,
+    /// how many items they took back and when the closure was logged.
+    pub fn performers(
+        &self,
+        member: &Member,
+        scene: &DayScene,
+        people: &People,
+    ) -> Vec<PerformerLine> {
+        let breakdown = scene.breakdown.as_deref().unwrap_or("{}");
+        people
+            .of_scene(scene.scene_id, breakdown, &scene.cast_ids)
+            .into_iter()
+            .map(|(id, label)| {
+                let theirs = |rows: &[TimeRow]| -> Vec<(OffsetDateTime, i32)> {
+                    rows.iter()
+                        .filter(|r| r.scene_id == scene.scene_id && r.cast_member_id == id)
+                        .map(|r| (r.at, r.narrowed_count))
+                        .collect()
+                };
+                let reconfirmed = theirs(&self.reconfirmations);
+                PerformerLine {
+                    cast_member_id: id,
+                    label,
+                    reconfirmed: reconfirmed.first().map(|(at, _)| clock(member, *at)),
+                    narrowed: reconfirmed.iter().map(|(_, n)| i64::from(*n)).sum(),
+                    closed: theirs(&self.closures)
+                        .first()
+                        .map(|(at, _)| clock(member, *at)),
+                }
+            })
+            .collect()
+    }
 }
 
 pub(super) async fn on_set_page(
@@ -175,43 +176,27 @@ pub(super) async fn on_set_response(
     }
     let pauses = pauses::visible(pool, &member, Some(day.shoot_day_id), None).await?;
     let is_coordinator = member.is(Role::Coordinator);
-    let (reconfirmations, closures, doubles, cast) = if is_coordinator {
-        let reconfirmations: Vec<TimeRow> = sqlx::query_as(
-            "select scene_id, cast_member_id, confirmed_at as at, narrowed_count
-             from reconfirmation where shoot_day_id = $1 order by confirmed_at",
-        )
-        .bind(day.shoot_day_id)
-        .fetch_all(pool)
-        .await?;
-        let closures: Vec<TimeRow> = sqlx::query_as(
-            "select scene_id, cast_member_id, closed_at as at, 0 as narrowed_count
-             from closure where shoot_day_id = $1",
-        )
-        .bind(day.shoot_day_id)
-        .fetch_all(pool)
-        .await?;
+    let (records, people) = if is_coordinator {
         (
-            reconfirmations,
-            closures,
-            doubles_of(pool, production_id).await?,
-            cast_list(pool, production_id).await?,
+            DayRecords::load(pool, day.shoot_day_id).await?,
+            People::load(pool, production_id).await?,
         )
     } else {
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new())
+        (DayRecords::default(), People::default())
     };
     let statuses = if member.is(Role::Performer) {
         Vec::new()
     } else {
         lines_for(
-            &production_status(pool, &member.production, Only::All).await?,
+            // This day's clearance only: the cost follows the day, not the production.
+            &production_status(
+                pool,
+                &member.production,
+                Only::Dates(day.shoot_date, day.shoot_date),
+            )
+            .await?,
             None,
         )
-    };
-    let label = |id: i64| {
-        cast.iter()
-            .find(|c| c.cast_member_id == id)
-            .map(|c| c.label())
-            .unwrap_or_else(|| format!("cast member {id}"))
     };
     let cards = scenes
         .into_iter()
@@ -220,25 +205,7 @@ pub(super) async fn on_set_response(
                 .iter()
                 .filter(|p| p.scene_id == scene.scene_id)
                 .collect();
-            let performers = scene_people(&scene, &doubles, &label)
-                .into_iter()
-                .map(|(id, label)| {
-                    let theirs = |rows: &[TimeRow]| -> Vec<(OffsetDateTime, i32)> {
-                        rows.iter()
-                            .filter(|r| r.scene_id == scene.scene_id && r.cast_member_id == id)
-                            .map(|r| (r.at, r.narrowed_count))
-                            .collect()
-                    };
-                    let reconfirmed = theirs(&reconfirmations);
-                    PerformerLine {
-                        cast_member_id: id,
-                        label,
-                        reconfirmed: reconfirmed.first().map(|(at, _)| clock(&member, *at)),
-                        narrowed: reconfirmed.iter().map(|(_, n)| i64::from(*n)).sum(),
-                        closed: theirs(&closures).first().map(|(at, _)| clock(&member, *at)),
-                    }
-                })
-                .collect();
+            let performers = records.performers(&member, &scene, &people);
             SceneCard {
                 paused: mine.iter().any(|p| p.open()),
                 mine_open: mine
@@ -268,7 +235,10 @@ pub(super) async fn on_set_response(
             call: clock(&member, day.call_at),
             cards,
             can_pause: PAUSERS.contains(&member.role),
-            pause_open: pause_open(day.shoot_date, local_now(&member)),
+            pause_open: pause_open(
+                day.shoot_date,
+                production_local(&member.production, OffsetDateTime::now_utc()),
+            ),
             is_coordinator,
             can_report: member.is(Role::Producer) || is_coordinator,
             errors,
@@ -290,7 +260,7 @@ struct ValidRider {
 }
 
 /// One item of a signed scope, as a checkbox: `act:Kisses on the mouth`, `shown:breasts`.
-pub(super) struct Item {
+struct Item {
     pub value: String,
     pub label: String,
 }
@@ -422,15 +392,13 @@ async fn performer_facts(
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    let doubles = doubles_of(pool, production_id).await?;
-    let cast = cast_list(pool, production_id).await?;
-    let label = |id: i64| {
-        cast.iter()
-            .find(|c| c.cast_member_id == id)
-            .map(|c| c.label())
-            .unwrap_or_else(|| format!("cast member {id}"))
-    };
-    let who = scene_people(&scene, &doubles, &label)
+    let people = People::load(pool, production_id).await?;
+    let who = people
+        .of_scene(
+            scene.scene_id,
+            scene.breakdown.as_deref().unwrap_or("{}"),
+            &scene.cast_ids,
+        )
         .into_iter()
         .find(|(id, _)| *id == cast_member_id)
         .map(|(_, who)| who)

@@ -14,14 +14,14 @@ use sqlx::PgPool;
 use time::{Date, OffsetDateTime};
 use tower_sessions::Session;
 
+use super::People;
 use crate::AppState;
-use crate::budget::csv::field;
-use crate::cast::cast_list;
 use crate::consent::clearance::Narrowing;
 use crate::consent::scope::Scope;
+use crate::csv;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Role};
-use crate::scenes::{production_today, read_breakdown};
+use crate::productions::{Member, Production, Role};
+use crate::scenes::{production_local, production_today};
 use crate::schedule::board::parse_date;
 use crate::web::{Ctx, FieldErrors, Flash, format_date, render, render_with_status};
 
@@ -32,7 +32,7 @@ const READERS: &[Role] = &[Role::Producer, Role::Coordinator];
 
 /// What the review of the cut found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+enum Outcome {
     AsAgreed,
     ChangesRequested,
     FootageRemoved,
@@ -240,7 +240,7 @@ pub(super) async fn record_review(
 
 /// One scene and performer: what their signed rider lets the production do with the footage.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FootageRow {
+struct FootageRow {
     pub scene: String,
     pub performer: String,
     /// "Rider #12, signed", "Revoked 3 Dec 2026, before shooting: no footage", "No signed rider".
@@ -258,7 +258,7 @@ pub struct FootageRow {
 
 /// The facts of one rider for the footage list.
 #[derive(Clone, Debug)]
-pub struct FootageRider {
+struct FootageRider {
     pub rider_id: i64,
     pub scope: Scope,
     pub signed_at: OffsetDateTime,
@@ -268,8 +268,9 @@ pub struct FootageRider {
 }
 
 /// One row, decided from plain facts: the performer's newest signed rider for the scene (if
-/// any) and when the scene was first marked shot (if ever).
-pub fn footage_row(
+/// any) and when the scene was first marked shot (if ever). Instants come on the production's
+/// clocks (`production_local`), so each date printed is the local one.
+fn footage_row(
     scene: &str,
     performer: &str,
     rider: Option<&FootageRider>,
@@ -386,7 +387,11 @@ struct NarrowingFacts {
 }
 
 /// Every flagged scene's performers (and doubles), in script order. Five queries.
-pub async fn footage_rows(pool: &PgPool, production_id: i64) -> Result<Vec<FootageRow>> {
+async fn footage_rows(pool: &PgPool, production: &Production) -> Result<Vec<FootageRow>> {
+    let production_id = production.production_id;
+    // Dates are read where the production shoots: a take at 01:00 local is that day's, not
+    // the previous UTC day's.
+    let local = |at: OffsetDateTime| production_local(production, at);
     let scenes: Vec<SceneFacts> = sqlx::query_as(
         "select s.scene_id, s.number, s.current_version_id, v.breakdown::text as breakdown,
                 (select min(ds.shot_at) from shoot_day_scene ds where ds.scene_id = s.scene_id)
@@ -415,66 +420,37 @@ pub async fn footage_rows(pool: &PgPool, production_id: i64) -> Result<Vec<Foota
     .bind(production_id)
     .fetch_all(pool)
     .await?;
-    let doubles: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "select scene_id, original_cast_member_id, double_cast_member_id from scene_double
-         where production_id = $1",
-    )
-    .bind(production_id)
-    .fetch_all(pool)
-    .await?;
-    let cast = cast_list(pool, production_id).await?;
-    let label = |id: i64| {
-        cast.iter()
-            .find(|c| c.cast_member_id == id)
-            .map(|c| c.label())
-            .unwrap_or_else(|| format!("cast member {id}"))
-    };
+    let people = People::load(pool, production_id).await?;
     let mut narrowed: HashMap<i64, Narrowing> = HashMap::new();
     for n in &narrowings {
         if let Ok(parsed) = serde_json::from_str::<Narrowing>(&n.narrowed) {
             narrowed.entry(n.rider_id).or_default().add(&parsed);
         }
     }
+    // Each performer's newest signed rider per scene (rows come newest first): the rider the
+    // footage was (or will be) shot under. Grouped once, not searched per scene and person.
+    let mut newest: HashMap<(i64, i64), &RiderFacts> = HashMap::new();
+    for r in &riders {
+        newest.entry((r.scene_id, r.cast_member_id)).or_insert(r);
+    }
     let mut out = Vec::new();
     for scene in &scenes {
-        let breakdown = read_breakdown(&scene.breakdown);
-        let mut people: Vec<(i64, String)> = Vec::new();
-        for part in &breakdown.performers {
-            people.push((part.cast_member_id, label(part.cast_member_id)));
-            for (_, _, double) in doubles
-                .iter()
-                .filter(|(s, o, _)| *s == scene.scene_id && *o == part.cast_member_id)
-            {
-                people.push((
-                    *double,
-                    format!(
-                        "{} (double for {})",
-                        label(*double),
-                        label(part.cast_member_id)
-                    ),
-                ));
-            }
-        }
-        for (cast_member_id, who) in people {
-            // Newest first: the rider footage was (or will be) shot under.
-            let rider = riders
-                .iter()
-                .find(|r| r.scene_id == scene.scene_id && r.cast_member_id == cast_member_id)
-                .and_then(|r| {
-                    Some(FootageRider {
-                        rider_id: r.rider_id,
-                        scope: serde_json::from_str(&r.scope).ok()?,
-                        signed_at: r.signed_at,
-                        revoked_at: r.revoked_at,
-                        stale: r.scene_version_id != scene.current_version_id,
-                        narrowing: narrowed.get(&r.rider_id).cloned().unwrap_or_default(),
-                    })
-                });
+        for (cast_member_id, who) in people.of_scene(scene.scene_id, &scene.breakdown, &[]) {
+            let rider = newest.get(&(scene.scene_id, cast_member_id)).and_then(|r| {
+                Some(FootageRider {
+                    rider_id: r.rider_id,
+                    scope: serde_json::from_str(&r.scope).ok()?,
+                    signed_at: local(r.signed_at),
+                    revoked_at: r.revoked_at.map(local),
+                    stale: r.scene_version_id != scene.current_version_id,
+                    narrowing: narrowed.get(&r.rider_id).cloned().unwrap_or_default(),
+                })
+            });
             out.push(footage_row(
                 &scene.number,
                 &who,
                 rider.as_ref(),
-                scene.first_shot,
+                scene.first_shot.map(local),
             ));
         }
     }
@@ -496,7 +472,7 @@ pub(super) async fn footage_page(
     member: Member,
 ) -> Result<Response> {
     member.require(READERS)?;
-    let rows = footage_rows(&state.pool, member.production.production_id).await?;
+    let rows = footage_rows(&state.pool, &member.production).await?;
     render(&FootagePage {
         ctx,
         today: format_date(production_today(&member.production)),
@@ -505,7 +481,7 @@ pub(super) async fn footage_page(
     })
 }
 
-pub const CSV_HEADER: [&str; 8] = [
+const CSV_HEADER: [&str; 8] = [
     "scene",
     "performer",
     "consent",
@@ -516,21 +492,10 @@ pub const CSV_HEADER: [&str; 8] = [
     "narrowed on the day",
 ];
 
-/// Text people typed (names, act lines): a leading `=`, `+`, `-` or `@` would run as a
-/// spreadsheet formula, so it starts with an apostrophe.
-fn text_field(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        field(&format!("'{text}"))
-    } else {
-        field(text)
-    }
-}
-
-/// RFC 4180 with a UTF-8 byte-order mark, CRLF line ends, like the budget export.
-pub fn footage_csv_text(rows: &[FootageRow]) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&CSV_HEADER.join(","));
-    out.push_str("\r\n");
+/// With the shared writer the budget export uses: a byte-order mark, CRLF, formulas defused
+/// (names and act lines are text people typed).
+fn footage_csv_text(rows: &[FootageRow]) -> String {
+    let mut out = csv::start(&CSV_HEADER);
     for r in rows {
         let fields = [
             &r.scene,
@@ -542,23 +507,25 @@ pub fn footage_csv_text(rows: &[FootageRow]) -> String {
             &r.stills,
             &r.narrowed,
         ]
-        .map(|f| text_field(f));
-        out.push_str(&fields.join(","));
-        out.push_str("\r\n");
+        .map(|f| csv::text_field(f));
+        csv::push_row(&mut out, &fields);
     }
     out
 }
 
 pub(super) async fn footage_csv(State(state): State<AppState>, member: Member) -> Result<Response> {
     member.require(READERS)?;
-    let rows = footage_rows(&state.pool, member.production.production_id).await?;
+    let rows = footage_rows(&state.pool, &member.production).await?;
+    // Named after the production, like the budget export, so downloads from two productions
+    // do not overwrite each other.
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        csv::file_name(&member.production.title, "footage-use")
+    );
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"footage-use.csv\"",
-            ),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         footage_csv_text(&rows),
     )

@@ -5,46 +5,21 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::{clock, day_facts, day_scenes, local_now, pause_open};
+use super::{clock, day_facts, day_scenes, pause_open};
 use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::{Member, Role};
+use crate::scenes::production_local;
 use crate::schedule::board::DayView;
 use crate::web::{Ctx, FieldErrors, Flash};
 
 /// Who may press Pause: a performer in the scene (checked per scene) or a coordinator.
 pub const PAUSERS: &[Role] = &[Role::Performer, Role::Coordinator];
-
-/// What a pause announcement says. Built once, so the in-app notice and any live push say the
-/// same: the scene, the day and who paused, never a reason (none is asked) nor a "complaint".
-#[derive(Clone, Debug)]
-pub struct PauseNotice {
-    pub production_id: i64,
-    pub pause_id: i64,
-    pub shoot_day_id: i64,
-    pub scene_id: i64,
-    pub message: String,
-    pub link: String,
-}
-
-/// Tells the production's coordinators and directors, inside the pausing transaction, that a
-/// scene is paused. The one place a live push (or any other channel) hooks in.
-pub async fn announce(tx: &mut PgConnection, notice: &PauseNotice) -> Result<()> {
-    notifications::notify_roles(
-        tx,
-        notice.production_id,
-        &[Role::Coordinator, Role::Director],
-        notifications::kind::SCENE_PAUSED,
-        &notice.message,
-        &notice.link,
-    )
-    .await
-}
 
 pub(super) async fn pause(
     State(state): State<AppState>,
@@ -61,7 +36,10 @@ pub(super) async fn pause(
         .pop()
         .ok_or(AppError::NotFound)?;
     let on_set = format!("{}/schedule/{shoot_day_id}/on-set", member.base());
-    if !pause_open(day.shoot_date, local_now(&member)) {
+    if !pause_open(
+        day.shoot_date,
+        production_local(&member.production, OffsetDateTime::now_utc()),
+    ) {
         Flash::info(
             &session,
             format!(
@@ -80,11 +58,11 @@ pub(super) async fn pause(
         "performer"
     };
     // A second press while the same person's pause is open is that pause, not a new one.
-    let inserted: Option<(i64, OffsetDateTime)> = sqlx::query_as(
+    let inserted: Option<OffsetDateTime> = sqlx::query_scalar(
         "insert into pause (production_id, shoot_day_id, scene_id, paused_by, paused_as)
          values ($1, $2, $3, $4, $5)
          on conflict (shoot_day_id, scene_id, paused_by) where resolved_at is null do nothing
-         returning pause_id, paused_at",
+         returning paused_at",
     )
     .bind(production_id)
     .bind(shoot_day_id)
@@ -93,22 +71,24 @@ pub(super) async fn pause(
     .bind(paused_as)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((pause_id, paused_at)) = inserted {
-        let notice = PauseNotice {
+    if let Some(paused_at) = inserted {
+        // The scene, the day and who paused, never a reason (none is asked); coordinators and
+        // directors hear it inside the pausing transaction, and live once it commits.
+        notifications::notify_roles(
+            &mut tx,
             production_id,
-            pause_id,
-            shoot_day_id,
-            scene_id,
-            message: format!(
+            &[Role::Coordinator, Role::Director],
+            "scene_paused",
+            &format!(
                 "Scene {} is paused ({}), by {} at {}.",
                 scene.number,
                 day.label(),
                 member.user.name,
                 clock(&member, paused_at)
             ),
-            link: on_set.clone(),
-        };
-        announce(&mut tx, &notice).await?;
+            &on_set,
+        )
+        .await?;
     }
     tx.commit().await?;
     Flash::success(
@@ -143,13 +123,19 @@ impl PauseRow {
     pub fn open(&self) -> bool {
         self.resolved_at.is_none()
     }
-    /// "a performer" or "the intimacy coordinator": how the producers' report names the pauser.
+    /// How the producers' report names the pauser (see `pauser_role`).
     pub fn by_role(&self) -> &'static str {
-        if self.paused_as == "coordinator" {
-            "the intimacy coordinator"
-        } else {
-            "a performer in the scene"
-        }
+        pauser_role(&self.paused_as)
+    }
+}
+
+/// "the intimacy coordinator" or "a performer in the scene": how pages that must not say who
+/// paused (the producer's dashboard, the daily report, DOMAIN §4) name the pauser.
+pub fn pauser_role(paused_as: &str) -> &'static str {
+    if paused_as == "coordinator" {
+        "the intimacy coordinator"
+    } else {
+        "a performer in the scene"
     }
 }
 
@@ -198,7 +184,7 @@ impl PauseView {
 
 /// Who may see who paused, and every pause: coordinators and directors. Producers see that a
 /// scene is paused, not by whom; a performer sees only their own pauses.
-pub fn sees_pausers(member: &Member) -> bool {
+fn sees_pausers(member: &Member) -> bool {
     member.is(Role::Coordinator) || member.is(Role::Director)
 }
 

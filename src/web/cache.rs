@@ -28,7 +28,7 @@ pub struct PageCache {
 
 impl PageCache {
     /// The body cached for this production, page, revision and minute, if any.
-    pub fn get(
+    fn get(
         &self,
         production_id: i64,
         page: &'static str,
@@ -43,7 +43,7 @@ impl PageCache {
     }
 
     /// Keeps a body; an older one for the same page is replaced.
-    pub fn put(
+    fn put(
         &self,
         production_id: i64,
         page: &'static str,

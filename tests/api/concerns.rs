@@ -360,3 +360,154 @@ async fn the_demo_film_has_one_open_concern_once() {
         "not sent to the producer"
     );
 }
+
+/// Recipient ids that are not numbers are a tampered form: 422 and nothing saved. The same
+/// recipient ticked twice is sent the concern once.
+#[tokio::test]
+async fn junk_recipients_are_refused_and_a_repeated_one_counts_once() {
+    let s = set().await;
+    let mut perry = s.app.signed_in("perry@c.test").await;
+    let cora = s.cora.to_string();
+    let page = perry
+        .post(
+            &s.path(""),
+            &[
+                ("body", BODY),
+                ("recipients", &cora),
+                ("recipients", "cora"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(r#"id="recipients-error""#));
+    assert!(page.body.contains(BODY), "what was typed is kept");
+    let count: i64 = sqlx::query_scalar("select count(*) from concern")
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    assert!(s.notices(s.cora).await.is_empty());
+
+    let page = perry
+        .post(
+            &s.path(""),
+            &[("body", BODY), ("recipients", &cora), ("recipients", &cora)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let recipients: Vec<i64> = sqlx::query_scalar("select user_id from concern_recipient")
+        .fetch_all(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(recipients, vec![s.cora]);
+    assert_eq!(s.notices(s.cora).await.len(), 1);
+}
+
+/// A concern's time is given on the production's clocks, like every other page, not in UTC.
+#[tokio::test]
+async fn a_concern_is_dated_on_the_production_clocks() {
+    let s = set().await;
+    sqlx::query("update production set time_zone = 'America/New_York' where production_id = $1")
+        .bind(s.production)
+        .execute(&s.app.pool)
+        .await
+        .unwrap();
+    let mut perry = s.app.signed_in("perry@c.test").await;
+    let cora = s.cora.to_string();
+    let page = perry
+        .post(&s.path(""), &[("body", BODY), ("recipients", &cora)])
+        .await;
+    let concern = page.location().to_string();
+    let local: String = sqlx::query_scalar(
+        "select to_char(created_at at time zone 'America/New_York', 'HH24:MI') from concern",
+    )
+    .fetch_one(&s.app.pool)
+    .await
+    .unwrap();
+    let shown = format!(", {local} (America/New_York)");
+    for page in [perry.get(&concern).await, perry.get(&s.path("")).await] {
+        assert!(page.body.contains(&shown), "{shown} in {}", page.body);
+        assert!(!page.body.contains(" UTC"), "a UTC time was shown");
+    }
+}
+
+/// R13: recipients come from this production's list only; a producer of another production is
+/// refused even by user id, and nobody there hears of it.
+#[tokio::test]
+async fn a_concern_cannot_be_sent_to_another_productions_producer() {
+    let s = set().await;
+    let otto = s.app.user("otto@o.test", "Otto Elsewhere").await;
+    s.app.production("Other Film", otto).await;
+    let mut perry = s.app.signed_in("perry@c.test").await;
+    let page = perry
+        .post(
+            &s.path(""),
+            &[("body", BODY), ("recipients", otto.to_string().as_str())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(r#"id="recipients-error""#));
+    assert!(
+        !page.body.contains("Otto Elsewhere"),
+        "never offered or named"
+    );
+    let count: i64 = sqlx::query_scalar("select count(*) from concern")
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    assert!(s.notices(otto).await.is_empty());
+}
+
+/// R13: a person named in the concern hears nothing unless the raiser chose them.
+#[tokio::test]
+async fn a_member_named_in_a_concern_is_not_told_unless_chosen() {
+    let s = set().await;
+    let mut perry = s.app.signed_in("perry@c.test").await;
+    let cora = s.cora.to_string();
+    let page = perry
+        .post(
+            &s.path(""),
+            &[
+                (
+                    "body",
+                    "Paul Second and Pam Producer kept the monitor open.",
+                ),
+                ("recipients", &cora),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let concern = page.location().to_string();
+    assert_eq!(s.notices(s.cora).await.len(), 1);
+    for (id, email) in [(s.paul, "paul@c.test"), (s.pam, "pam@c.test")] {
+        assert!(s.notices(id).await.is_empty(), "{email} was told");
+        let mut client = s.app.signed_in(email).await;
+        assert_eq!(
+            client.get(&concern).await.status,
+            StatusCode::NOT_FOUND,
+            "{email}"
+        );
+    }
+}
+
+/// R13: any member raises a concern, the director and the coordinator included.
+#[tokio::test]
+async fn a_director_and_a_coordinator_can_raise_concerns() {
+    let s = set().await;
+    let (pam, paul) = (s.pam.to_string(), s.paul.to_string());
+    for (email, to) in [("dan@c.test", &pam), ("cora@c.test", &paul)] {
+        let mut client = s.app.signed_in(email).await;
+        let form = client.get(&s.path("/new")).await;
+        assert_eq!(form.status, StatusCode::OK, "{email}");
+        let page = client
+            .post(&s.path(""), &[("body", BODY), ("recipients", to.as_str())])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{email}: {}", page.body);
+        let own = client.get(page.location()).await;
+        assert_eq!(own.status, StatusCode::OK, "{email}");
+        assert!(own.body.contains(BODY), "{email}");
+    }
+    assert_eq!(s.notices(s.pam).await.len(), 1);
+    assert_eq!(s.notices(s.paul).await.len(), 1);
+}

@@ -662,6 +662,10 @@ async fn post_review_and_footage_use_follow_revocations_and_narrowings() {
     let csv = pat.get(&format!("{footage}.csv")).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.headers["content-disposition"],
+        "attachment; filename=\"night-swim-footage-use.csv\""
+    );
     assert!(
         csv.body
             .starts_with("\u{feff}scene,performer,consent,shot,")
@@ -724,4 +728,173 @@ async fn the_demo_has_a_past_day_on_set_once() {
         page.body
             .contains("after the scene was shot: the takes stand")
     );
+}
+
+/// The footage list dates signatures, withdrawals and takes where the production shoots: in
+/// Auckland a take at 15:00 UTC is the next morning's.
+#[tokio::test]
+async fn footage_dates_are_the_production_local_ones() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    for sql in [
+        "update production set time_zone = 'Pacific/Auckland' where production_id = $1",
+        "update shoot_day_scene set shot_at = '2026-11-17 15:00+00' where production_id = $1",
+        "update rider set delivered_at = '2026-11-01 10:00+00', signed_at = '2026-11-01 12:00+00'
+         where production_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(set.p)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query(
+        "update rider set status = 'revoked', revoked_at = '2026-11-10 20:00+00'
+         where cast_member_id = $1",
+    )
+    .bind(set.sam)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut pat = app.signed_in("pat@example.test").await;
+    let csv = pat
+        .get(&format!("/productions/{}/footage-use.csv", set.p))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.split("\r\n").collect();
+    assert!(
+        lines[1].contains(": signed Mon 2 Nov 2026,Shot Wed 18 Nov 2026,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(": revoked Wed 11 Nov 2026, before shooting"),
+        "{}",
+        lines[2]
+    );
+}
+
+/// Posts a reconfirmation of `cast_member_id` on `day` standing on `rider_id`, keeping all.
+async fn post_reconfirm(
+    app: &TestApp,
+    set: &Set,
+    day: i64,
+    cast_member_id: i64,
+) -> crate::support::Page {
+    let rider: i64 = sqlx::query_scalar(
+        "select max(rider_id) from rider where cast_member_id = $1 and production_id = $2",
+    )
+    .bind(cast_member_id)
+    .bind(set.p)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let mut cory = app.signed_in("cory@example.test").await;
+    let path = format!(
+        "{}/scenes/{}/cast/{cast_member_id}/reconfirm",
+        on_set(set, day),
+        set.scene
+    );
+    cory.post(
+        &path,
+        &[
+            ("rider_id", rider.to_string().as_str()),
+            ("time", ""),
+            ("keep", "act:Embrace under the sheet"),
+            ("keep", "use:in_picture"),
+        ],
+    )
+    .await
+}
+
+/// R11: no reconfirmation stands on a withdrawn rider or on one signed for an earlier version
+/// of the breakdown: 422, nothing recorded, the scene stays blocked.
+#[tokio::test]
+async fn reconfirming_on_a_revoked_or_stale_rider_is_refused() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let scene_page = format!("/productions/{}/scenes/{}", set.p, set.scene);
+    let mut pat = app.signed_in("pat@example.test").await;
+
+    sqlx::query(
+        "update rider set status = 'revoked', revoked_at = now() where cast_member_id = $1",
+    )
+    .bind(set.alex)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let page = post_reconfirm(&app, &set, set.today, set.alex).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"keep-error\""), "{}", page.body);
+    assert!(page.body.contains("There is no signed rider in place"));
+    assert_eq!(count(&app, "select count(*) from reconfirmation").await, 0);
+    let page = pat.get(&scene_page).await;
+    assert!(page.body.contains("Blocked"));
+    assert!(
+        page.body.contains("#1 Alex Rivera: consent revoked"),
+        "{}",
+        page.body
+    );
+
+    // Sam's rider is signed, but for the breakdown as it was: the scene asks more now.
+    let mut more = part(set.sam);
+    more.acts.push("Kiss".into());
+    let breakdown = Breakdown {
+        kinds: vec![IntimacyKind::Nudity],
+        performers: vec![part(set.alex), more],
+        garments: String::new(),
+        stills_allowed: true,
+        closed_set: vec!["Cory Coordinator".into()],
+        monitor_list: vec![],
+    };
+    let mut tx = app.pool.begin().await.unwrap();
+    save_breakdown(
+        &mut tx,
+        set.p,
+        set.scene,
+        &breakdown,
+        None,
+        time::macros::date!(2026 - 01 - 01),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let page = post_reconfirm(&app, &set, set.today, set.sam).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("There is no signed rider in place"));
+    assert_eq!(count(&app, "select count(*) from reconfirmation").await, 0);
+    let page = pat.get(&scene_page).await;
+    assert!(page.body.contains("Blocked"));
+    assert!(
+        page.body
+            .contains("#2 Sam Lindqvist: signed rider is stale"),
+        "{}",
+        page.body
+    );
+}
+
+/// R11: reconfirmation is before the scene, on the day: not once it is marked shot, and not
+/// before the shoot date.
+#[tokio::test]
+async fn reconfirming_after_the_shot_or_before_the_day_is_refused() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let page = post_reconfirm(&app, &set, set.later, set.alex).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"time-error\""));
+    assert!(
+        page.body
+            .contains("recorded on the shoot day itself or after")
+    );
+    assert_eq!(count(&app, "select count(*) from reconfirmation").await, 0);
+
+    sqlx::query("update shoot_day_scene set shot_at = now() where shoot_day_id = $1")
+        .bind(set.today)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = post_reconfirm(&app, &set, set.today, set.alex).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("already marked shot"), "{}", page.body);
+    assert_eq!(count(&app, "select count(*) from reconfirmation").await, 0);
 }

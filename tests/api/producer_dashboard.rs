@@ -480,3 +480,162 @@ async fn the_dashboard_lists_recent_pauses_without_the_pauser() {
         "the producer must not learn who paused"
     );
 }
+
+/// The forecast on the cached body counts rehearsals of flagged scenes: adding or deleting one
+/// shows on the next view, within the same minute.
+#[tokio::test]
+async fn a_rehearsal_moves_the_cached_forecast_at_once() {
+    let app = TestApp::spawn().await;
+    let production = small_production(&app).await;
+    sqlx::query("insert into budget_setting (production_id, ic_day_rate) values ($1, 50000)")
+        .bind(production)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut producer = app.signed_in("pat@a.test").await;
+    let path = format!("/productions/{production}");
+    let forecast = |body: &str| -> String {
+        let at = body.find(" · forecast ").expect("the budget line") + " · forecast ".len();
+        body[at..at + body[at..].find(" · ").unwrap()].to_string()
+    };
+    let before = forecast(&producer.get(&path).await.body);
+    let flagged: i64 =
+        sqlx::query_scalar("select scene_id from scene where production_id = $1 and number = '12'")
+            .bind(production)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let rehearsal: i64 = sqlx::query_scalar(
+        "insert into rehearsal (production_id, scene_id, starts_at, ends_at)
+         values ($1, $2, now() + interval '1 day', now() + interval '1 day 2 hours')
+         returning rehearsal_id",
+    )
+    .bind(production)
+    .bind(flagged)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let with = forecast(&producer.get(&path).await.body);
+    assert_ne!(with, before, "the cached forecast ignored a new rehearsal");
+    sqlx::query("delete from rehearsal where rehearsal_id = $1")
+        .bind(rehearsal)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let without = forecast(&producer.get(&path).await.body);
+    assert_eq!(
+        without, before,
+        "the cached forecast kept a deleted rehearsal"
+    );
+}
+
+/// R7 through the cache: once the warning has been shown, adding a coordinator removes it on
+/// the very next view.
+#[tokio::test]
+async fn adding_a_coordinator_clears_the_cached_warning() {
+    let app = TestApp::spawn().await;
+    let production = small_production(&app).await;
+    let coordinator: i64 = sqlx::query_scalar(
+        "delete from member where production_id = $1 and role = 'coordinator' returning user_id",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let mut producer = app.signed_in("pat@a.test").await;
+    let path = format!("/productions/{production}");
+    assert!(
+        producer
+            .get(&path)
+            .await
+            .body
+            .contains("No intimacy coordinator")
+    );
+    app.add_member(production, coordinator, "coordinator").await;
+    let body = producer.get(&path).await.body;
+    assert!(
+        !body.contains("No intimacy coordinator"),
+        "a stale R7 warning"
+    );
+}
+
+/// Tables that hold a production's rows but that no cached page summarises, so a write to them
+/// need not move the production's revision. A new table with a production_id column must be
+/// added either here (saying why) or to the triggers of migration 0013.
+const NOT_SUMMARISED: &[&str] = &[
+    // Invitations show on the members page only, which is not cached.
+    "invitation",
+    // Who is called to a rehearsal: the forecast counts rehearsal dates, not who attends.
+    "rehearsal_cast",
+    // Calendar feed tokens: per user, read by the feed only.
+    "calendar_feed",
+    // The consent ledger: every event also writes the rider row, which has a trigger.
+    "consent_event",
+    // Confidential records (DOMAIN §4): never on the producer's page.
+    "boundary_profile_version",
+    "conversation",
+    "conversation_performer",
+    "follow_up",
+    "record_view",
+    // Per-user; the unread count is outside the cached body.
+    "notification",
+    // The IC's closures and post reviews feed the daily report, not the dashboard.
+    "closure",
+    "post_review",
+    // Concerns reach only their chosen recipients (R13), never a shared cached page.
+    "concern",
+    "concern_setting",
+];
+
+/// Every table with a production_id either moves the revision on every write or is listed, with
+/// a reason, as not summarised by any cached page: the list cannot drift silently again.
+#[tokio::test]
+async fn every_production_table_has_a_revision_trigger_or_a_reason() {
+    let app = TestApp::spawn().await;
+    let untriggered: Vec<String> = sqlx::query_scalar(
+        "select c.table_name::text from information_schema.columns c
+         join information_schema.tables t using (table_schema, table_name)
+         where c.table_schema = 'public' and c.column_name = 'production_id'
+           and t.table_type = 'BASE TABLE' and c.table_name <> 'production'
+           and not exists (select 1 from pg_trigger g
+                           join pg_proc f on f.oid = g.tgfoid
+                           where g.tgrelid = ('public.' || c.table_name)::regclass
+                             and f.proname = 'bump_production_revisions')
+         order by 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut expected: Vec<&str> = NOT_SUMMARISED.to_vec();
+    expected.sort_unstable();
+    assert_eq!(untriggered, expected, "tables without a revision trigger");
+}
+
+/// A bulk write moves each production it touches once, not once per row.
+#[tokio::test]
+async fn one_statement_moves_the_revision_once() {
+    let app = TestApp::spawn().await;
+    let production = small_production(&app).await;
+    let revision = || async {
+        sqlx::query_scalar::<_, i64>("select revision from production where production_id = $1")
+            .bind(production)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let before = revision().await;
+    let touched = sqlx::query("update scene set eighths = eighths where production_id = $1")
+        .bind(production)
+        .execute(&app.pool)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(touched, 3);
+    assert_eq!(revision().await, before + 1);
+    sqlx::query("delete from shoot_day_scene where production_id = $1")
+        .bind(production)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(revision().await, before + 2);
+}
