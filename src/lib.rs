@@ -1,24 +1,60 @@
 //! Closed Set: plans and protects intimate scenes across a film or TV production.
 //! `app` builds the whole web application from its state; `main` and the tests both use it.
+//!
+//! # Floor plan
+//!
+//! The modules stand in layers, from the ground up. A module may use what stands on its own
+//! layer or below, never above, and no two modules may use each other in a circle;
+//! `tests/api/layers.rs` reads `src/` and fails, naming file and line, on any `crate::` path
+//! that breaks this. This list is what that test reads: one layer a line, in order.
+//!
+//! layer: error config db clock csv
+//! layer: vocab
+//! layer: rules
+//! layer: web
+//! layer: auth
+//! layer: accounts
+//! layer: notifications live
+//! layer: productions
+//! layer: cast
+//! layer: scenes
+//! layer: schedule
+//! layer: consent
+//! layer: onset concerns budget
+//! layer: pages
+//! layer: demo
+//!
+//! - foundation: errors, configuration, the database (and the live-notice hub), time and the
+//!   production's zone, CSV writing;
+//! - `vocab`, the typed vocabulary of consent, and `rules`, the rules of DOMAIN §5 as pure
+//!   functions over it;
+//! - `web`: the state handlers receive, the layout context, forms, form errors, CSRF, rendering;
+//! - `auth`: who is signed in; `accounts`: the sign-in, account and invitation pages;
+//! - notices in the app, by e-mail and live; productions and the `Member` gate;
+//! - the areas of a production: cast, scenes, schedule, consent; on set, concerns, budget;
+//! - `pages`: screens that combine several areas; `demo`: all seeding.
 
 pub mod accounts;
+pub mod auth;
 pub mod budget;
 pub mod cast;
+pub mod clock;
 pub mod concerns;
 pub mod config;
 pub mod consent;
 pub mod csv;
-pub mod dashboard;
 pub mod db;
 pub mod demo;
-pub mod demo_large;
 pub mod error;
 pub mod live;
 pub mod notifications;
 pub mod onset;
+pub mod pages;
 pub mod productions;
+pub mod rules;
 pub mod scenes;
 pub mod schedule;
+pub mod vocab;
 pub mod web;
 
 use std::sync::Arc;
@@ -29,7 +65,6 @@ use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware;
 use axum_login::AuthManagerLayerBuilder;
-use sqlx::PgPool;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -41,28 +76,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 pub use config::Config;
-
-/// What every handler can reach.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub config: Arc<Config>,
-    /// This process's live-notice fan-out; its listener starts with `app`.
-    pub live: live::LiveHub,
-    /// Rendered page bodies by production revision (the producer dashboard).
-    pub pages: Arc<web::cache::PageCache>,
-}
-
-impl AppState {
-    pub fn new(pool: PgPool, config: Config) -> Self {
-        AppState {
-            pool,
-            config: Arc::new(config),
-            live: live::LiveHub::new(),
-            pages: Arc::default(),
-        }
-    }
-}
+pub use web::AppState;
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
@@ -92,7 +106,7 @@ impl MakeRequestId for MakeId {
 /// security headers, request ids and tracing. Also starts, once per state, the listener that
 /// carries notices live to open pages (and the e-mail sender when SMTP is configured).
 pub fn app(state: AppState) -> anyhow::Result<Router> {
-    state.live.start(&state);
+    live::start(&state);
     let config = state.config.clone();
     let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
         .with_name(if config.secure_cookies() {
@@ -106,12 +120,11 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(config.session_idle));
     let auth_layer =
-        AuthManagerLayerBuilder::new(accounts::Backend::new(state.pool.clone()), session_layer)
-            .build();
+        AuthManagerLayerBuilder::new(auth::Backend::new(state.pool.clone()), session_layer).build();
 
     let request_id = HeaderName::from_static("x-request-id");
     let make_id = MakeId {
-        prefix: accounts::new_token()[..8].into(),
+        prefix: auth::new_token()[..8].into(),
         counter: Arc::new(AtomicU64::new(1)),
     };
     let static_dir = std::env::var("CLOSEDSET_STATIC_DIR")
@@ -119,10 +132,9 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
 
     // Pages: sessions, sign-in and CSRF checks.
     let pages = Router::new()
-        .merge(web::router())
+        .merge(pages::router())
         .merge(accounts::router())
         .merge(productions::router())
-        .merge(dashboard::router())
         .merge(cast::router())
         .merge(scenes::router())
         .merge(schedule::router())

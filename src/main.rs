@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use closedset::accounts::password::{self, Password};
+use closedset::auth::password::{self, Password};
 use closedset::{AppState, Config, db};
 use tracing_subscriber::EnvFilter;
 
@@ -95,11 +95,11 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
         ["demo", "--large", rest @ ..] => {
             let database = open(&config).await?;
             let started = std::time::Instant::now();
-            let id = closedset::demo_large::load(&database.pool).await?;
+            let id = closedset::demo::large::load(&database.pool).await?;
             println!(
                 "Production {id} ready in {:.1} s.\n{}",
                 started.elapsed().as_secs_f64(),
-                closedset::demo_large::ACCOUNTS_NOTICE
+                closedset::demo::large::ACCOUNTS_NOTICE
             );
             match rest {
                 [] => serve(config, database).await,
@@ -213,7 +213,7 @@ async fn create_user(pool: &sqlx::PgPool, args: &[&str]) -> anyhow::Result<()> {
     let email = email.context("--email is required")?;
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
     let password = read_password()?;
-    let user_id = closedset::accounts::create_user(pool, &email, &name, &password, admin).await?;
+    let user_id = closedset::auth::create_user(pool, &email, &name, &password, admin).await?;
     println!(
         "Created {}account {email} (id {user_id}).",
         if admin { "administrator " } else { "" }

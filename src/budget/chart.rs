@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::forecast::Topsheet;
-use super::money::format_minor;
+use crate::rules::budget_forecast::Topsheet;
+use crate::vocab::money::format_minor;
 
 const WIDTH: i64 = 640;
 const LABEL_WIDTH: i64 = 150;
@@ -99,7 +99,7 @@ pub fn svg(topsheet: &Topsheet, currency: &str, described_by: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::budget::forecast::{Category, TopsheetRow};
+    use crate::rules::budget_forecast::{Category, TopsheetRow};
 
     fn sheet(planned: i64, forecast: i64, actual: i64) -> Topsheet {
         let row = TopsheetRow {

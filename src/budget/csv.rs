@@ -1,9 +1,9 @@
 //! The budget as CSV for accounts: one row per line with its share of the forecast, written
 //! with the shared RFC 4180 writer (`crate::csv`) so spreadsheet software reads £ and € right.
 
-use super::forecast::{BudgetLine, Forecast, line_forecasts};
-use super::money::{format_plain, format_quantity};
 use crate::csv::{push_row, start, text_field};
+use crate::rules::budget_forecast::{BudgetLine, Forecast, line_forecasts};
+use crate::vocab::money::{format_plain, format_quantity};
 
 const HEADER: [&str; 8] = [
     "account code",
@@ -68,8 +68,8 @@ pub fn file_name(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::budget::forecast::{Category, ScheduleFacts, Settings, forecast};
     use crate::csv::field;
+    use crate::rules::budget_forecast::{Category, ScheduleFacts, Settings, forecast};
 
     #[test]
     fn quotes_only_what_needs_it() {

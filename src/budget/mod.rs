@@ -3,9 +3,6 @@
 
 pub mod chart;
 pub mod csv;
-pub mod demo;
-pub mod forecast;
-pub mod money;
 
 use std::borrow::Borrow;
 
@@ -20,17 +17,18 @@ use sqlx::PgPool;
 use time::Date;
 use tower_sessions::Session;
 
-use crate::AppState;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Production, Role};
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
-pub use forecast::{
+use crate::productions::{Member, Production};
+pub use crate::rules::budget_forecast::{
     BudgetLine, Category, Forecast, RehearsalPlacement, ScheduleFacts, Settings, ShootPlacement,
     Topsheet, Warning, forecast, topsheet,
 };
-use money::{
+use crate::vocab::Role;
+use crate::vocab::money::{
     format_minor, format_plain, format_quantity, format_signed, parse_minor, parse_quantity,
 };
+use crate::web::AppState;
+use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -165,7 +163,7 @@ pub async fn load_budget(pool: &PgPool, production: &Production) -> Result<Budge
          where r.production_id = $1",
     )
     .bind(production_id)
-    .bind(&production.time_zone)
+    .bind(production.zone.name())
     .fetch_all(pool)
     .await?;
     let mut schedule = ScheduleFacts {
@@ -287,8 +285,8 @@ impl LineForm {
         };
         match (category, quantity, unit_rate, actual, errors.is_empty()) {
             (Some(category), Some(quantity_hundredths), Some(unit_rate), Some(actual), true) => {
-                let planned =
-                    planned.unwrap_or_else(|| money::times(quantity_hundredths, unit_rate));
+                let planned = planned
+                    .unwrap_or_else(|| crate::vocab::money::times(quantity_hundredths, unit_rate));
                 Ok(LineInput {
                     account_code,
                     category,

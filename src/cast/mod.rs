@@ -11,12 +11,14 @@ use serde::Deserialize;
 use time::Date;
 use tower_sessions::Session;
 
-use crate::AppState;
 use crate::accounts;
+use crate::clock::format_date;
 use crate::error::{AppError, Result, is_violation};
-use crate::productions::{Member, Role};
-use crate::scenes::minors::{self, CastAge};
-use crate::web::{Ctx, FieldErrors, Flash, format_date, render_with_status};
+use crate::productions::Member;
+use crate::rules::minors::{self, CastAge};
+use crate::vocab::Role;
+use crate::web::AppState;
+use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -251,7 +253,7 @@ async fn create(
     Form(form): Form<CastForm>,
 ) -> Result<Response> {
     member.require(EDITORS)?;
-    let today = crate::scenes::production_today(&member.production);
+    let today = member.production.zone.today();
     let input = match form.parse(today) {
         Ok(input) => input,
         Err(errors) => return list_response(&state, ctx, member, form, errors).await,
@@ -404,7 +406,7 @@ async fn update(
 ) -> Result<Response> {
     member.require(EDITORS)?;
     let cast = one(&state, &member, cast_member_id).await?;
-    let today = crate::scenes::production_today(&member.production);
+    let today = member.production.zone.today();
     let input = match form.parse(today) {
         Ok(input) => input,
         Err(errors) => {
@@ -543,7 +545,7 @@ async fn invite(
     let cast = one(&state, &member, cast_member_id).await?;
     let production_id = member.production.production_id;
     let mut errors = FieldErrors::default();
-    let email = accounts::parse_email(&form.email)
+    let email = crate::auth::parse_email(&form.email)
         .map_err(|m| errors.add("email", m))
         .ok();
     if cast.user_id.is_some() {

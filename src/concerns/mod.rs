@@ -1,7 +1,6 @@
 //! Concerns (R13): any member raises one, optionally anonymous, to recipients they choose
 //! among the coordinators and producers; only those recipients (and the raiser) ever see it.
 
-pub mod demo;
 pub mod reporting;
 
 use std::borrow::Borrow;
@@ -17,12 +16,12 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use crate::AppState;
-use crate::consent::riders::local_time;
 use crate::error::{AppError, Result};
 use crate::notifications;
-use crate::productions::{Member, Role};
-use crate::scenes::FormBody;
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::web::AppState;
+use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
 use reporting::ReportingLine;
 
@@ -87,7 +86,7 @@ fn status_label(s: &str) -> &'static str {
 /// When something happened, on the production's clocks as every other page gives times:
 /// "Mon 3 May 2027, 07:00 (Europe/London)".
 fn when(member: &Member, at: impl Borrow<OffsetDateTime>) -> String {
-    local_time(&member.production, *at.borrow())
+    member.production.zone.moment(*at.borrow())
 }
 
 /// A producer or coordinator a concern can be sent to.

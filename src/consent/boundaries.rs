@@ -17,11 +17,12 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use crate::AppState;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Role};
-use crate::scenes::FormBody;
-use crate::scenes::body::BodyArea;
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::vocab::body::BodyArea;
+use crate::web::AppState;
+use crate::web::FormBody;
 use crate::web::{Ctx, Flash, render, render_with_status};
 use access_log::RecordKind;
 
@@ -370,7 +371,7 @@ impl StatusRow {
 }
 
 fn format_instant_date(instant: OffsetDateTime) -> String {
-    crate::web::format_date(instant.date())
+    crate::clock::format_date(instant.date())
 }
 
 #[derive(Template)]
@@ -633,7 +634,7 @@ impl VersionPage {
         recorder_text(&self.cast, &self.version)
     }
     fn note_lines(&self) -> Vec<String> {
-        crate::scenes::lines(&self.profile.notes)
+        crate::web::form::lines(&self.profile.notes)
     }
     /// Rows grouped by kind of contact, only those with answers.
     fn groups(&self) -> Vec<(Contact, Vec<&Entry>)> {

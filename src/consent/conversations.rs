@@ -14,13 +14,17 @@ use tower_sessions::Session;
 
 use super::boundaries::access_log::{self, RecordKind};
 use super::boundaries::{UnlinkedPage, own_cast_record};
-use crate::AppState;
+use crate::clock::format_date;
+use crate::clock::hour_minute;
+use crate::clock::local_time;
+use crate::clock::parse_date;
+use crate::clock::parse_time;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Role};
-use crate::scenes::FormBody;
-use crate::schedule::board::{hour_minute, local_time, parse_date, parse_time};
-use crate::schedule::{production_zone, zone};
-use crate::web::{Ctx, FieldErrors, Flash, format_date, render_with_status};
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -285,7 +289,7 @@ impl ConversationRow {
         self.performers.join(", ")
     }
     fn summary_lines(&self) -> Vec<String> {
-        crate::scenes::lines(&self.summary)
+        crate::web::form::lines(&self.summary)
     }
 }
 
@@ -375,7 +379,7 @@ impl ConversationForm {
     }
 
     fn from_row(row: &ConversationRow, zone: &time_tz::Tz) -> ConversationForm {
-        let local = zone::utc_to_local(row.held_at, zone);
+        let local = crate::clock::utc_to_local(row.held_at, zone);
         ConversationForm {
             kind: row.kind.clone(),
             performers: row.performer_ids.iter().map(i64::to_string).collect(),
@@ -435,7 +439,7 @@ impl ConversationForm {
         }
         let mut held_at = None;
         if let (Some(date), Some(time)) = (date, time) {
-            match zone::local_to_utc(date, time, zone) {
+            match crate::clock::local_to_utc(date, time, zone) {
                 Ok(instant) => held_at = Some(instant),
                 Err(e) => errors.add("time", e.to_string().replace("call time", "time")),
             }
@@ -560,10 +564,10 @@ impl ListPage {
 
 /// `Tue 20 Apr 2027, 14:30 BST` on the production's clocks.
 fn when(member: &Member, instant: OffsetDateTime) -> String {
-    let zone = production_zone(member);
+    let zone = member.production.zone.tz();
     format!(
         "{}, {}",
-        format_date(zone::utc_to_local(instant, zone).date()),
+        format_date(crate::clock::utc_to_local(instant, zone).date()),
         local_time(instant, zone)
     )
 }
@@ -630,7 +634,7 @@ async fn create(
     let production_id = member.production.production_id;
     let form = ConversationForm::read(&FormBody::parse(&body));
     let cast = cast_options(&state.pool, production_id).await?;
-    let input = match form.parse(&cast, production_zone(&member), true) {
+    let input = match form.parse(&cast, member.production.zone.tz(), true) {
         Ok(input) => input,
         Err(errors) => return list_response(&state, ctx, member, form, errors).await,
     };
@@ -784,8 +788,8 @@ async fn show_response(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let form =
-        form.unwrap_or_else(|| ConversationForm::from_row(&conversation, production_zone(&member)));
+    let form = form
+        .unwrap_or_else(|| ConversationForm::from_row(&conversation, member.production.zone.tz()));
     render_with_status(
         status,
         &ShowPage {
@@ -836,7 +840,7 @@ async fn update(
     let production_id = member.production.production_id;
     let form = ConversationForm::read(&FormBody::parse(&body));
     let cast = cast_options(&state.pool, production_id).await?;
-    let input = match form.parse(&cast, production_zone(&member), false) {
+    let input = match form.parse(&cast, member.production.zone.tz(), false) {
         Ok(input) => input,
         Err(errors) => {
             return show_response(

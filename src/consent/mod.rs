@@ -2,19 +2,15 @@
 //! to (scope), whether a scene is cleared to shoot (clearance) and the tamper-evident ledger.
 
 pub mod boundaries;
-pub mod clearance;
 pub mod conversations;
-pub mod demo_records;
-pub mod demo_riders;
 pub mod ledger;
 pub mod rider_text;
 pub mod riders;
-pub mod scope;
 pub mod status;
 
 use axum::Router;
 
-use crate::AppState;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

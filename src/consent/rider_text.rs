@@ -3,8 +3,8 @@
 
 use sha2::{Digest, Sha256};
 
-use super::scope::Uses;
-use crate::scenes::breakdown::PerformerPart;
+use crate::vocab::breakdown::PerformerPart;
+use crate::vocab::scope::Uses;
 
 /// One scene a rider covers, at one breakdown version.
 #[derive(Clone, Debug)]
@@ -71,7 +71,7 @@ pub fn render(c: &RiderContent<'_>) -> String {
             &s.content_hash[..s.content_hash.len().min(12)]
         ));
         t.push_str(&format!("  Nudity: {}\n", part.nudity.label()));
-        let labels = |areas: &[crate::scenes::body::BodyArea]| {
+        let labels = |areas: &[crate::vocab::body::BodyArea]| {
             list(&areas.iter().map(|a| a.label()).collect::<Vec<_>>())
         };
         t.push_str(&format!("  Body areas shown: {}\n", labels(&part.shown)));
@@ -132,7 +132,7 @@ pub fn text_hash(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenes::body::{BodyArea, NudityLevel};
+    use crate::vocab::body::{BodyArea, NudityLevel};
 
     #[test]
     fn the_text_lists_the_scope_and_hashes_stably() {

@@ -16,13 +16,14 @@ use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 use tower_sessions::Session;
 
-use crate::AppState;
-use crate::accounts::password::Password;
+use crate::auth::password::Password;
 use crate::cast::{CastMember, cast_list};
-use crate::consent::scope::{Scope, Uses};
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Production, Role};
-use crate::scenes::{FormBody, production_local};
+use crate::productions::{Member, Production};
+use crate::vocab::Role;
+use crate::vocab::scope::{Scope, Uses};
+use crate::web::AppState;
+use crate::web::FormBody;
 use crate::web::{ClientAddr, Ctx, FieldErrors, Flash, render, render_with_status};
 use lifecycle::{Candidate, Covered, RiderRow, Terms};
 
@@ -60,22 +61,8 @@ pub fn router() -> Router<AppState> {
 /// the scene and schedule pages, never the rider text.
 const STAFF: &[Role] = &[Role::Producer, Role::Coordinator];
 
-/// An instant on the production's clocks: "Mon 3 May 2027, 07:00 (Europe/London)".
-pub fn local_time(production: &Production, at: OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[weekday repr:short] [day padding:none] [month repr:short] [year], [hour]:[minute]"
-    );
-    format!(
-        "{} ({})",
-        production_local(production, at)
-            .format(&format)
-            .unwrap_or_default(),
-        production.time_zone
-    )
-}
-
 fn maybe_time(production: &Production, at: Option<OffsetDateTime>) -> String {
-    at.map(|t| local_time(production, t)).unwrap_or_default()
+    at.map(|t| production.zone.moment(t)).unwrap_or_default()
 }
 
 /// A status as people read it; a signed rider for an older breakdown reads as stale.
@@ -207,7 +194,7 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
                 status: status_label(&r.status, r.stale),
                 delivered: maybe_time(production, r.delivered_at),
                 deadline: deadline
-                    .map(|d| local_time(production, d))
+                    .map(|d| production.zone.moment(d))
                     .unwrap_or_else(|| "Not scheduled yet".into()),
                 late,
                 revocable: performer.is_some()
@@ -302,7 +289,7 @@ struct CandidateView {
 impl CandidateView {
     fn of(c: &Candidate) -> CandidateView {
         let part = c.part.normalised();
-        let labels = |areas: &[crate::scenes::body::BodyArea]| {
+        let labels = |areas: &[crate::vocab::body::BodyArea]| {
             areas
                 .iter()
                 .map(|a| a.label())
@@ -700,7 +687,7 @@ async fn sign(
             "Enter your password to sign. Nothing was signed.",
         );
     } else {
-        use crate::accounts::{PasswordCheck, Whose, check_password};
+        use crate::auth::{PasswordCheck, Whose, check_password};
         match check_password(
             &state,
             Whose::User(&member.user),
@@ -857,7 +844,7 @@ async fn revoke(
             let message = match rider.revoked_at {
                 Some(at) => format!(
                     "You already withdrew consent for this rider on {}. Nothing more to do.",
-                    local_time(&member.production, at)
+                    member.production.zone.moment(at)
                 ),
                 None => "This rider was replaced by a newer one; there is nothing to withdraw \
                          here. Open your riders list to see the current one."
@@ -915,7 +902,7 @@ impl EventView {
         EventView {
             seq: e.seq,
             event: e.event,
-            when: local_time(production, e.occurred_at),
+            when: production.zone.moment(e.occurred_at),
             who: e.actor_name.unwrap_or_else(|| "(system)".into()),
             how,
             facts,

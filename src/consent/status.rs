@@ -1,19 +1,19 @@
 //! Gathers the facts clearance needs for a production in a fixed number of queries, then asks
-//! `clearance::clearance` about each scheduled (or unscheduled) flagged scene.
+//! `crate::rules::cleared::clearance` about each scheduled (or unscheduled) flagged scene.
 
 use std::collections::HashMap;
 
 use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::clearance::{
-    self, Call, Clearance, Double, Narrowed, Narrowing, Performer, Problem, Reason, Rider, Scene,
-};
-use super::scope::{Scope, Uses};
 use crate::error::Result;
 use crate::productions::Production;
-use crate::scenes::body::NudityLevel;
+use crate::rules::cleared::{
+    Call, Clearance, Double, Narrowed, Narrowing, Performer, Problem, Reason, Rider, Scene,
+};
 use crate::scenes::read_breakdown;
+use crate::vocab::body::NudityLevel;
+use crate::vocab::scope::{Scope, Uses};
 
 /// A flagged scene's clearance on one shoot day, or unscheduled (`shoot_day_id` is `None`).
 #[derive(Clone, Debug)]
@@ -325,7 +325,7 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
     }
 
     let notice = Duration::hours(i64::from(production.notice_hours));
-    let today = crate::scenes::production_today(production);
+    let today = production.zone.today();
     let no_riders = Vec::new();
     let no_doubles = Vec::new();
     let no_reconfirmations = Vec::new();
@@ -386,7 +386,7 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
                         shoot_day_id: Some(placement.shoot_day_id),
                         shoot_date: Some(placement.shoot_date),
                         call_at: Some(placement.call_at),
-                        clearance: clearance::clearance(
+                        clearance: crate::rules::cleared::clearance(
                             &scene_facts(placement.shot, reconfirmed(placement)),
                             facts_riders,
                             facts_doubles,
@@ -408,7 +408,7 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
                     shoot_day_id: None,
                     shoot_date: None,
                     call_at: None,
-                    clearance: clearance::clearance(
+                    clearance: crate::rules::cleared::clearance(
                         &scene_facts(false, None),
                         facts_riders,
                         facts_doubles,
@@ -444,7 +444,7 @@ pub fn lines_for(statuses: &[SceneStatus], performer: Option<i64>) -> Vec<Status
         .map(|s| {
             let when = s
                 .shoot_date
-                .map(crate::web::format_date)
+                .map(crate::clock::format_date)
                 .unwrap_or_else(|| "Not scheduled".into());
             match performer {
                 None => StatusLine {

@@ -2,6 +2,7 @@
 //! Opens the pool and runs the embedded migrations at start-up either way.
 
 pub mod embedded;
+pub mod hub;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -2,8 +2,6 @@
 //! process, which fans out to the server-sent event streams of the people signed in to it.
 
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -11,117 +9,33 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::Stream;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::PgPool;
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio::sync::{broadcast, mpsc, watch};
 
-use crate::AppState;
-use crate::accounts::CurrentUser;
+use crate::auth::{CurrentUser, unread_count};
+use crate::db::hub::{Announcement, CHANNEL, LiveEvent, LiveHub};
 use crate::notifications::mail::{self, MailJob};
+use crate::web::AppState;
 
-/// The channel `notifications::notify` announces each new notice on (delivered on commit).
-pub const CHANNEL: &str = "closedset_notification";
-
-/// What a `pg_notify` on `CHANNEL` carries: who has a new notice, and which. Never its text.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Announcement {
-    pub user_id: i64,
-    pub notification_id: i64,
-}
-
-/// What the listener hands to every open stream of this process.
-#[derive(Clone, Copy, Debug)]
-pub enum LiveEvent {
-    Notification(Announcement),
-    /// The listener (re)connected: notices may have been missed, so streams recount.
-    Resync,
-}
-
-/// One per server process: the fan-out channel, and a switch that ends open streams so a
-/// graceful shutdown is not held up by browsers that never hang up.
-#[derive(Clone)]
-pub struct LiveHub {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    events: broadcast::Sender<LiveEvent>,
-    started: AtomicBool,
-    shutdown: watch::Sender<bool>,
-    /// True while the listener is connected and listening.
-    listening: watch::Sender<bool>,
-}
-
-impl std::fmt::Debug for LiveHub {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LiveHub")
-            .field("streams", &self.inner.events.receiver_count())
-            .finish()
+/// Starts this process's listener (and the e-mail sender when SMTP is configured), once.
+/// Called by `closedset::app`; does nothing outside a tokio runtime.
+pub fn start(state: &AppState) {
+    if tokio::runtime::Handle::try_current().is_err() || !state.live.claim_start() {
+        return;
     }
-}
-
-impl Default for LiveHub {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl LiveHub {
-    pub fn new() -> Self {
-        let (events, _) = broadcast::channel(1024);
-        let (shutdown, _) = watch::channel(false);
-        let (listening, _) = watch::channel(false);
-        LiveHub {
-            inner: Arc::new(Inner {
-                events,
-                started: AtomicBool::new(false),
-                shutdown,
-                listening,
-            }),
-        }
-    }
-
-    /// Starts this process's listener (and the e-mail sender when SMTP is configured), once.
-    /// Called by `closedset::app`; does nothing outside a tokio runtime.
-    pub fn start(&self, state: &AppState) {
-        if tokio::runtime::Handle::try_current().is_err()
-            || self.inner.started.swap(true, Ordering::SeqCst)
-        {
-            return;
-        }
-        let mail_jobs = state.config.smtp.clone().map(|relay| {
-            let (jobs, queue) = mpsc::unbounded_channel();
-            tokio::spawn(mail::worker(
-                state.pool.clone(),
-                state.config.clone(),
-                relay,
-                queue,
-            ));
-            jobs
-        });
-        tokio::spawn(listen(state.pool.clone(), self.clone(), mail_jobs));
-    }
-
-    /// Ends every open stream; EventSource reconnects to whichever server answers next.
-    pub fn shut_down(&self) {
-        self.inner.shutdown.send_replace(true);
-    }
-
-    /// Waits until this process listens, so notices committed from now on reach its streams.
-    pub async fn ready(&self) {
-        let mut listening = self.inner.listening.subscribe();
-        let _ = listening.wait_for(|on| *on).await;
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.inner.events.subscribe()
-    }
-
-    fn publish(&self, event: LiveEvent) {
-        // No open stream is not an error.
-        let _ = self.inner.events.send(event);
-    }
+    let mail_jobs = state.config.smtp.clone().map(|relay| {
+        let (jobs, queue) = mpsc::unbounded_channel();
+        tokio::spawn(mail::worker(
+            state.pool.clone(),
+            state.config.clone(),
+            relay,
+            queue,
+        ));
+        jobs
+    });
+    tokio::spawn(listen(state.pool.clone(), state.live.clone(), mail_jobs));
 }
 
 /// Listens on its own single connection (not one of the request pool's), forever: a lost
@@ -131,7 +45,7 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(5))
         .connect_lazy_with((*pool.connect_options()).clone());
-    let mut shutdown = hub.inner.shutdown.subscribe();
+    let mut shutdown = hub.shutdown_signal();
     let mut pause = Duration::from_millis(200);
     loop {
         if *shutdown.borrow() {
@@ -142,7 +56,7 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
         match connect(&own).await {
             Ok(mut listener) => {
                 pause = Duration::from_millis(200);
-                hub.inner.listening.send_replace(true);
+                hub.set_listening(true);
                 hub.publish(LiveEvent::Resync);
                 if let Some(jobs) = &mail_jobs {
                     let _ = jobs.send(MailJob::Sweep);
@@ -182,7 +96,7 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
             }
             Err(err) => tracing::warn!(error = %err, "live notices: cannot listen yet"),
         }
-        hub.inner.listening.send_replace(false);
+        hub.set_listening(false);
         if pool.is_closed() || *shutdown.borrow() {
             own.close().await;
             return;
@@ -237,7 +151,7 @@ async fn events(
         pool: state.pool.clone(),
         user_id: user.user_id,
         events: state.live.subscribe(),
-        shutdown: state.live.inner.shutdown.subscribe(),
+        shutdown: state.live.shutdown_signal(),
         first: true,
     };
     let stream = futures_util::stream::unfold(start, |mut s| async move {
@@ -278,7 +192,7 @@ async fn events(
 }
 
 async fn unread_event(s: &StreamState) -> Option<Event> {
-    match crate::notifications::unread_count(&s.pool, s.user_id).await {
+    match unread_count(&s.pool, s.user_id).await {
         Ok(unread) => Some(
             Event::default()
                 .event("unread")

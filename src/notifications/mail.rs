@@ -16,10 +16,10 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 use tower_sessions::Session;
 
-use crate::AppState;
-use crate::accounts::CurrentUser;
+use crate::auth::CurrentUser;
 use crate::config::{Config, SmtpRelay};
 use crate::error::Result;
+use crate::web::AppState;
 use crate::web::{Ctx, Flash, render};
 
 /// The groups of notices a person chooses e-mail for.

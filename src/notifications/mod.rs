@@ -10,10 +10,10 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
-use crate::AppState;
-use crate::accounts::CurrentUser;
+use crate::auth::CurrentUser;
 use crate::error::Result;
-use crate::productions::Role;
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, render};
 
 pub mod mail;
@@ -121,17 +121,6 @@ pub async fn notify_roles(
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-/// How many unread notifications a person has: one indexed count, cheap enough for every page.
-/// Notices of productions they have left are gone (see `notify`), so none is counted.
-pub async fn unread_count(pool: &sqlx::PgPool, user_id: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "select count(*) from notification where user_id = $1 and read_at is null",
-    )
-    .bind(user_id)
-    .fetch_one(pool)
-    .await?)
 }
 
 #[derive(sqlx::FromRow)]

@@ -13,16 +13,16 @@ use tower_sessions::Session;
 
 use super::pauses::{self, PAUSERS, PauseRow, PauseView};
 use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes, pause_open, recording_open};
-use crate::AppState;
-use crate::consent::clearance::Narrowing;
 use crate::consent::ledger;
-use crate::consent::scope::Scope;
 use crate::consent::status::{Only, StatusLine, lines_for, production_status};
 use crate::error::{AppError, Result};
 use crate::notifications;
-use crate::productions::{Member, Role};
-use crate::scenes::{FormBody, production_local, production_today};
-use crate::schedule::{board, production_zone, zone};
+use crate::productions::Member;
+use crate::rules::cleared::Narrowing;
+use crate::vocab::Role;
+use crate::vocab::scope::Scope;
+use crate::web::AppState;
+use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 /// One performer of a scene on the coordinator's list.
@@ -237,7 +237,7 @@ pub(super) async fn on_set_response(
             can_pause: PAUSERS.contains(&member.role),
             pause_open: pause_open(
                 day.shoot_date,
-                production_local(&member.production, OffsetDateTime::now_utc()),
+                member.production.zone.local(OffsetDateTime::now_utc()),
             ),
             is_coordinator,
             can_report: member.is(Role::Producer) || is_coordinator,
@@ -486,7 +486,7 @@ fn performer_response(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let today = production_today(&member.production);
+    let today = member.production.zone.today();
     render_with_status(
         status,
         &PerformerPage {
@@ -547,14 +547,14 @@ fn when(
     if typed.trim().is_empty() {
         return Some(now);
     }
-    let Some(time) = board::parse_time(typed) else {
+    let Some(time) = crate::clock::parse_time(typed) else {
         errors.add(
             field,
             "Enter the time as hours and minutes, for example 07:40, or leave it empty for now.",
         );
         return None;
     };
-    match zone::local_to_utc(day.shoot_date, time, production_zone(member)) {
+    match crate::clock::local_to_utc(day.shoot_date, time, member.production.zone.tz()) {
         Ok(at) if at <= now => Some(at),
         Ok(_) => {
             errors.add(
@@ -573,7 +573,7 @@ fn when(
 fn not_yet(day: &DayFacts) -> String {
     format!(
         "This is recorded on the shoot day itself or after, from {}.",
-        crate::web::format_date(day.shoot_date)
+        crate::clock::format_date(day.shoot_date)
     )
 }
 
@@ -589,7 +589,7 @@ pub(super) async fn reconfirm(
     let form = FormBody::parse(&body);
     let typed = form.get("time");
     let mut errors = FieldErrors::default();
-    let today = production_today(&member.production);
+    let today = member.production.zone.today();
     if !recording_open(facts.day.shoot_date, today) {
         errors.add("time", not_yet(&facts.day));
     }
@@ -709,7 +709,7 @@ pub(super) async fn closure(
     let form = FormBody::parse(&body);
     let typed = form.get("closure_time");
     let mut errors = FieldErrors::default();
-    if !recording_open(facts.day.shoot_date, production_today(&member.production)) {
+    if !recording_open(facts.day.shoot_date, member.production.zone.today()) {
         errors.add("closure_time", not_yet(&facts.day));
     }
     if let Some(at) = facts.closed {
@@ -767,9 +767,9 @@ pub(super) async fn closure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::scope::Uses;
-    use crate::scenes::body::{BodyArea, NudityLevel};
-    use crate::scenes::breakdown::PerformerPart;
+    use crate::vocab::body::{BodyArea, NudityLevel};
+    use crate::vocab::breakdown::PerformerPart;
+    use crate::vocab::scope::Uses;
 
     #[test]
     fn unticked_items_are_taken_back_and_nothing_else() {

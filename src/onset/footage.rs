@@ -15,15 +15,16 @@ use time::{Date, OffsetDateTime};
 use tower_sessions::Session;
 
 use super::People;
-use crate::AppState;
-use crate::consent::clearance::Narrowing;
-use crate::consent::scope::Scope;
+use crate::clock::format_date;
+use crate::clock::parse_date;
 use crate::csv;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Production, Role};
-use crate::scenes::{production_local, production_today};
-use crate::schedule::board::parse_date;
-use crate::web::{Ctx, FieldErrors, Flash, format_date, render, render_with_status};
+use crate::productions::{Member, Production};
+use crate::rules::cleared::Narrowing;
+use crate::vocab::Role;
+use crate::vocab::scope::Scope;
+use crate::web::AppState;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
 
 /// Who reads reviews and the footage list: producers, and the coordinators who write them.
 const READERS: &[Role] = &[Role::Producer, Role::Coordinator];
@@ -176,7 +177,7 @@ pub(super) async fn review_page(
 ) -> Result<Response> {
     member.require(READERS)?;
     let form = ReviewForm {
-        reviewed_on: production_today(&member.production).to_string(),
+        reviewed_on: member.production.zone.today().to_string(),
         ..ReviewForm::default()
     };
     review_response(&state, ctx, member, scene_id, form, FieldErrors::default()).await
@@ -199,7 +200,7 @@ pub(super) async fn record_review(
             "reviewed_on",
             "Enter the date of the review, for example 2027-06-14.",
         ),
-        Some(d) if d > production_today(&member.production) => errors.add(
+        Some(d) if d > member.production.zone.today() => errors.add(
             "reviewed_on",
             "The review date is still to come; record the review once it is held.",
         ),
@@ -269,7 +270,7 @@ struct FootageRider {
 
 /// One row, decided from plain facts: the performer's newest signed rider for the scene (if
 /// any) and when the scene was first marked shot (if ever). Instants come on the production's
-/// clocks (`production_local`), so each date printed is the local one.
+/// clocks (`Zone::local`), so each date printed is the local one.
 fn footage_row(
     scene: &str,
     performer: &str,
@@ -391,7 +392,7 @@ async fn footage_rows(pool: &PgPool, production: &Production) -> Result<Vec<Foot
     let production_id = production.production_id;
     // Dates are read where the production shoots: a take at 01:00 local is that day's, not
     // the previous UTC day's.
-    let local = |at: OffsetDateTime| production_local(production, at);
+    let local = |at: OffsetDateTime| production.zone.local(at);
     let scenes: Vec<SceneFacts> = sqlx::query_as(
         "select s.scene_id, s.number, s.current_version_id, v.breakdown::text as breakdown,
                 (select min(ds.shot_at) from shoot_day_scene ds where ds.scene_id = s.scene_id)
@@ -475,7 +476,7 @@ pub(super) async fn footage_page(
     let rows = footage_rows(&state.pool, &member.production).await?;
     render(&FootagePage {
         ctx,
-        today: format_date(production_today(&member.production)),
+        today: format_date(member.production.zone.today()),
         member,
         rows,
     })
@@ -537,9 +538,9 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::consent::scope::Uses;
-    use crate::scenes::body::{BodyArea, NudityLevel};
-    use crate::scenes::breakdown::PerformerPart;
+    use crate::vocab::body::{BodyArea, NudityLevel};
+    use crate::vocab::breakdown::PerformerPart;
+    use crate::vocab::scope::Uses;
 
     fn rider(trailers: bool, stills: bool) -> FootageRider {
         FootageRider {

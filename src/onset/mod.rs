@@ -2,7 +2,6 @@
 //! reconfirmations (with narrowings) and closures, the daily IC report, post review, footage use.
 
 mod day;
-pub mod demo;
 pub mod footage;
 pub mod pauses;
 mod report;
@@ -14,12 +13,12 @@ use axum::routing::{get, post};
 use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime, Time};
 
-use crate::AppState;
 use crate::cast::cast_list;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Role};
+use crate::productions::Member;
 use crate::scenes::read_breakdown;
-use crate::schedule::{board, production_zone};
+use crate::vocab::Role;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -111,7 +110,7 @@ const NIGHT_RUNS_UNTIL: Time = time::macros::time!(06:00);
 /// R10: pausing is open on the shoot date itself (production clocks) and in the small hours
 /// after it, until 06:00, so a night shoot running past midnight can still be paused. Never the
 /// day before: nothing is shot before the day's call.
-/// `now_local` is now on the production's clocks (`scenes::production_local`).
+/// `now_local` is now on the production's clocks (`Zone::local`).
 pub fn pause_open(shoot_date: Date, now_local: OffsetDateTime) -> bool {
     let today = now_local.date();
     today == shoot_date
@@ -142,7 +141,7 @@ impl DayFacts {
             "Day {} of {} · {}",
             self.day_number,
             self.day_count,
-            crate::web::format_date(self.shoot_date)
+            crate::clock::format_date(self.shoot_date)
         )
     }
 }
@@ -304,7 +303,7 @@ impl People {
 
 /// An instant on the production's clocks: `14:02 GMT`.
 pub(crate) fn clock(member: &Member, instant: OffsetDateTime) -> String {
-    board::local_time(instant, production_zone(member))
+    crate::clock::local_time(instant, member.production.zone.tz())
 }
 
 #[cfg(test)]

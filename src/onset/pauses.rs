@@ -10,12 +10,12 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::{clock, day_facts, day_scenes, pause_open};
-use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::notifications;
-use crate::productions::{Member, Role};
-use crate::scenes::production_local;
+use crate::productions::Member;
 use crate::schedule::board::DayView;
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash};
 
 /// Who may press Pause: a performer in the scene (checked per scene) or a coordinator.
@@ -38,14 +38,14 @@ pub(super) async fn pause(
     let on_set = format!("{}/schedule/{shoot_day_id}/on-set", member.base());
     if !pause_open(
         day.shoot_date,
-        production_local(&member.production, OffsetDateTime::now_utc()),
+        member.production.zone.local(OffsetDateTime::now_utc()),
     ) {
         Flash::info(
             &session,
             format!(
                 "Pause opens on the shoot day itself ({}). Nothing was recorded; if something is \
                  wrong before then, tell your coordinator.",
-                crate::web::format_date(day.shoot_date)
+                crate::clock::format_date(day.shoot_date)
             ),
         )
         .await?;
@@ -177,7 +177,7 @@ impl PauseView {
                 })
                 .unwrap_or_default(),
             note: p.resolution_note.clone(),
-            date: crate::web::format_date(p.shoot_date),
+            date: crate::clock::format_date(p.shoot_date),
         }
     }
 }

@@ -8,10 +8,11 @@ use axum::response::Response;
 use super::day::{DayRecords, PerformerLine};
 use super::pauses::{self, PauseRow};
 use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes};
-use crate::AppState;
-use crate::dashboard::span;
+use crate::clock::span;
 use crate::error::Result;
-use crate::productions::{Member, Role};
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, render};
 
 /// A pause as the report gives it: when, by which role, when resolved. Not the note.

@@ -113,7 +113,7 @@ impl ProductionForm {
             title: p.title.clone(),
             kind: p.kind.clone(),
             phase: p.phase.clone(),
-            time_zone: p.time_zone.clone(),
+            time_zone: p.zone.name().to_string(),
             currency: p.currency.clone(),
             agreement: p.agreement.clone(),
             notice_hours: p.notice_hours.to_string(),
@@ -142,7 +142,7 @@ impl ProductionForm {
         let time_zone = self.time_zone.trim().to_string();
         // The same rule the schedule reads zones by: a name it would not read (a Windows name
         // such as "GMT Standard Time") would silently put every call time in UTC.
-        if crate::schedule::zone::parse_zone(&time_zone).is_none() {
+        if crate::clock::parse_zone(&time_zone).is_none() {
             errors.add(
                 "time_zone",
                 "Choose the time zone where the production shoots, e.g. Europe/London.",

@@ -14,59 +14,13 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use crate::AppState;
-use crate::accounts::{self, CurrentUser, User};
+use crate::auth::{CurrentUser, User};
+use crate::clock::Zone;
 use crate::error::{AppError, Result};
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
 pub use fields::{Agreement, CURRENCIES, Kind, Phase, ProductionForm, ProductionInput};
-
-/// A person's role in one production.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type, Deserialize, serde::Serialize)]
-#[sqlx(type_name = "text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Producer,
-    Coordinator,
-    Director,
-    Performer,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Producer,
-        Role::Coordinator,
-        Role::Director,
-        Role::Performer,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Role::Producer => "producer",
-            Role::Coordinator => "coordinator",
-            Role::Director => "director",
-            Role::Performer => "performer",
-        }
-    }
-
-    pub fn label(&self) -> &'static str {
-        match self {
-            Role::Producer => "Producer",
-            Role::Coordinator => "Intimacy coordinator",
-            Role::Director => "Director / 1st AD",
-            Role::Performer => "Performer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
-    }
-}
 
 /// A production as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -75,7 +29,9 @@ pub struct Production {
     pub title: String,
     pub kind: String,
     pub phase: String,
-    pub time_zone: String,
+    /// Read from the stored IANA name once, here, for every page of the request.
+    #[sqlx(rename = "time_zone", try_from = "String")]
+    pub zone: Zone,
     pub currency: String,
     pub agreement: String,
     pub notice_hours: i32,
@@ -254,7 +210,7 @@ async fn new_page(
         form: ProductionForm::default(),
         errors: FieldErrors::default(),
         production_id: None,
-        zones: crate::schedule::zone::zone_names(),
+        zones: crate::clock::zone_names(),
     })
 }
 
@@ -278,7 +234,7 @@ async fn create(
                     form,
                     errors,
                     production_id: None,
-                    zones: crate::schedule::zone::zone_names(),
+                    zones: crate::clock::zone_names(),
                 },
             );
         }
@@ -321,7 +277,7 @@ async fn settings_page(ctx: Ctx, member: Member) -> Result<Response> {
         form: ProductionForm::from_production(&member.production),
         errors: FieldErrors::default(),
         production_id: Some(member.production.production_id),
-        zones: crate::schedule::zone::zone_names(),
+        zones: crate::clock::zone_names(),
     })
 }
 
@@ -343,7 +299,7 @@ async fn update(
                     form,
                     errors,
                     production_id: Some(member.production.production_id),
-                    zones: crate::schedule::zone::zone_names(),
+                    zones: crate::clock::zone_names(),
                 },
             );
         }
@@ -389,7 +345,7 @@ struct PendingInvitation {
 
 impl PendingInvitation {
     fn expires(&self) -> String {
-        crate::web::format_date(self.expires_at.date())
+        crate::clock::format_date(self.expires_at.date())
     }
 }
 
@@ -417,7 +373,7 @@ struct MembersPage {
 
 impl MembersPage {
     fn invitation_days(&self) -> i64 {
-        accounts::INVITATION_DAYS
+        crate::accounts::INVITATION_DAYS
     }
 }
 
@@ -504,7 +460,7 @@ async fn invite(
 ) -> Result<Response> {
     member.require(&[Role::Producer])?;
     let mut errors = FieldErrors::default();
-    let email = accounts::parse_email(&form.email)
+    let email = crate::auth::parse_email(&form.email)
         .map_err(|m| errors.add("email", m))
         .ok();
     let role = Role::parse(&form.role);
@@ -533,7 +489,7 @@ async fn invite(
     };
 
     let mut conn = state.pool.acquire().await?;
-    let token = accounts::create_invitation(
+    let token = crate::accounts::create_invitation(
         &mut conn,
         production_id,
         &email,
@@ -542,7 +498,7 @@ async fn invite(
         None,
     )
     .await?;
-    accounts::show_invitation_once(
+    crate::accounts::show_invitation_once(
         &session,
         "invitation_link",
         &state.config.base_url,

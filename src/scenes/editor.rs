@@ -13,15 +13,18 @@ use axum::routing::get;
 use time::Date;
 use tower_sessions::Session;
 
-use super::body::{BodyArea, IntimacyKind, NudityLevel, is_flagged};
-use super::breakdown::{Breakdown, PerformerPart, diff};
-use super::minors::{self, CastAge};
 use super::web::{EDITORS, SceneRow, VersionListing, load_scene};
-use super::{FormBody, empty_breakdown, is_restricted, lines, read_breakdown};
-use crate::AppState;
+use super::{empty_breakdown, is_restricted, read_breakdown};
 use crate::cast::{CastMember, cast_list};
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Role};
+use crate::productions::Member;
+use crate::rules::minors::{self, CastAge};
+use crate::vocab::Role;
+use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel, is_flagged};
+use crate::vocab::breakdown::{Breakdown, PerformerPart, diff};
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::form::lines;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
 
 pub fn router() -> Router<AppState> {
@@ -193,7 +196,7 @@ pub async fn save_breakdown(
 
 /// Whose eyes a breakdown is shown to.
 #[derive(Clone, Copy, Debug)]
-pub(super) enum Viewer {
+pub(crate) enum Viewer {
     /// Producers, coordinators, directors: the whole breakdown.
     All,
     /// A performer: only their own part, never another's acts or areas.
@@ -204,7 +207,7 @@ pub(super) enum Viewer {
 }
 
 impl Viewer {
-    pub(super) fn of(member: &Member, scene: &SceneRow, cast: &[CastMember]) -> Viewer {
+    pub(crate) fn of(member: &Member, scene: &SceneRow, cast: &[CastMember]) -> Viewer {
         if !member.is(Role::Performer) {
             return Viewer::All;
         }
@@ -223,7 +226,7 @@ impl Viewer {
 /// The change lines a viewer may read. A performer keeps the lines about the whole scene and
 /// about themselves; lines naming another performer, and garment notes (which describe bodies),
 /// are left out.
-pub(super) fn visible_changes(lines: &[String], viewer: Viewer) -> Vec<String> {
+pub(crate) fn visible_changes(lines: &[String], viewer: Viewer) -> Vec<String> {
     let Viewer::Performer { cast_number, .. } = viewer else {
         return lines.to_vec();
     };
@@ -285,7 +288,7 @@ fn area_list(areas: &[BodyArea]) -> String {
 }
 
 impl BreakdownView {
-    pub(super) fn new(b: &Breakdown, cast: &[CastMember], viewer: Viewer) -> BreakdownView {
+    pub(crate) fn new(b: &Breakdown, cast: &[CastMember], viewer: Viewer) -> BreakdownView {
         let b = b.normalised();
         let only = match viewer {
             Viewer::All => None,
@@ -624,7 +627,7 @@ async fn save(
         Ok(b) => b,
         Err(errors) => return editor_response(ctx, member, scene, form, errors),
     };
-    let today = super::production_today(&member.production);
+    let today = member.production.zone.today();
     let mut tx = state.pool.begin().await?;
     let outcome = save_breakdown(
         &mut tx,
@@ -718,7 +721,7 @@ async fn version_page(
     let bd = BreakdownView::new(&read_breakdown(&row.breakdown), &cast, viewer);
     let mut version = row.listing;
     version.changes = visible_changes(&version.changes, viewer);
-    version.created_at = super::production_local(&member.production, version.created_at);
+    version.created_at = member.production.zone.local(version.created_at);
     render(&VersionPage {
         ctx,
         member,

@@ -1,8 +1,8 @@
 //! The parts of a scene heading and page colour: INT/EXT, time of day, script revision colour.
 //! Owns their database values, labels, parsing and the stripboard colour class.
 
-pub use super::fixed_list::UnknownValue;
-use super::fixed_list::fixed_list;
+pub use crate::vocab::fixed_list::UnknownValue;
+use crate::vocab::fixed_list::fixed_list;
 
 fixed_list! {
     /// Whether a set is interior, exterior or both (`INT/EXT`, a car driving past a window).

@@ -1,5 +1,6 @@
 //! Scene pages: the list in script order with page totals, adding and editing scenes with their
-//! cast, omitting and restoring, and the scene page with its breakdown and version history.
+//! cast, omitting and restoring. The scene page itself, which also shows consent and what
+//! happened on set, is `crate::pages::scene`.
 
 use askama::Template;
 use axum::Router;
@@ -11,17 +12,20 @@ use axum::routing::{get, post};
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::editor::{self, BreakdownView, Viewer};
-use super::eighths::Eighths;
-use super::heading::{IntExt, RevisionColour, TimeOfDay};
-use super::minors::{self, CastAge};
-use super::number::SceneNumber;
-use super::{FormBody, heading_text, is_restricted, read_breakdown};
-use crate::AppState;
 use crate::cast::{CastMember, cast_list};
+use crate::clock::format_date;
 use crate::error::{AppError, Result, is_violation};
-use crate::productions::{Member, Role};
-use crate::web::{Ctx, FieldErrors, Flash, format_date, render, render_with_status};
+use crate::productions::Member;
+use crate::rules::minors::{self, CastAge};
+use crate::scenes::editor::{self};
+use crate::scenes::eighths::Eighths;
+use crate::scenes::heading::{IntExt, RevisionColour, TimeOfDay};
+use crate::scenes::number::SceneNumber;
+use crate::scenes::{heading_text, is_restricted, read_breakdown};
+use crate::vocab::Role;
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,7 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/productions/{production_id}/scenes/new", get(new_page))
         .route(
             "/productions/{production_id}/scenes/{scene_id}",
-            get(show).post(update),
+            post(update),
         )
         .route(
             "/productions/{production_id}/scenes/{scene_id}/edit",
@@ -49,7 +53,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Who may add and change scenes.
-pub(super) const EDITORS: &[Role] = &[Role::Producer, Role::Coordinator];
+pub(crate) const EDITORS: &[Role] = &[Role::Producer, Role::Coordinator];
 
 fn colour_label(value: &str) -> &'static str {
     value
@@ -144,7 +148,7 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
 // ---------------------------------------------------------------- one scene, as stored
 
 #[derive(sqlx::FromRow)]
-pub(super) struct SceneRow {
+pub(crate) struct SceneRow {
     pub scene_id: i64,
     pub number: String,
     pub int_ext: String,
@@ -173,7 +177,7 @@ impl SceneRow {
 }
 
 /// Loads a scene of the member's production; a performer who is not in it gets 404.
-pub(super) async fn load_scene(
+pub(crate) async fn load_scene(
     state: &AppState,
     member: &Member,
     scene_id: i64,
@@ -202,7 +206,7 @@ pub(super) async fn load_scene(
 // ---------------------------------------------------------------- show
 
 #[derive(sqlx::FromRow)]
-pub(super) struct VersionListing {
+pub(crate) struct VersionListing {
     pub version: i32,
     pub created_at: OffsetDateTime,
     pub content_hash: String,
@@ -217,80 +221,6 @@ impl VersionListing {
     pub fn short_hash(&self) -> &str {
         &self.content_hash[..self.content_hash.len().min(12)]
     }
-}
-
-#[derive(Template)]
-#[template(path = "scenes/show.html")]
-struct ShowPage {
-    ctx: Ctx,
-    member: Member,
-    scene: SceneRow,
-    cast: Vec<CastMember>,
-    bd: BreakdownView,
-    versions: Vec<VersionListing>,
-    can_edit: bool,
-    /// Clearance per scheduled day (R1), shaped for the viewer.
-    consent: Vec<crate::consent::status::StatusLine>,
-    /// Pauses on set (R10) and post-production reviews, as the viewer may see them.
-    onset: crate::onset::ScenePanel,
-}
-
-async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
-) -> Result<Response> {
-    let scene = load_scene(&state, &member, scene_id).await?;
-    let all_cast = cast_list(&state.pool, member.production.production_id).await?;
-    let in_scene: Vec<i64> =
-        sqlx::query_scalar("select cast_member_id from scene_cast where scene_id = $1")
-            .bind(scene_id)
-            .fetch_all(&state.pool)
-            .await?;
-    let mut versions: Vec<VersionListing> = sqlx::query_as(
-        "select v.version, v.created_at, v.content_hash, v.changes, u.name as author
-         from scene_version v left join app_user u on u.user_id = v.created_by
-         where v.scene_id = $1 order by v.version desc",
-    )
-    .bind(scene_id)
-    .fetch_all(&state.pool)
-    .await?;
-    let viewer = Viewer::of(&member, &scene, &all_cast);
-    for v in &mut versions {
-        v.changes = editor::visible_changes(&v.changes, viewer);
-        v.created_at = super::production_local(&member.production, v.created_at);
-    }
-    let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
-    let bd = BreakdownView::new(&breakdown, &all_cast, viewer);
-    let cast = all_cast
-        .into_iter()
-        .filter(|c| in_scene.contains(&c.cast_member_id))
-        .collect();
-    let can_edit = EDITORS.contains(&member.role);
-    let statuses = crate::consent::status::production_status(
-        &state.pool,
-        &member.production,
-        crate::consent::status::Only::Scene(scene_id),
-    )
-    .await?;
-    let own_cast = match viewer {
-        Viewer::Performer { cast_member_id, .. } => Some(cast_member_id),
-        Viewer::All => None,
-    };
-    let consent = crate::consent::status::lines_for(&statuses, own_cast);
-    let onset = crate::onset::scene_panel(&state.pool, &member, scene_id).await?;
-    render(&ShowPage {
-        ctx,
-        member,
-        scene,
-        cast,
-        bd,
-        versions,
-        can_edit,
-        consent,
-        onset,
-    })
 }
 
 // ---------------------------------------------------------------- add and edit
@@ -627,7 +557,7 @@ async fn update(
             .filter(|c| input.cast_ids.contains(&c.cast_member_id))
             .map(editor::age)
             .collect();
-        let today = super::production_today(&member.production);
+        let today = member.production.zone.today();
         let conflicts = minors::minor_conflicts(&ages, &dates, today);
         if !conflicts.is_empty() {
             let mut errors = FieldErrors::default();

@@ -3,14 +3,14 @@
 
 use std::str::FromStr;
 
-use time::{Date, OffsetDateTime, Time, macros::format_description};
-use time_tz::{Offset, TimeZone, Tz};
+use time::{Date, OffsetDateTime};
+use time_tz::Tz;
 
-use crate::scenes::breakdown::Breakdown;
+use crate::clock::local_time;
+use crate::rules::minors::{self, CastAge, MinorConflict};
 use crate::scenes::eighths::Eighths;
 use crate::scenes::heading::{IntExt, TimeOfDay, strip_class};
-use crate::scenes::minors::{self, CastAge, MinorConflict};
-use crate::schedule::zone::utc_to_local;
+use crate::vocab::breakdown::Breakdown;
 
 /// A shoot day as stored, with its place in the production's schedule ("Day 3 of 10").
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -123,7 +123,7 @@ pub struct DayView {
 
 impl DayView {
     pub fn date(&self) -> String {
-        crate::web::format_date(self.day.shoot_date)
+        crate::clock::format_date(self.day.shoot_date)
     }
 
     pub fn total(&self) -> Eighths {
@@ -195,30 +195,6 @@ pub fn assemble(
     views
 }
 
-/// An instant as the production's clocks show it, with the zone's abbreviation: `07:00 BST`.
-pub fn local_time(instant: OffsetDateTime, zone: &Tz) -> String {
-    let local = utc_to_local(instant, zone);
-    let abbreviation = zone.get_offset_utc(&instant).name().to_string();
-    format!("{} {abbreviation}", hour_minute(local.time()))
-}
-
-/// `07:00`.
-pub fn hour_minute(time: Time) -> String {
-    time.format(format_description!("[hour]:[minute]"))
-        .unwrap_or_default()
-}
-
-/// A date and time typed into a form: `2027-05-04`, `07:00`.
-pub fn parse_date(text: &str) -> Option<Date> {
-    Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).ok()
-}
-
-pub fn parse_time(text: &str) -> Option<Time> {
-    Time::parse(text.trim(), format_description!("[hour]:[minute]"))
-        .or_else(|_| Time::parse(text.trim(), format_description!("[hour]:[minute]:[second]")))
-        .ok()
-}
-
 /// A stored breakdown, or an empty one when the JSON is not a breakdown (an empty `{}`
 /// version made before the coordinator wrote anything).
 pub fn breakdown_or_empty(json: Option<&str>) -> Breakdown {
@@ -236,7 +212,7 @@ pub fn breakdown_or_empty(json: Option<&str>) -> Breakdown {
 /// Whether R5 closes this breakdown to anyone under 18.
 pub fn closed_to_minors(breakdown: &Breakdown) -> bool {
     let nudity: Vec<_> = breakdown.performers.iter().map(|p| p.nudity).collect();
-    crate::scenes::body::restricted_for_minors(&breakdown.kinds, &nudity)
+    crate::vocab::body::restricted_for_minors(&breakdown.kinds, &nudity)
 }
 
 /// One scene's facts for R5: its breakdown and its cast's ages.
@@ -267,9 +243,9 @@ mod tests {
     use time::macros::{date, datetime};
 
     use super::*;
-    use crate::scenes::body::{IntimacyKind, NudityLevel};
-    use crate::scenes::breakdown::PerformerPart;
-    use crate::schedule::zone::parse_zone;
+    use crate::clock::parse_zone;
+    use crate::vocab::body::{IntimacyKind, NudityLevel};
+    use crate::vocab::breakdown::PerformerPart;
 
     fn day(id: i64, number: i64) -> DayRow {
         DayRow {
@@ -361,18 +337,5 @@ mod tests {
         assert_eq!(minors_on_date(&scenes, date!(2027 - 05 - 04)).len(), 1);
         assert!(minors_on_date(&scenes, date!(2028 - 01 - 01)).is_empty());
         assert!(!closed_to_minors(&breakdown_or_empty(Some("{}"))));
-    }
-
-    #[test]
-    fn form_times_parse() {
-        assert_eq!(parse_date(" 2027-03-28 "), Some(date!(2027 - 03 - 28)));
-        assert_eq!(parse_date("28/03/2027"), None);
-        assert_eq!(
-            parse_time("07:00").map(hour_minute).as_deref(),
-            Some("07:00")
-        );
-        assert_eq!(parse_time("25:00"), None);
-        let ny = parse_zone("America/New_York").unwrap();
-        assert_eq!(local_time(datetime!(2027-11-07 05:30 UTC), ny), "01:30 EDT");
     }
 }

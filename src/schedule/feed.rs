@@ -9,11 +9,12 @@ use time::{Duration, OffsetDateTime};
 use tower_sessions::Session;
 
 use super::ics::{Calendar, Event};
-use super::{load_days, load_placed, rehearsals, zone};
-use crate::AppState;
-use crate::accounts;
+use super::{load_days, load_placed, rehearsals};
+use crate::auth;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Role};
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, Flash, render};
 
 const LINK_KEY: &str = "calendar_link";
@@ -49,7 +50,7 @@ pub(super) async fn calendar_page(
             .await?;
     render(&CalendarPage {
         ctx,
-        made: made.map(|at| crate::web::format_date(at.date())),
+        made: made.map(|at| crate::clock::format_date(at.date())),
         member,
         new_link,
     })
@@ -60,7 +61,7 @@ pub(super) async fn new_link(
     member: Member,
     session: Session,
 ) -> Result<Response> {
-    let token = accounts::new_token();
+    let token = auth::new_token();
     // One row per member: a new link replaces the old hash, so the old link stops at once.
     sqlx::query(
         "insert into calendar_feed (member_id, production_id, token_hash) values ($1, $2, $3)
@@ -69,7 +70,7 @@ pub(super) async fn new_link(
     )
     .bind(member.member_id)
     .bind(member.production.production_id)
-    .bind(accounts::token_hash(&token))
+    .bind(auth::token_hash(&token))
     .execute(&state.pool)
     .await?;
     let link = format!("{}/calendar/{token}", state.config.base_url);
@@ -106,12 +107,12 @@ pub(super) async fn feed(
          join production p on p.production_id = m.production_id
          where f.token_hash = $1",
     )
-    .bind(accounts::token_hash(&token))
+    .bind(auth::token_hash(&token))
     .fetch_optional(&state.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let zone = zone::parse_zone(&owner.time_zone)
-        .or_else(|| zone::parse_zone("UTC"))
+    let zone = crate::clock::parse_zone(&owner.time_zone)
+        .or_else(|| crate::clock::parse_zone("UTC"))
         .expect("UTC is a zone");
     let performer = (owner.role == Role::Performer).then_some(owner.user_id);
 

@@ -2,70 +2,22 @@
 //! on them, rehearsals, the stripboard, call sheets and private calendar feeds.
 
 pub mod board;
-mod callsheet;
-mod days;
-pub mod demo;
 mod feed;
 pub mod ics;
-mod rehearsals;
-pub mod zone;
+pub mod rehearsals;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 use sqlx::PgPool;
-use time_tz::Tz;
 
-use crate::AppState;
 use crate::error::Result;
-use crate::productions::{Member, Role};
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::web::AppState;
 use board::{DayRow, PlacedRow};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/productions/{production_id}/schedule",
-            get(days::board_page).post(days::create_day),
-        )
-        .route(
-            "/productions/{production_id}/schedule/rehearsals",
-            post(rehearsals::create),
-        )
-        .route(
-            "/productions/{production_id}/schedule/rehearsals/{rehearsal_id}",
-            get(rehearsals::show),
-        )
-        .route(
-            "/productions/{production_id}/schedule/rehearsals/{rehearsal_id}/delete",
-            post(rehearsals::delete),
-        )
-        .route(
-            "/productions/{production_id}/schedule/{shoot_day_id}",
-            get(days::day_page).post(days::update_day),
-        )
-        .route(
-            "/productions/{production_id}/schedule/{shoot_day_id}/delete",
-            post(days::delete_day),
-        )
-        .route(
-            "/productions/{production_id}/schedule/{shoot_day_id}/scenes",
-            post(days::add_scene),
-        )
-        .route(
-            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/up",
-            post(days::move_up),
-        )
-        .route(
-            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/down",
-            post(days::move_down),
-        )
-        .route(
-            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/remove",
-            post(days::remove_scene),
-        )
-        .route(
-            "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet",
-            get(callsheet::call_sheet),
-        )
         .route(
             "/productions/{production_id}/calendar",
             get(feed::calendar_page).post(feed::new_link),
@@ -80,13 +32,6 @@ pub const EDITORS: [Role; 3] = [Role::Producer, Role::Director, Role::Coordinato
 /// days, scenes and rehearsals they are in; `None` for everyone else.
 pub fn performer_filter(member: &Member) -> Option<i64> {
     member.is(Role::Performer).then_some(member.user.user_id)
-}
-
-/// The production's zone; a stored name is validated on save, so UTC is only a safety net.
-pub fn production_zone(member: &Member) -> &'static Tz {
-    zone::parse_zone(&member.production.time_zone)
-        .or_else(|| zone::parse_zone("UTC"))
-        .expect("UTC is a zone")
 }
 
 /// Days of the production in schedule order, each numbered within the whole schedule;

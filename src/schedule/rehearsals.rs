@@ -1,33 +1,24 @@
-//! Rehearsals: a scene, the performers called from its cast, a start and an end on the
-//! production's clocks, and where; a flagged scene needs a first one-to-one first (R6).
+//! Rehearsals as stored: a scene, the performers called from its cast, a start and an end on
+//! the production's clocks, and where. Scheduling one is on the stripboard page
+//! (`crate::pages::rehearsals`), which checks R6 first.
 
-use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use time_tz::Tz;
-use tower_sessions::Session;
 
-use super::board::{self, local_time};
-use super::days::{NewDayForm, board_response};
-use super::{EDITORS, performer_filter, production_zone, zone};
-use crate::AppState;
-use crate::error::{AppError, Result};
-use crate::productions::Member;
-use crate::web::{Ctx, FieldErrors, Flash, render};
+use crate::clock::local_time;
+use crate::error::Result;
 
 /// A cast member offered as a checkbox.
 #[derive(sqlx::FromRow)]
-pub(super) struct CastOption {
+pub struct CastOption {
     pub cast_member_id: i64,
     pub cast_number: i32,
     pub name: String,
     pub character_name: String,
 }
 
-pub(super) async fn cast_options(pool: &PgPool, production_id: i64) -> Result<Vec<CastOption>> {
+pub async fn cast_options(pool: &PgPool, production_id: i64) -> Result<Vec<CastOption>> {
     Ok(sqlx::query_as(
         "select cast_member_id, cast_number, name, character_name from cast_member
          where production_id = $1 order by cast_number",
@@ -39,7 +30,7 @@ pub(super) async fn cast_options(pool: &PgPool, production_id: i64) -> Result<Ve
 
 /// A rehearsal as stored, with its scene number and the performers called.
 #[derive(sqlx::FromRow)]
-pub(super) struct RehearsalRow {
+pub struct RehearsalRow {
     pub rehearsal_id: i64,
     pub number: String,
     pub starts_at: OffsetDateTime,
@@ -52,7 +43,7 @@ pub(super) struct RehearsalRow {
 
 /// Rehearsals of the production (or one), by start; with `performer`, only those they are
 /// called to.
-pub(super) async fn load(
+pub async fn load(
     pool: &PgPool,
     production_id: i64,
     rehearsal_id: Option<i64>,
@@ -85,7 +76,7 @@ pub(super) async fn load(
 }
 
 /// A rehearsal ready to show, its times on the production's clocks.
-pub(super) struct RehearsalView {
+pub struct RehearsalView {
     pub row: RehearsalRow,
     /// `Wed 28 Apr 2027, 10:00 BST – 12:00 BST`.
     pub when: String,
@@ -93,7 +84,7 @@ pub(super) struct RehearsalView {
 
 impl RehearsalView {
     pub fn new(row: RehearsalRow, zone: &Tz) -> RehearsalView {
-        let day = crate::web::format_date(zone::utc_to_local(row.starts_at, zone).date());
+        let day = crate::clock::format_date(crate::clock::utc_to_local(row.starts_at, zone).date());
         let when = format!(
             "{day}, {} – {}",
             local_time(row.starts_at, zone),
@@ -111,242 +102,4 @@ impl RehearsalView {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// The rehearsal form on the schedule page; performers are repeated `cast` keys.
-#[derive(Default)]
-pub(super) struct RehearsalForm {
-    pub scene_id: String,
-    pub cast: Vec<String>,
-    pub date: String,
-    pub start: String,
-    pub end: String,
-    pub location: String,
-}
-
-impl RehearsalForm {
-    /// Reads the raw body: serde_urlencoded cannot collect repeated keys into a list.
-    fn parse(body: &[u8]) -> RehearsalForm {
-        let mut form = RehearsalForm::default();
-        for (key, value) in form_urlencoded::parse(body) {
-            let value = value.into_owned();
-            match &*key {
-                "rehearsal_scene" => form.scene_id = value,
-                "rehearsal_cast" => form.cast.push(value),
-                "rehearsal_date" => form.date = value,
-                "rehearsal_start" => form.start = value,
-                "rehearsal_end" => form.end = value,
-                "rehearsal_location" => form.location = value,
-                _ => {}
-            }
-        }
-        form
-    }
-
-    pub fn has(&self, cast_member_id: &i64) -> bool {
-        let id = cast_member_id.to_string();
-        self.cast.contains(&id)
-    }
-
-    pub fn scene_chosen(&self, scene_id: &i64) -> bool {
-        self.scene_id == scene_id.to_string()
-    }
-}
-
-pub(super) async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    session: Session,
-    body: Bytes,
-) -> Result<Response> {
-    member.require(&EDITORS)?;
-    let production_id = member.production.production_id;
-    let zone = production_zone(&member);
-    let form = RehearsalForm::parse(&body);
-    let mut errors = FieldErrors::default();
-
-    let scene: Option<(i64, String, Vec<i64>)> = match form.scene_id.trim().parse::<i64>() {
-        Ok(id) => {
-            sqlx::query_as(
-                "select s.scene_id, s.number,
-                        array(select cast_member_id from scene_cast where scene_id = s.scene_id)
-                 from scene s where s.scene_id = $1 and s.production_id = $2 and not s.omitted",
-            )
-            .bind(id)
-            .bind(production_id)
-            .fetch_optional(&state.pool)
-            .await?
-        }
-        Err(_) => None,
-    };
-    if scene.is_none() {
-        errors.add("rehearsal_scene", "Choose the scene to rehearse.");
-    }
-    let mut cast: Vec<i64> = Vec::new();
-    for text in &form.cast {
-        match text.parse::<i64>() {
-            Ok(id) if !cast.contains(&id) => cast.push(id),
-            Ok(_) => {}
-            Err(_) => errors.add("rehearsal_cast", "Choose performers from the list."),
-        }
-    }
-    if let Some((_, number, scene_cast)) = &scene {
-        if cast.is_empty() {
-            errors.add(
-                "rehearsal_cast",
-                format!("Choose at least one performer from the cast of scene {number}."),
-            );
-        } else if cast.iter().any(|id| !scene_cast.contains(id)) {
-            errors.add(
-                "rehearsal_cast",
-                format!("Only performers cast in scene {number} can be called to its rehearsal."),
-            );
-        }
-    }
-    let date = board::parse_date(&form.date);
-    if date.is_none() {
-        errors.add(
-            "rehearsal_date",
-            "Enter the rehearsal date, for example 2027-04-28.",
-        );
-    }
-    let start = board::parse_time(&form.start);
-    if start.is_none() {
-        errors.add(
-            "rehearsal_start",
-            "Enter the start as hours and minutes, for example 10:00.",
-        );
-    }
-    let end = board::parse_time(&form.end);
-    if end.is_none() {
-        errors.add(
-            "rehearsal_end",
-            "Enter the end as hours and minutes, for example 12:00.",
-        );
-    }
-    let location = form.location.trim().to_string();
-    if location.chars().count() > 200 {
-        errors.add("rehearsal_location", "Keep the location to 200 characters.");
-    }
-    let mut times = None;
-    if let (Some(date), Some(start), Some(end)) = (date, start, end) {
-        let starts_at = zone::local_to_utc(date, start, zone)
-            .map_err(|e| {
-                errors.add(
-                    "rehearsal_start",
-                    e.to_string().replace("call time", "time"),
-                )
-            })
-            .ok();
-        let ends_at = zone::local_to_utc(date, end, zone)
-            .map_err(|e| errors.add("rehearsal_end", e.to_string().replace("call time", "time")))
-            .ok();
-        if let (Some(starts_at), Some(ends_at)) = (starts_at, ends_at) {
-            if ends_at <= starts_at {
-                errors.add("rehearsal_end", "The rehearsal must end after it starts.");
-            } else {
-                times = Some((starts_at, ends_at));
-            }
-        }
-    }
-    let (Some((scene_id, number, _)), Some((starts_at, ends_at)), true) =
-        (scene, times, errors.is_empty())
-    else {
-        return board_response(&state, ctx, member, NewDayForm::default(), form, errors).await;
-    };
-
-    // R6: a flagged scene is rehearsed only with performers the IC has met one-to-one.
-    if let Some(refusal) = crate::consent::conversations::first_meeting_check(
-        &state.pool,
-        production_id,
-        scene_id,
-        &cast,
-    )
-    .await?
-    {
-        errors.add("rehearsal_cast", refusal);
-        return board_response(&state, ctx, member, NewDayForm::default(), form, errors).await;
-    }
-
-    let mut tx = state.pool.begin().await?;
-    let rehearsal_id: i64 = sqlx::query_scalar(
-        "insert into rehearsal (production_id, scene_id, starts_at, ends_at, location)
-         values ($1, $2, $3, $4, $5) returning rehearsal_id",
-    )
-    .bind(production_id)
-    .bind(scene_id)
-    .bind(starts_at)
-    .bind(ends_at)
-    .bind(&location)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query(
-        "insert into rehearsal_cast (rehearsal_id, cast_member_id, production_id)
-         select $1, unnest($2::bigint[]), $3",
-    )
-    .bind(rehearsal_id)
-    .bind(&cast)
-    .bind(production_id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Flash::success(&session, format!("Rehearsal of scene {number} scheduled.")).await?;
-    Ok(Redirect::to(&format!(
-        "{}/schedule/rehearsals/{rehearsal_id}",
-        member.base()
-    ))
-    .into_response())
-}
-
-#[derive(Template)]
-#[template(path = "schedule/rehearsal.html")]
-struct RehearsalPage {
-    ctx: Ctx,
-    member: Member,
-    rehearsal: RehearsalView,
-    can_edit: bool,
-}
-
-pub(super) async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    Path((_, rehearsal_id)): Path<(i64, i64)>,
-) -> Result<Response> {
-    let row = load(
-        &state.pool,
-        member.production.production_id,
-        Some(rehearsal_id),
-        performer_filter(&member),
-    )
-    .await?
-    .pop()
-    .ok_or(AppError::NotFound)?;
-    let rehearsal = RehearsalView::new(row, production_zone(&member));
-    render(&RehearsalPage {
-        ctx,
-        can_edit: EDITORS.contains(&member.role),
-        member,
-        rehearsal,
-    })
-}
-
-pub(super) async fn delete(
-    State(state): State<AppState>,
-    member: Member,
-    session: Session,
-    Path((_, rehearsal_id)): Path<(i64, i64)>,
-) -> Result<Response> {
-    member.require(&EDITORS)?;
-    let done = sqlx::query("delete from rehearsal where rehearsal_id = $1 and production_id = $2")
-        .bind(rehearsal_id)
-        .bind(member.production.production_id)
-        .execute(&state.pool)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    Flash::success(&session, "The rehearsal is cancelled.").await?;
-    Ok(Redirect::to(&format!("{}/schedule", member.base())).into_response())
 }

@@ -1,8 +1,10 @@
-//! What every page shares: the layout context, flash messages, form errors, CSRF checks,
-//! security headers, health checks and the home page.
+//! What every page shares: the state handlers receive, the layout context, flash messages,
+//! reading forms, form errors, CSRF checks, rendering and health checks.
 
 pub mod cache;
 pub mod csrf;
+pub mod form;
+mod state;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -12,15 +14,15 @@ use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::AppState;
-use crate::accounts::{AuthSession, CurrentUser, User};
 use crate::error::{AppError, Result};
 pub use csrf::rotate_csrf;
+pub use form::FormBody;
+pub use state::AppState;
 
 /// Renders a template as a 200 page.
 pub fn render<T: Template>(page: &T) -> Result<Response> {
@@ -86,43 +88,44 @@ pub fn session_err(e: tower_sessions::session::Error) -> AppError {
     AppError::Other(anyhow::anyhow!("session: {e}"))
 }
 
+/// Who is signed in, as the layout shows them.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_admin: bool,
+}
+
 /// What the layout needs on every page: who is signed in, the CSRF token and messages.
+/// Handlers take it as an extractor; `auth` reads the signed-in person for it.
 pub struct Ctx {
-    pub user: Option<User>,
+    pub user: Option<Viewer>,
     pub csrf: String,
     pub flash: Vec<Flash>,
     /// Unread notifications of the signed-in person, for the header.
     pub unread: i64,
 }
 
-impl FromRequestParts<AppState> for Ctx {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let auth = AuthSession::from_request_parts(parts, state)
-            .await
-            .map_err(|_| anyhow::anyhow!("auth session layer missing"))?;
-        let csrf = csrf::token(&auth.session).await?;
+impl Ctx {
+    /// The context from the session: its CSRF token, and the messages it holds for this page.
+    pub async fn load(session: &Session, user: Option<Viewer>, unread: i64) -> Result<Ctx> {
+        let csrf = csrf::token(session).await?;
         // Read first and remove only when there is something: a removal marks the session
         // changed, and an unchanged session is not written back on every page view.
-        let flash: Vec<Flash> = auth
-            .session
+        let flash: Vec<Flash> = session
             .get(FLASH_KEY)
             .await
             .map_err(session_err)?
             .unwrap_or_default();
         if !flash.is_empty() {
-            auth.session
+            session
                 .remove::<Vec<Flash>>(FLASH_KEY)
                 .await
                 .map_err(session_err)?;
         }
-        let unread = match &auth.user {
-            Some(user) => crate::notifications::unread_count(&state.pool, user.user_id).await?,
-            None => 0,
-        };
         Ok(Ctx {
-            user: auth.user,
+            user,
             csrf,
             flash,
             unread,
@@ -147,61 +150,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
-}
-
 /// Health checks: served outside the session, sign-in and CSRF layers (see `crate::app`).
 pub fn open_router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-}
-
-#[derive(sqlx::FromRow)]
-pub struct MyProduction {
-    pub production_id: i64,
-    pub title: String,
-    pub phase: String,
-    pub role: crate::productions::Role,
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    ctx: Ctx,
-    productions: Vec<MyProduction>,
-    can_create: bool,
-}
-
-async fn home(
-    State(state): State<AppState>,
-    user: Option<CurrentUser>,
-    mut parts: Parts,
-) -> Result<Response> {
-    // Redirect before building the page context: its CSRF token would start a session (and
-    // write a row) for every anonymous visitor who is only being sent to the sign-in page.
-    let Some(CurrentUser(user)) = user else {
-        return Ok(Redirect::to("/signin").into_response());
-    };
-    let ctx = Ctx::from_request_parts(&mut parts, &state).await?;
-    let productions: Vec<MyProduction> = sqlx::query_as(
-        "select p.production_id, p.title, p.phase, m.role
-         from member m join production p using (production_id)
-         where m.user_id = $1 order by p.title, p.production_id",
-    )
-    .bind(user.user_id)
-    .fetch_all(&state.pool)
-    .await?;
-    let can_create = user.is_admin
-        || productions
-            .iter()
-            .any(|p| p.role == crate::productions::Role::Producer);
-    render(&HomePage {
-        ctx,
-        productions,
-        can_create,
-    })
 }
 
 async fn healthz() -> &'static str {
@@ -220,21 +173,6 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
-            Ok(user) => Ok(Some(user)),
-            Err(AppError::SignInRequired { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
-
 /// Deletes expired sessions and old sign-in failures, every ten minutes.
 pub async fn housekeeping(pool: sqlx::PgPool) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -250,12 +188,4 @@ pub async fn housekeeping(pool: sqlx::PgPool) {
             tracing::warn!(error = %err, "housekeeping failed");
         }
     }
-}
-
-/// A date as people read it: "Sat 21 Nov 2026".
-pub fn format_date(date: time::Date) -> String {
-    let format = time::macros::format_description!(
-        "[weekday repr:short] [day padding:none] [month repr:short] [year]"
-    );
-    date.format(&format).unwrap_or_default()
 }

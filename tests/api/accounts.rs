@@ -634,11 +634,11 @@ async fn there_is_no_public_sign_up() {
 #[tokio::test]
 async fn command_line_accounts_follow_the_password_policy() {
     let app = TestApp::spawn().await;
-    let weak = closedset::accounts::create_user(
+    let weak = closedset::auth::create_user(
         &app.pool,
         "admin@example.test",
         "Admin",
-        &closedset::accounts::password::Password::new("closedset"),
+        &closedset::auth::password::Password::new("closedset"),
         true,
     )
     .await;

@@ -677,10 +677,10 @@ async fn the_csv_export_is_rfc_4180_with_a_bom() {
 #[tokio::test]
 async fn the_demo_budget_loads_once_with_one_category_over() {
     let mut set = set_up().await;
-    closedset::budget::demo::load(&set.app.pool, set.production)
+    closedset::demo::budget::load(&set.app.pool, set.production)
         .await
         .unwrap();
-    closedset::budget::demo::load(&set.app.pool, set.production)
+    closedset::demo::budget::load(&set.app.pool, set.production)
         .await
         .unwrap();
     assert_eq!(set.lines().await, 8);

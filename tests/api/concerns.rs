@@ -329,7 +329,7 @@ async fn the_union_line_follows_the_agreement_and_a_producer_can_word_it() {
 async fn the_demo_film_has_one_open_concern_once() {
     let app = TestApp::spawn().await;
     let production = closedset::demo::load(&app.pool).await.unwrap();
-    closedset::concerns::demo::load(&app.pool, production)
+    closedset::demo::concerns::load(&app.pool, production)
         .await
         .unwrap();
     let (count, status, anonymous): (i64, String, bool) = sqlx::query_as(

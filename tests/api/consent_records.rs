@@ -608,7 +608,7 @@ async fn performers_see_who_viewed_their_records_but_not_their_own_visits() {
 async fn the_demo_records_load_once() {
     let app = TestApp::spawn().await;
     let production = closedset::demo::load(&app.pool).await.unwrap();
-    closedset::consent::demo_records::load(&app.pool, production)
+    closedset::demo::records::load(&app.pool, production)
         .await
         .unwrap();
     let conversations = "select count(*) from conversation where production_id = $1";
@@ -632,7 +632,7 @@ async fn the_demo_records_load_once() {
     let open = open_follow_ups(&app.pool, production).await.unwrap();
     assert_eq!(open.len(), 1);
     assert!(open[0].due_on.is_some());
-    closedset::consent::demo_records::load(&app.pool, production)
+    closedset::demo::records::load(&app.pool, production)
         .await
         .unwrap();
     assert_eq!(count(&app, conversations, production).await, logged);

@@ -451,7 +451,7 @@ async fn a_coordinator_who_turned_every_mail_off_still_hears_of_a_narrowing() {
     closedset::notifications::notify_roles(
         &mut tx,
         c.production,
-        &[closedset::productions::Role::Coordinator],
+        &[closedset::vocab::Role::Coordinator],
         closedset::notifications::kind::CONSENT_NARROWED,
         "Alex Rivera narrowed consent for scene 5A on the day",
         &format!("/productions/{}/scenes", c.production),

@@ -9,6 +9,7 @@ mod concerns;
 mod consent_records;
 mod dashboards;
 mod embedded;
+mod layers;
 mod ledger;
 mod live;
 mod onset;

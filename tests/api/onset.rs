@@ -1,11 +1,11 @@
 //! On set and after (R10, R11): who may pause and who sees it, reconfirmation gating clearance,
 //! narrowings, the daily IC report's content rules, post review and the footage-use list.
 
-use closedset::consent::scope::{Scope, Uses};
-use closedset::scenes::body::{BodyArea, IntimacyKind, NudityLevel};
-use closedset::scenes::breakdown::{Breakdown, PerformerPart};
+use closedset::clock::{local_to_utc, parse_zone, utc_to_local};
 use closedset::scenes::editor::save_breakdown;
-use closedset::schedule::zone::{local_to_utc, parse_zone, utc_to_local};
+use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+use closedset::vocab::breakdown::{Breakdown, PerformerPart};
+use closedset::vocab::scope::{Scope, Uses};
 use reqwest::StatusCode;
 use time::{Duration, OffsetDateTime, macros::time};
 
@@ -696,7 +696,7 @@ async fn the_demo_has_a_past_day_on_set_once() {
     let app = TestApp::spawn().await;
     let production = closedset::demo::load(&app.pool).await.unwrap();
     closedset::demo::load(&app.pool).await.unwrap();
-    closedset::onset::demo::load(&app.pool, production)
+    closedset::demo::onset::load(&app.pool, production)
         .await
         .unwrap();
     assert_eq!(count(&app, "select count(*) from pause").await, 1);

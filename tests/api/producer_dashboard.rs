@@ -1,10 +1,10 @@
 //! The producer's dashboard: the next 14 days, the at-risk list, what is never shown, who may
 //! see it, and a fixed number of SQL queries whatever the production's size.
 
-use closedset::consent::scope::{Scope, Uses};
 use closedset::demo::DEMO_PASSWORD;
-use closedset::scenes::body::{BodyArea, IntimacyKind, NudityLevel};
-use closedset::scenes::breakdown::{Breakdown, PerformerPart};
+use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+use closedset::vocab::breakdown::{Breakdown, PerformerPart};
+use closedset::vocab::scope::{Scope, Uses};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -315,13 +315,13 @@ async fn counts(app: &TestApp, client: &mut Client, production: i64) -> Vec<(Str
 async fn pages_run_the_same_number_of_queries_for_a_small_and_a_large_production() {
     let app = TestApp::spawn().await;
     let small = small_production(&app).await;
-    let large = closedset::demo_large::load(&app.pool).await.unwrap();
+    let large = closedset::demo::large::load(&app.pool).await.unwrap();
 
     let mut client = app.signed_in("pat@a.test").await;
     let small_counts = counts(&app, &mut client, small).await;
     let mut client = app.client();
     client
-        .sign_in(closedset::demo_large::LARGE_PRODUCER, DEMO_PASSWORD)
+        .sign_in(closedset::demo::large::LARGE_PRODUCER, DEMO_PASSWORD)
         .await;
     let large_counts = counts(&app, &mut client, large).await;
     for ((path, small), (_, large)) in small_counts.iter().zip(&large_counts) {
@@ -385,7 +385,7 @@ async fn demo_large_seeds_a_production_whose_ledger_verifies() {
     assert!(said.contains("5000 entries, chain intact"), "{said}");
 
     // Loading again changes nothing.
-    let again = closedset::demo_large::load(&app.pool).await.unwrap();
+    let again = closedset::demo::large::load(&app.pool).await.unwrap();
     let productions: i64 = sqlx::query_scalar("select count(*) from production")
         .fetch_one(&app.pool)
         .await

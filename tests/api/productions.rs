@@ -265,7 +265,7 @@ async fn the_demo_loads_once_and_every_account_sees_the_film() {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{email}");
         let home = client.get("/").await;
         assert!(home.body.contains(closedset::demo::DEMO_TITLE), "{email}");
-        let label = closedset::productions::Role::parse(role).unwrap().label();
+        let label = closedset::vocab::Role::parse(role).unwrap().label();
         assert!(
             home.body.contains(label),
             "{email} should see the role {label}"

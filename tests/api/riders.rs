@@ -4,8 +4,8 @@
 use std::process::Command;
 
 use closedset::consent::ledger;
-use closedset::scenes::body::{BodyArea as A, IntimacyKind as K, NudityLevel as N};
-use closedset::scenes::breakdown::{Breakdown, PerformerPart};
+use closedset::vocab::body::{BodyArea as A, IntimacyKind as K, NudityLevel as N};
+use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
@@ -735,16 +735,25 @@ async fn a_double_is_assigned_in_the_ledger_and_drafted_their_own_rider() {
     assert!(form.body.contains("Lies under the sheet"));
     let rider_id = f.draft(&mut cora, f.theo_cast, &[]).await;
     f.deliver(&mut cora, rider_id).await;
-    let facts = closedset::consent::riders::lifecycle::clearance_riders(&f.app.pool, f.production)
-        .await
-        .unwrap();
-    assert!(facts.iter().any(|r| r.rider.cast_member_id == f.theo_cast
-        && r.rider.scope.acts.contains("Lies under the sheet")));
-    let doubles =
-        closedset::consent::riders::lifecycle::clearance_doubles(&f.app.pool, f.production)
-            .await
-            .unwrap();
-    assert_eq!(doubles[0].double.original_cast_member_id, f.sam_cast);
+    // Delivered, the double's rider covers the original's acts for the scene.
+    let scope: String = sqlx::query_scalar(
+        "select rs.scope::text from rider_scene rs join rider r using (rider_id)
+         where r.rider_id = $1 and r.cast_member_id = $2 and r.status = 'delivered'",
+    )
+    .bind(rider_id)
+    .bind(f.theo_cast)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert!(scope.contains("Lies under the sheet"), "{scope}");
+    let original: i64 = sqlx::query_scalar(
+        "select original_cast_member_id from scene_double where double_cast_member_id = $1",
+    )
+    .bind(f.theo_cast)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(original, f.sam_cast);
     f.verify_ledger();
 }
 
@@ -752,10 +761,10 @@ async fn a_double_is_assigned_in_the_ledger_and_drafted_their_own_rider() {
 async fn the_demo_film_gets_riders_in_every_state_once() {
     let app = TestApp::spawn().await;
     let production = closedset::demo::load(&app.pool).await.unwrap();
-    closedset::consent::demo_riders::load(&app.pool, production)
+    closedset::demo::riders::load(&app.pool, production)
         .await
         .unwrap();
-    closedset::consent::demo_riders::load(&app.pool, production)
+    closedset::demo::riders::load(&app.pool, production)
         .await
         .unwrap();
     let statuses: Vec<String> =

@@ -1,8 +1,8 @@
 //! The schedule over HTTP: shoot days across clock changes, the stripboard, R5 when scheduling,
 //! call sheets without content, calendar feeds, rehearsals, R7 and the demo schedule.
 
-use closedset::scenes::body::{BodyArea, IntimacyKind, NudityLevel};
-use closedset::scenes::breakdown::{Breakdown, PerformerPart};
+use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use reqwest::StatusCode;
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -969,7 +969,7 @@ async fn the_demo_schedule_loads_once() {
     let set = set_up("Europe/London").await;
     let production = set.production;
     // Nothing to place: nothing happens.
-    closedset::schedule::demo::load(&set.app.pool, production)
+    closedset::demo::schedule::load(&set.app.pool, production)
         .await
         .unwrap();
     assert_eq!(count(&set.app, "select count(*) from shoot_day").await, 0);
@@ -1015,7 +1015,7 @@ async fn the_demo_schedule_loads_once() {
         Some(&explicit(jo)),
     )
     .await;
-    closedset::schedule::demo::load(&set.app.pool, production)
+    closedset::demo::schedule::load(&set.app.pool, production)
         .await
         .unwrap();
     assert_eq!(count(&set.app, "select count(*) from shoot_day").await, 10);
@@ -1052,7 +1052,7 @@ async fn the_demo_schedule_loads_once() {
         "select count(*) + sum(position) from shoot_day_scene",
     )
     .await;
-    closedset::schedule::demo::load(&set.app.pool, production)
+    closedset::demo::schedule::load(&set.app.pool, production)
         .await
         .unwrap();
     assert_eq!(count(&set.app, "select count(*) from shoot_day").await, 10);

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use closedset::accounts::password::Password;
+use closedset::auth::password::Password;
 use closedset::db::{self, Durability, EmbeddedPostgres};
 use closedset::{AppState, Config};
 use reqwest::StatusCode;
@@ -348,13 +348,13 @@ impl TestApp {
 
     /// Creates an account directly in the database.
     pub async fn user(&self, email: &str, name: &str) -> i64 {
-        closedset::accounts::create_user(&self.pool, email, name, &Password::new(PASSWORD), false)
+        closedset::auth::create_user(&self.pool, email, name, &Password::new(PASSWORD), false)
             .await
             .unwrap()
     }
 
     pub async fn admin(&self, email: &str) -> i64 {
-        closedset::accounts::create_user(&self.pool, email, "Admin", &Password::new(PASSWORD), true)
+        closedset::auth::create_user(&self.pool, email, "Admin", &Password::new(PASSWORD), true)
             .await
             .unwrap()
     }

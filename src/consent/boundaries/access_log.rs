@@ -9,9 +9,10 @@ use axum::routing::get;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::AppState;
 use crate::error::Result;
-use crate::productions::{Member, Role};
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, render};
 
 pub fn router() -> Router<AppState> {
@@ -133,13 +134,11 @@ impl ViewsPage {
     }
 
     fn when(&self, row: &ViewRow) -> String {
-        let zone = crate::schedule::production_zone(&self.member);
+        let zone = self.member.production.zone.tz();
         format!(
             "{}, {}",
-            crate::web::format_date(
-                crate::schedule::zone::utc_to_local(row.viewed_at, zone).date()
-            ),
-            crate::schedule::board::local_time(row.viewed_at, zone)
+            crate::clock::format_date(crate::clock::utc_to_local(row.viewed_at, zone).date()),
+            crate::clock::local_time(row.viewed_at, zone)
         )
     }
 }

@@ -5,15 +5,15 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
-use crate::consent::clearance;
 use crate::consent::ledger;
 use crate::consent::rider_text::{self, RiderContent, RiderScene};
-use crate::consent::scope::{Scope, Uses};
 use crate::error::Result;
 use crate::notifications;
-use crate::productions::{Production, Role};
-use crate::scenes::breakdown::{Breakdown, PerformerPart};
+use crate::productions::Production;
 use crate::scenes::{heading_text, read_breakdown};
+use crate::vocab::Role;
+use crate::vocab::breakdown::{Breakdown, PerformerPart};
+use crate::vocab::scope::{Scope, Uses};
 
 /// Why a change was not made; nothing was written. `field` names the form field the message
 /// belongs beside, or is empty when the rider's state, not the input, refused it.
@@ -503,7 +503,7 @@ pub fn render_text(production: &Production, rider: &RiderRow, scenes: &[Covered]
                 .map(|scope| part_of(scope, rider.cast_member_id))
                 .unwrap_or_else(|| PerformerPart {
                     cast_member_id: rider.cast_member_id,
-                    nudity: crate::scenes::body::NudityLevel::None,
+                    nudity: crate::vocab::body::NudityLevel::None,
                     shown: Vec::new(),
                     touched: Vec::new(),
                     touching: Vec::new(),
@@ -808,105 +808,4 @@ pub async fn log_view(
     .execute(pool)
     .await?;
     Ok(())
-}
-
-// ---------------------------------------------------------------- facts for clearance
-
-/// One rider as clearance needs it, for one scene it covers.
-#[derive(Clone, Debug)]
-pub struct SceneRider {
-    pub scene_id: i64,
-    pub rider: clearance::Rider,
-}
-
-#[derive(sqlx::FromRow)]
-struct SceneRiderRow {
-    scene_id: i64,
-    rider_id: i64,
-    cast_member_id: i64,
-    scene_version_id: i64,
-    delivered_at: Option<OffsetDateTime>,
-    signed_at: Option<OffsetDateTime>,
-    revoked_at: Option<OffsetDateTime>,
-    superseded: bool,
-    scope: String,
-}
-
-/// Every delivered (or later) rider of a production per scene it covers, in one query, for
-/// `clearance::clearance`. Drafts count as no rider; a row whose scope cannot be read is left
-/// out, which blocks rather than clears.
-pub async fn clearance_riders(pool: &PgPool, production_id: i64) -> Result<Vec<SceneRider>> {
-    let rows: Vec<SceneRiderRow> = sqlx::query_as(
-        "select rs.scene_id, r.rider_id, r.cast_member_id, rs.scene_version_id, r.delivered_at,
-                r.signed_at, r.revoked_at, r.status = 'superseded' as superseded,
-                rs.scope::text as scope
-         from rider_scene rs join rider r using (rider_id)
-         where r.production_id = $1 and r.status <> 'drafted'
-         order by rs.scene_id, r.rider_id",
-    )
-    .bind(production_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(SceneRider {
-                scene_id: r.scene_id,
-                rider: clearance::Rider {
-                    rider_id: r.rider_id,
-                    cast_member_id: r.cast_member_id,
-                    covers_version_id: r.scene_version_id,
-                    delivered_at: r.delivered_at,
-                    signed_at: r.signed_at,
-                    revoked_at: r.revoked_at,
-                    superseded: r.superseded,
-                    scope: serde_json::from_str(&r.scope).ok()?,
-                },
-            })
-        })
-        .collect())
-}
-
-/// A double assigned in one scene.
-#[derive(Clone, Debug)]
-pub struct SceneDouble {
-    pub scene_id: i64,
-    pub double: clearance::Double,
-}
-
-#[derive(sqlx::FromRow)]
-struct SceneDoubleRow {
-    scene_id: i64,
-    original_cast_member_id: i64,
-    double_cast_member_id: i64,
-    cast_number: i32,
-    name: String,
-    date_of_birth: Option<time::Date>,
-}
-
-/// Every double of a production, for `clearance::clearance` (R4).
-pub async fn clearance_doubles(pool: &PgPool, production_id: i64) -> Result<Vec<SceneDouble>> {
-    let rows: Vec<SceneDoubleRow> = sqlx::query_as(
-        "select d.scene_id, d.original_cast_member_id, d.double_cast_member_id, c.cast_number,
-                c.name, c.date_of_birth
-         from scene_double d join cast_member c on c.cast_member_id = d.double_cast_member_id
-         where d.production_id = $1 order by d.scene_id, d.original_cast_member_id",
-    )
-    .bind(production_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SceneDouble {
-            scene_id: r.scene_id,
-            double: clearance::Double {
-                original_cast_member_id: r.original_cast_member_id,
-                double: clearance::Performer {
-                    cast_member_id: r.double_cast_member_id,
-                    label: format!("#{} {}", r.cast_number, r.name),
-                    date_of_birth: r.date_of_birth,
-                },
-            },
-        })
-        .collect())
 }

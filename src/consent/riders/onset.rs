@@ -12,13 +12,14 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use crate::AppState;
 use crate::cast::{CastMember, cast_list};
 use crate::consent::ledger;
 use crate::error::{AppError, Result};
-use crate::productions::{Member, Role};
-use crate::scenes::minors::{self, CastAge};
-use crate::scenes::{is_restricted, production_today, read_breakdown};
+use crate::productions::Member;
+use crate::rules::minors::{self, CastAge};
+use crate::scenes::{is_restricted, read_breakdown};
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 pub fn router() -> Router<AppState> {
@@ -282,8 +283,7 @@ async fn assign_double(
             name: double.name.clone(),
             date_of_birth: double.date_of_birth,
         };
-        let conflicts =
-            minors::minor_conflicts(&[age], &dates, production_today(&member.production));
+        let conflicts = minors::minor_conflicts(&[age], &dates, member.production.zone.today());
         if !conflicts.is_empty() {
             drop(tx);
             errors.add("double_cast_member_id", minors::refusal(&conflicts));

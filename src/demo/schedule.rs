@@ -4,8 +4,7 @@
 use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime, Weekday, macros::time};
 
-use super::board::{self, SceneMinorFacts};
-use super::zone;
+use crate::schedule::board::{self, SceneMinorFacts};
 
 /// How many shoot days the demo plans: two working weeks.
 const DAYS: usize = 10;
@@ -55,7 +54,7 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
     if scenes.is_empty() {
         return Ok(());
     }
-    let zone = zone::parse_zone(&time_zone)
+    let zone = crate::clock::parse_zone(&time_zone)
         .ok_or_else(|| anyhow::anyhow!("production {production_id} has an unknown time zone"))?;
     let coordinator: Option<i64> = sqlx::query_scalar(
         "select u.user_id from app_user u join member m using (user_id)
@@ -66,11 +65,11 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
     .fetch_optional(&mut *tx)
     .await?;
 
-    let today = zone::utc_to_local(OffsetDateTime::now_utc(), zone).date();
+    let today = crate::clock::utc_to_local(OffsetDateTime::now_utc(), zone).date();
     let dates = shoot_dates(today);
     let mut day_ids = Vec::with_capacity(DAYS);
     for date in &dates {
-        let call_at = zone::local_to_utc(*date, time!(07:00), zone)?;
+        let call_at = crate::clock::local_to_utc(*date, time!(07:00), zone)?;
         let id: i64 = sqlx::query_scalar(
             "insert into shoot_day (production_id, shoot_date, call_at, coordinator_user_id)
              values ($1, $2, $3, $4) returning shoot_day_id",
@@ -90,9 +89,14 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
         let day = i * DAYS / count;
         let date = dates[day];
         // The demo keeps R5 like any user: a scene closed to a minor in it is left unscheduled.
-        let facts = super::days::minor_facts(&mut tx, production_id, Some(scene.scene_id), None)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let facts = crate::pages::shoot_days::minor_facts(
+            &mut tx,
+            production_id,
+            Some(scene.scene_id),
+            None,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
         if !board::minors_on_date(&facts, date).is_empty() {
             continue;
         }
@@ -134,7 +138,7 @@ async fn rehearse(
     facts: &[SceneMinorFacts],
 ) -> anyhow::Result<()> {
     let date = (shoot_date - Duration::days(3)).max(today);
-    let starts_at = zone::local_to_utc(date, time!(10:00), zone)?;
+    let starts_at = crate::clock::local_to_utc(date, time!(10:00), zone)?;
     let cast: Vec<i64> = facts
         .iter()
         .flat_map(|f| f.cast.iter().map(|c| c.cast_member_id))

@@ -3,7 +3,7 @@
 
 use sqlx::PgPool;
 
-use super::money::exponent;
+use crate::vocab::money::exponent;
 
 /// (category, description, quantity in hundredths, unit rate and actual in hundredths of the
 /// currency's main unit). Sized for pounds, dollars or euros.
@@ -93,7 +93,7 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
         .bind(description)
         .bind(quantity)
         .bind(rate)
-        .bind(super::money::times(quantity, rate))
+        .bind(crate::vocab::money::times(quantity, rate))
         .bind(minor(actual, &currency))
         .execute(&mut *tx)
         .await?;

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 use sqlx::PgConnection;
 
-use super::riders::lifecycle::{self, Signature, Terms};
-use super::scope::Uses;
+use crate::consent::riders::lifecycle::{self, Signature, Terms};
 use crate::productions::Production;
-use crate::scenes::{SaveOutcome, production_today, read_breakdown, save_breakdown};
+use crate::scenes::{SaveOutcome, read_breakdown, save_breakdown};
+use crate::vocab::scope::Uses;
 
 const PICTURE_ONLY: Terms = Terms {
     uses: Uses {
@@ -111,7 +111,7 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
         scene_8,
         &changed,
         Some(coordinator),
-        production_today(&production),
+        production.zone.today(),
     )
     .await?;
     if !matches!(outcome, SaveOutcome::Saved { .. }) {

@@ -4,10 +4,10 @@
 use askama::Template;
 use axum::response::Response;
 
-use crate::AppState;
 use crate::consent::status::{self, Only, StatusLine};
 use crate::error::Result;
 use crate::productions::Member;
+use crate::web::AppState;
 use crate::web::{Ctx, render};
 
 #[derive(Template)]

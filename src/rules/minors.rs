@@ -32,7 +32,7 @@ impl std::fmt::Display for MinorConflict {
             "{} (#{}) is under 18 on {}",
             self.name,
             self.cast_number,
-            crate::web::format_date(self.date)
+            crate::clock::format_date(self.date)
         )
     }
 }

@@ -4,11 +4,11 @@
 use anyhow::{Context, bail};
 use time::{Date, OffsetDateTime, macros::date};
 
-use super::SaveOutcome;
-use super::body::{BodyArea as A, IntimacyKind as K, NudityLevel as N};
-use super::breakdown::{Breakdown, PerformerPart};
-use super::eighths::Eighths;
-use super::number::SceneNumber;
+use crate::scenes::SaveOutcome;
+use crate::scenes::eighths::Eighths;
+use crate::scenes::number::SceneNumber;
+use crate::vocab::body::{BodyArea as A, IntimacyKind as K, NudityLevel as N};
+use crate::vocab::breakdown::{Breakdown, PerformerPart};
 
 /// Cast number, name, character, date of birth, union, representative, demo account.
 type CastRow = (
@@ -398,7 +398,7 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
         ("8", &scene_8_second),
         ("3", &scene_3),
     ] {
-        let outcome = super::save_breakdown(
+        let outcome = crate::scenes::save_breakdown(
             &mut tx,
             production_id,
             scene_ids[number],

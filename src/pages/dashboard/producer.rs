@@ -8,16 +8,16 @@ use axum::response::Response;
 use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::countdown;
-use crate::AppState;
-use crate::budget::money::format_minor;
-use crate::consent::clearance::{Clearance, Problem};
-use crate::consent::riders::local_time;
+use crate::clock::countdown;
+use crate::clock::format_date;
 use crate::consent::status::{self, Only, SceneStatus};
 use crate::error::Result;
 use crate::onset::pauses::pauser_role;
 use crate::productions::{Member, Production};
-use crate::web::{Ctx, format_date, render};
+use crate::rules::cleared::{Clearance, Problem};
+use crate::vocab::money::format_minor;
+use crate::web::AppState;
+use crate::web::{Ctx, render};
 
 /// How far ahead the schedule panel looks, in days (today included).
 const WINDOW_DAYS: i64 = 14;
@@ -214,13 +214,14 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
 
 async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<ProducerBody> {
     let production = &member.production;
-    let today = crate::scenes::production_today(production);
+    let today = production.zone.today();
     // Clearance only for the days the page shows: the fortnight, stretched to the last day whose
     // notice deadline falls in the at-risk window. The cost follows the window, not the size.
     let notice = Duration::hours(i64::from(production.notice_hours));
-    let risk_day =
-        crate::scenes::production_local(production, now + notice + Duration::hours(AT_RISK_HOURS))
-            .date();
+    let risk_day = production
+        .zone
+        .local(now + notice + Duration::hours(AT_RISK_HOURS))
+        .date();
     let last = (today + Duration::days(WINDOW_DAYS - 1)).max(risk_day);
     // Four queries, whatever the production's size: clearance facts (1), budget (2), extras (1).
     let statuses =
@@ -248,7 +249,7 @@ async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<
             rider_id: r.rider_id,
             performer: r.performer,
             scenes: r.scenes.join(", "),
-            when: local_time(production, r.revoked_at),
+            when: production.zone.moment(r.revoked_at),
         })
         .collect();
     let pauses: Vec<PauseRow> =
@@ -258,7 +259,7 @@ async fn body(state: &AppState, member: &Member, now: OffsetDateTime) -> Result<
         .map(|p| PauseItem {
             scene_id: p.scene_id,
             number: p.number,
-            when: local_time(production, p.paused_at),
+            when: production.zone.moment(p.paused_at),
             // Producers learn that a scene was paused, not by whom (DOMAIN §4, R10).
             by: pauser_role(&p.paused_as),
             resolved: p.resolved,
@@ -321,7 +322,7 @@ fn next_days(statuses: &[SceneStatus], production: &Production, today: Date) -> 
                 date: s.shoot_date.map(format_date).unwrap_or_default(),
                 call: s
                     .call_at
-                    .map(|t| local_time(production, t))
+                    .map(|t| production.zone.moment(t))
                     .unwrap_or_default(),
                 scenes: Vec::new(),
             });
@@ -380,7 +381,7 @@ fn at_risk(statuses: &[SceneStatus], production: &Production, now: OffsetDateTim
                     scene_id: s.scene_id,
                     number: s.number.clone(),
                     shoot_date: s.shoot_date.map(format_date).unwrap_or_default(),
-                    deadline: local_time(production, deadline),
+                    deadline: production.zone.moment(deadline),
                     countdown: countdown(now, deadline),
                     reasons,
                 },

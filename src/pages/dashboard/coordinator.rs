@@ -5,13 +5,13 @@ use askama::Template;
 use axum::response::Response;
 use time::{Duration, OffsetDateTime};
 
-use crate::AppState;
-use crate::consent::clearance::Problem;
+use crate::clock::countdown;
 use crate::consent::conversations::{self, FollowUp};
-use crate::consent::riders::local_time;
 use crate::consent::status::{self, Only, StatusLine};
 use crate::error::Result;
 use crate::productions::Member;
+use crate::rules::cleared::Problem;
+use crate::web::AppState;
 use crate::web::{Ctx, render};
 
 #[derive(sqlx::FromRow)]
@@ -36,22 +36,6 @@ pub struct RiderItem {
     pub clock: String,
     pub overdue: bool,
     pub when: String,
-}
-
-/// How long until an instant, in words: "in 2 days 5 h", "in 40 min", "passed".
-pub fn countdown(now: OffsetDateTime, deadline: OffsetDateTime) -> String {
-    let left = deadline - now;
-    if left <= Duration::ZERO {
-        return "deadline passed".into();
-    }
-    let days = left.whole_days();
-    let hours = left.whole_hours() - days * 24;
-    let minutes = left.whole_minutes() - left.whole_hours() * 60;
-    match (days, hours) {
-        (0, 0) => format!("in {minutes} min"),
-        (0, h) => format!("in {h} h {minutes} min"),
-        (d, h) => format!("in {d} day{} {h} h", if d == 1 { "" } else { "s" }),
-    }
 }
 
 #[derive(Template)]
@@ -103,7 +87,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
             (Some(_), Some(deadline)) => (
                 format!(
                     "Deliver by {} — {}",
-                    local_time(production, deadline),
+                    production.zone.moment(deadline),
                     countdown(now, deadline)
                 ),
                 deadline <= now,
@@ -120,7 +104,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
             when: r
                 .revoked_at
                 .or(r.delivered_at)
-                .map(|t| local_time(production, t))
+                .map(|t| production.zone.moment(t))
                 .unwrap_or_default(),
         }
     };
@@ -148,7 +132,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     let mut to_draft: Vec<String> = statuses
         .iter()
         .filter_map(|s| match &s.clearance {
-            crate::consent::clearance::Clearance::Blocked(reasons) => Some((s, reasons)),
+            crate::rules::cleared::Clearance::Blocked(reasons) => Some((s, reasons)),
             _ => None,
         })
         .flat_map(|(s, reasons)| {
@@ -176,30 +160,4 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         follow_ups,
         consent,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use time::macros::datetime;
-
-    use super::*;
-
-    #[test]
-    fn countdowns_read_like_people_speak() {
-        let now = datetime!(2027-05-01 10:00 UTC);
-        assert_eq!(
-            countdown(now, datetime!(2027-05-03 15:30 UTC)),
-            "in 2 days 5 h"
-        );
-        assert_eq!(
-            countdown(now, datetime!(2027-05-02 11:00 UTC)),
-            "in 1 day 1 h"
-        );
-        assert_eq!(
-            countdown(now, datetime!(2027-05-01 13:20 UTC)),
-            "in 3 h 20 min"
-        );
-        assert_eq!(countdown(now, datetime!(2027-05-01 10:40 UTC)), "in 40 min");
-        assert_eq!(countdown(now, now), "deadline passed");
-    }
 }

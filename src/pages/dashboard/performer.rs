@@ -5,12 +5,13 @@ use askama::Template;
 use axum::response::Response;
 use time::{Date, Duration, OffsetDateTime};
 
-use crate::AppState;
-use crate::consent::riders::{local_time, status_label};
+use crate::clock::format_date;
+use crate::consent::riders::status_label;
 use crate::consent::status::{self, Only, StatusLine};
 use crate::error::Result;
 use crate::productions::Member;
-use crate::web::{Ctx, format_date, render};
+use crate::web::AppState;
+use crate::web::{Ctx, render};
 
 #[derive(sqlx::FromRow)]
 struct Me {
@@ -137,11 +138,11 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
             status: status_label(&r.status, r.stale),
             delivered: r
                 .delivered_at
-                .map(|t| local_time(production, t))
+                .map(|t| production.zone.moment(t))
                 .unwrap_or_default(),
             deadline: r
                 .first_call
-                .map(|call| local_time(production, call - notice))
+                .map(|call| production.zone.moment(call - notice))
                 .unwrap_or_default(),
             revocable: matches!(r.status.as_str(), "delivered" | "viewed" | "signed"),
         })

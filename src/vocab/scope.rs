@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenes::body::{BodyArea, NudityLevel};
-use crate::scenes::breakdown::PerformerPart;
+use crate::vocab::body::{BodyArea, NudityLevel};
+use crate::vocab::breakdown::PerformerPart;
 
 /// Where footage may be used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,18 @@
 //! The demo production: a feature film with a producer, a coordinator, a director and three
 //! performers (one under 18), its cast, breakdowns and a two-week schedule, loaded idempotently.
 
+pub mod budget;
+pub mod concerns;
+pub mod large;
+pub mod onset;
+pub mod records;
+pub mod riders;
+pub mod scenes;
+pub mod schedule;
+
 use sqlx::PgPool;
 
-use crate::accounts::{self, password::Password};
+use crate::auth::password::Password;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "closedset-demo";
@@ -38,7 +47,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     let password = Password::new(DEMO_PASSWORD);
     let mut users = Vec::new();
     for (email, name, _) in PEOPLE {
-        users.push(accounts::upsert_demo_user(pool, email, name, &password, false).await?);
+        users.push(crate::auth::upsert_demo_user(pool, email, name, &password, false).await?);
     }
     let mut tx = pool.begin().await?;
     // One loader at a time, so two demo commands racing cannot create two demo films.
@@ -78,12 +87,12 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
         .await?;
     }
     tx.commit().await?;
-    crate::scenes::demo::load(pool, production_id).await?;
-    crate::schedule::demo::load(pool, production_id).await?;
-    crate::consent::demo_records::load(pool, production_id).await?;
-    crate::consent::demo_riders::load(pool, production_id).await?;
-    crate::budget::demo::load(pool, production_id).await?;
-    crate::onset::demo::load(pool, production_id).await?;
-    crate::concerns::demo::load(pool, production_id).await?;
+    scenes::load(pool, production_id).await?;
+    schedule::load(pool, production_id).await?;
+    records::load(pool, production_id).await?;
+    riders::load(pool, production_id).await?;
+    budget::load(pool, production_id).await?;
+    onset::load(pool, production_id).await?;
+    concerns::load(pool, production_id).await?;
     Ok(production_id)
 }

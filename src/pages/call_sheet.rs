@@ -5,11 +5,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::board::{self, DayView};
-use super::{load_days, load_placed, performer_filter, production_zone};
-use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::schedule::board::{self, DayView};
+use crate::schedule::{load_days, load_placed, performer_filter};
+use crate::web::AppState;
 use crate::web::{Ctx, render};
 
 /// A cast member called because they are in one of the day's scenes.
@@ -40,7 +40,12 @@ pub(super) async fn call_sheet(
     let days = load_days(&state.pool, production_id, Some(shoot_day_id)).await?;
     let placed = load_placed(&state.pool, production_id, Some(shoot_day_id), performer).await?;
     // A performer not called that day gets 404, like any page not shared with them.
-    let mut days = board::assemble(days, placed, production_zone(&member), performer.is_some());
+    let mut days = board::assemble(
+        days,
+        placed,
+        member.production.zone.tz(),
+        performer.is_some(),
+    );
     if performer.is_none() {
         // The call sheet says cleared or blocked only: reasons stay on the consent pages.
         let statuses = crate::consent::status::production_status(

@@ -5,11 +5,11 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 
-use crate::accounts::{self, password::Password};
+use crate::auth::password::Password;
 use crate::consent::ledger;
-use crate::consent::scope::{Scope, Uses};
-use crate::scenes::body::{BodyArea, IntimacyKind, NudityLevel};
-use crate::scenes::breakdown::{Breakdown, PerformerPart};
+use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+use crate::vocab::breakdown::{Breakdown, PerformerPart};
+use crate::vocab::scope::{Scope, Uses};
 
 const LARGE_TITLE: &str = "The Long Shoot (large demo)";
 /// Its producer; the password is the demo's (`closedset-demo`).
@@ -27,10 +27,10 @@ producer@large.test (or coordinator@large.test, director@large.test), password c
 
 /// Loads the large production; running it again changes nothing. Returns its id.
 pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
-    let password = Password::new(crate::demo::DEMO_PASSWORD);
+    let password = Password::new(super::DEMO_PASSWORD);
     let producer =
-        accounts::upsert_demo_user(pool, LARGE_PRODUCER, "Robin Hale", &password, false).await?;
-    let coordinator = accounts::upsert_demo_user(
+        crate::auth::upsert_demo_user(pool, LARGE_PRODUCER, "Robin Hale", &password, false).await?;
+    let coordinator = crate::auth::upsert_demo_user(
         pool,
         "coordinator@large.test",
         "Kit Moreau",
@@ -39,7 +39,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     )
     .await?;
     let director =
-        accounts::upsert_demo_user(pool, "director@large.test", "Lee Park", &password, false)
+        crate::auth::upsert_demo_user(pool, "director@large.test", "Lee Park", &password, false)
             .await?;
 
     let mut tx = pool.begin().await?;
@@ -432,7 +432,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    crate::budget::demo::load(pool, production_id).await?;
+    super::budget::load(pool, production_id).await?;
     // Fresh statistics, as a database that has lived a while would have: without them the
     // planner guesses one row per table and picks poor plans for the benchmark.
     sqlx::query(

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
-use super::scope::Scope;
-use crate::scenes::body::BodyArea;
-use crate::scenes::minors::is_minor_on;
+use super::minors::is_minor_on;
+use crate::vocab::body::BodyArea;
+use crate::vocab::scope::Scope;
 
 /// A performer the current breakdown asks something of.
 #[derive(Clone, Debug)]
@@ -444,9 +444,9 @@ mod tests {
     use time::macros::{date, datetime};
 
     use super::*;
-    use crate::consent::scope::Uses;
-    use crate::scenes::body::{BodyArea, NudityLevel};
-    use crate::scenes::breakdown::PerformerPart;
+    use crate::vocab::body::{BodyArea, NudityLevel};
+    use crate::vocab::breakdown::PerformerPart;
+    use crate::vocab::scope::Uses;
 
     fn scope(shown: &[BodyArea], stills: bool) -> Scope {
         Scope::from_part(

@@ -11,14 +11,16 @@ use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 use tower_sessions::Session;
 
-use super::board::{self, DayView, SceneMinorFacts};
-use super::rehearsals::{self, RehearsalForm, RehearsalView};
-use super::{EDITORS, load_days, load_placed, performer_filter, production_zone, zone};
-use crate::AppState;
+use super::rehearsals::RehearsalForm;
 use crate::error::{AppError, Result, is_violation};
-use crate::productions::{Member, Role};
+use crate::productions::Member;
+use crate::rules::minors::{self, CastAge};
 use crate::scenes::heading::{IntExt, TimeOfDay};
-use crate::scenes::minors::{self, CastAge};
+use crate::schedule::board::{self, DayView, SceneMinorFacts};
+use crate::schedule::rehearsals::{self, RehearsalView};
+use crate::schedule::{EDITORS, load_days, load_placed, performer_filter};
+use crate::vocab::Role;
+use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 /// A scene offered in a select list, in script order.
@@ -109,14 +111,14 @@ fn parse_day(
     member: &Member,
     errors: &mut FieldErrors,
 ) -> Option<(Date, OffsetDateTime, String)> {
-    let date = board::parse_date(shoot_date);
+    let date = crate::clock::parse_date(shoot_date);
     if date.is_none() {
         errors.add(
             "shoot_date",
             "Enter the shoot date, for example 2027-05-04.",
         );
     }
-    let time = board::parse_time(call_time);
+    let time = crate::clock::parse_time(call_time);
     if time.is_none() {
         errors.add(
             "call_time",
@@ -133,7 +135,7 @@ fn parse_day(
         errors.add("unit", "Keep the unit name to 100 characters.");
     }
     let (date, time) = (date?, time?);
-    match zone::local_to_utc(date, time, production_zone(member)) {
+    match crate::clock::local_to_utc(date, time, member.production.zone.tz()) {
         Ok(call_at) if errors.is_empty() => Some((date, call_at, unit)),
         Ok(_) => None,
         Err(e) => {
@@ -164,7 +166,7 @@ pub(super) struct BoardPage {
 
 impl BoardPage {
     fn warning(&self) -> &'static str {
-        super::MISSING_COORDINATOR
+        crate::schedule::MISSING_COORDINATOR
     }
 }
 
@@ -195,7 +197,7 @@ pub(super) async fn board_response(
 ) -> Result<Response> {
     let production_id = member.production.production_id;
     let performer = performer_filter(&member);
-    let zone = production_zone(&member);
+    let zone = member.production.zone.tz();
     let days = load_days(&state.pool, production_id, None).await?;
     let placed = load_placed(&state.pool, production_id, None, performer).await?;
     let mut days = board::assemble(days, placed, zone, performer.is_some());
@@ -227,8 +229,8 @@ pub(super) async fn board_response(
     } else {
         (Vec::new(), Vec::new())
     };
-    let missing_coordinator =
-        member.is(Role::Producer) && super::missing_coordinator(&state.pool, production_id).await?;
+    let missing_coordinator = member.is(Role::Producer)
+        && crate::schedule::missing_coordinator(&state.pool, production_id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -238,7 +240,7 @@ pub(super) async fn board_response(
         status,
         &BoardPage {
             ctx,
-            zone_name: member.production.time_zone.clone(),
+            zone_name: member.production.zone.name().to_string(),
             member,
             days,
             rehearsals,
@@ -294,7 +296,7 @@ pub(super) async fn create_day(
         &session,
         format!(
             "Shoot day added for {}. Add its scenes below.",
-            crate::web::format_date(date)
+            crate::clock::format_date(date)
         ),
     )
     .await?;
@@ -304,7 +306,7 @@ pub(super) async fn create_day(
 fn same_day_message(unit: &str, date: Date) -> String {
     format!(
         "{unit} already has a shoot day on {}. Choose another date or another unit.",
-        crate::web::format_date(date)
+        crate::clock::format_date(date)
     )
 }
 
@@ -355,16 +357,23 @@ async fn day_view(state: &AppState, member: &Member, shoot_day_id: i64) -> Resul
         return Err(AppError::NotFound);
     }
     let placed = load_placed(&state.pool, production_id, Some(shoot_day_id), performer).await?;
-    board::assemble(days, placed, production_zone(member), performer.is_some())
-        .pop()
-        .ok_or(AppError::NotFound)
+    board::assemble(
+        days,
+        placed,
+        member.production.zone.tz(),
+        performer.is_some(),
+    )
+    .pop()
+    .ok_or(AppError::NotFound)
 }
 
 impl DayForm {
     fn of(view: &DayView, zone: &time_tz::Tz) -> DayForm {
         DayForm {
             shoot_date: view.day.shoot_date.to_string(),
-            call_time: board::hour_minute(zone::utc_to_local(view.day.call_at, zone).time()),
+            call_time: crate::clock::hour_minute(
+                crate::clock::utc_to_local(view.day.call_at, zone).time(),
+            ),
             unit: view.day.unit.clone(),
             coordinator_user_id: view
                 .day
@@ -395,7 +404,7 @@ async fn day_response(
     } else {
         (Vec::new(), Vec::new())
     };
-    let form = form.unwrap_or_else(|| DayForm::of(&view, production_zone(&member)));
+    let form = form.unwrap_or_else(|| DayForm::of(&view, member.production.zone.tz()));
     let shot: Vec<i64> = sqlx::query_scalar(
         "select scene_id from shoot_day_scene where shoot_day_id = $1 and shot_at is not null",
     )
@@ -566,7 +575,7 @@ struct MinorFactRow {
 }
 
 /// R5 facts for one scene (`scene_id`) or every scene on a day (`shoot_day_id`).
-pub(super) async fn minor_facts(
+pub async fn minor_facts(
     conn: &mut PgConnection,
     production_id: i64,
     scene_id: Option<i64>,

@@ -4,8 +4,6 @@
 use anyhow::Context;
 use time::{Duration, OffsetDateTime, Time, macros::time};
 
-use crate::schedule::zone;
-
 /// Loads the records; does nothing once the production has any reconfirmation.
 pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
@@ -26,7 +24,7 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
             .bind(production_id)
             .fetch_one(&mut *tx)
             .await?;
-    let tz = zone::parse_zone(&time_zone).context("the demo production's zone")?;
+    let tz = crate::clock::parse_zone(&time_zone).context("the demo production's zone")?;
     let coordinator: i64 = sqlx::query_scalar(
         "select user_id from member where production_id = $1 and role = 'coordinator'
          order by member_id limit 1",
@@ -59,8 +57,8 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
         anyhow::bail!("the demo on-set day needs cast #1 and #2");
     }
 
-    let date = zone::utc_to_local(OffsetDateTime::now_utc(), tz).date() - Duration::days(3);
-    let at = |t: Time| zone::local_to_utc(date, t, tz);
+    let date = crate::clock::utc_to_local(OffsetDateTime::now_utc(), tz).date() - Duration::days(3);
+    let at = |t: Time| crate::clock::local_to_utc(date, t, tz);
     let shoot_day_id: i64 = sqlx::query_scalar(
         "insert into shoot_day (production_id, shoot_date, call_at, coordinator_user_id, notes)
          values ($1, $2, $3, $4, 'Closed set from 08:00.')

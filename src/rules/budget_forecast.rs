@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use time::Date;
 
-use super::money::{format_quantity, times};
-use crate::web::format_date;
+use crate::clock::format_date;
+use crate::vocab::money::{format_quantity, times};
 
 /// What a budget line pays for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, sqlx::Type)]

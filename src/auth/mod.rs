@@ -1,0 +1,409 @@
+//! Who is signed in: accounts as the sign-in backend sees them, sessions with their idle and
+//! absolute limits, the one password check (with its limit on wrong guesses), and the layout
+//! context every page gets. The pages that use these live in `accounts`.
+
+pub mod password;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_login::{AuthUser, AuthnBackend};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::error::{AppError, Result};
+use crate::web::{AppState, Ctx, Viewer};
+use password::Password;
+
+/// A signed-in person.
+#[derive(Clone, sqlx::FromRow)]
+pub struct User {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_admin: bool,
+    password_hash: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("user_id", &self.user_id)
+            .field("is_admin", &self.is_admin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthUser for User {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.user_id
+    }
+
+    // Sessions are bound to the password hash: changing the password ends every other session.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.password_hash.as_bytes()
+    }
+}
+
+/// An e-mail address and password offered at sign-in.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub email: String,
+    pub password: Password,
+}
+
+/// Looks people up for `axum-login`.
+#[derive(Clone, Debug)]
+pub struct Backend {
+    pool: PgPool,
+}
+
+impl Backend {
+    pub fn new(pool: PgPool) -> Self {
+        Backend { pool }
+    }
+}
+
+pub(crate) const USER_COLUMNS: &str = "user_id, email, name, is_admin, password_hash";
+
+impl AuthnBackend for Backend {
+    type User = User;
+    type Credentials = Credentials;
+    type Error = sqlx::Error;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, sqlx::Error> {
+        let user = user_by_email(&self.pool, &creds.email).await?;
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
+        Ok(if password::verify(&creds.password, hash).await {
+            user
+        } else {
+            None
+        })
+    }
+
+    async fn get_user(&self, user_id: &i64) -> Result<Option<User>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "select {USER_COLUMNS} from app_user where user_id = $1"
+        ))
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+}
+
+async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {USER_COLUMNS} from app_user where email = $1"
+    ))
+    .bind(normalize_email(email))
+    .fetch_optional(pool)
+    .await
+}
+
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+/// Session key holding when the person signed in, for the absolute session limit.
+const SIGNED_IN_AT: &str = "signed_in_at";
+/// Session key holding when activity last moved the idle expiry forward.
+const TOUCHED_AT: &str = "touched_at";
+/// How often activity is written back to move the idle expiry.
+const TOUCH_EVERY_SECONDS: i64 = 300;
+
+/// The signed-in person; anyone else is sent to the sign-in page.
+pub struct CurrentUser(pub User);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        let mut auth = AuthSession::from_request_parts(parts, state)
+            .await
+            .map_err(|_| anyhow::anyhow!("auth session layer missing"))?;
+        let Some(user) = auth.user.clone() else {
+            return Err(AppError::SignInRequired { next });
+        };
+        let signed_in_at: Option<i64> = auth
+            .session
+            .get(SIGNED_IN_AT)
+            .await
+            .map_err(crate::web::session_err)?;
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let limit = state.config.session_absolute.whole_seconds();
+        if signed_in_at.is_none_or(|at| now - at > limit) {
+            auth.logout()
+                .await
+                .map_err(|e| anyhow::anyhow!("ending session: {e}"))?;
+            return Err(AppError::SignInRequired { next });
+        }
+        // The idle expiry only moves when the session is saved. Saving on every request would cost
+        // a write per page view, so activity is recorded at most every few minutes: the idle limit
+        // then holds to within that margin.
+        let touched_at: Option<i64> = auth
+            .session
+            .get(TOUCHED_AT)
+            .await
+            .map_err(crate::web::session_err)?;
+        if touched_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECONDS) {
+            auth.session
+                .insert(TOUCHED_AT, now)
+                .await
+                .map_err(crate::web::session_err)?;
+        }
+        Ok(CurrentUser(user))
+    }
+}
+
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A plausible e-mail address: something@something.something, no spaces.
+pub fn parse_email(email: &str) -> Result<String, &'static str> {
+    let email = normalize_email(email);
+    let valid = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err("Enter an e-mail address like name@example.com.")
+    }
+}
+
+/// Whose password is being checked: an account already loaded for this request (the signed-in
+/// person), or the account behind an e-mail address (which may not exist).
+pub enum Whose<'a> {
+    User(&'a User),
+    Email(&'a str),
+}
+
+/// The outcome of a password check.
+pub enum PasswordCheck {
+    /// The password is right; the account it belongs to.
+    Right(User),
+    /// The password is wrong (or there is no such account); the failure is counted.
+    Wrong,
+    /// Too many wrong passwords for this account or from this address: nothing was checked.
+    Paused,
+}
+
+/// The one way to check a typed password (sign-in, accepting an invitation with an existing
+/// account, changing the password, signing a rider): the limit on wrong passwords is asked
+/// first, so no form becomes a way to guess a password around it; a wrong password counts
+/// against the account and the address; a right one clears the account's count, as at sign-in.
+pub async fn check_password(
+    state: &AppState,
+    whose: Whose<'_>,
+    client_addr: &str,
+    typed: &Password,
+) -> Result<PasswordCheck> {
+    let email = match &whose {
+        Whose::User(user) => user.email.clone(),
+        Whose::Email(email) => normalize_email(email),
+    };
+    if too_many_failures(state, &email, client_addr).await? {
+        return Ok(PasswordCheck::Paused);
+    }
+    let user = match whose {
+        Whose::User(user) => Some(user.clone()),
+        Whose::Email(_) => user_by_email(&state.pool, &email).await?,
+    };
+    // With no account the dummy hash is verified, so a miss costs as much as a hit.
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let right = password::verify(typed, hash).await;
+    match user {
+        Some(user) if right => {
+            sqlx::query("delete from sign_in_failure where email = $1")
+                .bind(&email)
+                .execute(&state.pool)
+                .await?;
+            Ok(PasswordCheck::Right(user))
+        }
+        _ => {
+            record_failure(state, &email, client_addr).await?;
+            Ok(PasswordCheck::Wrong)
+        }
+    }
+}
+
+/// Shown beside a password field while checks are paused.
+pub(crate) const PAUSED_MESSAGE: &str = "Too many wrong passwords. For your security, password checks are \
+     paused for a while. Try again later.";
+
+/// Whether wrong passwords for this account, or from this address, have reached the limit within
+/// the window. `check_password` asks this first.
+async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Result<bool> {
+    let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
+    let (by_email, by_addr): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where email = $1), count(*) filter (where client_addr = $2)
+         from sign_in_failure where failed_at > $3 and (email = $1 or client_addr = $2)",
+    )
+    .bind(email)
+    .bind(addr)
+    .bind(window_start)
+    .fetch_one(&state.pool)
+    .await?;
+    let limit = state.config.sign_in_max_failures;
+    Ok(by_email >= limit || by_addr >= limit)
+}
+
+/// Counts one wrong password against the account and the address.
+async fn record_failure(state: &AppState, email: &str, addr: &str) -> Result<()> {
+    sqlx::query("insert into sign_in_failure (email, client_addr) values ($1, $2)")
+        .bind(email)
+        .bind(addr)
+        .execute(&state.pool)
+        .await?;
+    Ok(())
+}
+
+/// Starts a signed-in session under a fresh id, with a fresh CSRF token.
+pub async fn log_in(auth: &mut AuthSession, user: &User) -> Result<()> {
+    // A new session id at every sign-in, even when the visitor already had one.
+    auth.session
+        .cycle_id()
+        .await
+        .map_err(crate::web::session_err)?;
+    auth.login(user)
+        .await
+        .map_err(|e| anyhow::anyhow!("signing in: {e}"))?;
+    auth.session
+        .insert(SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
+        .await
+        .map_err(crate::web::session_err)?;
+    crate::web::rotate_csrf(&auth.session).await?;
+    Ok(())
+}
+
+/// The stored form of an invitation token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token for a link (256 bits, URL-safe hex).
+pub fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+// ---------------------------------------------------------------- command line
+
+/// Creates an account from the command line (the first administrator comes from here).
+pub async fn create_user(
+    pool: &PgPool,
+    email: &str,
+    name: &str,
+    password: &Password,
+    is_admin: bool,
+) -> anyhow::Result<i64> {
+    let email = parse_email(email).map_err(|m| anyhow::anyhow!(m))?;
+    password::check_policy(password.expose(), &email).map_err(|m| anyhow::anyhow!(m))?;
+    let hash = password::hash(password).await?;
+    let id = sqlx::query_scalar(
+        "insert into app_user (email, name, password_hash, is_admin) values ($1, $2, $3, $4)
+         returning user_id",
+    )
+    .bind(&email)
+    .bind(name)
+    .bind(hash)
+    .bind(is_admin)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| {
+        if crate::error::is_violation(&e, "app_user_email_key") {
+            anyhow::anyhow!("an account with the e-mail address {email} already exists")
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(id)
+}
+
+/// Inserts or refreshes an account without the password policy (demo accounts only).
+pub async fn upsert_demo_user(
+    pool: &PgPool,
+    email: &str,
+    name: &str,
+    password: &Password,
+    is_admin: bool,
+) -> anyhow::Result<i64> {
+    let hash = password::hash(password).await?;
+    Ok(sqlx::query_scalar(
+        "insert into app_user (email, name, password_hash, is_admin) values ($1, $2, $3, $4)
+         on conflict (email) do update set name = excluded.name
+         returning user_id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(hash)
+    .bind(is_admin)
+    .fetch_one(pool)
+    .await?)
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(AppError::SignInRequired { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl From<&User> for Viewer {
+    fn from(user: &User) -> Viewer {
+        Viewer {
+            user_id: user.user_id,
+            email: user.email.clone(),
+            name: user.name.clone(),
+            is_admin: user.is_admin,
+        }
+    }
+}
+
+/// The layout context: who is signed in, the CSRF token, messages and the unread count.
+/// `Ctx` is web plumbing; reading it needs the signed-in person, which this layer knows.
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let auth = AuthSession::from_request_parts(parts, state)
+            .await
+            .map_err(|_| anyhow::anyhow!("auth session layer missing"))?;
+        let unread = match &auth.user {
+            Some(user) => unread_count(&state.pool, user.user_id).await?,
+            None => 0,
+        };
+        Ctx::load(&auth.session, auth.user.as_ref().map(Viewer::from), unread).await
+    }
+}
+
+/// Unread notifications of one person, for the header.
+pub async fn unread_count(pool: &sqlx::PgPool, user_id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from notification where user_id = $1 and read_at is null",
+    )
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?)
+}

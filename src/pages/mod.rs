@@ -1,0 +1,65 @@
+//! Screens that combine several areas: each role's first page, the scene list and scene page,
+//! the stripboard and shoot days, the call sheet, and the home page.
+
+mod call_sheet;
+pub mod dashboard;
+mod home;
+mod rehearsals;
+mod scene;
+pub mod shoot_days;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::web::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .merge(dashboard::router())
+        .merge(scene::router())
+        .route(
+            "/productions/{production_id}/schedule",
+            get(shoot_days::board_page).post(shoot_days::create_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/rehearsals",
+            post(rehearsals::create),
+        )
+        .route(
+            "/productions/{production_id}/schedule/rehearsals/{rehearsal_id}",
+            get(rehearsals::show),
+        )
+        .route(
+            "/productions/{production_id}/schedule/rehearsals/{rehearsal_id}/delete",
+            post(rehearsals::delete),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}",
+            get(shoot_days::day_page).post(shoot_days::update_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/delete",
+            post(shoot_days::delete_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes",
+            post(shoot_days::add_scene),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/up",
+            post(shoot_days::move_up),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/down",
+            post(shoot_days::move_down),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/remove",
+            post(shoot_days::remove_scene),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet",
+            get(call_sheet::call_sheet),
+        )
+}

@@ -1,0 +1,81 @@
+//! Reading a submitted form: a urlencoded body that may repeat keys (checkbox groups), and the
+//! tidied lines of a textarea.
+
+/// A urlencoded form body that may repeat keys (checkbox groups), which `Form` cannot take.
+pub struct FormBody(Vec<(String, String)>);
+
+impl FormBody {
+    pub fn parse(bytes: &[u8]) -> FormBody {
+        FormBody(
+            form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The first value of `key`, or empty.
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `key`, in order.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    /// Every value of `key` as an id, sorted and without repeats; `None` when any value is not a
+    /// number (a tampered form). Callers still check the ids against what the page offered.
+    pub fn ids(&self, key: &str) -> Option<Vec<i64>> {
+        let mut ids = self
+            .0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().parse::<i64>().ok())
+            .collect::<Option<Vec<i64>>>()?;
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
+}
+
+/// Non-empty tidied lines of a textarea.
+pub fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checked_ids_are_numbers_without_repeats() {
+        let body = FormBody::parse(b"cast=3&cast=1&cast=3&other=x");
+        assert_eq!(body.ids("cast"), Some(vec![1, 3]));
+        assert_eq!(body.ids("none"), Some(vec![]));
+        assert_eq!(FormBody::parse(b"cast=1&cast=abc").ids("cast"), None);
+    }
+
+    #[test]
+    fn repeated_keys_are_kept() {
+        let f = FormBody::parse(b"kinds=kiss&kinds=nudity&garments=a+b");
+        assert_eq!(f.all("kinds"), ["kiss", "nudity"]);
+        assert_eq!(f.get("garments"), "a b");
+        assert!(!f.has("stills_allowed"));
+    }
+}
