@@ -456,7 +456,11 @@ async fn update(
     }];
     let conflicts: Vec<(String, minors::MinorConflict)> = scenes
         .iter()
-        .filter(|s| crate::scenes::is_restricted(&crate::scenes::read_breakdown(&s.breakdown)))
+        .filter(|s| {
+            crate::rules::minors::is_restricted(&crate::vocab::breakdown::read_breakdown(
+                &s.breakdown,
+            ))
+        })
         .flat_map(|s| {
             minors::minor_conflicts(&age, &s.dates, today)
                 .into_iter()

@@ -21,6 +21,7 @@ use crate::clock::parse_date;
 use crate::clock::parse_time;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::rules::first_meeting::{Called, first_meeting_refusal};
 use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::FormBody;
@@ -100,37 +101,7 @@ fn kind_label(db: &str) -> &'static str {
     Kind::parse(db).map_or("Other", Kind::label)
 }
 
-// ---------------------------------------------------------------- R6, the first meeting
-
-/// A performer called to a rehearsal, and whether a first one-to-one with them is logged.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct Called {
-    pub cast_number: i32,
-    pub name: String,
-    pub met: bool,
-}
-
-/// DOMAIN R6: a rehearsal of a flagged scene needs a logged first one-to-one with every
-/// performer called. Answers the refusal to show beside the performers, or `None`.
-pub fn first_meeting_refusal(scene_flagged: bool, called: &[Called]) -> Option<String> {
-    if !scene_flagged {
-        return None;
-    }
-    let missing: Vec<String> = called
-        .iter()
-        .filter(|c| !c.met)
-        .map(|c| format!("#{} {}", c.cast_number, c.name))
-        .collect();
-    let who = match missing.as_slice() {
-        [] => return None,
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    };
-    Some(format!(
-        "R6 First meeting: log a first one-to-one with {who} before scheduling a rehearsal \
-         of this scene."
-    ))
-}
+// ---------------------------------------------------------------- R6, the facts for the first meeting
 
 /// Gathers what R6 needs for one rehearsal (in one query) and applies it.
 pub async fn first_meeting_check(
@@ -962,34 +933,6 @@ async fn mark_done(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn called(n: i32, name: &str, met: bool) -> Called {
-        Called {
-            cast_number: n,
-            name: name.into(),
-            met,
-        }
-    }
-
-    #[test]
-    fn r6_needs_a_first_one_to_one_with_everyone_called_to_a_flagged_rehearsal() {
-        let alex = called(1, "Alex Rivera", true);
-        let sam = called(2, "Sam Lindqvist", false);
-        assert_eq!(
-            first_meeting_refusal(true, &[alex.clone(), sam.clone()]).as_deref(),
-            Some(
-                "R6 First meeting: log a first one-to-one with #2 Sam Lindqvist before \
-                 scheduling a rehearsal of this scene."
-            )
-        );
-        let jo = called(3, "Jo Mercer", false);
-        let both = first_meeting_refusal(true, &[sam.clone(), jo.clone()]).unwrap();
-        assert!(both.contains("with #2 Sam Lindqvist and #3 Jo Mercer before"));
-        // Unflagged scenes and performers already met are not held up.
-        assert_eq!(first_meeting_refusal(false, &[sam]), None);
-        assert_eq!(first_meeting_refusal(true, &[alex]), None);
-        assert_eq!(first_meeting_refusal(true, &[]), None);
-    }
 
     #[test]
     fn follow_up_rows() {

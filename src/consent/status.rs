@@ -10,9 +10,10 @@ use crate::error::Result;
 use crate::productions::Production;
 use crate::rules::cleared::{
     Call, Clearance, Double, Narrowed, Narrowing, Performer, Problem, Reason, Rider, Scene,
+    StatusLine,
 };
-use crate::scenes::read_breakdown;
 use crate::vocab::body::NudityLevel;
+use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::scope::{Scope, Uses};
 
 /// A flagged scene's clearance on one shoot day, or unscheduled (`shoot_day_id` is `None`).
@@ -419,21 +420,6 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
         }
     }
     out
-}
-
-/// One line of a "consent and clearance" panel, already filtered for the viewer.
-#[derive(Clone, Debug)]
-pub struct StatusLine {
-    pub scene_id: i64,
-    pub number: String,
-    pub shoot_day_id: Option<i64>,
-    /// "Tue 24 Nov 2026" or "Not scheduled".
-    pub when: String,
-    pub word: String,
-    pub css: &'static str,
-    pub reasons: Vec<String>,
-    /// Stills allowed, when the scene is cleared.
-    pub stills: Option<bool>,
 }
 
 /// Shapes statuses for a viewer: everyone but performers sees every performer's reasons; a

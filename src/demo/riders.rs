@@ -8,7 +8,8 @@ use sqlx::PgConnection;
 
 use crate::consent::riders::lifecycle::{self, Signature, Terms};
 use crate::productions::Production;
-use crate::scenes::{SaveOutcome, read_breakdown, save_breakdown};
+use crate::scenes::{SaveOutcome, save_breakdown};
+use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::scope::Uses;
 
 const PICTURE_ONLY: Terms = Terms {

@@ -12,13 +12,15 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::pauses::{self, PAUSERS, PauseRow, PauseView};
-use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes, pause_open, recording_open};
+use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes};
 use crate::consent::ledger;
-use crate::consent::status::{Only, StatusLine, lines_for, production_status};
+use crate::consent::status::{Only, lines_for, production_status};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
 use crate::rules::cleared::Narrowing;
+use crate::rules::cleared::StatusLine;
+use crate::rules::on_set::{pause_open, recording_open};
 use crate::vocab::Role;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;

@@ -11,13 +11,13 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::routing::{get, post};
 use sqlx::PgPool;
-use time::{Date, Duration, OffsetDateTime, Time};
+use time::{Date, OffsetDateTime};
 
 use crate::cast::cast_list;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
-use crate::scenes::read_breakdown;
 use crate::vocab::Role;
+use crate::vocab::breakdown::read_breakdown;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -102,25 +102,6 @@ pub async fn scene_panel(pool: &PgPool, member: &Member, scene_id: i64) -> Resul
         show_reviews,
         can_review: member.is(Role::Coordinator),
     })
-}
-
-/// How late after midnight a shoot day still counts for pausing: night shoots run past it.
-const NIGHT_RUNS_UNTIL: Time = time::macros::time!(06:00);
-
-/// R10: pausing is open on the shoot date itself (production clocks) and in the small hours
-/// after it, until 06:00, so a night shoot running past midnight can still be paused. Never the
-/// day before: nothing is shot before the day's call.
-/// `now_local` is now on the production's clocks (`Zone::local`).
-pub fn pause_open(shoot_date: Date, now_local: OffsetDateTime) -> bool {
-    let today = now_local.date();
-    today == shoot_date
-        || (today == shoot_date + Duration::days(1) && now_local.time() < NIGHT_RUNS_UNTIL)
-}
-
-/// R11: reconfirmations and closures are recorded from the shoot date on (a closure is often
-/// written up after wrap, or the next morning), never before the day.
-pub fn recording_open(shoot_date: Date, today: Date) -> bool {
-    today >= shoot_date
 }
 
 /// A shoot day as this module shows it.
@@ -304,30 +285,4 @@ impl People {
 /// An instant on the production's clocks: `14:02 GMT`.
 pub(crate) fn clock(member: &Member, instant: OffsetDateTime) -> String {
     crate::clock::local_time(instant, member.production.zone.tz())
-}
-
-#[cfg(test)]
-mod tests {
-    use time::macros::{date, datetime};
-
-    use super::*;
-
-    #[test]
-    fn pausing_is_open_on_the_day_and_through_the_night_after() {
-        let day = date!(2026 - 11 - 24);
-        assert!(pause_open(day, datetime!(2026-11-24 00:00 UTC)));
-        assert!(pause_open(day, datetime!(2026-11-24 23:59 UTC)));
-        assert!(pause_open(day, datetime!(2026-11-25 05:59 UTC)));
-        assert!(!pause_open(day, datetime!(2026-11-25 06:00 UTC)));
-        assert!(!pause_open(day, datetime!(2026-11-23 23:59 UTC)));
-        assert!(!pause_open(day, datetime!(2026-11-26 01:00 UTC)));
-    }
-
-    #[test]
-    fn recording_opens_on_the_day_and_stays_open() {
-        let day = date!(2026 - 11 - 24);
-        assert!(!recording_open(day, date!(2026 - 11 - 23)));
-        assert!(recording_open(day, day));
-        assert!(recording_open(day, date!(2026 - 12 - 01)));
-    }
 }

@@ -9,10 +9,11 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::{clock, day_facts, day_scenes, pause_open};
+use super::{clock, day_facts, day_scenes};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
+use crate::rules::on_set::pause_open;
 use crate::schedule::board::DayView;
 use crate::vocab::Role;
 use crate::web::AppState;

@@ -8,13 +8,14 @@ use axum::response::Response;
 use axum::routing::get;
 
 use crate::cast::{CastMember, cast_list};
-use crate::consent::status::{self, Only, StatusLine};
+use crate::consent::status::{self, Only};
 use crate::error::Result;
 use crate::onset::ScenePanel;
 use crate::productions::Member;
+use crate::rules::cleared::StatusLine;
 use crate::scenes::editor::{self, BreakdownView, Viewer};
-use crate::scenes::read_breakdown;
-use crate::scenes::web::{EDITORS, SceneRow, VersionListing, load_scene};
+use crate::scenes::stored::{EDITORS, SceneRow, VersionListing, load_scene};
+use crate::vocab::breakdown::read_breakdown;
 use crate::web::{AppState, Ctx, render};
 
 pub fn router() -> Router<AppState> {

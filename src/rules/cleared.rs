@@ -439,6 +439,22 @@ pub fn clearance(scene: &Scene, riders: &[Rider], doubles: &[Double], call: &Cal
     }
 }
 
+/// R1's answer for one scene on one day in words, as a "consent and clearance" panel shows it:
+/// every screen that shows the scene says why. Shaped for each viewer by `consent::status`.
+#[derive(Clone, Debug)]
+pub struct StatusLine {
+    pub scene_id: i64,
+    pub number: String,
+    pub shoot_day_id: Option<i64>,
+    /// "Tue 24 Nov 2026" or "Not scheduled".
+    pub when: String,
+    pub word: String,
+    pub css: &'static str,
+    pub reasons: Vec<String>,
+    /// Stills allowed, when the scene is cleared.
+    pub stills: Option<bool>,
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::{date, datetime};

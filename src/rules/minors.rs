@@ -81,6 +81,12 @@ pub fn refusal(conflicts: &[MinorConflict]) -> String {
     format!("{RULE} {}. Nothing was saved.", who.join("; "))
 }
 
+/// Whether the breakdown closes the scene to anyone under 18 (R5).
+pub fn is_restricted(b: &crate::vocab::breakdown::Breakdown) -> bool {
+    let nudity: Vec<_> = b.performers.iter().map(|p| p.nudity).collect();
+    crate::vocab::body::restricted_for_minors(&b.kinds, &nudity)
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;

@@ -13,14 +13,16 @@ use axum::routing::get;
 use time::Date;
 use tower_sessions::Session;
 
-use super::web::{EDITORS, SceneRow, VersionListing, load_scene};
-use super::{empty_breakdown, is_restricted, read_breakdown};
+use super::stored::{EDITORS, SceneRow, VersionListing, age, load_scene, scene_dates};
 use crate::cast::{CastMember, cast_list};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
 use crate::vocab::Role;
 use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel, is_flagged};
+use crate::vocab::breakdown::empty_breakdown;
+use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::breakdown::{Breakdown, PerformerPart, diff};
 use crate::web::AppState;
 use crate::web::FormBody;
@@ -52,26 +54,6 @@ pub enum SaveOutcome {
     Invalid(Vec<(String, String)>),
     /// R5: someone would be under 18 on a date of a restricted scene; the message, nothing written.
     MinorsRefused(String),
-}
-
-/// The scene's scheduled shoot dates.
-pub(super) async fn scene_dates(conn: &mut sqlx::PgConnection, scene_id: i64) -> Result<Vec<Date>> {
-    Ok(sqlx::query_scalar(
-        "select d.shoot_date from shoot_day_scene ds join shoot_day d using (shoot_day_id)
-         where ds.scene_id = $1 order by d.shoot_date",
-    )
-    .bind(scene_id)
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
-pub(super) fn age(c: &CastMember) -> CastAge {
-    CastAge {
-        cast_member_id: c.cast_member_id,
-        cast_number: c.cast_number,
-        name: c.name.clone(),
-        date_of_birth: c.date_of_birth,
-    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -5,41 +5,17 @@ pub mod editor;
 pub mod eighths;
 pub mod heading;
 pub mod number;
+pub mod stored;
 pub mod web;
 
 use axum::Router;
 
-use crate::vocab::breakdown::Breakdown;
 use crate::web::AppState;
 pub use editor::{SaveOutcome, save_breakdown};
 use heading::{IntExt, TimeOfDay};
 
 pub fn router() -> Router<AppState> {
     web::router().merge(editor::router())
-}
-
-/// A breakdown with nothing in it: what a scene has before its first version.
-pub fn empty_breakdown() -> Breakdown {
-    Breakdown {
-        kinds: Vec::new(),
-        performers: Vec::new(),
-        garments: String::new(),
-        stills_allowed: false,
-        closed_set: Vec::new(),
-        monitor_list: Vec::new(),
-    }
-}
-
-/// A stored breakdown; anything unreadable (an empty `{}` from an import) reads as empty rather
-/// than failing the page, because the versions themselves are never rewritten.
-pub fn read_breakdown(json: &str) -> Breakdown {
-    serde_json::from_str(json).unwrap_or_else(|_| empty_breakdown())
-}
-
-/// Whether the breakdown closes the scene to anyone under 18 (R5).
-pub fn is_restricted(b: &Breakdown) -> bool {
-    let nudity: Vec<_> = b.performers.iter().map(|p| p.nudity).collect();
-    crate::vocab::body::restricted_for_minors(&b.kinds, &nudity)
 }
 
 /// A heading as scripts print it: `INT. LAKE HOUSE — NIGHT`.
@@ -60,6 +36,8 @@ pub fn heading_text(int_ext: &str, set_name: &str, time_of_day: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::minors::is_restricted;
+    use crate::vocab::breakdown::{empty_breakdown, read_breakdown};
 
     #[test]
     fn headings_read_like_scripts() {

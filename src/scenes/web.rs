@@ -9,20 +9,20 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use crate::cast::{CastMember, cast_list};
-use crate::clock::format_date;
 use crate::error::{AppError, Result, is_violation};
 use crate::productions::Member;
+use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
-use crate::scenes::editor::{self};
 use crate::scenes::eighths::Eighths;
 use crate::scenes::heading::{IntExt, RevisionColour, TimeOfDay};
+use crate::scenes::heading_text;
 use crate::scenes::number::SceneNumber;
-use crate::scenes::{heading_text, is_restricted, read_breakdown};
+use crate::scenes::stored::{EDITORS, SceneRow, age, colour_label, load_scene, pages, scene_dates};
 use crate::vocab::Role;
+use crate::vocab::breakdown::read_breakdown;
 use crate::web::AppState;
 use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
@@ -50,20 +50,6 @@ pub fn router() -> Router<AppState> {
             "/productions/{production_id}/scenes/{scene_id}/restore",
             post(restore),
         )
-}
-
-/// Who may add and change scenes.
-pub(crate) const EDITORS: &[Role] = &[Role::Producer, Role::Coordinator];
-
-fn colour_label(value: &str) -> &'static str {
-    value
-        .parse::<RevisionColour>()
-        .map(|c| c.label())
-        .unwrap_or("")
-}
-
-fn pages(eighths: i32) -> String {
-    Eighths::new(eighths.max(0) as u32).to_string()
 }
 
 // ---------------------------------------------------------------- the list
@@ -143,84 +129,6 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
         total: total.to_string(),
         can_edit,
     })
-}
-
-// ---------------------------------------------------------------- one scene, as stored
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct SceneRow {
-    pub scene_id: i64,
-    pub number: String,
-    pub int_ext: String,
-    pub set_name: String,
-    pub time_of_day: String,
-    pub eighths: i32,
-    pub synopsis: String,
-    pub revision_colour: String,
-    pub omitted: bool,
-    pub current_version: Option<i32>,
-    pub breakdown: Option<String>,
-    /// The signed-in person's cast member in this scene, if any.
-    pub my_cast_member_id: Option<i64>,
-}
-
-impl SceneRow {
-    pub fn heading(&self) -> String {
-        heading_text(&self.int_ext, &self.set_name, &self.time_of_day)
-    }
-    pub fn pages(&self) -> String {
-        pages(self.eighths)
-    }
-    pub fn colour(&self) -> &'static str {
-        colour_label(&self.revision_colour)
-    }
-}
-
-/// Loads a scene of the member's production; a performer who is not in it gets 404.
-pub(crate) async fn load_scene(
-    state: &AppState,
-    member: &Member,
-    scene_id: i64,
-) -> Result<SceneRow> {
-    let scene: SceneRow = sqlx::query_as(
-        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.eighths, s.synopsis,
-                s.revision_colour, s.omitted, v.version as current_version,
-                v.breakdown::text as breakdown,
-                (select c.cast_member_id from scene_cast sc join cast_member c using (cast_member_id)
-                 where sc.scene_id = s.scene_id and c.user_id = $3) as my_cast_member_id
-         from scene s left join scene_version v on v.scene_version_id = s.current_version_id
-         where s.scene_id = $1 and s.production_id = $2",
-    )
-    .bind(scene_id)
-    .bind(member.production.production_id)
-    .bind(member.user.user_id)
-    .fetch_optional(&state.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if member.is(Role::Performer) && scene.my_cast_member_id.is_none() {
-        return Err(AppError::NotFound);
-    }
-    Ok(scene)
-}
-
-// ---------------------------------------------------------------- show
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct VersionListing {
-    pub version: i32,
-    pub created_at: OffsetDateTime,
-    pub content_hash: String,
-    pub changes: Vec<String>,
-    pub author: Option<String>,
-}
-
-impl VersionListing {
-    pub fn date(&self) -> String {
-        format_date(self.created_at.date())
-    }
-    pub fn short_hash(&self) -> &str {
-        &self.content_hash[..self.content_hash.len().min(12)]
-    }
 }
 
 // ---------------------------------------------------------------- add and edit
@@ -551,11 +459,11 @@ async fn update(
     };
     let breakdown = read_breakdown(current.as_deref().unwrap_or("{}"));
     if is_restricted(&breakdown) {
-        let dates = editor::scene_dates(&mut tx, scene_id).await?;
+        let dates = scene_dates(&mut tx, scene_id).await?;
         let ages: Vec<CastAge> = cast
             .iter()
             .filter(|c| input.cast_ids.contains(&c.cast_member_id))
-            .map(editor::age)
+            .map(age)
             .collect();
         let today = member.production.zone.today();
         let conflicts = minors::minor_conflicts(&ages, &dates, today);

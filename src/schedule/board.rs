@@ -59,7 +59,7 @@ pub struct Strip {
     pub flagged: bool,
     pub closed_set: Vec<String>,
     /// Cleared / blocked on this day (R1), with reasons; filled in for roles that may see it.
-    pub consent: Option<crate::consent::status::StatusLine>,
+    pub consent: Option<crate::rules::cleared::StatusLine>,
     /// R10: an open pause the viewer may see (`onset::pauses::mark_paused`).
     pub paused: bool,
 }
@@ -103,7 +103,7 @@ impl Strip {
 }
 
 /// Puts each flagged strip's clearance on it.
-pub fn attach_consent(days: &mut [DayView], lines: &[crate::consent::status::StatusLine]) {
+pub fn attach_consent(days: &mut [DayView], lines: &[crate::rules::cleared::StatusLine]) {
     for strip in days.iter_mut().flat_map(|d| d.strips.iter_mut()) {
         strip.consent = lines
             .iter()

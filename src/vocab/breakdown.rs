@@ -307,6 +307,24 @@ pub fn diff(old: &Breakdown, new: &Breakdown, name: impl Fn(i64) -> String) -> V
     out
 }
 
+/// A breakdown with nothing in it: what a scene has before its first version.
+pub fn empty_breakdown() -> Breakdown {
+    Breakdown {
+        kinds: Vec::new(),
+        performers: Vec::new(),
+        garments: String::new(),
+        stills_allowed: false,
+        closed_set: Vec::new(),
+        monitor_list: Vec::new(),
+    }
+}
+
+/// A stored breakdown; anything unreadable (an empty `{}` from an import) reads as empty rather
+/// than failing the page, because the versions themselves are never rewritten.
+pub fn read_breakdown(json: &str) -> Breakdown {
+    serde_json::from_str(json).unwrap_or_else(|_| empty_breakdown())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

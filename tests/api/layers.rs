@@ -76,25 +76,31 @@ fn imports(file: &str, text: &str) -> Vec<Import> {
                     }
                     '}' => depth -= 1,
                     ',' if depth == 0 => {
-                        push_first_segment(&mut out, file, &group[item_start..i], || {
-                            line_of(from + 1 + item_start)
+                        push_first_segment(&mut out, file, &group[item_start..i], |lead| {
+                            line_of(from + 1 + item_start + lead)
                         });
                         item_start = i + 1;
                     }
                     _ => {}
                 }
             }
-            push_first_segment(&mut out, file, &group[item_start..end], || {
-                line_of(from + 1 + item_start)
+            push_first_segment(&mut out, file, &group[item_start..end], |lead| {
+                line_of(from + 1 + item_start + lead)
             });
         } else {
-            push_first_segment(&mut out, file, rest, || line_of(start));
+            push_first_segment(&mut out, file, rest, |_| line_of(start));
         }
     }
     out
 }
 
-fn push_first_segment(out: &mut Vec<Import>, file: &str, item: &str, line: impl FnOnce() -> usize) {
+fn push_first_segment(
+    out: &mut Vec<Import>,
+    file: &str,
+    item: &str,
+    line: impl FnOnce(usize) -> usize,
+) {
+    let lead = item.len() - item.trim_start().len();
     let item = item.trim_start();
     let name: String = item
         .chars()
@@ -103,7 +109,7 @@ fn push_first_segment(out: &mut Vec<Import>, file: &str, item: &str, line: impl 
     if !name.is_empty() && name != "self" {
         out.push(Import {
             file: file.to_string(),
-            line: line(),
+            line: line(lead),
             target: name,
         });
     }
@@ -167,6 +173,7 @@ fn breaches(src: &Path) -> Vec<String> {
             }
         }
     }
+    problems.dedup();
     problems.extend(circles(&edges));
     problems
 }

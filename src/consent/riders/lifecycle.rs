@@ -10,8 +10,9 @@ use crate::consent::rider_text::{self, RiderContent, RiderScene};
 use crate::error::Result;
 use crate::notifications;
 use crate::productions::Production;
-use crate::scenes::{heading_text, read_breakdown};
+use crate::scenes::heading_text;
 use crate::vocab::Role;
+use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
 use crate::vocab::scope::{Scope, Uses};
 

@@ -16,9 +16,10 @@ use crate::cast::{CastMember, cast_list};
 use crate::consent::ledger;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
-use crate::scenes::{is_restricted, read_breakdown};
 use crate::vocab::Role;
+use crate::vocab::breakdown::read_breakdown;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 

@@ -7,10 +7,11 @@ use time::{Duration, OffsetDateTime};
 
 use crate::clock::countdown;
 use crate::consent::conversations::{self, FollowUp};
-use crate::consent::status::{self, Only, StatusLine};
+use crate::consent::status::{self, Only};
 use crate::error::Result;
 use crate::productions::Member;
 use crate::rules::cleared::Problem;
+use crate::rules::cleared::StatusLine;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 

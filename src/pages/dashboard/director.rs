@@ -4,9 +4,11 @@
 use askama::Template;
 use axum::response::Response;
 
-use crate::consent::status::{self, Only, StatusLine};
+use crate::consent::status::{self, Only};
+
 use crate::error::Result;
 use crate::productions::Member;
+use crate::rules::cleared::StatusLine;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 

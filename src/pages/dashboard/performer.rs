@@ -7,9 +7,10 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::clock::format_date;
 use crate::consent::riders::status_label;
-use crate::consent::status::{self, Only, StatusLine};
+use crate::consent::status::{self, Only};
 use crate::error::Result;
 use crate::productions::Member;
+use crate::rules::cleared::StatusLine;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 
