@@ -10,7 +10,7 @@
 //!
 //! layer: error config db clock csv
 //! layer: vocab
-//! layer: rules
+//! layer: rules access
 //! layer: web
 //! layer: auth
 //! layer: accounts
@@ -26,14 +26,15 @@
 //!
 //! - foundation: errors, configuration, the database (and the live-notice hub), time and the
 //!   production's zone, CSV writing;
-//! - `vocab`, the typed vocabulary of consent, and `rules`, the rules of DOMAIN §5 as pure
-//!   functions over it;
+//! - `vocab`, the typed vocabulary of consent; `rules`, the rules of DOMAIN §5 as pure
+//!   functions over it; `access`, who may do what (DOMAIN §4) as one table;
 //! - `web`: the state handlers receive, the layout context, forms, form errors, CSRF, rendering;
 //! - `auth`: who is signed in; `accounts`: the sign-in, account and invitation pages;
 //! - notices in the app, by e-mail and live; productions and the `Member` gate;
 //! - the areas of a production: cast, scenes, schedule, consent; on set, concerns, budget;
 //! - `pages`: screens that combine several areas; `demo`: all seeding.
 
+pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod budget;

@@ -17,13 +17,13 @@ use sqlx::PgPool;
 use time::Date;
 use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::{Member, Production};
 pub use crate::rules::budget_forecast::{
     BudgetLine, Category, Forecast, RehearsalPlacement, ScheduleFacts, Settings, ShootPlacement,
     Topsheet, Warning, forecast, topsheet,
 };
-use crate::vocab::Role;
 use crate::vocab::money::{
     format_minor, format_plain, format_quantity, format_signed, parse_minor, parse_quantity,
 };
@@ -51,9 +51,6 @@ pub fn router() -> Router<AppState> {
             post(save_settings),
         )
 }
-
-/// Budget lines are the producer's business (DOMAIN §4): everyone else gets 404.
-const PRODUCERS: &[Role] = &[Role::Producer];
 
 // ---------------------------------------------------------------- loading
 
@@ -461,7 +458,7 @@ async fn budget_response(
 }
 
 async fn budget_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    member.require(PRODUCERS)?;
+    member.may(Action::ManageBudget)?;
     budget_response(
         &state,
         ctx,
@@ -481,7 +478,7 @@ async fn create_line(
     session: Session,
     Form(form): Form<LineForm>,
 ) -> Result<Response> {
-    member.require(PRODUCERS)?;
+    member.may(Action::ManageBudget)?;
     let input = match form.parse(&member.production.currency) {
         Ok(input) => input,
         Err(errors) => {
@@ -531,7 +528,7 @@ async fn save_settings(
     session: Session,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response> {
-    member.require(PRODUCERS)?;
+    member.may(Action::ManageBudget)?;
     let settings = match form.parse(&member.production.currency) {
         Ok(settings) => settings,
         Err(errors) => {
@@ -601,7 +598,7 @@ async fn edit_page(
     member: Member,
     Path((_, budget_line_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(PRODUCERS)?;
+    member.may(Action::ManageBudget)?;
     let line = one_line(&state.pool, &member, budget_line_id).await?;
     let form = LineForm::from_line(&line, &member.production.currency);
     render_with_status(
@@ -624,7 +621,7 @@ async fn update_line(
     Path((_, budget_line_id)): Path<(i64, i64)>,
     Form(form): Form<LineForm>,
 ) -> Result<Response> {
-    member.require(PRODUCERS)?;
+    member.may(Action::ManageBudget)?;
     let line = one_line(&state.pool, &member, budget_line_id).await?;
     let input = match form.parse(&member.production.currency) {
         Ok(input) => input,
@@ -671,7 +668,7 @@ async fn delete_line(
     session: Session,
     Path((_, budget_line_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(PRODUCERS)?;
+    member.may(Action::ManageBudget)?;
     let description: String = sqlx::query_scalar(
         "delete from budget_line where budget_line_id = $1 and production_id = $2
          returning description",
@@ -688,7 +685,7 @@ async fn delete_line(
 // ---------------------------------------------------------------- export
 
 async fn export_csv(State(state): State<AppState>, member: Member) -> Result<Response> {
-    member.require(PRODUCERS)?;
+    member.may(Action::ManageBudget)?;
     let production = &member.production;
     let budget = load_budget(&state.pool, production).await?;
     let body = csv::budget_csv(

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use time::Date;
 use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::accounts;
 use crate::clock::format_date;
 use crate::error::{AppError, Result, is_violation};
@@ -35,10 +36,6 @@ pub fn router() -> Router<AppState> {
             post(invite),
         )
 }
-
-/// Who may change the cast list; directors only read it and performers never see it.
-const EDITORS: &[Role] = &[Role::Producer, Role::Coordinator];
-const READERS: &[Role] = &[Role::Producer, Role::Coordinator, Role::Director];
 
 /// A cast member as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -219,7 +216,7 @@ async fn list_response(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let can_edit = EDITORS.contains(&member.role);
+    let can_edit = member.can(Action::EditCast);
     render_with_status(
         status,
         &ListPage {
@@ -234,7 +231,7 @@ async fn list_response(
 }
 
 async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    member.require(READERS)?;
+    member.may(Action::SeeCast)?;
     list_response(
         &state,
         ctx,
@@ -252,7 +249,7 @@ async fn create(
     session: Session,
     Form(form): Form<CastForm>,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditCast)?;
     let today = member.production.zone.today();
     let input = match form.parse(today) {
         Ok(input) => input,
@@ -344,7 +341,7 @@ async fn edit_response(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let can_edit = EDITORS.contains(&member.role);
+    let can_edit = member.can(Action::EditCast);
     render_with_status(
         status,
         &EditPage {
@@ -369,7 +366,7 @@ async fn edit_page(
     session: Session,
     Path((_, cast_member_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(READERS)?;
+    member.may(Action::SeeCast)?;
     let cast = one(&state, &member, cast_member_id).await?;
     let new_link: Option<String> = session
         .remove("cast_invitation_link")
@@ -404,7 +401,7 @@ async fn update(
     Path((_, cast_member_id)): Path<(i64, i64)>,
     Form(form): Form<CastForm>,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditCast)?;
     let cast = one(&state, &member, cast_member_id).await?;
     let today = member.production.zone.today();
     let input = match form.parse(today) {
@@ -545,7 +542,7 @@ async fn invite(
     Path((_, cast_member_id)): Path<(i64, i64)>,
     Form(form): Form<InviteForm>,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditCast)?;
     let cast = one(&state, &member, cast_member_id).await?;
     let production_id = member.production.production_id;
     let mut errors = FieldErrors::default();

@@ -16,6 +16,7 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
@@ -600,7 +601,7 @@ async fn reporting_line_page(
     ctx: Ctx,
     member: Member,
 ) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ChangeSettings)?;
     let line = reporting::load(
         &state.pool,
         member.production.production_id,
@@ -631,7 +632,7 @@ async fn save_reporting_line(
     session: Session,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ChangeSettings)?;
     let production_id = member.production.production_id;
     let text = FormBody::parse(&body)
         .get("reporting_line")

@@ -17,6 +17,7 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::Role;
@@ -330,7 +331,7 @@ pub async fn own_cast_record(pool: &PgPool, member: &Member) -> Result<Option<Ca
 /// The cast member whose profile is asked for, if the caller may read it: coordinators for
 /// anyone on the cast, a performer only for themself. Everyone else gets 404.
 async fn readable_cast(pool: &PgPool, member: &Member, cast_member_id: i64) -> Result<CastRecord> {
-    member.require(&[Role::Coordinator, Role::Performer])?;
+    member.may(Action::ReadBoundaries)?;
     let cast: CastRecord = sqlx::query_as(
         "select cast_member_id, cast_number, name, user_id from cast_member
          where cast_member_id = $1 and production_id = $2",
@@ -383,7 +384,7 @@ struct IndexPage {
 }
 
 async fn index(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    member.require(&[Role::Coordinator, Role::Performer])?;
+    member.may(Action::ReadBoundaries)?;
     if member.is(Role::Performer) {
         return match own_cast_record(&state.pool, &member).await? {
             Some(cast) => Ok(Redirect::to(&format!(

@@ -14,6 +14,7 @@ use tower_sessions::Session;
 
 use super::boundaries::access_log::{self, RecordKind};
 use super::boundaries::{UnlinkedPage, own_cast_record};
+use crate::access::Action;
 use crate::clock::format_date;
 use crate::clock::hour_minute;
 use crate::clock::local_time;
@@ -492,7 +493,7 @@ enum Reader {
 }
 
 async fn reader(pool: &PgPool, member: &Member) -> Result<Reader> {
-    member.require(&[Role::Coordinator, Role::Performer])?;
+    member.may(Action::ReadConversations)?;
     if member.is(Role::Coordinator) {
         return Ok(Reader::Coordinator);
     }
@@ -520,7 +521,7 @@ struct ListPage {
 
 impl ListPage {
     fn can_edit(&self) -> bool {
-        self.member.is(Role::Coordinator)
+        self.member.can(Action::KeepConversations)
     }
     fn when(&self, row: &ConversationRow) -> String {
         when(&self.member, row.held_at)
@@ -601,7 +602,7 @@ async fn create(
     session: Session,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::KeepConversations)?;
     let production_id = member.production.production_id;
     let form = ConversationForm::read(&FormBody::parse(&body));
     let cast = cast_options(&state.pool, production_id).await?;
@@ -695,7 +696,7 @@ struct ShowPage {
 
 impl ShowPage {
     fn can_edit(&self) -> bool {
-        self.member.is(Role::Coordinator)
+        self.member.can(Action::KeepConversations)
     }
     fn when(&self) -> String {
         when(&self.member, self.conversation.held_at)
@@ -806,7 +807,7 @@ async fn update(
     Path((_, conversation_id)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::KeepConversations)?;
     let conversation = readable(&state.pool, &member, conversation_id).await?;
     let production_id = member.production.production_id;
     let form = ConversationForm::read(&FormBody::parse(&body));
@@ -857,7 +858,7 @@ async fn add_follow_up(
     Path((_, conversation_id)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::KeepConversations)?;
     let conversation = readable(&state.pool, &member, conversation_id).await?;
     let body = FormBody::parse(&body);
     let (text, due) = (body.get("follow_up"), body.get("follow_up_due"));
@@ -908,7 +909,7 @@ async fn mark_done(
     session: Session,
     Path((_, follow_up_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::KeepConversations)?;
     // Marking twice keeps the first time and person.
     let conversation_id: i64 = sqlx::query_scalar(
         "update follow_up set done_at = coalesce(done_at, now()),

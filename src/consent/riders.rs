@@ -16,6 +16,7 @@ use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::auth::password::Password;
 use crate::cast::{CastMember, cast_list};
 use crate::error::{AppError, Result};
@@ -57,10 +58,6 @@ pub fn router() -> Router<AppState> {
         .merge(onset::router())
 }
 
-/// Who reads every rider of a production. Directors see the agreed scope through clearance on
-/// the scene and schedule pages, never the rider text.
-const STAFF: &[Role] = &[Role::Producer, Role::Coordinator];
-
 fn maybe_time(production: &Production, at: Option<OffsetDateTime>) -> String {
     at.map(|t| production.zone.moment(t)).unwrap_or_default()
 }
@@ -86,9 +83,7 @@ fn is_own(member: &Member, rider: &RiderRow) -> bool {
 /// The rider if this member may read it, else 404: staff read all, a performer only their own
 /// delivered ones, directors none.
 async fn readable(state: &AppState, member: &Member, rider_id: i64) -> Result<RiderRow> {
-    if !STAFF.contains(&member.role) && !member.is(Role::Performer) {
-        return Err(AppError::NotFound);
-    }
+    member.may(Action::ReadRiders)?;
     let mut conn = state.pool.acquire().await?;
     let rider = lifecycle::load(&mut conn, member.production.production_id, rider_id)
         .await?
@@ -147,9 +142,7 @@ struct ListPage {
 }
 
 async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    if !STAFF.contains(&member.role) && !member.is(Role::Performer) {
-        return Err(AppError::NotFound);
-    }
+    member.may(Action::ReadRiders)?;
     let performer = member.is(Role::Performer).then_some(member.user.user_id);
     // One query: the covered scenes and the earliest call among their shoot days come from
     // correlated subqueries, so the page costs the same whatever the number of riders.
@@ -205,7 +198,7 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
         .collect();
     render(&ListPage {
         ctx,
-        can_draft: member.is(Role::Coordinator),
+        can_draft: member.can(Action::DraftRiders),
         is_performer: member.is(Role::Performer),
         member,
         riders,
@@ -388,7 +381,7 @@ async fn new_page(
     member: Member,
     Query(query): Query<NewQuery>,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::DraftRiders)?;
     let form = DraftForm::fresh(query.cast_member_id.unwrap_or_default());
     new_response(&state, ctx, member, form, FieldErrors::default()).await
 }
@@ -400,7 +393,7 @@ async fn create(
     session: Session,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::DraftRiders)?;
     let form = DraftForm::parse(&FormBody::parse(&body));
     let mut errors = FieldErrors::default();
     let Ok(cast_member_id) = form.cast_member_id.trim().parse::<i64>() else {
@@ -508,7 +501,7 @@ async fn show_response(
     let production_id = member.production.production_id;
     let mut conn = state.pool.acquire().await?;
     let covered = lifecycle::covered(&mut conn, rider.rider_id).await?;
-    let can_edit = rider.is_draft() && member.is(Role::Coordinator);
+    let can_edit = rider.is_draft() && member.can(Action::DraftRiders);
     let (candidates, beyond) = if can_edit {
         let candidates =
             lifecycle::candidates(&mut conn, production_id, rider.cast_member_id).await?;
@@ -607,7 +600,7 @@ async fn update(
     Path((_, rider_id)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::DraftRiders)?;
     let rider = readable(&state, &member, rider_id).await?;
     let form = DraftForm::parse(&FormBody::parse(&body));
     let production_id = member.production.production_id;
@@ -645,7 +638,7 @@ async fn deliver(
     session: Session,
     Path((_, rider_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::DraftRiders)?;
     readable(&state, &member, rider_id).await?;
     let mut tx = state.pool.begin().await?;
     match lifecycle::deliver(&mut tx, &member.production, rider_id, member.user.user_id).await? {

@@ -11,8 +11,9 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::pauses::{self, PAUSERS, PauseRow, PauseView};
+use super::pauses::{self, PauseRow, PauseView};
 use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes};
+use crate::access::Action;
 use crate::consent::ledger;
 use crate::consent::status::{Only, lines_for, production_status};
 use crate::error::{AppError, Result};
@@ -236,13 +237,13 @@ pub(super) async fn on_set_response(
             ctx,
             call: clock(&member, day.call_at),
             cards,
-            can_pause: PAUSERS.contains(&member.role),
+            can_pause: member.can(Action::Pause),
             pause_open: pause_open(
                 day.shoot_date,
                 member.production.zone.local(OffsetDateTime::now_utc()),
             ),
             is_coordinator,
-            can_report: member.is(Role::Producer) || is_coordinator,
+            can_report: member.can(Action::SeeDailyReport),
             errors,
             failed,
             day,
@@ -386,7 +387,7 @@ async fn performer_facts(
     scene_id: i64,
     cast_member_id: i64,
 ) -> Result<PerformerFacts> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::RecordOnSet)?;
     let pool = &state.pool;
     let production_id = member.production.production_id;
     let day = day_facts(pool, production_id, shoot_day_id).await?;

@@ -15,19 +15,16 @@ use time::{Date, OffsetDateTime};
 use tower_sessions::Session;
 
 use super::People;
+use crate::access::Action;
 use crate::clock::format_date;
 use crate::clock::parse_date;
 use crate::csv;
 use crate::error::{AppError, Result};
 use crate::productions::{Member, Production};
 use crate::rules::cleared::Narrowing;
-use crate::vocab::Role;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
-
-/// Who reads reviews and the footage list: producers, and the coordinators who write them.
-const READERS: &[Role] = &[Role::Producer, Role::Coordinator];
 
 // ---------------------------------------------------------------- post-production review
 
@@ -157,7 +154,7 @@ async fn review_response(
         status,
         &ReviewPage {
             ctx,
-            can_record: member.is(Role::Coordinator),
+            can_record: member.can(Action::RecordPostReview),
             member,
             scene_id,
             number,
@@ -175,7 +172,7 @@ pub(super) async fn review_page(
     member: Member,
     Path((_, scene_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(READERS)?;
+    member.may(Action::SeeFootageUse)?;
     let form = ReviewForm {
         reviewed_on: member.production.zone.today().to_string(),
         ..ReviewForm::default()
@@ -191,7 +188,7 @@ pub(super) async fn record_review(
     Path((_, scene_id)): Path<(i64, i64)>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::RecordPostReview)?;
     let number = flagged_scene(&state.pool, &member, scene_id).await?;
     let mut errors = FieldErrors::default();
     let date = parse_date(&form.reviewed_on);
@@ -472,7 +469,7 @@ pub(super) async fn footage_page(
     ctx: Ctx,
     member: Member,
 ) -> Result<Response> {
-    member.require(READERS)?;
+    member.may(Action::SeeFootageUse)?;
     let rows = footage_rows(&state.pool, &member.production).await?;
     render(&FootagePage {
         ctx,
@@ -515,7 +512,7 @@ fn footage_csv_text(rows: &[FootageRow]) -> String {
 }
 
 pub(super) async fn footage_csv(State(state): State<AppState>, member: Member) -> Result<Response> {
-    member.require(READERS)?;
+    member.may(Action::SeeFootageUse)?;
     let rows = footage_rows(&state.pool, &member.production).await?;
     // Named after the production, like the budget export, so downloads from two productions
     // do not overwrite each other.

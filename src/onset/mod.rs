@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use sqlx::PgPool;
 use time::{Date, OffsetDateTime};
 
+use crate::access::Action;
 use crate::cast::cast_list;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
@@ -78,7 +79,7 @@ pub struct ScenePanel {
 pub async fn scene_panel(pool: &PgPool, member: &Member, scene_id: i64) -> Result<ScenePanel> {
     let rows = pauses::visible(pool, member, None, Some(scene_id)).await?;
     // Reviews of the cut are for flagged scenes, and for producers and coordinators only.
-    let show_reviews = (member.is(Role::Producer) || member.is(Role::Coordinator))
+    let show_reviews = member.can(Action::SeeFootageUse)
         && sqlx::query_scalar::<_, bool>(
             "select exists (select 1 from scene s
                             join scene_version v on v.scene_version_id = s.current_version_id
@@ -100,7 +101,7 @@ pub async fn scene_panel(pool: &PgPool, member: &Member, scene_id: i64) -> Resul
             .collect(),
         reviews,
         show_reviews,
-        can_review: member.is(Role::Coordinator),
+        can_review: member.can(Action::RecordPostReview),
     })
 }
 

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::{clock, day_facts, day_scenes};
+use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
@@ -19,16 +20,13 @@ use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash};
 
-/// Who may press Pause: a performer in the scene (checked per scene) or a coordinator.
-pub const PAUSERS: &[Role] = &[Role::Performer, Role::Coordinator];
-
 pub(super) async fn pause(
     State(state): State<AppState>,
     member: Member,
     session: Session,
     Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
 ) -> Result<Response> {
-    member.require(PAUSERS)?;
+    member.may(Action::Pause)?;
     let production_id = member.production.production_id;
     let day = day_facts(&state.pool, production_id, shoot_day_id).await?;
     // A performer not in the scene (or the scene not flagged, or not on this day) gets 404.
@@ -252,7 +250,7 @@ pub(super) async fn resolve(
     Path((_, pause_id)): Path<(i64, i64)>,
     Form(form): Form<ResolveForm>,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::RecordOnSet)?;
     let production_id = member.production.production_id;
     let found: Option<(i64, String, Option<i64>)> = sqlx::query_as(
         "select p.shoot_day_id, s.number, p.paused_by from pause p

@@ -8,10 +8,10 @@ use axum::response::Response;
 use super::day::{DayRecords, PerformerLine};
 use super::pauses::{self, PauseRow};
 use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes};
+use crate::access::Action;
 use crate::clock::span;
 use crate::error::Result;
 use crate::productions::Member;
-use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 
@@ -47,7 +47,7 @@ pub(super) async fn report_page(
     member: Member,
     Path((_, shoot_day_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&[Role::Producer, Role::Coordinator])?;
+    member.may(Action::SeeDailyReport)?;
     let pool = &state.pool;
     let production_id = member.production.production_id;
     let day = day_facts(pool, production_id, shoot_day_id).await?;

@@ -8,10 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::shoot_days::{NewDayForm, board_response};
+use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::schedule::performer_filter;
 use crate::schedule::rehearsals::{self, RehearsalView};
-use crate::schedule::{EDITORS, performer_filter};
 use crate::web::{AppState, Ctx, FieldErrors, Flash, render};
 
 /// The rehearsal form on the schedule page; performers are repeated `cast` keys.
@@ -61,7 +62,7 @@ pub(super) async fn create(
     session: Session,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(&EDITORS)?;
+    member.may(Action::EditSchedule)?;
     let production_id = member.production.production_id;
     let zone = member.production.zone.tz();
     let form = RehearsalForm::parse(&body);
@@ -227,7 +228,7 @@ pub(super) async fn show(
     let rehearsal = RehearsalView::new(row, member.production.zone.tz());
     render(&RehearsalPage {
         ctx,
-        can_edit: EDITORS.contains(&member.role),
+        can_edit: member.can(Action::EditSchedule),
         member,
         rehearsal,
     })
@@ -239,7 +240,7 @@ pub(super) async fn delete(
     session: Session,
     Path((_, rehearsal_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&EDITORS)?;
+    member.may(Action::EditSchedule)?;
     let done = sqlx::query("delete from rehearsal where rehearsal_id = $1 and production_id = $2")
         .bind(rehearsal_id)
         .bind(member.production.production_id)

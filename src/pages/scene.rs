@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
+use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
 use crate::consent::status::{self, Only};
 use crate::error::Result;
@@ -14,7 +15,7 @@ use crate::onset::ScenePanel;
 use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
 use crate::scenes::editor::{self, BreakdownView, Viewer};
-use crate::scenes::stored::{EDITORS, SceneRow, VersionListing, load_scene};
+use crate::scenes::stored::{SceneRow, VersionListing, load_scene};
 use crate::vocab::breakdown::read_breakdown;
 use crate::web::{AppState, Ctx, render};
 
@@ -70,7 +71,7 @@ async fn show(
         .into_iter()
         .filter(|c| in_scene.contains(&c.cast_member_id))
         .collect();
-    let can_edit = EDITORS.contains(&member.role);
+    let can_edit = member.can(Action::EditScenes);
     let statuses =
         status::production_status(&state.pool, &member.production, Only::Scene(scene_id)).await?;
     let own_cast = match viewer {

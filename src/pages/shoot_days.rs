@@ -12,13 +12,14 @@ use time::{Date, OffsetDateTime};
 use tower_sessions::Session;
 
 use super::rehearsals::RehearsalForm;
+use crate::access::Action;
 use crate::error::{AppError, Result, is_violation};
 use crate::productions::Member;
 use crate::rules::minors::{self, CastAge};
 use crate::scenes::heading::{IntExt, TimeOfDay};
 use crate::schedule::board::{self, DayView, SceneMinorFacts};
 use crate::schedule::rehearsals::{self, RehearsalView};
-use crate::schedule::{EDITORS, load_days, load_placed, performer_filter};
+use crate::schedule::{load_days, load_placed, performer_filter};
 use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
@@ -220,7 +221,7 @@ pub(super) async fn board_response(
         .into_iter()
         .map(|r| RehearsalView::new(r, zone))
         .collect();
-    let can_edit = EDITORS.contains(&member.role);
+    let can_edit = member.can(Action::EditSchedule);
     let (scenes, cast) = if can_edit {
         (
             scene_options(state, production_id, None).await?,
@@ -262,7 +263,7 @@ pub(super) async fn create_day(
     session: Session,
     Form(form): Form<NewDayForm>,
 ) -> Result<Response> {
-    member.require(&EDITORS)?;
+    member.may(Action::EditSchedule)?;
     let mut errors = FieldErrors::default();
     let Some((date, call_at, unit)) = parse_day(
         &form.shoot_date,
@@ -394,7 +395,7 @@ async fn day_response(
     chosen_scene: String,
     errors: FieldErrors,
 ) -> Result<Response> {
-    let can_edit = EDITORS.contains(&member.role);
+    let can_edit = member.can(Action::EditSchedule);
     let production_id = member.production.production_id;
     let (coordinators, scenes) = if can_edit {
         (
@@ -411,7 +412,7 @@ async fn day_response(
     .bind(view.day.shoot_day_id)
     .fetch_all(&state.pool)
     .await?;
-    let can_mark_shot = member.is(Role::Coordinator) || member.is(Role::Director);
+    let can_mark_shot = member.can(Action::MarkShot);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -464,7 +465,7 @@ pub(super) async fn update_day(
     Path((_, shoot_day_id)): Path<(i64, i64)>,
     Form(form): Form<DayForm>,
 ) -> Result<Response> {
-    member.require(&EDITORS)?;
+    member.may(Action::EditSchedule)?;
     let production_id = member.production.production_id;
     let view = day_view(&state, &member, shoot_day_id).await?;
     let mut errors = FieldErrors::default();
@@ -545,7 +546,7 @@ pub(super) async fn delete_day(
     session: Session,
     Path((_, shoot_day_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&EDITORS)?;
+    member.may(Action::EditSchedule)?;
     let done = sqlx::query("delete from shoot_day where shoot_day_id = $1 and production_id = $2")
         .bind(shoot_day_id)
         .bind(member.production.production_id)
@@ -638,7 +639,7 @@ pub(super) async fn add_scene(
     Path((_, shoot_day_id)): Path<(i64, i64)>,
     Form(form): Form<AddSceneForm>,
 ) -> Result<Response> {
-    member.require(&EDITORS)?;
+    member.may(Action::EditSchedule)?;
     let production_id = member.production.production_id;
     let view = day_view(&state, &member, shoot_day_id).await?;
     let mut errors = FieldErrors::default();
@@ -714,7 +715,7 @@ async fn rearrange(
     scene_id: i64,
     how: Move,
 ) -> Result<Response> {
-    member.require(&EDITORS)?;
+    member.may(Action::EditSchedule)?;
     let mut tx = state.pool.begin().await?;
     let mut order: Vec<i64> = sqlx::query_scalar(
         "select scene_id from shoot_day_scene

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
+use crate::access::{self, Action};
 use crate::auth::{CurrentUser, User};
 use crate::clock::Zone;
 use crate::error::{AppError, Result};
@@ -65,13 +66,18 @@ pub struct Member {
 }
 
 impl Member {
-    /// Answers 404 unless the member has one of the roles.
-    pub fn require(&self, roles: &[Role]) -> Result<()> {
-        if roles.contains(&self.role) {
+    /// Answers 404 unless the access table lets this member's role do `action`.
+    pub fn may(&self, action: Action) -> Result<()> {
+        if self.can(action) {
             Ok(())
         } else {
             Err(AppError::NotFound)
         }
+    }
+
+    /// Whether the access table lets this member's role do `action` (to offer the control).
+    pub fn can(&self, action: Action) -> bool {
+        access::may(self.role, action)
     }
 
     pub fn is(&self, role: Role) -> bool {
@@ -271,7 +277,7 @@ async fn create(
 }
 
 async fn settings_page(ctx: Ctx, member: Member) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ChangeSettings)?;
     render(&ProductionFormPage {
         ctx,
         form: ProductionForm::from_production(&member.production),
@@ -288,7 +294,7 @@ async fn update(
     session: Session,
     Form(form): Form<ProductionForm>,
 ) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ChangeSettings)?;
     let input = match form.parse() {
         Ok(input) => input,
         Err(errors) => {
@@ -383,7 +389,7 @@ async fn members_page(
     member: Member,
     session: Session,
 ) -> Result<Response> {
-    member.require(&[Role::Producer, Role::Coordinator, Role::Director])?;
+    member.may(Action::SeeMembers)?;
     let new_link: Option<String> = session
         .remove("invitation_link")
         .await
@@ -418,7 +424,7 @@ async fn members_response(
     .bind(production_id)
     .fetch_all(&state.pool)
     .await?;
-    let invitations: Vec<PendingInvitation> = if member.is(Role::Producer) {
+    let invitations: Vec<PendingInvitation> = if member.can(Action::ManageMembers) {
         sqlx::query_as(
             "select invitation_id, email, role, expires_at from invitation
              where production_id = $1 and accepted_at is null and revoked_at is null
@@ -458,7 +464,7 @@ async fn invite(
     session: Session,
     Form(form): Form<InviteForm>,
 ) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ManageMembers)?;
     let mut errors = FieldErrors::default();
     let email = crate::auth::parse_email(&form.email)
         .map_err(|m| errors.add("email", m))
@@ -570,7 +576,7 @@ async fn change_role(
     Path((_, member_id)): Path<(i64, i64)>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ManageMembers)?;
     let Some(role) = Role::parse(&form.role) else {
         return Err(AppError::NotFound);
     };
@@ -605,7 +611,7 @@ async fn remove_member(
     session: Session,
     Path((_, member_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ManageMembers)?;
     let production_id = member.production.production_id;
     let mut tx = lock_producers(&state, &member).await?;
     let current = target_role(&mut tx, production_id, member_id).await?;
@@ -653,7 +659,7 @@ async fn revoke_invitation(
     session: Session,
     Path((_, invitation_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&[Role::Producer])?;
+    member.may(Action::ManageMembers)?;
     let done = sqlx::query(
         "update invitation set revoked_at = now()
          where invitation_id = $1 and production_id = $2 and accepted_at is null

@@ -13,7 +13,8 @@ use axum::routing::get;
 use time::Date;
 use tower_sessions::Session;
 
-use super::stored::{EDITORS, SceneRow, VersionListing, age, load_scene, scene_dates};
+use super::stored::{SceneRow, VersionListing, age, load_scene, scene_dates};
+use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
@@ -579,7 +580,7 @@ async fn editor_page(
     member: Member,
     Path((_, scene_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditScenes)?;
     let scene = load_scene(&state, &member, scene_id).await?;
     let cast = cast_list(&state.pool, member.production.production_id).await?;
     let in_scene = scene_cast_ids(&state, scene_id).await?;
@@ -597,7 +598,7 @@ async fn save(
     Path((_, scene_id)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditScenes)?;
     let scene = load_scene(&state, &member, scene_id).await?;
     let production_id = member.production.production_id;
     let cast = cast_list(&state.pool, production_id).await?;

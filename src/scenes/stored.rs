@@ -15,9 +15,6 @@ use crate::scenes::heading_text;
 use crate::vocab::Role;
 use crate::web::AppState;
 
-/// Who may add and change scenes.
-pub(crate) const EDITORS: &[Role] = &[Role::Producer, Role::Coordinator];
-
 #[derive(sqlx::FromRow)]
 pub(crate) struct SceneRow {
     pub scene_id: i64,

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
 use crate::error::{AppError, Result, is_violation};
 use crate::productions::Member;
@@ -20,7 +21,7 @@ use crate::scenes::eighths::Eighths;
 use crate::scenes::heading::{IntExt, RevisionColour, TimeOfDay};
 use crate::scenes::heading_text;
 use crate::scenes::number::SceneNumber;
-use crate::scenes::stored::{EDITORS, SceneRow, age, colour_label, load_scene, pages, scene_dates};
+use crate::scenes::stored::{SceneRow, age, colour_label, load_scene, pages, scene_dates};
 use crate::vocab::Role;
 use crate::vocab::breakdown::read_breakdown;
 use crate::web::AppState;
@@ -121,7 +122,7 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
         .filter(|s| !s.omitted)
         .map(|s| Eighths::new(s.eighths.max(0) as u32))
         .sum();
-    let can_edit = EDITORS.contains(&member.role);
+    let can_edit = member.can(Action::EditScenes);
     render(&ListPage {
         ctx,
         member,
@@ -301,7 +302,7 @@ fn form_response(
 }
 
 async fn new_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditScenes)?;
     let cast = cast_list(&state.pool, member.production.production_id).await?;
     let form = SceneForm {
         int_ext: "int".into(),
@@ -330,7 +331,7 @@ async fn create(
     session: Session,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditScenes)?;
     let production_id = member.production.production_id;
     let cast = cast_list(&state.pool, production_id).await?;
     let form = SceneForm::from_body(&FormBody::parse(&body));
@@ -406,7 +407,7 @@ async fn edit_page(
     member: Member,
     Path((_, scene_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditScenes)?;
     let scene = load_scene(&state, &member, scene_id).await?;
     let cast = cast_list(&state.pool, member.production.production_id).await?;
     let in_scene: Vec<i64> =
@@ -433,7 +434,7 @@ async fn update(
     Path((_, scene_id)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditScenes)?;
     // Another production's scene is 404 before anything typed is even looked at.
     load_scene(&state, &member, scene_id).await?;
     let production_id = member.production.production_id;
@@ -519,7 +520,7 @@ async fn set_omitted(
     scene_id: i64,
     omitted: bool,
 ) -> Result<Response> {
-    member.require(EDITORS)?;
+    member.may(Action::EditScenes)?;
     let number: Option<String> = sqlx::query_scalar(
         "update scene set omitted = $3, updated_at = now()
          where scene_id = $1 and production_id = $2 returning number",

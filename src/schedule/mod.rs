@@ -25,9 +25,6 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/{token}", get(feed::feed))
 }
 
-/// Who may change the schedule: producers, directors / 1st ADs and coordinators.
-pub const EDITORS: [Role; 3] = [Role::Producer, Role::Director, Role::Coordinator];
-
 /// The user whose cast scenes limit what is shown: `Some` for a performer, who sees only the
 /// days, scenes and rehearsals they are in; `None` for everyone else.
 pub fn performer_filter(member: &Member) -> Option<i64> {

@@ -9,6 +9,7 @@ use axum::routing::get;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
+use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
 use crate::vocab::Role;
@@ -144,7 +145,7 @@ impl ViewsPage {
 }
 
 async fn views_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    member.require(&[Role::Performer])?;
+    member.may(Action::SeeWhoViewedMyRecords)?;
     let Some(cast) = super::own_cast_record(&state.pool, &member).await? else {
         return render(&super::UnlinkedPage { ctx, member });
     };

@@ -12,13 +12,13 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
 use crate::consent::ledger;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
-use crate::vocab::Role;
 use crate::vocab::breakdown::read_breakdown;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
@@ -35,16 +35,13 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// Who says a scene is in the can: the coordinator or the director / 1st AD on set.
-const SHOT_BY: &[Role] = &[Role::Coordinator, Role::Director];
-
 async fn mark_shot(
     State(state): State<AppState>,
     member: Member,
     session: Session,
     Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
 ) -> Result<Response> {
-    member.require(SHOT_BY)?;
+    member.may(Action::MarkShot)?;
     let production_id = member.production.production_id;
     // Once shot, always shot: the guard keeps the first time and person.
     let marked: Option<String> = sqlx::query_scalar(
@@ -185,7 +182,7 @@ async fn doubles_response(
         status,
         &DoublesPage {
             ctx,
-            can_edit: member.is(Role::Coordinator),
+            can_edit: member.can(Action::AssignDoubles),
             member,
             scene_id,
             number: facts.number,
@@ -204,7 +201,7 @@ async fn doubles_page(
     member: Member,
     Path((_, scene_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    member.require(&[Role::Producer, Role::Coordinator])?;
+    member.may(Action::SeeDoubles)?;
     doubles_response(
         &state,
         ctx,
@@ -224,7 +221,7 @@ async fn assign_double(
     Path((_, scene_id)): Path<(i64, i64)>,
     Form(form): Form<DoubleForm>,
 ) -> Result<Response> {
-    member.require(&[Role::Coordinator])?;
+    member.may(Action::AssignDoubles)?;
     let production_id = member.production.production_id;
     let facts = scene_facts(&state, &member, scene_id).await?;
     let cast = cast_list(&state.pool, production_id).await?;
