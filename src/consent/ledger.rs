@@ -6,6 +6,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
+use crate::vocab::LedgerEvent;
+
 /// The hash that stands before the first entry of every production's chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -146,10 +148,9 @@ const ENTRY_COLUMNS: &str = "consent_event_id, production_id, seq, event, rider_
 pub async fn append(
     conn: &mut PgConnection,
     production_id: i64,
-    event: &str,
+    event: &LedgerEvent,
     rider_id: Option<i64>,
     actor_user_id: Option<i64>,
-    details: &serde_json::Value,
 ) -> sqlx::Result<Entry> {
     sqlx::query("select pg_advisory_xact_lock(727100, $1::int4)")
         .bind((production_id % i64::from(i32::MAX)) as i32)
@@ -170,11 +171,11 @@ pub async fn append(
     let occurred_at_us = (now.unix_timestamp_nanos() / 1000) as i64;
     let occurred_at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(occurred_at_us) * 1000)
         .expect("a current instant");
-    let details = canonical_details(details);
+    let details = canonical_details(&event.details());
     let content = content_hash(
         production_id,
         seq,
-        event,
+        event.name(),
         rider_id,
         actor_user_id,
         occurred_at_us,
@@ -189,7 +190,7 @@ pub async fn append(
     ))
     .bind(production_id)
     .bind(seq)
-    .bind(event)
+    .bind(event.name())
     .bind(rider_id)
     .bind(actor_user_id)
     .bind(occurred_at)

@@ -21,6 +21,7 @@ use crate::auth::password::Password;
 use crate::cast::{CastMember, cast_list};
 use crate::error::{AppError, Result};
 use crate::productions::{Member, Production};
+use crate::vocab::RiderStatus;
 use crate::vocab::Role;
 use crate::vocab::scope::{Scope, Uses};
 use crate::web::AppState;
@@ -62,20 +63,6 @@ fn maybe_time(production: &Production, at: Option<OffsetDateTime>) -> String {
     at.map(|t| production.zone.moment(t)).unwrap_or_default()
 }
 
-/// A status as people read it; a signed rider for an older breakdown reads as stale.
-pub fn status_label(status: &str, stale: bool) -> &'static str {
-    match status {
-        "drafted" => "Draft",
-        "delivered" => "Delivered, not yet read",
-        "viewed" => "Read, not signed",
-        "signed" if stale => "Signed, but stale: the breakdown changed since",
-        "signed" => "Signed",
-        "revoked" => "Consent withdrawn",
-        "superseded" => "Replaced by a newer rider",
-        _ => "Unknown",
-    }
-}
-
 fn is_own(member: &Member, rider: &RiderRow) -> bool {
     member.is(Role::Performer) && rider.performer_user_id == Some(member.user.user_id)
 }
@@ -109,7 +96,7 @@ async fn own(state: &AppState, member: &Member, rider_id: i64) -> Result<RiderRo
 #[derive(sqlx::FromRow)]
 struct ListRow {
     rider_id: i64,
-    status: String,
+    status: RiderStatus,
     cast_number: i32,
     performer_name: String,
     delivered_at: Option<OffsetDateTime>,
@@ -184,15 +171,13 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
                 rider_id: r.rider_id,
                 performer: format!("#{} {}", r.cast_number, r.performer_name),
                 scenes: r.scenes.unwrap_or_default(),
-                status: status_label(&r.status, r.stale),
+                status: r.status.label(r.stale),
                 delivered: maybe_time(production, r.delivered_at),
                 deadline: deadline
                     .map(|d| production.zone.moment(d))
                     .unwrap_or_else(|| "Not scheduled yet".into()),
                 late,
-                revocable: performer.is_some()
-                    && r.revoked_at.is_none()
-                    && matches!(r.status.as_str(), "delivered" | "viewed" | "signed"),
+                revocable: performer.is_some() && r.revoked_at.is_none() && r.status.is_live(),
             }
         })
         .collect();
@@ -526,7 +511,13 @@ async fn show_response(
                 Beyond {
                     scene: c.number.clone(),
                     lines: match (agreed, &c.scope) {
-                        (Some(agreed), Some(asked)) => Some(asked.beyond(&agreed)),
+                        (Some(agreed), Some(asked)) => Some(
+                            asked
+                                .beyond(&agreed)
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect(),
+                        ),
                         _ => None,
                     },
                 }
@@ -541,7 +532,7 @@ async fn show_response(
     } else {
         rider.body.clone()
     };
-    let stale = rider.status == "signed" && covered.iter().any(Covered::is_stale);
+    let stale = rider.status == RiderStatus::Signed && covered.iter().any(Covered::is_stale);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -551,7 +542,7 @@ async fn show_response(
     render_with_status(
         status,
         &ShowPage {
-            status: status_label(&rider.status, stale),
+            status: rider.status.label(stale),
             own: is_own(&member, &rider),
             form: form.unwrap_or_else(|| DraftForm::of(&rider, &covered)),
             delivered: maybe_time(production, rider.delivered_at),
@@ -940,9 +931,9 @@ async fn certificate(
     .bind(member.production.production_id)
     .fetch_all(&mut *conn)
     .await?;
-    let stale = rider.status == "signed" && covered.iter().any(Covered::is_stale);
+    let stale = rider.status == RiderStatus::Signed && covered.iter().any(Covered::is_stale);
     render(&CertificatePage {
-        status: status_label(&rider.status, stale),
+        status: rider.status.label(stale),
         covered: covered.iter().map(CoveredView::of).collect(),
         events: events
             .into_iter()

@@ -9,11 +9,11 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::error::Result;
 use crate::productions::Production;
 use crate::rules::cleared::{
-    Call, Clearance, Double, Narrowed, Narrowing, Performer, Problem, Reason, Rider, Scene,
-    StatusLine,
+    Call, Clearance, Double, Narrowed, Performer, Problem, Reason, Rider, Scene, StatusLine,
 };
 use crate::vocab::body::NudityLevel;
 use crate::vocab::breakdown::read_breakdown;
+use crate::vocab::scope::Narrowing;
 use crate::vocab::scope::{Scope, Uses};
 
 /// A flagged scene's clearance on one shoot day, or unscheduled (`shoot_day_id` is `None`).

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -19,10 +18,11 @@ use crate::consent::status::{Only, lines_for, production_status};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
-use crate::rules::cleared::Narrowing;
 use crate::rules::cleared::StatusLine;
 use crate::rules::on_set::{pause_open, recording_open};
+use crate::vocab::LedgerEvent;
 use crate::vocab::Role;
+use crate::vocab::scope::Narrowing;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
 use crate::web::FormBody;
@@ -661,15 +661,13 @@ pub(super) async fn reconfirm(
         ledger::append(
             &mut tx,
             production_id,
-            "narrowed",
+            &LedgerEvent::Narrowed {
+                scene: number.clone(),
+                shoot_date: facts.day.shoot_date,
+                taken_back: narrowing.clone(),
+            },
             Some(rider_id),
             Some(member.user.user_id),
-            &json!({
-                "scene": number,
-                "shoot_date": facts.day.shoot_date.to_string(),
-                "items_taken_back": count,
-                "taken_back": narrowing,
-            }),
         )
         .await?;
         notifications::notify_roles(

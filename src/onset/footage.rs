@@ -21,7 +21,7 @@ use crate::clock::parse_date;
 use crate::csv;
 use crate::error::{AppError, Result};
 use crate::productions::{Member, Production};
-use crate::rules::cleared::Narrowing;
+use crate::vocab::scope::Narrowing;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
@@ -351,7 +351,7 @@ fn footage_row(
                 "{} item{}: {}",
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
-                items.join(", ")
+                crate::vocab::scope::words(&items)
             )
         },
         no_use,

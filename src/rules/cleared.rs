@@ -1,14 +1,10 @@
 //! R1, R4, R9 and R11 in one pure function: is a scene cleared to shoot on a day, and if not,
 //! who and what stops it. Handlers gather the facts; this decides. Readable by a coordinator.
 
-use std::collections::BTreeSet;
-
-use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
 use super::minors::is_minor_on;
-use crate::vocab::body::BodyArea;
-use crate::vocab::scope::Scope;
+use crate::vocab::scope::{Narrowing, Scope, ScopeItem, words};
 
 /// A performer the current breakdown asks something of.
 #[derive(Clone, Debug)]
@@ -60,88 +56,6 @@ pub struct Scene {
     pub narrowed: Vec<Narrowed>,
 }
 
-/// What a performer no longer agrees to, recorded at an on-the-day reconfirmation: items of
-/// their signed scope, each removed. A narrowing never adds anything (R2 needs a new rider).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Narrowing {
-    pub shown: BTreeSet<BodyArea>,
-    pub touched: BTreeSet<BodyArea>,
-    pub touching: BTreeSet<BodyArea>,
-    pub acts: BTreeSet<String>,
-    pub in_picture: bool,
-    pub trailers: bool,
-    pub stills: bool,
-}
-
-impl Narrowing {
-    /// How many items were taken back: what the daily report shows instead of the items.
-    pub fn count(&self) -> usize {
-        self.shown.len()
-            + self.touched.len()
-            + self.touching.len()
-            + self.acts.len()
-            + usize::from(self.in_picture)
-            + usize::from(self.trailers)
-            + usize::from(self.stills)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count() == 0
-    }
-
-    /// Both narrowings together: taking back is never undone by a later reconfirmation.
-    pub fn add(&mut self, other: &Narrowing) {
-        self.shown.extend(other.shown.iter().copied());
-        self.touched.extend(other.touched.iter().copied());
-        self.touching.extend(other.touching.iter().copied());
-        self.acts.extend(other.acts.iter().cloned());
-        self.in_picture |= other.in_picture;
-        self.trailers |= other.trailers;
-        self.stills |= other.stills;
-    }
-
-    /// Only what `scope` holds: a narrowing cannot take back what was never agreed.
-    pub fn within(&self, scope: &Scope) -> Narrowing {
-        Narrowing {
-            shown: self.shown.intersection(&scope.shown).copied().collect(),
-            touched: self.touched.intersection(&scope.touched).copied().collect(),
-            touching: self
-                .touching
-                .intersection(&scope.touching)
-                .copied()
-                .collect(),
-            acts: self.acts.intersection(&scope.acts).cloned().collect(),
-            in_picture: self.in_picture && scope.uses.in_picture,
-            trailers: self.trailers && scope.uses.trailers,
-            stills: self.stills && scope.uses.stills,
-        }
-    }
-
-    /// The scope left after taking these items back.
-    pub fn apply(&self, scope: &Scope) -> Scope {
-        let mut left = scope.clone();
-        left.shown.retain(|a| !self.shown.contains(a));
-        left.touched.retain(|a| !self.touched.contains(a));
-        left.touching.retain(|a| !self.touching.contains(a));
-        left.acts.retain(|a| !self.acts.contains(a));
-        left.uses.in_picture &= !self.in_picture;
-        left.uses.trailers &= !self.trailers;
-        left.uses.stills &= !self.stills;
-        left
-    }
-
-    /// What of `scope` can no longer be shot, in words: acts and body areas the scene asks for,
-    /// and use in the picture. Trailers and stills limit the footage, not the shoot.
-    pub fn blocking(&self, scope: &Scope) -> Vec<String> {
-        scope
-            .beyond(&self.apply(scope))
-            .into_iter()
-            .filter(|item| item != "use in trailers and marketing" && item != "use in stills")
-            .collect()
-    }
-}
-
 /// A narrowing of one rider.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Narrowed {
@@ -172,11 +86,11 @@ pub enum Problem {
     },
     UnderAge,
     /// A double's signed rider goes beyond what the original performer had agreed.
-    DoubleWider(Vec<String>),
+    DoubleWider(Vec<ScopeItem>),
     /// R11: on the shoot day, not yet reconfirmed by the coordinator before the first take.
     NotReconfirmed,
     /// R11: took back, at a reconfirmation, items the scene asks for (a revocation in part).
-    Narrowed(Vec<String>),
+    Narrowed(Vec<ScopeItem>),
 }
 
 impl Problem {
@@ -226,7 +140,7 @@ impl std::fmt::Display for Reason {
             Problem::DoubleWider(beyond) => write!(
                 f,
                 "{who}: the double's rider goes beyond the original agreement ({})",
-                beyond.join(", ")
+                words(beyond)
             ),
             Problem::NotReconfirmed => write!(
                 f,
@@ -235,7 +149,7 @@ impl std::fmt::Display for Reason {
             Problem::Narrowed(items) => write!(
                 f,
                 "{who}: consent narrowed on the day, no longer agreed: {}",
-                items.join(", ")
+                words(items)
             ),
         }
     }

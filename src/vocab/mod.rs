@@ -5,8 +5,12 @@
 pub mod body;
 pub mod breakdown;
 pub mod fixed_list;
+pub mod ledger_event;
 pub mod money;
+pub mod rider;
 pub mod role;
 pub mod scope;
 
+pub use ledger_event::LedgerEvent;
+pub use rider::RiderStatus;
 pub use role::Role;

@@ -16,6 +16,60 @@ pub struct Uses {
     pub stills: bool,
 }
 
+/// One thing a scope can ask for beyond another: what R2 names when more is asked than was
+/// signed, what R4 names when a double's rider is wider, and what an R11 narrowing takes back.
+/// Rules compare items; `Display` gives the words every page uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScopeItem {
+    Nudity {
+        asked: NudityLevel,
+        agreed: NudityLevel,
+    },
+    Shown(BodyArea),
+    Touched(BodyArea),
+    Touching(BodyArea),
+    Act(String),
+    InPicture,
+    Trailers,
+    Stills,
+    Double,
+}
+
+/// Items in words, as a list in a sentence: "Buttocks shown, act: lie together".
+pub fn words(items: &[ScopeItem]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl ScopeItem {
+    /// Whether the item limits where footage may be used rather than what can be shot
+    /// (trailers and stills): a narrowing of these alone does not stop the shoot.
+    pub fn limits_footage_only(&self) -> bool {
+        matches!(self, ScopeItem::Trailers | ScopeItem::Stills)
+    }
+}
+
+impl std::fmt::Display for ScopeItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScopeItem::Nudity { asked, agreed } => {
+                write!(f, "nudity: {} (agreed: {})", asked.label(), agreed.label())
+            }
+            ScopeItem::Shown(area) => write!(f, "{} shown", area.label()),
+            ScopeItem::Touched(area) => write!(f, "{} touched", area.label()),
+            ScopeItem::Touching(area) => write!(f, "{} touching", area.label()),
+            ScopeItem::Act(act) => write!(f, "act: {act}"),
+            ScopeItem::InPicture => f.write_str("use in the picture"),
+            ScopeItem::Trailers => f.write_str("use in trailers and marketing"),
+            ScopeItem::Stills => f.write_str("use in stills"),
+            ScopeItem::Double => f.write_str("a double"),
+        }
+    }
+}
+
 /// One performer's agreed scope for one scene.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
@@ -43,44 +97,56 @@ impl Scope {
         }
     }
 
-    /// What `self` asks for beyond `agreed`, in words; empty when it is within.
-    pub fn beyond(&self, agreed: &Scope) -> Vec<String> {
+    /// What `self` asks for beyond `agreed`, item by item; empty when it is within.
+    pub fn beyond(&self, agreed: &Scope) -> Vec<ScopeItem> {
         let mut out = Vec::new();
         if !nudity_covers(agreed.nudity, self.nudity) {
-            out.push(format!(
-                "nudity: {} (agreed: {})",
-                self.nudity.label(),
-                agreed.nudity.label()
-            ));
+            out.push(ScopeItem::Nudity {
+                asked: self.nudity,
+                agreed: agreed.nudity,
+            });
         }
-        for (what, asked, given) in [
-            ("shown", &self.shown, &agreed.shown),
-            ("touched", &self.touched, &agreed.touched),
-            ("touching", &self.touching, &agreed.touching),
-        ] {
-            for area in asked.difference(given) {
-                out.push(format!("{} {what}", area.label()));
-            }
-        }
-        for act in self.acts.difference(&agreed.acts) {
-            out.push(format!("act: {act}"));
-        }
-        for (what, asked, given) in [
+        out.extend(
+            self.shown
+                .difference(&agreed.shown)
+                .map(|a| ScopeItem::Shown(*a)),
+        );
+        out.extend(
+            self.touched
+                .difference(&agreed.touched)
+                .map(|a| ScopeItem::Touched(*a)),
+        );
+        out.extend(
+            self.touching
+                .difference(&agreed.touching)
+                .map(|a| ScopeItem::Touching(*a)),
+        );
+        out.extend(
+            self.acts
+                .difference(&agreed.acts)
+                .cloned()
+                .map(ScopeItem::Act),
+        );
+        for (item, asked, given) in [
             (
-                "use in the picture",
+                ScopeItem::InPicture,
                 self.uses.in_picture,
                 agreed.uses.in_picture,
             ),
             (
-                "use in trailers and marketing",
+                ScopeItem::Trailers,
                 self.uses.trailers,
                 agreed.uses.trailers,
             ),
-            ("use in stills", self.uses.stills, agreed.uses.stills),
-            ("a double", self.double_allowed, agreed.double_allowed),
+            (ScopeItem::Stills, self.uses.stills, agreed.uses.stills),
+            (
+                ScopeItem::Double,
+                self.double_allowed,
+                agreed.double_allowed,
+            ),
         ] {
             if asked && !given {
-                out.push(what.to_string());
+                out.push(item);
             }
         }
         out
@@ -89,6 +155,88 @@ impl Scope {
     /// Everything in `self` is also agreed in `agreed`.
     pub fn within(&self, agreed: &Scope) -> bool {
         self.beyond(agreed).is_empty()
+    }
+}
+
+/// What a performer no longer agrees to, recorded at an on-the-day reconfirmation: items of
+/// their signed scope, each removed. A narrowing never adds anything (R2 needs a new rider).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Narrowing {
+    pub shown: BTreeSet<BodyArea>,
+    pub touched: BTreeSet<BodyArea>,
+    pub touching: BTreeSet<BodyArea>,
+    pub acts: BTreeSet<String>,
+    pub in_picture: bool,
+    pub trailers: bool,
+    pub stills: bool,
+}
+
+impl Narrowing {
+    /// How many items were taken back: what the daily report shows instead of the items.
+    pub fn count(&self) -> usize {
+        self.shown.len()
+            + self.touched.len()
+            + self.touching.len()
+            + self.acts.len()
+            + usize::from(self.in_picture)
+            + usize::from(self.trailers)
+            + usize::from(self.stills)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
+
+    /// Both narrowings together: taking back is never undone by a later reconfirmation.
+    pub fn add(&mut self, other: &Narrowing) {
+        self.shown.extend(other.shown.iter().copied());
+        self.touched.extend(other.touched.iter().copied());
+        self.touching.extend(other.touching.iter().copied());
+        self.acts.extend(other.acts.iter().cloned());
+        self.in_picture |= other.in_picture;
+        self.trailers |= other.trailers;
+        self.stills |= other.stills;
+    }
+
+    /// Only what `scope` holds: a narrowing cannot take back what was never agreed.
+    pub fn within(&self, scope: &Scope) -> Narrowing {
+        Narrowing {
+            shown: self.shown.intersection(&scope.shown).copied().collect(),
+            touched: self.touched.intersection(&scope.touched).copied().collect(),
+            touching: self
+                .touching
+                .intersection(&scope.touching)
+                .copied()
+                .collect(),
+            acts: self.acts.intersection(&scope.acts).cloned().collect(),
+            in_picture: self.in_picture && scope.uses.in_picture,
+            trailers: self.trailers && scope.uses.trailers,
+            stills: self.stills && scope.uses.stills,
+        }
+    }
+
+    /// The scope left after taking these items back.
+    pub fn apply(&self, scope: &Scope) -> Scope {
+        let mut left = scope.clone();
+        left.shown.retain(|a| !self.shown.contains(a));
+        left.touched.retain(|a| !self.touched.contains(a));
+        left.touching.retain(|a| !self.touching.contains(a));
+        left.acts.retain(|a| !self.acts.contains(a));
+        left.uses.in_picture &= !self.in_picture;
+        left.uses.trailers &= !self.trailers;
+        left.uses.stills &= !self.stills;
+        left
+    }
+
+    /// What of `scope` can no longer be shot, in words: acts and body areas the scene asks for,
+    /// and use in the picture. Trailers and stills limit the footage, not the shoot.
+    pub fn blocking(&self, scope: &Scope) -> Vec<ScopeItem> {
+        scope
+            .beyond(&self.apply(scope))
+            .into_iter()
+            .filter(|item| !item.limits_footage_only())
+            .collect()
     }
 }
 
@@ -156,7 +304,11 @@ mod tests {
             },
             true,
         );
-        let beyond = more.beyond(&agreed);
+        let beyond: Vec<String> = more
+            .beyond(&agreed)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             beyond,
             vec![

@@ -4,22 +4,36 @@
 use std::process::Command;
 
 use closedset::consent::ledger;
-use serde_json::json;
+use closedset::vocab::LedgerEvent;
 
 use crate::support::{TestApp, database_url};
 
-async fn append(app: &TestApp, production_id: i64, event: &str, actor: i64) -> ledger::Entry {
+/// An event of the named kind with made-up details.
+fn event(name: &str) -> LedgerEvent {
+    let text_sha256 = format!("{name}-test");
+    match name {
+        "drafted" => LedgerEvent::Drafted { scenes: vec![] },
+        "delivered" => LedgerEvent::Delivered {
+            text_sha256,
+            scenes: vec![],
+        },
+        "viewed" => LedgerEvent::Viewed { text_sha256 },
+        "signed" => LedgerEvent::Signed {
+            text_sha256,
+            client_addr: "127.0.0.1".into(),
+            user_agent: "test".into(),
+            authenticated: "password".into(),
+        },
+        "revoked" => LedgerEvent::Revoked,
+        other => panic!("no test event {other}"),
+    }
+}
+
+async fn append(app: &TestApp, production_id: i64, name: &str, actor: i64) -> ledger::Entry {
     let mut tx = app.pool.begin().await.unwrap();
-    let entry = ledger::append(
-        &mut tx,
-        production_id,
-        event,
-        None,
-        Some(actor),
-        &json!({"via": "test"}),
-    )
-    .await
-    .unwrap();
+    let entry = ledger::append(&mut tx, production_id, &event(name), None, Some(actor))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     entry
 }
@@ -138,7 +152,10 @@ async fn fifty_concurrent_events_leave_one_valid_chain() {
         let pool = app.pool.clone();
         tasks.push(tokio::spawn(async move {
             let mut tx = pool.begin().await.unwrap();
-            ledger::append(&mut tx, a, "viewed", None, Some(pat), &json!({"n": i}))
+            let viewed = LedgerEvent::Viewed {
+                text_sha256: format!("{i}"),
+            };
+            ledger::append(&mut tx, a, &viewed, None, Some(pat))
                 .await
                 .unwrap();
             tx.commit().await.unwrap();

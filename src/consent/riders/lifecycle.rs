@@ -1,7 +1,6 @@
 //! The rider lifecycle in the database: draft, deliver, view, sign, supersede and revoke, each
 //! inside the caller's transaction with its ledger event, so handlers and the demo share one path.
 
-use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
@@ -14,7 +13,9 @@ use crate::scenes::heading_text;
 use crate::vocab::Role;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
+use crate::vocab::ledger_event::SceneFact;
 use crate::vocab::scope::{Scope, Uses};
+use crate::vocab::{LedgerEvent, RiderStatus};
 
 /// Why a change was not made; nothing was written. `field` names the form field the message
 /// belongs beside, or is empty when the rider's state, not the input, refused it.
@@ -52,7 +53,7 @@ pub struct RiderRow {
     pub rider_id: i64,
     pub production_id: i64,
     pub cast_member_id: i64,
-    pub status: String,
+    pub status: RiderStatus,
     pub body: String,
     pub body_sha256: Option<String>,
     pub in_picture: bool,
@@ -88,15 +89,14 @@ impl RiderRow {
         format!("#{} {}", self.cast_number, self.performer_name)
     }
     pub fn is_draft(&self) -> bool {
-        self.status == "drafted"
+        self.status == RiderStatus::Drafted
     }
     /// The performer may still withdraw: delivered, viewed or signed, and not yet withdrawn.
     pub fn revocable(&self) -> bool {
-        self.revoked_at.is_none()
-            && matches!(self.status.as_str(), "delivered" | "viewed" | "signed")
+        self.revoked_at.is_none() && self.status.is_live()
     }
     pub fn signable(&self) -> bool {
-        self.revoked_at.is_none() && matches!(self.status.as_str(), "delivered" | "viewed")
+        self.revoked_at.is_none() && self.status.is_awaiting_signature()
     }
 }
 
@@ -404,19 +404,24 @@ pub async fn draft(
     ledger::append(
         conn,
         production_id,
-        "drafted",
+        &LedgerEvent::Drafted {
+            scenes: scene_facts(&scenes),
+        },
         Some(rider_id),
         Some(actor),
-        &json!({ "scenes": scene_facts(&scenes) }),
     )
     .await?;
     Ok(Ok(rider_id))
 }
 
-fn scene_facts(scenes: &[Covered]) -> serde_json::Value {
+fn scene_facts(scenes: &[Covered]) -> Vec<SceneFact> {
     scenes
         .iter()
-        .map(|s| json!({"scene": s.number, "version": s.version, "content_hash": s.content_hash}))
+        .map(|s| SceneFact {
+            scene: s.number.clone(),
+            version: s.version,
+            content_hash: s.content_hash.clone(),
+        })
         .collect()
 }
 
@@ -590,10 +595,12 @@ pub async fn deliver(
     ledger::append(
         conn,
         production_id,
-        "delivered",
+        &LedgerEvent::Delivered {
+            text_sha256: hash.clone(),
+            scenes: scene_facts(&scenes),
+        },
         Some(rider_id),
         Some(actor),
-        &json!({ "text_sha256": hash, "scenes": scene_facts(&scenes) }),
     )
     .await?;
     if let Some(user_id) = rider.performer_user_id {
@@ -643,10 +650,11 @@ pub async fn mark_viewed(
     ledger::append(
         conn,
         production_id,
-        "viewed",
+        &LedgerEvent::Viewed {
+            text_sha256: hash.clone(),
+        },
         Some(rider_id),
         Some(actor),
-        &json!({ "text_sha256": hash }),
     )
     .await?;
     Ok(true)
@@ -691,15 +699,14 @@ pub async fn sign(
     ledger::append(
         conn,
         production_id,
-        "signed",
+        &LedgerEvent::Signed {
+            text_sha256: signature.text_sha256.clone(),
+            client_addr: signature.client_addr.clone(),
+            user_agent: signature.user_agent.clone(),
+            authenticated: signature.authenticated.clone(),
+        },
         Some(rider_id),
         Some(actor),
-        &json!({
-            "text_sha256": signature.text_sha256,
-            "client_addr": signature.client_addr,
-            "user_agent": signature.user_agent,
-            "authenticated": signature.authenticated,
-        }),
     )
     .await?;
     // Older riders of this performer for any of the same scenes stop counting: a signed one is
@@ -722,10 +729,11 @@ pub async fn sign(
         ledger::append(
             conn,
             production_id,
-            "superseded",
+            &LedgerEvent::Superseded {
+                superseded_by: rider_id,
+            },
             Some(*old),
             Some(actor),
-            &json!({ "superseded_by": rider_id }),
         )
         .await?;
     }
@@ -759,10 +767,9 @@ pub async fn revoke(
     ledger::append(
         conn,
         production_id,
-        "revoked",
+        &LedgerEvent::Revoked,
         Some(rider_id),
         Some(actor),
-        &json!({ "effective": "immediately", "reason_asked": false }),
     )
     .await?;
     let rider = load(conn, production_id, rider_id)

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use serde_json::json;
 use tower_sessions::Session;
 
 use crate::access::Action;
@@ -19,6 +18,7 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
+use crate::vocab::LedgerEvent;
 use crate::vocab::breakdown::read_breakdown;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
@@ -306,14 +306,13 @@ async fn assign_double(
     ledger::append(
         &mut tx,
         production_id,
-        "double_assigned",
+        &LedgerEvent::DoubleAssigned {
+            scene: facts.number.clone(),
+            original_cast_member_id: original,
+            double_cast_member_id: double.cast_member_id,
+        },
         None,
         Some(member.user.user_id),
-        &json!({
-            "scene": facts.number,
-            "original_cast_member_id": original,
-            "double_cast_member_id": double.cast_member_id,
-        }),
     )
     .await?;
     tx.commit().await?;

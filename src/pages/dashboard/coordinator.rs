@@ -12,13 +12,14 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::rules::cleared::Problem;
 use crate::rules::cleared::StatusLine;
+use crate::vocab::RiderStatus;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 
 #[derive(sqlx::FromRow)]
 struct RiderWork {
     rider_id: i64,
-    status: String,
+    status: RiderStatus,
     performer: String,
     delivered_at: Option<OffsetDateTime>,
     revoked_at: Option<OffsetDateTime>,
@@ -99,7 +100,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
             rider_id: r.rider_id,
             performer: r.performer.clone(),
             scenes: r.scenes.join(", "),
-            status: crate::consent::riders::status_label(&r.status, r.stale),
+            status: r.status.label(r.stale),
             clock,
             overdue,
             when: r
@@ -111,17 +112,17 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     };
     let to_deliver = riders
         .iter()
-        .filter(|r| r.status == "drafted")
+        .filter(|r| r.status == RiderStatus::Drafted)
         .map(|r| item(r, Some(now)))
         .collect();
     let to_chase = riders
         .iter()
-        .filter(|r| matches!(r.status.as_str(), "delivered" | "viewed"))
+        .filter(|r| r.status.is_awaiting_signature())
         .map(|r| item(r, r.delivered_at))
         .collect();
     let stale = riders
         .iter()
-        .filter(|r| r.status == "signed" && r.stale)
+        .filter(|r| r.status == RiderStatus::Signed && r.stale)
         .map(|r| item(r, None))
         .collect();
     let revoked = riders

@@ -6,11 +6,11 @@ use axum::response::Response;
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::clock::format_date;
-use crate::consent::riders::status_label;
 use crate::consent::status::{self, Only};
 use crate::error::Result;
 use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
+use crate::vocab::RiderStatus;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 
@@ -42,7 +42,7 @@ pub struct SceneItem {
 #[derive(sqlx::FromRow)]
 struct MyRider {
     rider_id: i64,
-    status: String,
+    status: RiderStatus,
     delivered_at: Option<OffsetDateTime>,
     first_call: Option<OffsetDateTime>,
     stale: bool,
@@ -136,7 +136,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         .map(|r| RiderItem {
             rider_id: r.rider_id,
             scenes: r.scenes.join(", "),
-            status: status_label(&r.status, r.stale),
+            status: r.status.label(r.stale),
             delivered: r
                 .delivered_at
                 .map(|t| production.zone.moment(t))
@@ -145,7 +145,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
                 .first_call
                 .map(|call| production.zone.moment(call - notice))
                 .unwrap_or_default(),
-            revocable: matches!(r.status.as_str(), "delivered" | "viewed" | "signed"),
+            revocable: r.status.is_live(),
         })
         .collect();
     let scenes = scenes
