@@ -20,6 +20,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
+use crate::rules::concerns::recipients;
 use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::FormBody;
@@ -214,23 +215,17 @@ impl ConcernForm {
         } else if body.chars().count() > 10_000 {
             errors.add("body", "Keep it under 10,000 characters.");
         }
-        let chosen: Vec<i64> = offered
-            .iter()
-            .map(|e| e.user_id)
-            .filter(|id| self.recipients.contains(id))
-            .collect();
-        // Every ticked id must be one offered: never someone merely named in the text, nor a
-        // user of another production (R13). A box ticked twice still sends once.
-        if self.tampered || chosen.is_empty() || chosen.len() != self.recipients.len() {
+        let offered: Vec<i64> = offered.iter().map(|e| e.user_id).collect();
+        let chosen = recipients(&offered, &self.recipients).filter(|_| !self.tampered);
+        if chosen.is_none() {
             errors.add(
                 "recipients",
                 "Choose at least one person to send it to, from the list.",
             );
         }
-        if errors.is_empty() {
-            Ok((body, chosen))
-        } else {
-            Err(errors)
+        match chosen {
+            Some(chosen) if errors.is_empty() => Ok((body, chosen)),
+            _ => Err(errors),
         }
     }
 }

@@ -21,6 +21,7 @@ use crate::auth::password::Password;
 use crate::cast::{CastMember, cast_list};
 use crate::error::{AppError, Result};
 use crate::productions::{Member, Production};
+use crate::rules::expanding::needs_new_rider;
 use crate::vocab::RiderStatus;
 use crate::vocab::Role;
 use crate::vocab::scope::{Scope, Uses};
@@ -512,8 +513,7 @@ async fn show_response(
                     scene: c.number.clone(),
                     lines: match (agreed, &c.scope) {
                         (Some(agreed), Some(asked)) => Some(
-                            asked
-                                .beyond(&agreed)
+                            needs_new_rider(asked, &agreed)
                                 .iter()
                                 .map(ToString::to_string)
                                 .collect(),

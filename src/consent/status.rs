@@ -8,9 +8,16 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::error::Result;
 use crate::productions::Production;
-use crate::rules::cleared::{
-    Call, Clearance, Double, Narrowed, Performer, Problem, Reason, Rider, Scene, StatusLine,
-};
+use crate::rules::cleared::StatusLine;
+use crate::rules::facts::Call;
+use crate::rules::facts::Clearance;
+use crate::rules::facts::Double;
+use crate::rules::facts::Narrowed;
+use crate::rules::facts::Performer;
+use crate::rules::facts::Problem;
+use crate::rules::facts::Reason;
+use crate::rules::facts::Rider;
+use crate::rules::facts::Scene;
 use crate::vocab::body::NudityLevel;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::scope::Narrowing;

@@ -1,7 +1,12 @@
-//! When the on-set records open: R10 (a hold can be pressed on the shoot day, and through the
-//! night after it) and R11 (reconfirmations and closures are logged from the shoot date on).
+//! R10 and R11 on set: when a hold can be pressed (the shoot day, and through the night after
+//! it), when reconfirmations and closures are logged (from the shoot date on), and what R11
+//! asks of a performer whose rider is valid: reconfirmed on the day, nothing asked that they
+//! took back.
 
 use time::{Date, Duration, OffsetDateTime, Time};
+
+use super::facts::{Double, Performer, Problem, Reason, Rider, Scene};
+use crate::vocab::scope::Narrowing;
 
 /// How late after midnight a shoot day still counts for pausing: night shoots run past it.
 const NIGHT_RUNS_UNTIL: Time = time::macros::time!(06:00);
@@ -20,6 +25,52 @@ pub fn pause_open(shoot_date: Date, now_local: OffsetDateTime) -> bool {
 /// written up after wrap, or the next morning), never before the day.
 pub fn recording_open(shoot_date: Date, today: Date) -> bool {
     today >= shoot_date
+}
+
+/// R11 for a performer whose rider is valid: nothing they took back is asked of them, and on
+/// the shoot day they were reconfirmed. Answers whether their rider (as narrowed) allows stills.
+pub(super) fn on_the_day(
+    scene: &Scene,
+    performer: &Performer,
+    rider: &Rider,
+    doubles: &[Double],
+) -> Result<bool, Reason> {
+    // Whoever stands in answers: the performer, or their double.
+    let who = match doubles
+        .iter()
+        .find(|d| d.double.cast_member_id == rider.cast_member_id)
+    {
+        Some(d) if rider.cast_member_id != performer.cast_member_id => {
+            format!("{} (double for {})", d.double.label, performer.label)
+        }
+        _ => performer.label.clone(),
+    };
+    let mut narrowing = Narrowing::default();
+    for n in scene
+        .narrowed
+        .iter()
+        .filter(|n| n.rider_id == rider.rider_id)
+    {
+        narrowing.add(&n.narrowing);
+    }
+    let lost = narrowing.blocking(&rider.scope);
+    if !lost.is_empty() {
+        return Err(Reason {
+            cast_member_id: performer.cast_member_id,
+            who,
+            problem: Problem::Narrowed(lost),
+        });
+    }
+    if let Some(reconfirmed) = &scene.reconfirmed
+        && !reconfirmed.contains(&rider.cast_member_id)
+    {
+        return Err(Reason {
+            cast_member_id: performer.cast_member_id,
+            who,
+            problem: Problem::NotReconfirmed,
+        });
+    }
+    Ok(narrowing.apply(&rider.scope).uses.stills)
 }
 
 #[cfg(test)]

@@ -64,6 +64,18 @@ struct Current {
     last_version: i32,
 }
 
+/// A breakdown is whole and meets R8 (the monitor list within the closed set), as (field,
+/// message) pairs for the form.
+fn check(breakdown: &Breakdown) -> Result<(), Vec<(String, String)>> {
+    let mut problems = breakdown.validate().err().unwrap_or_default();
+    problems.extend(crate::rules::closed_set::monitor_problems(breakdown));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 /// Saves a breakdown as the scene's new version, inside the caller's transaction.
 ///
 /// The scene row is locked first, so two coordinators saving at once get versions n+1 and n+2
@@ -76,7 +88,7 @@ pub async fn save_breakdown(
     created_by: Option<i64>,
     today: Date,
 ) -> Result<SaveOutcome> {
-    if let Err(errors) = breakdown.validate() {
+    if let Err(errors) = check(breakdown) {
         return Ok(SaveOutcome::Invalid(errors));
     }
     let current: Current = sqlx::query_as(
@@ -489,7 +501,7 @@ impl EditorForm {
             closed_set: lines(&self.closed_set),
             monitor_list: lines(&self.monitor_list),
         };
-        if let Err(problems) = breakdown.validate() {
+        if let Err(problems) = check(&breakdown) {
             add_problems(&mut errors, problems);
         }
         if errors.is_empty() {

@@ -93,10 +93,10 @@ impl RiderRow {
     }
     /// The performer may still withdraw: delivered, viewed or signed, and not yet withdrawn.
     pub fn revocable(&self) -> bool {
-        self.revoked_at.is_none() && self.status.is_live()
+        crate::rules::revocation::may_withdraw(self.status, self.revoked_at.is_some())
     }
     pub fn signable(&self) -> bool {
-        self.revoked_at.is_none() && self.status.is_awaiting_signature()
+        crate::rules::revocation::may_sign(self.status, self.revoked_at.is_some())
     }
 }
 

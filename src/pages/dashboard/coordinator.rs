@@ -10,8 +10,8 @@ use crate::consent::conversations::{self, FollowUp};
 use crate::consent::status::{self, Only};
 use crate::error::Result;
 use crate::productions::Member;
-use crate::rules::cleared::Problem;
 use crate::rules::cleared::StatusLine;
+use crate::rules::facts::Problem;
 use crate::vocab::RiderStatus;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
@@ -134,7 +134,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     let mut to_draft: Vec<String> = statuses
         .iter()
         .filter_map(|s| match &s.clearance {
-            crate::rules::cleared::Clearance::Blocked(reasons) => Some((s, reasons)),
+            crate::rules::facts::Clearance::Blocked(reasons) => Some((s, reasons)),
             _ => None,
         })
         .flat_map(|(s, reasons)| {
