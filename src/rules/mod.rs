@@ -3,15 +3,15 @@
 //!
 //! | rule | what it decides | where |
 //! |---|---|---|
+//! | R1 cleared to shoot | is a scene cleared on a shoot day, and if not, who and what stops it | `cleared` (over the facts of `facts`) |
 //! | R2 expanding needs a new rider | what an ask wants beyond what was signed | `expanding` |
 //! | R3 revocation | whether consent can still be withdrawn (or a rider signed) | `revocation` |
-//! | R1 cleared to shoot | is a scene cleared on a shoot day, and if not, who and what stops it | `cleared` (over the facts of `facts`) |
 //! | R4 after revocation | whether a double's signed rider may stand in for a performer who withdrew | `after_revocation` |
-//! | R9 stills | whether stills are allowed: asked for, and allowed by every rider | `stills` |
 //! | R5 minors | who is under 18 on a date; whether a breakdown closes a scene to minors | `minors` |
 //! | R6 first meeting | which performers called to a flagged rehearsal still need a first one-to-one | `first_meeting` |
-//! | R10 hold, R11 on the day | when a hold can be pressed, when reconfirmations and closures are logged, what a reconfirmation and a narrowing ask | `on_set` |
 //! | R8 closed set | which monitor-list names are not on the closed set | `closed_set` |
+//! | R9 stills | whether stills are allowed: asked for, and allowed by every rider | `stills` |
+//! | R10 hold, R11 on the day | when a hold can be pressed, when reconfirmations and closures are logged, what a reconfirmation and a narrowing ask | `on_set` |
 //! | R12 budget follows the schedule | IC days needed from the schedule, and the budget's warnings | `budget_forecast` |
 //! | R13 concerns | who a concern goes to: only recipients chosen from those offered | `concerns` |
 //!
