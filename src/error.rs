@@ -14,6 +14,9 @@ pub enum AppError {
     /// A state change that failed the cross-site request check.
     #[error("forbidden")]
     Forbidden,
+    /// A request body larger than any form of ours.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// Not signed in: go to the sign-in page and come back.
     #[error("sign-in required")]
     SignInRequired { next: String },
@@ -62,6 +65,11 @@ impl IntoResponse for AppError {
                 "This form was sent from another site or has expired. \
                  Go back, reload the page and try again.",
             ),
+            AppError::PayloadTooLarge => error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too much to send",
+                "What you sent is larger than any form here takes. Nothing was saved.",
+            ),
             AppError::SignInRequired { next } => {
                 let target = if next == "/" || next.is_empty() {
                     "/signin".to_string()
@@ -101,7 +109,28 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
-/// Turns a unique-constraint violation with the given name into `Some(())`.
+/// Whether the error is the database refusing the named constraint.
 pub fn is_violation(err: &sqlx::Error, constraint: &str) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.constraint() == Some(constraint))
+}
+
+/// The database refused a named constraint: a form shows it as a message beside the field,
+/// instead of asking `select exists` before every insert.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Violated;
+
+/// `query.await.on_constraint("scene_number_key")?` is `Ok(row)`, `Err(Violated)` when that
+/// constraint refused the write, and any other database error as it was.
+pub trait OnConstraint<T> {
+    fn on_constraint(self, constraint: &str) -> Result<Result<T, Violated>>;
+}
+
+impl<T> OnConstraint<T> for std::result::Result<T, sqlx::Error> {
+    fn on_constraint(self, constraint: &str) -> Result<Result<T, Violated>> {
+        match self {
+            Ok(value) => Ok(Ok(value)),
+            Err(err) if is_violation(&err, constraint) => Ok(Err(Violated)),
+            Err(err) => Err(err.into()),
+        }
+    }
 }

@@ -1,8 +1,32 @@
-//! Reading a submitted form: a urlencoded body that may repeat keys (checkbox groups), and the
-//! tidied lines of a textarea.
+//! Reading a submitted form, the one way every handler does: `FormBody` is an extractor over the
+//! urlencoded body that never refuses (a missing field reads as empty, a repeated key keeps
+//! every value), so a bad submission always gets the form back with a message beside the field,
+//! never an extractor's plain-text error. Each form's struct reads itself from it
+//! (`SceneForm::read(&body)`), then parses into domain types.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+
+use crate::error::AppError;
 
 /// A urlencoded form body that may repeat keys (checkbox groups), which `Form` cannot take.
+#[derive(Debug, Default)]
 pub struct FormBody(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for FormBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::Other(anyhow::anyhow!("reading a form: {rejection}"))
+            }
+        })?;
+        Ok(FormBody::parse(&bytes))
+    }
+}
 
 impl FormBody {
     pub fn parse(bytes: &[u8]) -> FormBody {
