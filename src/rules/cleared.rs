@@ -10,7 +10,7 @@ use super::on_set::on_the_day;
 use super::stills;
 
 /// What one valid rider needs: signed, not revoked, not superseded, for the current version,
-/// delivered at least the notice period before call.
+/// agreeing to being in the picture, delivered at least the notice period before call.
 fn problem_with(rider: &Rider, scene: &Scene, call: &Call) -> Option<Problem> {
     if rider.revoked_at.is_some() {
         return Some(Problem::Revoked);
@@ -23,6 +23,10 @@ fn problem_with(rider: &Rider, scene: &Scene, call: &Call) -> Option<Problem> {
     }
     if rider.superseded || rider.covers_version_id != scene.current_version_id {
         return Some(Problem::Stale);
+    }
+    // A rider that does not agree to being filmed cannot clear a shoot, whatever else it says.
+    if !rider.scope.uses.in_picture {
+        return Some(Problem::NotInPicture);
     }
     let deadline = call.call_at - call.notice;
     if delivered_at > deadline {
@@ -48,11 +52,19 @@ fn performer_status<'r>(
         .iter()
         .filter(|r| r.cast_member_id == performer.cast_member_id)
         .collect();
+    // R3: a withdrawal from any rider for this scene stands for the performer, whatever older
+    // riders say; only a rider delivered after it, and signed, counts again.
+    let withdrawn_at = theirs.iter().filter_map(|r| r.revoked_at).max();
+    let after_withdrawal =
+        |r: &Rider| withdrawn_at.is_none_or(|w| r.delivered_at.is_some_and(|d| d > w));
     if let Some(valid) = theirs
         .iter()
-        .find(|r| problem_with(r, scene, call).is_none())
+        .find(|r| after_withdrawal(r) && problem_with(r, scene, call).is_none())
     {
         return Ok(valid);
+    }
+    if withdrawn_at.is_some() && !theirs.iter().any(|r| after_withdrawal(r)) {
+        return Err(Problem::Revoked);
     }
     // Newest first: its problem is the one to fix.
     theirs.sort_by_key(|r| std::cmp::Reverse(r.rider_id));
@@ -280,8 +292,8 @@ mod tests {
             vec![(2, "revoked".into())]
         );
 
-        // A new rider delivered but unsigned still blocks.
-        let mut new = signed(3, 2, on_time());
+        // A new rider delivered (after the withdrawal, in time) but unsigned still blocks.
+        let mut new = signed(3, 2, datetime!(2027-05-01 12:00 UTC));
         new.signed_at = None;
         let riders = vec![signed(1, 1, on_time()), revoked.clone(), new.clone()];
         assert_eq!(
@@ -289,9 +301,53 @@ mod tests {
             vec![(2, "unsigned".into())]
         );
 
-        new.signed_at = Some(on_time() + Duration::hours(2));
+        new.signed_at = Some(datetime!(2027-05-01 13:00 UTC));
         let riders = vec![signed(1, 1, on_time()), revoked, new];
         assert!(!clearance(&scene(), &riders, &[], &CALL).is_blocked());
+    }
+
+    #[test]
+    fn a_withdrawal_stands_whatever_an_older_signed_rider_says() {
+        // Sam signed rider 2, then withdrew from a newer rider 3 before signing it.
+        let older = signed(2, 2, on_time());
+        let mut newer = signed(3, 2, on_time() + Duration::hours(2));
+        newer.signed_at = None;
+        newer.revoked_at = Some(on_time() + Duration::hours(3));
+        let riders = [signed(1, 1, on_time()), older.clone(), newer];
+        let c = clearance(&scene(), &riders, &[], &CALL);
+        assert_eq!(problems(&c), vec![(2, "revoked".into())]);
+    }
+
+    #[test]
+    fn after_a_withdrawal_only_a_rider_delivered_later_and_signed_clears() {
+        let mut withdrawn = signed(2, 2, on_time());
+        withdrawn.revoked_at = Some(on_time() + Duration::hours(2));
+        // Delivered after the withdrawal but not signed: sign it, the problem says.
+        let mut later = signed(3, 2, on_time() + Duration::hours(3));
+        later.signed_at = None;
+        let riders = [signed(1, 1, on_time()), withdrawn.clone(), later.clone()];
+        let c = clearance(&scene(), &riders, &[], &CALL);
+        assert_eq!(problems(&c), vec![(2, "unsigned".into())]);
+        later.signed_at = Some(on_time() + Duration::hours(4));
+        let riders = [signed(1, 1, on_time()), withdrawn, later];
+        assert!(!clearance(&scene(), &riders, &[], &CALL).is_blocked());
+    }
+
+    #[test]
+    fn a_rider_that_does_not_agree_to_being_filmed_blocks_the_shoot() {
+        let mut no_picture = signed(2, 2, on_time());
+        no_picture.scope.uses.in_picture = false;
+        let riders = [signed(1, 1, on_time()), no_picture];
+        let c = clearance(&scene(), &riders, &[], &CALL);
+        assert_eq!(problems(&c), vec![(2, "not in picture".into())]);
+        let text = match &c {
+            Clearance::Blocked(r) => r[0].to_string(),
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            text,
+            "#2 Sam: the signed rider does not agree to being in the picture"
+        );
     }
 
     #[test]

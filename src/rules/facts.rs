@@ -91,6 +91,8 @@ pub enum Problem {
     NotReconfirmed,
     /// R11: took back, at a reconfirmation, items the scene asks for (a revocation in part).
     Narrowed(Vec<ScopeItem>),
+    /// The signed rider does not agree to being in the picture: nothing can be filmed.
+    NotInPicture,
 }
 
 impl Problem {
@@ -107,6 +109,7 @@ impl Problem {
             Problem::DoubleWider(_) => "double wider",
             Problem::NotReconfirmed => "not reconfirmed",
             Problem::Narrowed(_) => "narrowed",
+            Problem::NotInPicture => "not in picture",
         }
     }
 }
@@ -150,6 +153,10 @@ impl std::fmt::Display for Reason {
                 f,
                 "{who}: consent narrowed on the day, no longer agreed: {}",
                 words(items)
+            ),
+            Problem::NotInPicture => write!(
+                f,
+                "{who}: the signed rider does not agree to being in the picture"
             ),
         }
     }

@@ -808,3 +808,83 @@ async fn signing_is_paused_after_too_many_wrong_passwords_like_sign_in() {
     assert_eq!(f.status(rider_id).await, "viewed");
     assert_eq!(f.events(rider_id, "signed").await, 0);
 }
+
+/// DOMAIN §3: withdrawal is the performer's decision about the scene, not about one sheet of
+/// paper. Before, a signed older rider kept the scene cleared and told the performer "Your
+/// consent is in place" after they withdrew from a newer, unsigned one.
+#[tokio::test]
+async fn withdrawing_from_a_newer_unsigned_rider_blocks_the_scene_despite_an_older_signature() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut pat = f.app.signed_in("pat@example.test").await;
+    let older = f.signed_rider(&mut cora, &mut alex).await;
+    let scene_page = f.path(&format!("/scenes/{}", f.scene));
+    assert!(
+        alex.get(&scene_page)
+            .await
+            .body
+            .contains("Your consent is in place")
+    );
+
+    let newer = f.draft(&mut cora, f.alex_cast, &[]).await;
+    f.deliver(&mut cora, newer).await;
+    let withdrawn = alex.post(&f.rider_path(newer, "/revoke"), &[]).await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    assert_eq!(f.status(newer).await, "revoked");
+    assert_eq!(f.status(older).await, "signed");
+
+    let mine = alex.get(&scene_page).await;
+    assert!(
+        !mine.body.contains("Your consent is in place"),
+        "{}",
+        mine.body
+    );
+    assert!(mine.body.contains("You withdrew consent"), "{}", mine.body);
+    let producers = pat.get(&scene_page).await;
+    assert!(
+        producers.body.contains("#1 Alex Rivera: consent revoked"),
+        "{}",
+        producers.body
+    );
+    f.verify_ledger();
+}
+
+/// A rider must cover being filmed: one signed without "in the picture" used to clear the shoot.
+#[tokio::test]
+async fn a_signed_rider_without_being_in_the_picture_does_not_clear_the_shoot() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut pat = f.app.signed_in("pat@example.test").await;
+    let cast = f.alex_cast.to_string();
+    let scene = f.scene.to_string();
+    let drafted = cora
+        .post(
+            &f.path("/riders"),
+            &[
+                ("cast_member_id", cast.as_str()),
+                ("scenes", scene.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    let rider_id: i64 = drafted
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    f.deliver(&mut cora, rider_id).await;
+    alex.get(&f.rider_path(rider_id, "")).await;
+    let signed = f.sign(&mut alex, rider_id, crate::support::PASSWORD).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let page = pat.get(&f.path(&format!("/scenes/{}", f.scene))).await;
+    assert!(
+        page.body
+            .contains("#1 Alex Rivera: the signed rider does not agree to being in the picture"),
+        "{}",
+        page.body
+    );
+}
