@@ -18,7 +18,9 @@ use crate::rules::facts::Problem;
 use crate::rules::facts::Reason;
 use crate::rules::facts::Rider;
 use crate::rules::facts::Scene;
+use crate::rules::staleness::part_changed;
 use crate::vocab::body::NudityLevel;
+use crate::vocab::breakdown::Breakdown;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::scope::Narrowing;
 use crate::vocab::scope::{Scope, Uses};
@@ -131,6 +133,8 @@ struct RiderFacts {
     cast_member_id: i64,
     scene_id: i64,
     scene_version_id: i64,
+    /// The breakdown of the version the rider covers, only when it is not the current one.
+    covered_breakdown: Option<serde_json::Value>,
     scope: serde_json::Value,
     #[serde(with = "time::serde::rfc3339::option")]
     delivered_at: Option<OffsetDateTime>,
@@ -203,11 +207,14 @@ select json_build_object(
                  where production_id = $1) x),
   'riders', (select coalesce(json_agg(x), '[]')
              from (select r.rider_id, r.cast_member_id, rs.scene_id, rs.scene_version_id,
+                          cv.breakdown as covered_breakdown,
                           rs.scope, r.delivered_at, r.signed_at, r.revoked_at, r.superseded_at,
                           r.in_picture, r.in_trailers, r.in_stills, r.double_allowed
                    from wanted w
                    join rider_scene rs on rs.scene_id = w.scene_id
-                   join rider r on r.rider_id = rs.rider_id) x),
+                   join rider r on r.rider_id = rs.rider_id
+                   left join scene_version cv on cv.scene_version_id = rs.scene_version_id
+                                             and rs.scene_version_id <> w.current_version_id) x),
   'doubles', (select coalesce(json_agg(x), '[]')
               from (select d.scene_id, d.original_cast_member_id, d.double_cast_member_id
                     from wanted w join scene_double d on d.scene_id = w.scene_id) x),
@@ -291,8 +298,28 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
             },
         }
     };
+    let current_breakdowns: HashMap<i64, (Option<i64>, Breakdown)> = scenes
+        .iter()
+        .map(|s| {
+            let b = serde_json::from_value(s.breakdown.clone())
+                .unwrap_or_else(|_| read_breakdown("{}"));
+            (s.scene_id, (s.current_version_id, b))
+        })
+        .collect();
     let mut riders_by_scene: HashMap<i64, Vec<Rider>> = HashMap::new();
     for r in riders {
+        let Some((current_version, current)) = current_breakdowns.get(&r.scene_id) else {
+            continue;
+        };
+        let covered: Option<Breakdown> = r
+            .covered_breakdown
+            .and_then(|b| serde_json::from_value(b).ok());
+        let part_changed = part_changed(
+            covered.as_ref(),
+            current,
+            r.cast_member_id,
+            *current_version == Some(r.scene_version_id),
+        );
         let uses = Uses {
             in_picture: r.in_picture,
             trailers: r.in_trailers,
@@ -302,6 +329,7 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
             rider_id: r.rider_id,
             cast_member_id: r.cast_member_id,
             covers_version_id: r.scene_version_id,
+            part_changed,
             delivered_at: r.delivered_at,
             signed_at: r.signed_at,
             revoked_at: r.revoked_at,
@@ -339,8 +367,7 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
     let no_reconfirmations = Vec::new();
     let mut out = Vec::new();
     for scene in scenes {
-        let breakdown =
-            serde_json::from_value(scene.breakdown).unwrap_or_else(|_| read_breakdown("{}"));
+        let breakdown = &current_breakdowns[&scene.scene_id].1;
         let facts_riders = riders_by_scene.get(&scene.scene_id).unwrap_or(&no_riders);
         let facts_doubles = doubles_by_scene.get(&scene.scene_id).unwrap_or(&no_doubles);
         let performers: Vec<Performer> = breakdown

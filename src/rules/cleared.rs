@@ -21,7 +21,9 @@ fn problem_with(rider: &Rider, scene: &Scene, call: &Call) -> Option<Problem> {
     if rider.signed_at.is_none() {
         return Some(Problem::NotSigned);
     }
-    if rider.superseded || rider.covers_version_id != scene.current_version_id {
+    if rider.superseded
+        || (rider.covers_version_id != scene.current_version_id && rider.part_changed)
+    {
         return Some(Problem::Stale);
     }
     // A rider that does not agree to being filmed cannot clear a shoot, whatever else it says.
@@ -199,6 +201,7 @@ mod tests {
             rider_id: id,
             cast_member_id: cast,
             covers_version_id: 20,
+            part_changed: false,
             delivered_at: Some(delivered),
             signed_at: Some(delivered + Duration::hours(1)),
             revoked_at: None,
@@ -275,11 +278,21 @@ mod tests {
     }
 
     #[test]
-    fn a_breakdown_change_after_signing_makes_the_rider_stale() {
+    fn a_change_to_what_is_asked_of_a_performer_after_signing_makes_their_rider_stale() {
         let mut old = signed(2, 2, on_time());
         old.covers_version_id = 19;
+        old.part_changed = true;
         let c = clearance(&scene(), &[signed(1, 1, on_time()), old], &[], &CALL);
         assert_eq!(problems(&c), vec![(2, "stale".into())]);
+    }
+
+    #[test]
+    fn a_change_around_a_performer_carries_their_rider_forward() {
+        let mut old = signed(2, 2, on_time());
+        old.covers_version_id = 19;
+        old.part_changed = false;
+        let c = clearance(&scene(), &[signed(1, 1, on_time()), old], &[], &CALL);
+        assert!(!c.is_blocked(), "{c:?}");
     }
 
     #[test]

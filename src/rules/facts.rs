@@ -22,6 +22,9 @@ pub struct Rider {
     pub cast_member_id: i64,
     /// The scene version this rider covers for the scene being decided.
     pub covers_version_id: i64,
+    /// What the current version asks of this performer differs from what that version asked
+    /// (`rules::staleness`): only then does a newer version make the rider stale.
+    pub part_changed: bool,
     pub delivered_at: Option<OffsetDateTime>,
     pub signed_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,

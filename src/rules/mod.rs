@@ -4,6 +4,7 @@
 //! | rule | what it decides | where |
 //! |---|---|---|
 //! | R1 cleared to shoot | is a scene cleared on a shoot day, and if not, who and what stops it | `cleared` (over the facts of `facts`) |
+//! | Stale (§3) | whether a performer's own part changed since the version their rider covers | `staleness` |
 //! | R2 expanding needs a new rider | what an ask wants beyond what was signed | `expanding` |
 //! | R3 revocation | whether consent can still be withdrawn (or a rider signed) | `revocation` |
 //! | R4 after revocation | whether a double's signed rider may stand in for a performer who withdrew | `after_revocation` |
@@ -28,4 +29,5 @@ pub mod first_meeting;
 pub mod minors;
 pub mod on_set;
 pub mod revocation;
+pub mod staleness;
 pub mod stills;

@@ -148,6 +148,33 @@ impl Breakdown {
         hex::encode(Sha256::digest(self.canonical().as_bytes()))
     }
 
+    /// SHA-256 of what this breakdown asks of one performer: the kinds of intimacy, their own
+    /// part (nudity, areas shown, touched and touching, acts), the garments and whether stills
+    /// are taken. `None` when it asks nothing of them. Equal hashes mean a rider signed for one
+    /// version still covers the other for that performer (DOMAIN §3, Stale).
+    pub fn part_hash(&self, cast_member_id: i64) -> Option<String> {
+        #[derive(Serialize)]
+        struct AskedOf<'a> {
+            kinds: &'a [IntimacyKind],
+            part: &'a PerformerPart,
+            garments: &'a str,
+            stills_allowed: bool,
+        }
+        let whole = self.normalised();
+        let part = whole
+            .performers
+            .iter()
+            .find(|p| p.cast_member_id == cast_member_id)?;
+        let canonical = serde_json::to_string(&AskedOf {
+            kinds: &whole.kinds,
+            part,
+            garments: &whole.garments,
+            stills_allowed: whole.stills_allowed,
+        })
+        .expect("plain data serialises");
+        Some(hex::encode(Sha256::digest(canonical.as_bytes())))
+    }
+
     /// Checks that the breakdown is whole before it is saved, as (field, message) pairs. The
     /// rules it must also meet (R8's monitor list) are `rules::closed_set`.
     pub fn validate(&self) -> Result<(), Vec<(String, String)>> {
@@ -430,6 +457,34 @@ mod tests {
             assert_ne!(hash, base, "change {i} kept the hash");
             assert!(hashes.insert(hash), "change {i} collided");
         }
+    }
+
+    #[test]
+    fn a_performers_part_hash_moves_only_with_what_is_asked_of_them() {
+        let b = sample();
+        let first = b.performers[0].cast_member_id;
+        let second = b.performers[1].cast_member_id;
+        let before = (b.part_hash(first), b.part_hash(second));
+        assert!(before.0.is_some() && before.0 != before.1);
+        // Around them: the closed set, the monitors, another performer's part.
+        let mut around = b.clone();
+        around.closed_set.push("New Grip".into());
+        around.monitor_list.clear();
+        around.performers[1].acts.push("another act".into());
+        assert_eq!(around.part_hash(first), before.0);
+        assert_ne!(around.part_hash(second), before.1);
+        // Their own part, the kinds, the garments or stills: theirs changes.
+        for change in 0..4 {
+            let mut theirs = b.clone();
+            match change {
+                0 => theirs.performers[0].acts.push("a new act".into()),
+                1 => theirs.kinds.retain(|k| *k != IntimacyKind::Kiss),
+                2 => theirs.garments.push_str("\nA robe"),
+                _ => theirs.stills_allowed = !theirs.stills_allowed,
+            }
+            assert_ne!(theirs.part_hash(first), before.0, "change {change}");
+        }
+        assert_eq!(b.part_hash(999_999), None);
     }
 
     #[test]

@@ -204,7 +204,8 @@ async fn without_riders_the_scene_is_blocked_everywhere_with_the_reason() {
 }
 
 #[tokio::test]
-async fn riders_signed_in_time_clear_the_scene_and_a_breakdown_change_makes_them_stale() {
+async fn riders_signed_in_time_clear_the_scene_and_a_change_to_a_part_makes_only_that_rider_stale()
+{
     let app = TestApp::spawn().await;
     let set = setup(&app).await;
     signed_rider(&app, &set, set.alex, Duration::hours(72)).await;
@@ -222,14 +223,18 @@ async fn riders_signed_in_time_clear_the_scene_and_a_breakdown_change_makes_them
         .await;
     assert!(sheet.body.contains("(Cleared)"));
 
-    // The coordinator adds an act: the signed riders no longer match the scene.
+    // The coordinator adds an act to Alex's part: Alex's signed rider no longer covers the
+    // scene. Sam's part is as it was, so Sam's rider carries forward (DOMAIN §3).
     breakdown(&app, &set, &["Kiss on the shoulder"]).await;
     let page = pat.get(&path).await;
     assert!(page.body.contains("Blocked"));
     assert!(page.body.contains("#1 Alex Rivera: signed rider is stale"));
     assert!(
+        !page
+            .body
+            .contains("#2 Sam Lindqvist: signed rider is stale"),
+        "{}",
         page.body
-            .contains("#2 Sam Lindqvist: signed rider is stale")
     );
 }
 
