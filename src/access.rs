@@ -27,6 +27,9 @@ pub enum Action {
     DraftRiders,
     /// Read riders: every one for staff; a performer only their own (checked by the handler).
     ReadRiders,
+    /// See what each performer agreed to for a scene (the signed scope, never the rider
+    /// text): everyone planning the shot; a performer only their own (checked by the handler).
+    SeeSignedScope,
     /// Mark a scene shot on its shoot day.
     MarkShot,
     /// See which doubles stand in for whom.
@@ -57,7 +60,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the table's own test and for pages that list permissions.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ChangeSettings,
         Action::ManageMembers,
         Action::SeeMembers,
@@ -67,6 +70,7 @@ impl Action {
         Action::EditSchedule,
         Action::DraftRiders,
         Action::ReadRiders,
+        Action::SeeSignedScope,
         Action::MarkShot,
         Action::SeeDoubles,
         Action::AssignDoubles,
@@ -97,6 +101,7 @@ pub fn may(role: Role, action: Action) -> bool {
         }
         // Directors see the scope through the scene pages, never the rider text (DOMAIN §4).
         ReadRiders => matches!(role, Producer | Coordinator | Performer),
+        SeeSignedScope => true,
         MarkShot => matches!(role, Coordinator | Director),
         SeeDoubles | SeeDailyReport | SeeFootageUse => matches!(role, Producer | Coordinator),
         // Boundaries and conversation notes: never producers or directors (DOMAIN §4).
@@ -122,6 +127,7 @@ mod tests {
         EditSchedule            y y y .
         DraftRiders             . y . .
         ReadRiders              y y . y
+        SeeSignedScope          y y y y
         MarkShot                . y y .
         SeeDoubles              y y . .
         AssignDoubles           . y . .

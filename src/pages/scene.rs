@@ -16,7 +16,9 @@ use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
 use crate::scenes::editor::{self, BreakdownView, Viewer};
 use crate::scenes::stored::{SceneRow, VersionListing, load_scene};
+use crate::vocab::Role;
 use crate::vocab::breakdown::read_breakdown;
+use crate::vocab::scope::Scope;
 use crate::web::{AppState, Ctx, render};
 
 pub fn router() -> Router<AppState> {
@@ -37,6 +39,108 @@ struct ShowPage {
     consent: Vec<StatusLine>,
     /// Pauses on set (R10) and post-production reviews, as the viewer may see them.
     onset: ScenePanel,
+    /// What each performer agreed to, from their signed riders (DOMAIN §4: the signed scope).
+    agreed: Vec<Agreed>,
+}
+
+/// One performer's signed scope for this scene, in words, as a summary list shows it.
+struct Agreed {
+    performer: String,
+    /// (what, agreed) pairs: "Nudity" / "Partial (upper)".
+    items: Vec<(&'static str, String)>,
+    /// Signed for an earlier version of the breakdown.
+    earlier_version: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignedScope {
+    cast_number: i32,
+    name: String,
+    user_id: Option<i64>,
+    scope: String,
+    covers_current: bool,
+}
+
+fn listed<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    let words: Vec<String> = items.into_iter().map(|i| i.to_string()).collect();
+    if words.is_empty() {
+        "none".into()
+    } else {
+        words.join(", ")
+    }
+}
+
+impl Agreed {
+    fn of(row: &SignedScope, scope: &Scope) -> Agreed {
+        let labels = |areas: &std::collections::BTreeSet<crate::vocab::body::BodyArea>| {
+            listed(areas.iter().map(|a| a.label()))
+        };
+        let uses = [
+            (scope.uses.in_picture, "in the picture"),
+            (scope.uses.trailers, "trailers and marketing"),
+            (scope.uses.stills, "stills"),
+        ];
+        Agreed {
+            performer: format!("#{} {}", row.cast_number, row.name),
+            items: vec![
+                ("Nudity", scope.nudity.label().to_string()),
+                ("Shown", labels(&scope.shown)),
+                ("Touched", labels(&scope.touched)),
+                ("Touching", labels(&scope.touching)),
+                ("Acts", listed(&scope.acts)),
+                (
+                    "Footage may be used",
+                    listed(uses.iter().filter(|(yes, _)| *yes).map(|(_, w)| w)),
+                ),
+                (
+                    "A double",
+                    if scope.double_allowed {
+                        "may be used"
+                    } else {
+                        "may not be used"
+                    }
+                    .into(),
+                ),
+            ],
+            earlier_version: !row.covers_current,
+        }
+    }
+}
+
+/// The signed, standing riders' scopes for the scene, newest signature first per performer; a
+/// performer sees only their own.
+async fn signed_scopes(state: &AppState, member: &Member, scene_id: i64) -> Result<Vec<Agreed>> {
+    if !member.can(Action::SeeSignedScope) {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<SignedScope> = sqlx::query_as(
+        "select distinct on (c.cast_member_id) c.cast_number, c.name, c.user_id,
+                (rs.scope || jsonb_build_object('uses', jsonb_build_object(
+                     'in_picture', r.in_picture, 'trailers', r.in_trailers,
+                     'stills', r.in_stills), 'double_allowed', r.double_allowed))::text as scope,
+                rs.scene_version_id = s.current_version_id as covers_current
+         from rider_scene rs
+         join rider r using (rider_id)
+         join cast_member c on c.cast_member_id = r.cast_member_id
+         join scene s on s.scene_id = rs.scene_id
+         where rs.scene_id = $1 and rs.production_id = $2 and r.status = 'signed'
+           and r.revoked_at is null
+         order by c.cast_member_id, r.signed_at desc",
+    )
+    .bind(scene_id)
+    .bind(member.production.production_id)
+    .fetch_all(&state.pool)
+    .await?;
+    let mut agreed: Vec<(i32, Agreed)> = rows
+        .iter()
+        .filter(|r| !member.is(Role::Performer) || r.user_id == Some(member.user.user_id))
+        .filter_map(|r| {
+            let scope: Scope = serde_json::from_str(&r.scope).ok()?;
+            Some((r.cast_number, Agreed::of(r, &scope)))
+        })
+        .collect();
+    agreed.sort_by_key(|(n, _)| *n);
+    Ok(agreed.into_iter().map(|(_, a)| a).collect())
 }
 
 async fn show(
@@ -80,6 +184,7 @@ async fn show(
     };
     let consent = status::lines_for(&statuses, own_cast);
     let onset = crate::onset::scene_panel(&state.pool, &member, scene_id).await?;
+    let agreed = signed_scopes(&state, &member, scene_id).await?;
     render(&ShowPage {
         ctx,
         member,
@@ -90,5 +195,6 @@ async fn show(
         can_edit,
         consent,
         onset,
+        agreed,
     })
 }

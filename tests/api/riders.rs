@@ -888,3 +888,38 @@ async fn a_signed_rider_without_being_in_the_picture_does_not_clear_the_shoot() 
         page.body
     );
 }
+
+/// DOMAIN §4 gives directors the signed scope (what was agreed), never the rider text; before,
+/// they saw nothing of it.
+#[tokio::test]
+async fn directors_see_what_each_performer_agreed_but_never_the_rider() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut dana = f.app.signed_in("dana@example.test").await;
+    let mut sam = f.app.signed_in("sam@example.test").await;
+    let rider_id = f.signed_rider(&mut cora, &mut alex).await;
+    let scene_page = f.path(&format!("/scenes/{}", f.scene));
+
+    let page = dana.get(&scene_page).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("What was agreed"), "{}", page.body);
+    assert!(page.body.contains("#1 Alex Rivera"));
+    assert!(page.body.contains(ALEX_ACT), "{}", page.body);
+    assert!(page.body.contains("in the picture"));
+    // The scope only: not the rider's text, and the rider itself stays closed to directors.
+    let text: String = sqlx::query_scalar("select body from rider where rider_id = $1")
+        .bind(rider_id)
+        .fetch_one(&f.app.pool)
+        .await
+        .unwrap();
+    let first_line = text.lines().find(|l| l.len() > 20).unwrap().trim();
+    assert!(!page.body.contains(first_line), "{first_line}");
+    assert_eq!(
+        dana.get(&f.rider_path(rider_id, "")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Another performer sees only their own agreement, so nothing of Alex's.
+    let theirs = sam.get(&scene_page).await;
+    assert!(!theirs.body.contains("What was agreed"), "{}", theirs.body);
+}
