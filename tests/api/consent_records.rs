@@ -651,3 +651,30 @@ async fn the_demo_records_load_once() {
             .contains("Barrier-free is fine after a breath check.")
     );
 }
+
+/// The access log is evidence for the performer: the database refuses to change or remove a
+/// view, even for the application's own connection.
+#[tokio::test]
+async fn the_access_log_cannot_be_changed_or_emptied() {
+    let set = set_up().await;
+    let p = set.production;
+    let mut cora = set.app.signed_in("cora@example.test").await;
+    let profile = format!("/productions/{p}/boundaries/{}", set.bea);
+    assert_eq!(cora.get(&profile).await.status, StatusCode::OK);
+    let views = "select count(*) from record_view where cast_member_id = $1";
+    assert_eq!(count(&set.app, views, set.bea).await, 1);
+    for change in [
+        "update record_view set viewed_at = now() - interval '1 year'",
+        "update record_view set viewer_user_id = null",
+        "delete from record_view",
+        "truncate record_view",
+    ] {
+        let refused = sqlx::query(change).execute(&set.app.pool).await;
+        assert!(refused.is_err(), "{change} was allowed");
+        assert!(
+            refused.unwrap_err().to_string().contains("append-only"),
+            "{change}"
+        );
+    }
+    assert_eq!(count(&set.app, views, set.bea).await, 1);
+}
