@@ -141,6 +141,17 @@ const ENTRY_COLUMNS: &str = "consent_event_id, production_id, seq, event, rider_
      (extract(epoch from occurred_at) * 1000000)::bigint as occurred_at_us, details,
      content_hash, prev_hash, entry_hash";
 
+/// Takes the production's ledger lock for the rest of the transaction. Every consent write
+/// takes it first, before locking any row, so two consent actions of one production always
+/// queue in the same order and can never deadlock (`append` takes it again, which is free).
+pub async fn lock(conn: &mut PgConnection, production_id: i64) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(727100, $1::int4)")
+        .bind((production_id % i64::from(i32::MAX)) as i32)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Appends one event to its production's chain, inside the caller's transaction.
 ///
 /// A per-production advisory lock makes concurrent appends queue, so the chain stays linear;
@@ -152,10 +163,7 @@ pub async fn append(
     rider_id: Option<i64>,
     actor_user_id: Option<i64>,
 ) -> sqlx::Result<Entry> {
-    sqlx::query("select pg_advisory_xact_lock(727100, $1::int4)")
-        .bind((production_id % i64::from(i32::MAX)) as i32)
-        .execute(&mut *conn)
-        .await?;
+    lock(conn, production_id).await?;
     let last: Option<(i64, String)> = sqlx::query_as(
         "select seq, entry_hash from consent_event where production_id = $1
          order by seq desc limit 1",

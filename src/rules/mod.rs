@@ -7,6 +7,7 @@
 //! | Stale (§3) | whether a performer's own part changed since the version their rider covers | `staleness` |
 //! | R2 expanding needs a new rider | what an ask wants beyond what was signed | `expanding` |
 //! | R3 revocation | whether consent can still be withdrawn (or a rider signed) | `revocation` |
+//! | Shot (§3) | whether a scene may be marked shot now: its day, after call, cleared | `shot` |
 //! | R4 after revocation | whether a double's signed rider may stand in for a performer who withdrew | `after_revocation` |
 //! | R5 minors | who is under 18 on a date; whether a breakdown closes a scene to minors | `minors` |
 //! | R6 first meeting | which performers called to a flagged rehearsal still need a first one-to-one | `first_meeting` |
@@ -29,5 +30,6 @@ pub mod first_meeting;
 pub mod minors;
 pub mod on_set;
 pub mod revocation;
+pub mod shot;
 pub mod staleness;
 pub mod stills;

@@ -10,6 +10,25 @@ pub fn may_withdraw(status: RiderStatus, already_withdrawn: bool) -> bool {
     !already_withdrawn && status.is_live()
 }
 
+/// What saying no to a rider is: declining one not yet signed, withdrawing one signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SayingNo {
+    Decline,
+    Withdraw,
+}
+
+/// How the performer says no to this rider now, or `None` when there is nothing to say no to
+/// (a draft never offered, a rider already withdrawn, declined or replaced).
+pub fn saying_no(status: RiderStatus, already_withdrawn: bool) -> Option<SayingNo> {
+    if !may_withdraw(status, already_withdrawn) {
+        None
+    } else if status == RiderStatus::Signed {
+        Some(SayingNo::Withdraw)
+    } else {
+        Some(SayingNo::Decline)
+    }
+}
+
 /// Whether the performer may still sign: delivered or read, not signed, not withdrawn.
 pub fn may_sign(status: RiderStatus, already_withdrawn: bool) -> bool {
     !already_withdrawn && status.is_awaiting_signature()
@@ -36,6 +55,25 @@ mod tests {
         ] {
             assert!(!may_withdraw(status, false), "{status:?}");
         }
+    }
+
+    #[test]
+    fn an_unsigned_rider_is_declined_and_a_signed_one_withdrawn() {
+        assert_eq!(
+            saying_no(RiderStatus::Delivered, false),
+            Some(SayingNo::Decline)
+        );
+        assert_eq!(
+            saying_no(RiderStatus::Viewed, false),
+            Some(SayingNo::Decline)
+        );
+        assert_eq!(
+            saying_no(RiderStatus::Signed, false),
+            Some(SayingNo::Withdraw)
+        );
+        assert_eq!(saying_no(RiderStatus::Signed, true), None);
+        assert_eq!(saying_no(RiderStatus::Declined, false), None);
+        assert_eq!(saying_no(RiderStatus::Drafted, false), None);
     }
 
     #[test]

@@ -15,6 +15,70 @@ pub struct SceneFact {
     pub content_hash: String,
 }
 
+/// How a withdrawal reached the coordinator who recorded it on the performer's behalf.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Told {
+    InPerson,
+    ByPhone,
+}
+
+impl Told {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Told::InPerson => "in_person",
+            Told::ByPhone => "by_phone",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Told> {
+        [Told::InPerson, Told::ByPhone]
+            .into_iter()
+            .find(|t| t.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Told::InPerson => "in person",
+            Told::ByPhone => "by phone",
+        }
+    }
+}
+
+/// Who pressed hold (R10), as the ledger keeps it: a role, never a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PausedBy {
+    Performer,
+    Coordinator,
+}
+
+/// A scene on one shoot day, as on-set events name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnDay {
+    pub scene_id: i64,
+    pub scene: String,
+    pub shoot_day_id: i64,
+    pub shoot_date: Date,
+}
+
+impl OnDay {
+    fn details(&self) -> Value {
+        json!({
+            "scene_id": self.scene_id,
+            "scene": self.scene,
+            "shoot_day_id": self.shoot_day_id,
+            "shoot_date": self.shoot_date.to_string(),
+        })
+    }
+}
+
+/// Adds `extra`'s keys to a JSON object.
+fn with(mut base: Value, extra: Value) -> Value {
+    if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
+        base.extend(extra);
+    }
+    base
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum LedgerEvent {
     /// A rider was drafted for these scene versions.
@@ -35,8 +99,34 @@ pub enum LedgerEvent {
     },
     /// A newer signed rider covers its scenes.
     Superseded { superseded_by: i64 },
-    /// Consent withdrawn: effective at once, no reason asked (R3).
+    /// Consent withdrawn by the performer: effective at once, no reason asked (R3).
     Revoked,
+    /// Consent withdrawn, told to a coordinator who recorded it on the performer's behalf (the
+    /// entry's actor names them): the same effect and the same stored event word.
+    RevokedForPerformer { told: Told },
+    /// The performer declined a rider they had not signed: the same effect as a withdrawal.
+    Declined,
+    /// A new breakdown version left this performer's part as it was: the rider still covers it.
+    CarriedForward {
+        scene: String,
+        from_version: i32,
+        to_version: i32,
+    },
+    /// The coordinator confirmed they discussed with the performer the items of this rider that
+    /// their boundary profile marks "no" or "ask first" (how many; never which).
+    ConflictsDiscussed { items: usize },
+    /// Marked shot on its shoot day, after call, while cleared.
+    Shot(OnDay),
+    /// A shot mark made in error, undone by the coordinator.
+    ShotUndone(OnDay),
+    /// Hold pressed on set (R10).
+    Paused { on: OnDay, by: PausedBy },
+    /// The hold resolved by the coordinator.
+    Resumed(OnDay),
+    /// The performer reconfirmed on the day (R11); any narrowing is its own `Narrowed` event.
+    Reconfirmed { on: OnDay, cast_member_id: i64 },
+    /// The coordinator logged the closure for a performer after the scene (R11).
+    Closed { on: OnDay, cast_member_id: i64 },
     /// A double stands in for a performer in a scene (R4).
     DoubleAssigned {
         scene: String,
@@ -60,7 +150,16 @@ impl LedgerEvent {
             LedgerEvent::Viewed { .. } => "viewed",
             LedgerEvent::Signed { .. } => "signed",
             LedgerEvent::Superseded { .. } => "superseded",
-            LedgerEvent::Revoked => "revoked",
+            LedgerEvent::Revoked | LedgerEvent::RevokedForPerformer { .. } => "revoked",
+            LedgerEvent::Declined => "declined",
+            LedgerEvent::CarriedForward { .. } => "carried_forward",
+            LedgerEvent::ConflictsDiscussed { .. } => "conflicts_discussed",
+            LedgerEvent::Shot(_) => "shot",
+            LedgerEvent::ShotUndone(_) => "shot_undone",
+            LedgerEvent::Paused { .. } => "paused",
+            LedgerEvent::Resumed(_) => "resumed",
+            LedgerEvent::Reconfirmed { .. } => "reconfirmed",
+            LedgerEvent::Closed { .. } => "closed",
             LedgerEvent::DoubleAssigned { .. } => "double_assigned",
             LedgerEvent::Narrowed { .. } => "narrowed",
         }
@@ -88,6 +187,37 @@ impl LedgerEvent {
             }),
             LedgerEvent::Superseded { superseded_by } => json!({ "superseded_by": superseded_by }),
             LedgerEvent::Revoked => json!({ "effective": "immediately", "reason_asked": false }),
+            LedgerEvent::RevokedForPerformer { told } => json!({
+                "effective": "immediately",
+                "reason_asked": false,
+                "recorded_for_the_performer": true,
+                "told": told.as_str(),
+            }),
+            LedgerEvent::Declined => json!({ "effective": "immediately", "reason_asked": false }),
+            LedgerEvent::CarriedForward {
+                scene,
+                from_version,
+                to_version,
+            } => json!({
+                "scene": scene,
+                "from_version": from_version,
+                "to_version": to_version,
+            }),
+            LedgerEvent::ConflictsDiscussed { items } => json!({ "items": items }),
+            LedgerEvent::Shot(on) | LedgerEvent::ShotUndone(on) | LedgerEvent::Resumed(on) => {
+                on.details()
+            }
+            LedgerEvent::Paused { on, by } => with(
+                on.details(),
+                json!({ "paused_as": match by {
+                    PausedBy::Performer => "performer",
+                    PausedBy::Coordinator => "coordinator",
+                } }),
+            ),
+            LedgerEvent::Reconfirmed { on, cast_member_id }
+            | LedgerEvent::Closed { on, cast_member_id } => {
+                with(on.details(), json!({ "cast_member_id": cast_member_id }))
+            }
             LedgerEvent::DoubleAssigned {
                 scene,
                 original_cast_member_id,
@@ -147,5 +277,28 @@ mod tests {
         assert_eq!(narrowed.name(), "narrowed");
         assert_eq!(narrowed.details()["items_taken_back"], 1);
         assert_eq!(narrowed.details()["shoot_date"], "2027-05-04");
+    }
+
+    #[test]
+    fn on_set_events_name_the_scene_and_day_and_never_a_person_for_a_pause() {
+        let on = OnDay {
+            scene_id: 7,
+            scene: "5A".into(),
+            shoot_day_id: 3,
+            shoot_date: date!(2027 - 05 - 04),
+        };
+        let paused = LedgerEvent::Paused {
+            on: on.clone(),
+            by: PausedBy::Performer,
+        };
+        assert_eq!(
+            paused.details().to_string(),
+            r#"{"paused_as":"performer","scene":"5A","scene_id":7,"shoot_date":"2027-05-04","shoot_day_id":3}"#
+        );
+        let told = LedgerEvent::RevokedForPerformer {
+            told: Told::ByPhone,
+        };
+        assert_eq!(told.details()["told"], "by_phone");
+        assert_eq!(LedgerEvent::Shot(on).name(), "shot");
     }
 }

@@ -17,17 +17,20 @@ pub enum RiderStatus {
     Signed,
     /// Consent withdrawn.
     Revoked,
+    /// Declined before signing: the same effect as a withdrawal.
+    Declined,
     /// Replaced by a newer rider.
     Superseded,
 }
 
 impl RiderStatus {
-    pub const ALL: [RiderStatus; 6] = [
+    pub const ALL: [RiderStatus; 7] = [
         RiderStatus::Drafted,
         RiderStatus::Delivered,
         RiderStatus::Viewed,
         RiderStatus::Signed,
         RiderStatus::Revoked,
+        RiderStatus::Declined,
         RiderStatus::Superseded,
     ];
 
@@ -39,6 +42,7 @@ impl RiderStatus {
             RiderStatus::Viewed => "viewed",
             RiderStatus::Signed => "signed",
             RiderStatus::Revoked => "revoked",
+            RiderStatus::Declined => "declined",
             RiderStatus::Superseded => "superseded",
         }
     }
@@ -52,6 +56,7 @@ impl RiderStatus {
             RiderStatus::Signed if stale => "Signed, but stale: the breakdown changed since",
             RiderStatus::Signed => "Signed",
             RiderStatus::Revoked => "Consent withdrawn",
+            RiderStatus::Declined => "Declined",
             RiderStatus::Superseded => "Replaced by a newer rider",
         }
     }
@@ -95,5 +100,6 @@ mod tests {
         );
         assert!(RiderStatus::Signed.is_live() && !RiderStatus::Signed.is_awaiting_signature());
         assert!(!RiderStatus::Revoked.is_live() && !RiderStatus::Drafted.is_live());
+        assert!(!RiderStatus::Declined.is_live());
     }
 }
