@@ -2,13 +2,11 @@
 //! alone) and assigning a double for a performer in a scene (R4: the double signs their own rider).
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::access::Action;
@@ -21,6 +19,7 @@ use crate::rules::minors::{self, CastAge};
 use crate::vocab::LedgerEvent;
 use crate::vocab::breakdown::read_breakdown;
 use crate::web::AppState;
+use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 pub fn router() -> Router<AppState> {
@@ -98,11 +97,19 @@ struct DoubleRow {
     double: String,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Default)]
 struct DoubleForm {
     original_cast_member_id: String,
     double_cast_member_id: String,
+}
+
+impl DoubleForm {
+    fn read(body: &FormBody) -> DoubleForm {
+        DoubleForm {
+            original_cast_member_id: body.get("original_cast_member_id"),
+            double_cast_member_id: body.get("double_cast_member_id"),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -142,45 +149,38 @@ async fn scene_facts(state: &AppState, member: &Member, scene_id: i64) -> Result
     .ok_or(AppError::NotFound)
 }
 
-async fn doubles_response(
-    state: &AppState,
-    ctx: Ctx,
-    member: Member,
-    scene_id: i64,
-    form: DoubleForm,
-    errors: FieldErrors,
-) -> Result<Response> {
-    let facts = scene_facts(state, &member, scene_id).await?;
-    let doubles: Vec<DoubleRow> = sqlx::query_as(
-        "select '#' || o.cast_number || ' ' || o.name as original,
-                '#' || d.cast_number || ' ' || d.name as double
-         from scene_double sd
-         join cast_member o on o.cast_member_id = sd.original_cast_member_id
-         join cast_member d on d.cast_member_id = sd.double_cast_member_id
-         where sd.scene_id = $1 order by o.cast_number",
-    )
-    .bind(scene_id)
-    .fetch_all(&state.pool)
-    .await?;
-    let cast = cast_list(&state.pool, member.production.production_id).await?;
-    let in_scene_ids: Vec<i64> =
-        sqlx::query_scalar("select cast_member_id from scene_cast where scene_id = $1")
-            .bind(scene_id)
-            .fetch_all(&state.pool)
-            .await?;
-    let in_scene = cast
-        .iter()
-        .filter(|c| in_scene_ids.contains(&c.cast_member_id))
-        .cloned()
-        .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(
-        status,
-        &DoublesPage {
+impl DoublesPage {
+    /// The scene's doubles and, for who may assign one, an empty form.
+    async fn load(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        scene_id: i64,
+    ) -> Result<DoublesPage> {
+        let facts = scene_facts(state, &member, scene_id).await?;
+        let doubles: Vec<DoubleRow> = sqlx::query_as(
+            "select '#' || o.cast_number || ' ' || o.name as original,
+                    '#' || d.cast_number || ' ' || d.name as double
+             from scene_double sd
+             join cast_member o on o.cast_member_id = sd.original_cast_member_id
+             join cast_member d on d.cast_member_id = sd.double_cast_member_id
+             where sd.scene_id = $1 order by o.cast_number",
+        )
+        .bind(scene_id)
+        .fetch_all(&state.pool)
+        .await?;
+        let cast = cast_list(&state.pool, member.production.production_id).await?;
+        let in_scene_ids: Vec<i64> =
+            sqlx::query_scalar("select cast_member_id from scene_cast where scene_id = $1")
+                .bind(scene_id)
+                .fetch_all(&state.pool)
+                .await?;
+        let in_scene = cast
+            .iter()
+            .filter(|c| in_scene_ids.contains(&c.cast_member_id))
+            .cloned()
+            .collect();
+        Ok(DoublesPage {
             ctx,
             can_edit: member.can(Action::AssignDoubles),
             member,
@@ -189,10 +189,29 @@ async fn doubles_response(
             doubles,
             in_scene,
             cast,
+            form: DoubleForm::default(),
+            errors: FieldErrors::default(),
+        })
+    }
+
+    /// A refused assignment: the form as it was chosen, with messages beside its fields.
+    fn with_form(self, form: DoubleForm, errors: FieldErrors) -> DoublesPage {
+        DoublesPage {
             form,
             errors,
-        },
-    )
+            ..self
+        }
+    }
+
+    /// 200, or 422 when the form has errors.
+    fn respond(&self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, self)
+    }
 }
 
 async fn doubles_page(
@@ -202,15 +221,9 @@ async fn doubles_page(
     Path((_, scene_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::SeeDoubles)?;
-    doubles_response(
-        &state,
-        ctx,
-        member,
-        scene_id,
-        DoubleForm::default(),
-        FieldErrors::default(),
-    )
-    .await
+    DoublesPage::load(&state, ctx, member, scene_id)
+        .await?
+        .respond()
 }
 
 async fn assign_double(
@@ -219,9 +232,10 @@ async fn assign_double(
     member: Member,
     session: Session,
     Path((_, scene_id)): Path<(i64, i64)>,
-    Form(form): Form<DoubleForm>,
+    body: FormBody,
 ) -> Result<Response> {
     member.may(Action::AssignDoubles)?;
+    let form = DoubleForm::read(&body);
     let production_id = member.production.production_id;
     let facts = scene_facts(&state, &member, scene_id).await?;
     let cast = cast_list(&state.pool, production_id).await?;
@@ -261,7 +275,10 @@ async fn assign_double(
         Some(_) => {}
     }
     let (Some(original), Some(double), true) = (original, double, errors.is_empty()) else {
-        return doubles_response(&state, ctx, member, scene_id, form, errors).await;
+        return DoublesPage::load(&state, ctx, member, scene_id)
+            .await?
+            .with_form(form, errors)
+            .respond();
     };
 
     let mut tx = state.pool.begin().await?;
@@ -285,7 +302,10 @@ async fn assign_double(
         if !conflicts.is_empty() {
             drop(tx);
             errors.add("double_cast_member_id", minors::refusal(&conflicts));
-            return doubles_response(&state, ctx, member, scene_id, form, errors).await;
+            return DoublesPage::load(&state, ctx, member, scene_id)
+                .await?
+                .with_form(form, errors)
+                .respond();
         }
     }
     sqlx::query(

@@ -1,0 +1,142 @@
+//! A rider as stored: its row with the performer, its terms, why a change was refused, how to
+//! load one, link to it, and log who else looked at it.
+
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+
+use crate::error::Result;
+use crate::vocab::RiderStatus;
+use crate::vocab::scope::Uses;
+
+/// Why a change was not made; nothing was written. `field` names the form field the message
+/// belongs beside, or is empty when the rider's state, not the input, refused it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Refused {
+    pub(super) fn field(field: &'static str, message: impl Into<String>) -> Refused {
+        Refused {
+            field,
+            message: message.into(),
+        }
+    }
+    pub(super) fn state(message: impl Into<String>) -> Refused {
+        Refused {
+            field: "",
+            message: message.into(),
+        }
+    }
+}
+
+/// What a rider agrees to besides the per-scene scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Terms {
+    pub uses: Uses,
+    pub double_allowed: bool,
+}
+
+/// A rider with its performer, as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RiderRow {
+    pub rider_id: i64,
+    pub production_id: i64,
+    pub cast_member_id: i64,
+    pub status: RiderStatus,
+    pub body: String,
+    pub body_sha256: Option<String>,
+    pub in_picture: bool,
+    pub in_trailers: bool,
+    pub in_stills: bool,
+    pub double_allowed: bool,
+    pub created_at: OffsetDateTime,
+    pub delivered_at: Option<OffsetDateTime>,
+    pub viewed_at: Option<OffsetDateTime>,
+    pub signed_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub superseded_at: Option<OffsetDateTime>,
+    pub superseded_by: Option<i64>,
+    pub cast_number: i32,
+    pub performer_name: String,
+    pub character_name: String,
+    pub performer_user_id: Option<i64>,
+}
+
+impl RiderRow {
+    pub fn terms(&self) -> Terms {
+        Terms {
+            uses: Uses {
+                in_picture: self.in_picture,
+                trailers: self.in_trailers,
+                stills: self.in_stills,
+            },
+            double_allowed: self.double_allowed,
+        }
+    }
+    /// "#2 Sam Lindqvist".
+    pub fn performer_label(&self) -> String {
+        format!("#{} {}", self.cast_number, self.performer_name)
+    }
+    pub fn is_draft(&self) -> bool {
+        self.status == RiderStatus::Drafted
+    }
+    /// The performer may still withdraw: delivered, viewed or signed, and not yet withdrawn.
+    pub fn revocable(&self) -> bool {
+        crate::rules::revocation::may_withdraw(self.status, self.revoked_at.is_some())
+    }
+    pub fn signable(&self) -> bool {
+        crate::rules::revocation::may_sign(self.status, self.revoked_at.is_some())
+    }
+}
+
+const RIDER_COLUMNS: &str = "r.rider_id, r.production_id, r.cast_member_id, r.status, r.body,
+     r.body_sha256, r.in_picture, r.in_trailers, r.in_stills, r.double_allowed, r.created_at,
+     r.delivered_at, r.viewed_at, r.signed_at, r.revoked_at, r.superseded_at, r.superseded_by,
+     c.cast_number, c.name as performer_name, c.character_name, c.user_id as performer_user_id";
+
+/// One rider of a production, or `None`.
+pub async fn load(
+    conn: &mut PgConnection,
+    production_id: i64,
+    rider_id: i64,
+) -> Result<Option<RiderRow>> {
+    Ok(sqlx::query_as(&format!(
+        "select {RIDER_COLUMNS} from rider r join cast_member c using (cast_member_id)
+         where r.rider_id = $1 and r.production_id = $2"
+    ))
+    .bind(rider_id)
+    .bind(production_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub fn rider_link(production_id: i64, rider_id: i64) -> String {
+    format!("/productions/{production_id}/riders/{rider_id}")
+}
+
+/// Logs a look at a performer's record by someone else, for their "who viewed my records" page.
+pub async fn log_view(
+    pool: &PgPool,
+    rider: &RiderRow,
+    viewer_user_id: i64,
+    kind: &str,
+) -> Result<()> {
+    if rider.performer_user_id == Some(viewer_user_id) {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into record_view (production_id, cast_member_id, viewer_user_id, record_kind,
+                                  record_id)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(rider.production_id)
+    .bind(rider.cast_member_id)
+    .bind(viewer_user_id)
+    .bind(kind)
+    .bind(rider.rider_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

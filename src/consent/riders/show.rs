@@ -1,0 +1,222 @@
+//! One rider's page: its text, the scenes it covers and where it stands; for a draft, the form
+//! that changes it and what it asks beyond what the performer already signed (R2).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use crate::access::Action;
+use crate::error::{AppError, Result};
+use crate::productions::Member;
+use crate::rules::expanding::needs_new_rider;
+use crate::vocab::RiderStatus;
+use crate::vocab::scope::Scope;
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+
+use super::form::{CandidateView, DraftForm};
+use super::lifecycle::{self, Covered, RiderRow};
+use super::reading::{CoveredView, is_own, maybe_time, readable};
+
+/// R2 on the draft page: what the draft asks beyond what the performer already signed.
+struct Beyond {
+    scene: String,
+    /// `None`: nothing signed for this scene yet.
+    lines: Option<Vec<String>>,
+}
+
+#[derive(Template)]
+#[template(path = "consent/rider_show.html")]
+pub(super) struct ShowPage {
+    ctx: Ctx,
+    member: Member,
+    rider: RiderRow,
+    status: &'static str,
+    covered: Vec<CoveredView>,
+    text: String,
+    own: bool,
+    can_edit: bool,
+    candidates: Vec<CandidateView>,
+    beyond: Vec<Beyond>,
+    form: DraftForm,
+    errors: FieldErrors,
+    delivered: String,
+    signed: String,
+    revoked: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignedScope {
+    scene_id: i64,
+    scope: String,
+}
+
+impl ShowPage {
+    /// The rider page as it stands, its draft form filled from the rider.
+    pub(super) async fn load(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        rider: RiderRow,
+    ) -> Result<ShowPage> {
+        let production_id = member.production.production_id;
+        let mut conn = state.pool.acquire().await?;
+        let covered = lifecycle::covered(&mut conn, rider.rider_id).await?;
+        let can_edit = rider.is_draft() && member.can(Action::DraftRiders);
+        let (candidates, beyond) = if can_edit {
+            let candidates =
+                lifecycle::candidates(&mut conn, production_id, rider.cast_member_id).await?;
+            let signed: Vec<SignedScope> = sqlx::query_as(
+                "select rs.scene_id, rs.scope::text as scope
+                 from rider_scene rs join rider r using (rider_id)
+                 where r.cast_member_id = $1 and r.status = 'signed' and r.revoked_at is null
+                   and rs.rider_id <> $2
+                 order by r.rider_id desc",
+            )
+            .bind(rider.cast_member_id)
+            .bind(rider.rider_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let beyond = covered
+                .iter()
+                .map(|c| {
+                    let agreed: Option<Scope> = signed
+                        .iter()
+                        .find(|s| s.scene_id == c.scene_id)
+                        .and_then(|s| serde_json::from_str(&s.scope).ok());
+                    Beyond {
+                        scene: c.number.clone(),
+                        lines: match (agreed, &c.scope) {
+                            (Some(agreed), Some(asked)) => Some(
+                                needs_new_rider(asked, &agreed)
+                                    .iter()
+                                    .map(ToString::to_string)
+                                    .collect(),
+                            ),
+                            _ => None,
+                        },
+                    }
+                })
+                .collect();
+            (candidates.iter().map(CandidateView::of).collect(), beyond)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let text = if rider.is_draft() {
+            lifecycle::render_text(&member.production, &rider, &covered)
+        } else {
+            rider.body.clone()
+        };
+        let stale = rider.status == RiderStatus::Signed && covered.iter().any(Covered::is_stale);
+        let production = &member.production;
+        Ok(ShowPage {
+            status: rider.status.label(stale),
+            own: is_own(&member, &rider),
+            form: DraftForm::of(&rider, &covered),
+            delivered: maybe_time(production, rider.delivered_at),
+            signed: maybe_time(production, rider.signed_at),
+            revoked: maybe_time(production, rider.revoked_at),
+            covered: covered.iter().map(CoveredView::of).collect(),
+            ctx,
+            text,
+            can_edit,
+            candidates,
+            beyond,
+            errors: FieldErrors::default(),
+            rider,
+            member,
+        })
+    }
+
+    /// A refused edit: the draft form as it was typed, with messages beside its fields.
+    fn with_form(self, form: DraftForm, errors: FieldErrors) -> ShowPage {
+        ShowPage {
+            form,
+            errors,
+            ..self
+        }
+    }
+
+    /// A refused signature: the messages beside the password field.
+    pub(super) fn with_errors(self, errors: FieldErrors) -> ShowPage {
+        ShowPage { errors, ..self }
+    }
+
+    /// 200, or 422 when the form has errors.
+    pub(super) fn respond(&self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, self)
+    }
+}
+
+pub(super) async fn show_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, rider_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let mut rider = readable(&state, &member, rider_id).await?;
+    let production_id = member.production.production_id;
+    if is_own(&member, &rider) {
+        let mut tx = state.pool.begin().await?;
+        if lifecycle::mark_viewed(&mut tx, production_id, rider_id, member.user.user_id).await? {
+            rider = lifecycle::load(&mut tx, production_id, rider_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        }
+        tx.commit().await?;
+    } else {
+        lifecycle::log_view(&state.pool, &rider, member.user.user_id, "rider").await?;
+    }
+    ShowPage::load(&state, ctx, member, rider).await?.respond()
+}
+
+pub(super) async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    Path((_, rider_id)): Path<(i64, i64)>,
+    body: FormBody,
+) -> Result<Response> {
+    member.may(Action::DraftRiders)?;
+    let rider = readable(&state, &member, rider_id).await?;
+    let form = DraftForm::read(&body);
+    let production_id = member.production.production_id;
+    let mut tx = state.pool.begin().await?;
+    let updated = lifecycle::update_draft(
+        &mut tx,
+        production_id,
+        rider_id,
+        &form.scene_ids(),
+        form.terms(),
+    )
+    .await?;
+    match updated {
+        Ok(()) => {
+            tx.commit().await?;
+            Flash::success(&session, "Draft saved.").await?;
+        }
+        Err(refused) if refused.field.is_empty() => {
+            drop(tx);
+            Flash::info(&session, refused.message).await?;
+        }
+        Err(refused) => {
+            drop(tx);
+            let mut errors = FieldErrors::default();
+            errors.add(refused.field, refused.message);
+            return ShowPage::load(&state, ctx, member, rider)
+                .await?
+                .with_form(form, errors)
+                .respond();
+        }
+    }
+    Ok(Redirect::to(&lifecycle::rider_link(production_id, rider_id)).into_response())
+}

@@ -1,0 +1,186 @@
+//! Delivering and signing: the coordinator delivers a draft (its text locks, the notice clock
+//! starts); the performer signs it with their password, from a device the ledger records.
+
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use crate::access::Action;
+use crate::auth::password::Password;
+use crate::error::Result;
+use crate::productions::Member;
+use crate::vocab::Role;
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::{ClientAddr, Ctx, FieldErrors, Flash};
+
+use super::lifecycle;
+use super::reading::{own, readable};
+use super::show::ShowPage;
+
+pub(super) async fn deliver(
+    State(state): State<AppState>,
+    member: Member,
+    session: Session,
+    Path((_, rider_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    member.may(Action::DraftRiders)?;
+    readable(&state, &member, rider_id).await?;
+    let mut tx = state.pool.begin().await?;
+    match lifecycle::deliver(&mut tx, &member.production, rider_id, member.user.user_id).await? {
+        Ok(()) => {
+            tx.commit().await?;
+            Flash::success(
+                &session,
+                "Delivered. The text is locked and the notice clock has started; the performer \
+                 has been told.",
+            )
+            .await?;
+        }
+        Err(refused) => {
+            drop(tx);
+            Flash::info(&session, refused.message).await?;
+        }
+    }
+    let link = lifecycle::rider_link(member.production.production_id, rider_id);
+    Ok(Redirect::to(&link).into_response())
+}
+
+pub(super) async fn sign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    device: Device,
+    Path((_, rider_id)): Path<(i64, i64)>,
+    body: FormBody,
+) -> Result<Response> {
+    let rider = own(&state, &member, rider_id).await?;
+    let form = SignForm::read(&body);
+    let mut errors = FieldErrors::default();
+    // The same limit as sign-in: a session left open must not become a way to guess a password.
+    if form.password.expose().is_empty() {
+        errors.add(
+            "password",
+            "Enter your password to sign. Nothing was signed.",
+        );
+    } else {
+        use crate::auth::{PasswordCheck, Whose, check_password};
+        match check_password(
+            &state,
+            Whose::User(&member.user),
+            &device.client_addr,
+            &form.password,
+        )
+        .await?
+        {
+            PasswordCheck::Right(_) => {}
+            PasswordCheck::Paused => errors.add(
+                "password",
+                "Too many wrong passwords. For your security, signing is paused for a while. \
+                 Nothing was signed.",
+            ),
+            PasswordCheck::Wrong => {
+                errors.add("password", "That is not your password. Nothing was signed.")
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return ShowPage::load(&state, ctx, member, rider)
+            .await?
+            .with_errors(errors)
+            .respond();
+    }
+    let signature = lifecycle::Signature {
+        text_sha256: form.text_sha256,
+        client_addr: device.client_addr,
+        user_agent: device.user_agent,
+        authenticated: "password re-entered".into(),
+    };
+    let production_id = member.production.production_id;
+    let mut tx = state.pool.begin().await?;
+    match lifecycle::sign(
+        &mut tx,
+        production_id,
+        rider_id,
+        member.user.user_id,
+        &signature,
+    )
+    .await?
+    {
+        Ok(_) => {
+            let scenes = lifecycle::covered(&mut tx, rider_id).await?;
+            let numbers: Vec<&str> = scenes.iter().map(|s| s.number.as_str()).collect();
+            crate::notifications::notify_roles(
+                &mut tx,
+                production_id,
+                &[Role::Coordinator],
+                crate::notifications::kind::RIDER_SIGNED,
+                &format!(
+                    "{} signed the rider for {}",
+                    rider.performer_label(),
+                    lifecycle::scenes_phrase(&numbers)
+                ),
+                &lifecycle::rider_link(production_id, rider_id),
+            )
+            .await?;
+            tx.commit().await?;
+            Flash::success(
+                &session,
+                "You signed this rider. You can still withdraw your consent at any time before \
+                 the scene is shot.",
+            )
+            .await?;
+        }
+        Err(refused) => {
+            drop(tx);
+            Flash::info(&session, refused.message).await?;
+        }
+    }
+    Ok(Redirect::to(&lifecycle::rider_link(production_id, rider_id)).into_response())
+}
+
+/// What the signing form sends: the password, re-entered, and the hash of the text the page
+/// showed, so a signature binds the text the performer read.
+struct SignForm {
+    password: Password,
+    text_sha256: String,
+}
+
+impl SignForm {
+    fn read(body: &FormBody) -> SignForm {
+        SignForm {
+            password: Password::new(body.get("password")),
+            text_sha256: body.get("text_sha256"),
+        }
+    }
+}
+
+/// Where a signature came from, as the ledger records it.
+pub(super) struct Device {
+    client_addr: String,
+    user_agent: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Device {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ClientAddr(client_addr) = ClientAddr::from_request_parts(parts, state).await?;
+        // Bounded: the header is the client's to choose and the ledger keeps it for good.
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        Ok(Device {
+            client_addr,
+            user_agent,
+        })
+    }
+}
