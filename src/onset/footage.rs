@@ -1,240 +1,25 @@
-//! After the shoot: the coordinator's post-production review of each flagged scene's cut, and the
-//! producer's footage-use list (picture, trailers and marketing, stills) with revocations,
-//! narrowings and unshot scenes marked, as a printable page and as CSV.
+//! After the shoot, the producer's footage-use list (picture, trailers and marketing, stills) with
+//! revocations, narrowings and unshot scenes marked, as a printable page and as CSV.
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
-use time::{Date, OffsetDateTime};
-use tower_sessions::Session;
+use time::OffsetDateTime;
 
-use super::People;
+use super::people::People;
 use crate::access::Action;
 use crate::clock::format_date;
-use crate::clock::parse_date;
 use crate::csv;
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::productions::{Member, Production};
 use crate::vocab::scope::Narrowing;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
-
-// ---------------------------------------------------------------- post-production review
-
-/// What the review of the cut found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Outcome {
-    AsAgreed,
-    ChangesRequested,
-    FootageRemoved,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 3] = [
-        Outcome::AsAgreed,
-        Outcome::ChangesRequested,
-        Outcome::FootageRemoved,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::AsAgreed => "as_agreed",
-            Outcome::ChangesRequested => "changes_requested",
-            Outcome::FootageRemoved => "footage_removed",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::AsAgreed => "Cut as agreed",
-            Outcome::ChangesRequested => "Changes requested",
-            Outcome::FootageRemoved => "Footage removed",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
-    }
-}
-
-/// A recorded review.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ReviewRow {
-    pub post_review_id: i64,
-    pub reviewed_on: Date,
-    pub outcome: String,
-    pub notes: String,
-    pub recorded_by_name: Option<String>,
-}
-
-impl ReviewRow {
-    pub fn date(&self) -> String {
-        format_date(self.reviewed_on)
-    }
-    pub fn outcome_label(&self) -> &'static str {
-        Outcome::parse(&self.outcome).map_or("", Outcome::label)
-    }
-}
-
-/// A scene's reviews, newest first.
-pub async fn reviews(pool: &PgPool, production_id: i64, scene_id: i64) -> Result<Vec<ReviewRow>> {
-    Ok(sqlx::query_as(
-        "select r.post_review_id, r.reviewed_on, r.outcome, r.notes, u.name as recorded_by_name
-         from post_review r left join app_user u on u.user_id = r.recorded_by
-         where r.production_id = $1 and r.scene_id = $2
-         order by r.reviewed_on desc, r.post_review_id desc",
-    )
-    .bind(production_id)
-    .bind(scene_id)
-    .fetch_all(pool)
-    .await?)
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ReviewForm {
-    reviewed_on: String,
-    outcome: String,
-    notes: String,
-}
-
-#[derive(Template)]
-#[template(path = "onset/post_review.html")]
-struct ReviewPage {
-    ctx: Ctx,
-    member: Member,
-    scene_id: i64,
-    number: String,
-    reviews: Vec<ReviewRow>,
-    can_record: bool,
-    form: ReviewForm,
-    errors: FieldErrors,
-    outcomes: [Outcome; 3],
-}
-
-impl ReviewPage {
-    fn chosen(&self, outcome: &Outcome) -> bool {
-        self.form.outcome == outcome.as_str()
-    }
-}
-
-/// A flagged scene of the production (post review is for intimate scenes only), or 404.
-async fn flagged_scene(pool: &PgPool, member: &Member, scene_id: i64) -> Result<String> {
-    sqlx::query_scalar(
-        "select s.number from scene s join scene_version v on v.scene_version_id = s.current_version_id
-         where s.scene_id = $1 and s.production_id = $2 and v.flagged",
-    )
-    .bind(scene_id)
-    .bind(member.production.production_id)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)
-}
-
-async fn review_response(
-    state: &AppState,
-    ctx: Ctx,
-    member: Member,
-    scene_id: i64,
-    form: ReviewForm,
-    errors: FieldErrors,
-) -> Result<Response> {
-    let number = flagged_scene(&state.pool, &member, scene_id).await?;
-    let reviews = reviews(&state.pool, member.production.production_id, scene_id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(
-        status,
-        &ReviewPage {
-            ctx,
-            can_record: member.can(Action::RecordPostReview),
-            member,
-            scene_id,
-            number,
-            reviews,
-            form,
-            errors,
-            outcomes: Outcome::ALL,
-        },
-    )
-}
-
-pub(super) async fn review_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
-) -> Result<Response> {
-    member.may(Action::SeeFootageUse)?;
-    let form = ReviewForm {
-        reviewed_on: member.production.zone.today().to_string(),
-        ..ReviewForm::default()
-    };
-    review_response(&state, ctx, member, scene_id, form, FieldErrors::default()).await
-}
-
-pub(super) async fn record_review(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
-    Form(form): Form<ReviewForm>,
-) -> Result<Response> {
-    member.may(Action::RecordPostReview)?;
-    let number = flagged_scene(&state.pool, &member, scene_id).await?;
-    let mut errors = FieldErrors::default();
-    let date = parse_date(&form.reviewed_on);
-    match date {
-        None => errors.add(
-            "reviewed_on",
-            "Enter the date of the review, for example 2027-06-14.",
-        ),
-        Some(d) if d > member.production.zone.today() => errors.add(
-            "reviewed_on",
-            "The review date is still to come; record the review once it is held.",
-        ),
-        Some(_) => {}
-    }
-    let outcome = Outcome::parse(form.outcome.trim());
-    if outcome.is_none() {
-        errors.add("outcome", "Choose what the review found.");
-    }
-    let notes = form.notes.trim().to_string();
-    if notes.chars().count() > 4000 {
-        errors.add("notes", "Keep the notes to 4000 characters.");
-    }
-    let (Some(date), Some(outcome), true) = (date, outcome, errors.is_empty()) else {
-        return review_response(&state, ctx, member, scene_id, form, errors).await;
-    };
-    sqlx::query(
-        "insert into post_review (production_id, scene_id, reviewed_on, outcome, notes, recorded_by)
-         values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(member.production.production_id)
-    .bind(scene_id)
-    .bind(date)
-    .bind(outcome.as_str())
-    .bind(&notes)
-    .bind(member.user.user_id)
-    .execute(&state.pool)
-    .await?;
-    Flash::success(
-        &session,
-        format!("The post-production review of scene {number} is recorded."),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("{}/scenes/{scene_id}", member.base())).into_response())
-}
-
-// ---------------------------------------------------------------- footage use
+use crate::web::{Ctx, render};
 
 /// One scene and performer: what their signed rider lets the production do with the footage.
 #[derive(Clone, Debug, PartialEq, Eq)]

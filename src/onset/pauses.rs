@@ -1,105 +1,13 @@
-//! R10 pauses: one press by a performer in the scene or a coordinator, no reason asked, logged
-//! and announced to coordinators and directors at once; "Paused" shows until a coordinator resolves it.
+//! R10 pauses as a record: one press by a performer in the scene or a coordinator, no reason
+//! asked, "Paused" until a coordinator resolves it; which pauses, and whose, each viewer may see.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use sqlx::PgPool;
 use time::OffsetDateTime;
-use tower_sessions::Session;
 
-use super::{clock, day_facts, day_scenes};
-use crate::access::Action;
-use crate::error::{AppError, Result};
-use crate::notifications;
+use crate::error::Result;
 use crate::productions::Member;
-use crate::rules::on_set::pause_open;
 use crate::schedule::board::DayView;
 use crate::vocab::Role;
-use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, Flash};
-
-pub(super) async fn pause(
-    State(state): State<AppState>,
-    member: Member,
-    session: Session,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
-) -> Result<Response> {
-    member.may(Action::Pause)?;
-    let production_id = member.production.production_id;
-    let day = day_facts(&state.pool, production_id, shoot_day_id).await?;
-    // A performer not in the scene (or the scene not flagged, or not on this day) gets 404.
-    let scene = day_scenes(&state.pool, &member, shoot_day_id, Some(scene_id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let on_set = format!("{}/schedule/{shoot_day_id}/on-set", member.base());
-    if !pause_open(
-        day.shoot_date,
-        member.production.zone.local(OffsetDateTime::now_utc()),
-    ) {
-        Flash::info(
-            &session,
-            format!(
-                "Pause opens on the shoot day itself ({}). Nothing was recorded; if something is \
-                 wrong before then, tell your coordinator.",
-                crate::clock::format_date(day.shoot_date)
-            ),
-        )
-        .await?;
-        return Ok(Redirect::to(&on_set).into_response());
-    }
-    let mut tx = state.pool.begin().await?;
-    let paused_as = if member.is(Role::Coordinator) {
-        "coordinator"
-    } else {
-        "performer"
-    };
-    // A second press while the same person's pause is open is that pause, not a new one.
-    let inserted: Option<OffsetDateTime> = sqlx::query_scalar(
-        "insert into pause (production_id, shoot_day_id, scene_id, paused_by, paused_as)
-         values ($1, $2, $3, $4, $5)
-         on conflict (shoot_day_id, scene_id, paused_by) where resolved_at is null do nothing
-         returning paused_at",
-    )
-    .bind(production_id)
-    .bind(shoot_day_id)
-    .bind(scene_id)
-    .bind(member.user.user_id)
-    .bind(paused_as)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(paused_at) = inserted {
-        // The scene, the day and who paused, never a reason (none is asked); coordinators and
-        // directors hear it inside the pausing transaction, and live once it commits.
-        notifications::notify_roles(
-            &mut tx,
-            production_id,
-            &[Role::Coordinator, Role::Director],
-            "scene_paused",
-            &format!(
-                "Scene {} is paused ({}), by {} at {}.",
-                scene.number,
-                day.label(),
-                member.user.name,
-                clock(&member, paused_at)
-            ),
-            &on_set,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Flash::success(
-        &session,
-        format!(
-            "Scene {} is paused. The intimacy coordinator and the director have been told.",
-            scene.number
-        ),
-    )
-    .await?;
-    Ok(Redirect::to(&on_set).into_response())
-}
 
 /// A pause as the on-set page, the report and the scene page show it.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -154,6 +62,7 @@ pub struct PauseView {
 
 impl PauseView {
     pub fn of(member: &Member, p: &PauseRow) -> PauseView {
+        let zone = &member.production.zone;
         let by = if p.paused_by == Some(member.user.user_id) {
             "you".to_string()
         } else if sees_pausers(member) {
@@ -166,13 +75,13 @@ impl PauseView {
         PauseView {
             pause_id: p.pause_id,
             by,
-            at: clock(member, p.paused_at),
+            at: zone.clock_time(p.paused_at),
             open: p.open(),
             resolved: p
                 .resolved_at
                 .map(|at| match &p.resolved_by_name {
-                    Some(name) => format!("Resolved at {} by {name}", clock(member, at)),
-                    None => format!("Resolved at {}", clock(member, at)),
+                    Some(name) => format!("Resolved at {} by {name}", zone.clock_time(at)),
+                    None => format!("Resolved at {}", zone.clock_time(at)),
                 })
                 .unwrap_or_default(),
             note: p.resolution_note.clone(),
@@ -234,95 +143,4 @@ pub async fn mark_paused(pool: &PgPool, member: &Member, days: &mut [DayView]) -
         strip.paused = open.contains(&(strip.shoot_day_id, strip.scene_id));
     }
     Ok(())
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ResolveForm {
-    note: String,
-}
-
-pub(super) async fn resolve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    session: Session,
-    Path((_, pause_id)): Path<(i64, i64)>,
-    Form(form): Form<ResolveForm>,
-) -> Result<Response> {
-    member.may(Action::RecordOnSet)?;
-    let production_id = member.production.production_id;
-    let found: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-        "select p.shoot_day_id, s.number, p.paused_by from pause p
-         join scene s on s.scene_id = p.scene_id
-         where p.pause_id = $1 and p.production_id = $2",
-    )
-    .bind(pause_id)
-    .bind(production_id)
-    .fetch_optional(&state.pool)
-    .await?;
-    let (shoot_day_id, number, paused_by) = found.ok_or(AppError::NotFound)?;
-    let note = form.note.trim().to_string();
-    if note.chars().count() > 2000 {
-        let mut errors = FieldErrors::default();
-        errors.add("note", "Keep the note to 2000 characters.");
-        let day = day_facts(&state.pool, production_id, shoot_day_id).await?;
-        return super::day::on_set_response(
-            &state,
-            ctx,
-            member,
-            day,
-            errors,
-            Some((pause_id, form.note)),
-        )
-        .await;
-    }
-    let mut tx = state.pool.begin().await?;
-    // `resolved_at is null`: a double submit resolves once and keeps the first note.
-    let resolved: Option<i64> = sqlx::query_scalar(
-        "update pause set resolved_at = now(), resolved_by = $3, resolution_note = $4
-         where pause_id = $1 and production_id = $2 and resolved_at is null
-         returning pause_id",
-    )
-    .bind(pause_id)
-    .bind(production_id)
-    .bind(member.user.user_id)
-    .bind(&note)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let on_set = format!("{}/schedule/{shoot_day_id}/on-set", member.base());
-    if resolved.is_some() {
-        let message = format!("The pause of scene {number} is resolved; the scene may go on.");
-        notifications::notify_roles(
-            &mut tx,
-            production_id,
-            &[Role::Director],
-            notifications::kind::PAUSE_RESOLVED,
-            &message,
-            &on_set,
-        )
-        .await?;
-        // The person who paused hears it too, whoever they are.
-        if let Some(user) = paused_by.filter(|id| *id != member.user.user_id) {
-            notifications::notify(
-                &mut tx,
-                production_id,
-                &[user],
-                notifications::kind::PAUSE_RESOLVED,
-                &format!("Your pause of scene {number} is resolved."),
-                &on_set,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Flash::success(
-            &session,
-            format!("The pause of scene {number} is resolved."),
-        )
-        .await?;
-    } else {
-        drop(tx);
-        Flash::info(&session, "That pause was already resolved.").await?;
-    }
-    Ok(Redirect::to(&on_set).into_response())
 }

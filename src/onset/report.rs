@@ -5,9 +5,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::day::{DayRecords, PerformerLine};
+use super::day_facts::{DayFacts, DayScene, day_facts, day_scenes};
 use super::pauses::{self, PauseRow};
-use super::{DayFacts, DayScene, People, clock, day_facts, day_scenes};
+use super::people::People;
+use super::records::{DayRecords, PerformerLine};
 use crate::access::Action;
 use crate::clock::span;
 use crate::error::Result;
@@ -50,6 +51,7 @@ pub(super) async fn report_page(
     member.may(Action::SeeDailyReport)?;
     let pool = &state.pool;
     let production_id = member.production.production_id;
+    let zone = &member.production.zone;
     let day = day_facts(pool, production_id, shoot_day_id).await?;
     let scenes = day_scenes(pool, &member, shoot_day_id, None).await?;
     let records = DayRecords::load(pool, shoot_day_id).await?;
@@ -59,8 +61,8 @@ pub(super) async fn report_page(
     let time_on_set = match (records.reconfirmations.first(), records.closures.last()) {
         (Some(first), Some(last)) if last.at >= first.at => Some(format!(
             "{} – {} ({})",
-            clock(&member, first.at),
-            clock(&member, last.at),
+            zone.clock_time(first.at),
+            zone.clock_time(last.at),
             span(first.at, last.at)
         )),
         _ => None,
@@ -73,13 +75,13 @@ pub(super) async fn report_page(
                 .iter()
                 .filter(|p| p.scene_id == scene.scene_id)
                 .map(|p| PauseLine {
-                    at: clock(&member, p.paused_at),
+                    at: zone.clock_time(p.paused_at),
                     by: p.by_role(),
-                    resolved: p.resolved_at.map(|at| clock(&member, at)),
+                    resolved: p.resolved_at.map(|at| zone.clock_time(at)),
                 })
                 .collect();
             SceneReport {
-                shot: scene.shot_at.map(|at| clock(&member, at)),
+                shot: scene.shot_at.map(|at| zone.clock_time(at)),
                 scene,
                 performers,
                 pauses,
@@ -88,7 +90,7 @@ pub(super) async fn report_page(
         .collect();
     render(&ReportPage {
         ctx,
-        call: clock(&member, day.call_at),
+        call: zone.clock_time(day.call_at),
         day,
         scenes,
         time_on_set,
