@@ -3,10 +3,13 @@
 
 mod call_sheet;
 pub mod dashboard;
+mod day_fields;
+mod day_scenes;
 mod home;
 mod rehearsals;
 mod scene;
 pub mod shoot_days;
+mod stripboard;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -20,7 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(scene::router())
         .route(
             "/productions/{production_id}/schedule",
-            get(shoot_days::board_page).post(shoot_days::create_day),
+            get(stripboard::board_page).post(stripboard::create_day),
         )
         .route(
             "/productions/{production_id}/schedule/rehearsals",
@@ -44,19 +47,19 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/scenes",
-            post(shoot_days::add_scene),
+            post(day_scenes::add_scene),
         )
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/up",
-            post(shoot_days::move_up),
+            post(day_scenes::move_up),
         )
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/down",
-            post(shoot_days::move_down),
+            post(day_scenes::move_down),
         )
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/remove",
-            post(shoot_days::remove_scene),
+            post(day_scenes::remove_scene),
         )
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet",

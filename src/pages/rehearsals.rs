@@ -2,70 +2,29 @@
 //! production's clocks, and where; a flagged scene needs a first one-to-one first (R6).
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::shoot_days::{NewDayForm, board_response};
+use super::stripboard::{BoardPage, RehearsalForm};
 use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::schedule::performer_filter;
 use crate::schedule::rehearsals::{self, RehearsalView};
-use crate::web::{AppState, Ctx, FieldErrors, Flash, render};
-
-/// The rehearsal form on the schedule page; performers are repeated `cast` keys.
-#[derive(Default)]
-pub(super) struct RehearsalForm {
-    pub scene_id: String,
-    pub cast: Vec<String>,
-    pub date: String,
-    pub start: String,
-    pub end: String,
-    pub location: String,
-}
-
-impl RehearsalForm {
-    /// Reads the raw body: serde_urlencoded cannot collect repeated keys into a list.
-    fn parse(body: &[u8]) -> RehearsalForm {
-        let mut form = RehearsalForm::default();
-        for (key, value) in form_urlencoded::parse(body) {
-            let value = value.into_owned();
-            match &*key {
-                "rehearsal_scene" => form.scene_id = value,
-                "rehearsal_cast" => form.cast.push(value),
-                "rehearsal_date" => form.date = value,
-                "rehearsal_start" => form.start = value,
-                "rehearsal_end" => form.end = value,
-                "rehearsal_location" => form.location = value,
-                _ => {}
-            }
-        }
-        form
-    }
-
-    pub fn has(&self, cast_member_id: &i64) -> bool {
-        let id = cast_member_id.to_string();
-        self.cast.contains(&id)
-    }
-
-    pub fn scene_chosen(&self, scene_id: &i64) -> bool {
-        self.scene_id == scene_id.to_string()
-    }
-}
+use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, render};
 
 pub(super) async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
     session: Session,
-    body: Bytes,
+    body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditSchedule)?;
     let production_id = member.production.production_id;
     let zone = member.production.zone.tz();
-    let form = RehearsalForm::parse(&body);
+    let form = RehearsalForm::read(&body);
     let mut errors = FieldErrors::default();
 
     let scene: Option<(i64, String, Vec<i64>)> = match form.scene_id.trim().parse::<i64>() {
@@ -155,7 +114,10 @@ pub(super) async fn create(
     let (Some((scene_id, number, _)), Some((starts_at, ends_at)), true) =
         (scene, times, errors.is_empty())
     else {
-        return board_response(&state, ctx, member, NewDayForm::default(), form, errors).await;
+        return BoardPage::load(&state, ctx, member)
+            .await?
+            .with_rehearsal_form(form, errors)
+            .respond();
     };
 
     // R6: a flagged scene is rehearsed only with performers the IC has met one-to-one.
@@ -168,7 +130,10 @@ pub(super) async fn create(
     .await?
     {
         errors.add("rehearsal_cast", refusal);
-        return board_response(&state, ctx, member, NewDayForm::default(), form, errors).await;
+        return BoardPage::load(&state, ctx, member)
+            .await?
+            .with_rehearsal_form(form, errors)
+            .respond();
     }
 
     let mut tx = state.pool.begin().await?;

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::onset::ScenePanel;
 use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
-use crate::scenes::editor::{self, BreakdownView, Viewer};
+use crate::scenes::reading::{self, BreakdownView, Viewer};
 use crate::scenes::stored::{SceneRow, VersionListing, load_scene};
 use crate::vocab::Role;
 use crate::vocab::breakdown::read_breakdown;
@@ -166,7 +166,7 @@ async fn show(
     .await?;
     let viewer = Viewer::of(&member, &scene, &all_cast);
     for v in &mut versions {
-        v.changes = editor::visible_changes(&v.changes, viewer);
+        v.changes = reading::visible_changes(&v.changes, viewer);
         v.created_at = member.production.zone.local(v.created_at);
     }
     let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));

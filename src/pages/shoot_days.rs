@@ -1,71 +1,23 @@
-//! Shoot days and the stripboard: adding, editing and deleting days, placing scenes on them in
-//! running order, and R5 (minors) on the scheduling path, both when placing and when re-dating.
+//! One shoot day: its page, editing and deleting it, and R5 (minors) on the scheduling path
+//! when it is re-dated; `minor_facts` gathers what R5 checks, here and when placing a scene.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use sqlx::PgConnection;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use tower_sessions::Session;
 
-use super::rehearsals::RehearsalForm;
+use super::day_fields::{SceneOption, parse_day, same_day_message, scene_options};
 use crate::access::Action;
-use crate::error::{AppError, Result, is_violation};
+use crate::error::{AppError, OnConstraint, Result, Violated};
 use crate::productions::Member;
 use crate::rules::minors::{self, CastAge};
-use crate::scenes::heading::{IntExt, TimeOfDay};
 use crate::schedule::board::{self, DayView, SceneMinorFacts};
-use crate::schedule::rehearsals::{self, RehearsalView};
 use crate::schedule::{load_days, load_placed, performer_filter};
-use crate::vocab::Role;
-use crate::web::AppState;
+use crate::web::{AppState, FormBody};
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
-
-/// A scene offered in a select list, in script order.
-#[derive(sqlx::FromRow)]
-pub(super) struct SceneOption {
-    pub scene_id: i64,
-    pub number: String,
-    pub int_ext: String,
-    pub set_name: String,
-    pub time_of_day: String,
-}
-
-impl SceneOption {
-    pub fn label(&self) -> String {
-        let int_ext = self.int_ext.parse().unwrap_or(IntExt::Int);
-        let tod = self.time_of_day.parse().unwrap_or(TimeOfDay::Day);
-        format!(
-            "{} · {} {} — {}",
-            self.number,
-            int_ext.label(),
-            self.set_name,
-            tod.label()
-        )
-    }
-}
-
-/// Non-omitted scenes in script order, leaving out those already on `not_on_day`.
-pub(super) async fn scene_options(
-    state: &AppState,
-    production_id: i64,
-    not_on_day: Option<i64>,
-) -> Result<Vec<SceneOption>> {
-    Ok(sqlx::query_as(
-        "select scene_id, number, int_ext, set_name, time_of_day from scene
-         where production_id = $1 and not omitted
-           and ($2::bigint is null or scene_id not in
-                (select scene_id from shoot_day_scene where shoot_day_id = $2))
-         order by sort_key collate \"C\"",
-    )
-    .bind(production_id)
-    .bind(not_on_day)
-    .fetch_all(&state.pool)
-    .await?)
-}
 
 /// A person offered in a select list.
 #[derive(sqlx::FromRow)]
@@ -84,18 +36,7 @@ async fn coordinators(state: &AppState, production_id: i64) -> Result<Vec<Person
     .await?)
 }
 
-/// The add-day form on the stripboard.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-pub(super) struct NewDayForm {
-    pub shoot_date: String,
-    pub call_time: String,
-    pub unit: String,
-}
-
 /// The day's edit form.
-#[derive(Default, Deserialize)]
-#[serde(default)]
 pub(super) struct DayForm {
     pub shoot_date: String,
     pub call_time: String,
@@ -104,218 +45,37 @@ pub(super) struct DayForm {
     pub notes: String,
 }
 
-/// Date, call instant and unit from the form; the call time is read on the production's clocks.
-fn parse_day(
-    shoot_date: &str,
-    call_time: &str,
-    unit: &str,
-    member: &Member,
-    errors: &mut FieldErrors,
-) -> Option<(Date, OffsetDateTime, String)> {
-    let date = crate::clock::parse_date(shoot_date);
-    if date.is_none() {
-        errors.add(
-            "shoot_date",
-            "Enter the shoot date, for example 2027-05-04.",
-        );
+impl DayForm {
+    fn read(body: &FormBody) -> Self {
+        DayForm {
+            shoot_date: body.get("shoot_date"),
+            call_time: body.get("call_time"),
+            unit: body.get("unit"),
+            coordinator_user_id: body.get("coordinator_user_id"),
+            notes: body.get("notes"),
+        }
     }
-    let time = crate::clock::parse_time(call_time);
-    if time.is_none() {
-        errors.add(
-            "call_time",
-            "Enter the general call as hours and minutes, for example 07:00.",
-        );
-    }
-    let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ");
-    let unit = if unit.is_empty() {
-        "Main unit".to_string()
-    } else {
-        unit
-    };
-    if unit.chars().count() > 100 {
-        errors.add("unit", "Keep the unit name to 100 characters.");
-    }
-    let (date, time) = (date?, time?);
-    match crate::clock::local_to_utc(date, time, member.production.zone.tz()) {
-        Ok(call_at) if errors.is_empty() => Some((date, call_at, unit)),
-        Ok(_) => None,
-        Err(e) => {
-            errors.add("call_time", e.to_string());
-            None
+
+    fn of(view: &DayView, zone: &time_tz::Tz) -> DayForm {
+        DayForm {
+            shoot_date: view.day.shoot_date.to_string(),
+            call_time: crate::clock::hour_minute(
+                crate::clock::utc_to_local(view.day.call_at, zone).time(),
+            ),
+            unit: view.day.unit.clone(),
+            coordinator_user_id: view
+                .day
+                .coordinator_user_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            notes: view.day.notes.clone(),
         }
     }
 }
-
-// ---------------------------------------------------------------- the stripboard
-
-#[derive(Template)]
-#[template(path = "schedule/board.html")]
-pub(super) struct BoardPage {
-    pub ctx: Ctx,
-    pub member: Member,
-    pub days: Vec<DayView>,
-    pub rehearsals: Vec<RehearsalView>,
-    pub can_edit: bool,
-    pub missing_coordinator: bool,
-    pub day_form: NewDayForm,
-    pub rehearsal_form: RehearsalForm,
-    pub errors: FieldErrors,
-    pub scenes: Vec<SceneOption>,
-    pub cast: Vec<rehearsals::CastOption>,
-    pub zone_name: String,
-}
-
-impl BoardPage {
-    fn warning(&self) -> &'static str {
-        crate::schedule::MISSING_COORDINATOR
-    }
-}
-
-pub(super) async fn board_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-) -> Result<Response> {
-    board_response(
-        &state,
-        ctx,
-        member,
-        NewDayForm::default(),
-        RehearsalForm::default(),
-        FieldErrors::default(),
-    )
-    .await
-}
-
-/// The stripboard with its forms; 422 when `errors` holds any.
-pub(super) async fn board_response(
-    state: &AppState,
-    ctx: Ctx,
-    member: Member,
-    day_form: NewDayForm,
-    rehearsal_form: RehearsalForm,
-    errors: FieldErrors,
-) -> Result<Response> {
-    let production_id = member.production.production_id;
-    let performer = performer_filter(&member);
-    let zone = member.production.zone.tz();
-    let days = load_days(&state.pool, production_id, None).await?;
-    let placed = load_placed(&state.pool, production_id, None, performer).await?;
-    let mut days = board::assemble(days, placed, zone, performer.is_some());
-    if performer.is_none() {
-        // Performers see only their own consent, on their scene pages; the board shows everyone's.
-        let statuses = crate::consent::status::production_status(
-            &state.pool,
-            &member.production,
-            crate::consent::status::Only::All,
-        )
-        .await?;
-        board::attach_consent(
-            &mut days,
-            &crate::consent::status::lines_for(&statuses, None),
-        );
-    }
-    crate::onset::pauses::mark_paused(&state.pool, &member, &mut days).await?;
-    let rehearsals = rehearsals::load(&state.pool, production_id, None, performer)
-        .await?
-        .into_iter()
-        .map(|r| RehearsalView::new(r, zone))
-        .collect();
-    let can_edit = member.can(Action::EditSchedule);
-    let (scenes, cast) = if can_edit {
-        (
-            scene_options(state, production_id, None).await?,
-            rehearsals::cast_options(&state.pool, production_id).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let missing_coordinator = member.is(Role::Producer)
-        && crate::schedule::missing_coordinator(&state.pool, production_id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(
-        status,
-        &BoardPage {
-            ctx,
-            zone_name: member.production.zone.name().to_string(),
-            member,
-            days,
-            rehearsals,
-            can_edit,
-            missing_coordinator,
-            day_form,
-            rehearsal_form,
-            errors,
-            scenes,
-            cast,
-        },
-    )
-}
-
-pub(super) async fn create_day(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    session: Session,
-    Form(form): Form<NewDayForm>,
-) -> Result<Response> {
-    member.may(Action::EditSchedule)?;
-    let mut errors = FieldErrors::default();
-    let Some((date, call_at, unit)) = parse_day(
-        &form.shoot_date,
-        &form.call_time,
-        &form.unit,
-        &member,
-        &mut errors,
-    ) else {
-        return board_response(&state, ctx, member, form, RehearsalForm::default(), errors).await;
-    };
-    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
-        "insert into shoot_day (production_id, shoot_date, call_at, unit)
-         values ($1, $2, $3, $4) returning shoot_day_id",
-    )
-    .bind(member.production.production_id)
-    .bind(date)
-    .bind(call_at)
-    .bind(&unit)
-    .fetch_one(&state.pool)
-    .await;
-    let shoot_day_id = match inserted {
-        Ok(id) => id,
-        Err(e) if is_violation(&e, "shoot_day_date_unit_key") => {
-            errors.add("shoot_date", same_day_message(&unit, date));
-            return board_response(&state, ctx, member, form, RehearsalForm::default(), errors)
-                .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Flash::success(
-        &session,
-        format!(
-            "Shoot day added for {}. Add its scenes below.",
-            crate::clock::format_date(date)
-        ),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}", member.base())).into_response())
-}
-
-fn same_day_message(unit: &str, date: Date) -> String {
-    format!(
-        "{unit} already has a shoot day on {}. Choose another date or another unit.",
-        crate::clock::format_date(date)
-    )
-}
-
-// ---------------------------------------------------------------- one day
 
 #[derive(Template)]
 #[template(path = "schedule/day.html")]
-struct DayPage {
+pub(super) struct DayPage {
     ctx: Ctx,
     member: Member,
     view: DayView,
@@ -346,11 +106,83 @@ impl DayPage {
     fn is_last(&self, index: &usize) -> bool {
         *index + 1 == self.view.strips.len()
     }
+
+    /// The day's page as this member may see it, its form filled from the day as stored.
+    pub(super) async fn load(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        view: DayView,
+    ) -> Result<DayPage> {
+        let can_edit = member.can(Action::EditSchedule);
+        let production_id = member.production.production_id;
+        let (coordinators, scenes) = if can_edit {
+            (
+                coordinators(state, production_id).await?,
+                scene_options(state, production_id, Some(view.day.shoot_day_id)).await?,
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let form = DayForm::of(&view, member.production.zone.tz());
+        let shot: Vec<i64> = sqlx::query_scalar(
+            "select scene_id from shoot_day_scene where shoot_day_id = $1 and shot_at is not null",
+        )
+        .bind(view.day.shoot_day_id)
+        .fetch_all(&state.pool)
+        .await?;
+        let can_mark_shot = member.can(Action::MarkShot);
+        Ok(DayPage {
+            ctx,
+            member,
+            view,
+            can_edit,
+            form,
+            errors: FieldErrors::default(),
+            coordinators,
+            scenes,
+            chosen_scene: String::new(),
+            shot,
+            can_mark_shot,
+        })
+    }
+
+    /// The edit form as typed, with its messages.
+    fn with_form(self, form: DayForm, errors: FieldErrors) -> Self {
+        DayPage {
+            form,
+            errors,
+            ..self
+        }
+    }
+
+    /// The add-scene choice as sent, with its messages.
+    pub(super) fn with_scene_choice(self, chosen_scene: String, errors: FieldErrors) -> Self {
+        DayPage {
+            chosen_scene,
+            errors,
+            ..self
+        }
+    }
+
+    /// The page; 422 when it shows form errors.
+    pub(super) fn respond(&self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, self)
+    }
 }
 
 /// The day with its strips as this member may see it, or 404: a performer sees only a day
 /// they are called, and only their scenes on it.
-async fn day_view(state: &AppState, member: &Member, shoot_day_id: i64) -> Result<DayView> {
+pub(super) async fn day_view(
+    state: &AppState,
+    member: &Member,
+    shoot_day_id: i64,
+) -> Result<DayView> {
     let production_id = member.production.production_id;
     let performer = performer_filter(member);
     let days = load_days(&state.pool, production_id, Some(shoot_day_id)).await?;
@@ -368,74 +200,6 @@ async fn day_view(state: &AppState, member: &Member, shoot_day_id: i64) -> Resul
     .ok_or(AppError::NotFound)
 }
 
-impl DayForm {
-    fn of(view: &DayView, zone: &time_tz::Tz) -> DayForm {
-        DayForm {
-            shoot_date: view.day.shoot_date.to_string(),
-            call_time: crate::clock::hour_minute(
-                crate::clock::utc_to_local(view.day.call_at, zone).time(),
-            ),
-            unit: view.day.unit.clone(),
-            coordinator_user_id: view
-                .day
-                .coordinator_user_id
-                .map(|id| id.to_string())
-                .unwrap_or_default(),
-            notes: view.day.notes.clone(),
-        }
-    }
-}
-
-async fn day_response(
-    state: &AppState,
-    ctx: Ctx,
-    member: Member,
-    view: DayView,
-    form: Option<DayForm>,
-    chosen_scene: String,
-    errors: FieldErrors,
-) -> Result<Response> {
-    let can_edit = member.can(Action::EditSchedule);
-    let production_id = member.production.production_id;
-    let (coordinators, scenes) = if can_edit {
-        (
-            coordinators(state, production_id).await?,
-            scene_options(state, production_id, Some(view.day.shoot_day_id)).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let form = form.unwrap_or_else(|| DayForm::of(&view, member.production.zone.tz()));
-    let shot: Vec<i64> = sqlx::query_scalar(
-        "select scene_id from shoot_day_scene where shoot_day_id = $1 and shot_at is not null",
-    )
-    .bind(view.day.shoot_day_id)
-    .fetch_all(&state.pool)
-    .await?;
-    let can_mark_shot = member.can(Action::MarkShot);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(
-        status,
-        &DayPage {
-            ctx,
-            member,
-            view,
-            can_edit,
-            form,
-            errors,
-            coordinators,
-            scenes,
-            chosen_scene,
-            shot,
-            can_mark_shot,
-        },
-    )
-}
-
 pub(super) async fn day_page(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -445,16 +209,7 @@ pub(super) async fn day_page(
     let mut view = day_view(&state, &member, shoot_day_id).await?;
     crate::onset::pauses::mark_paused(&state.pool, &member, std::slice::from_mut(&mut view))
         .await?;
-    day_response(
-        &state,
-        ctx,
-        member,
-        view,
-        None,
-        String::new(),
-        FieldErrors::default(),
-    )
-    .await
+    DayPage::load(&state, ctx, member, view).await?.respond()
 }
 
 pub(super) async fn update_day(
@@ -463,9 +218,10 @@ pub(super) async fn update_day(
     member: Member,
     session: Session,
     Path((_, shoot_day_id)): Path<(i64, i64)>,
-    Form(form): Form<DayForm>,
+    body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditSchedule)?;
+    let form = DayForm::read(&body);
     let production_id = member.production.production_id;
     let view = day_view(&state, &member, shoot_day_id).await?;
     let mut errors = FieldErrors::default();
@@ -497,7 +253,10 @@ pub(super) async fn update_day(
         errors.add("notes", "Keep the notes to 2000 characters.");
     }
     let (Some((date, call_at, unit)), true) = (parsed, errors.is_empty()) else {
-        return day_response(&state, ctx, member, view, Some(form), String::new(), errors).await;
+        return DayPage::load(&state, ctx, member, view)
+            .await?
+            .with_form(form, errors)
+            .respond();
     };
 
     let mut tx = state.pool.begin().await?;
@@ -511,7 +270,10 @@ pub(super) async fn update_day(
     if !conflicts.is_empty() {
         errors.add("shoot_date", minors::refusal(&conflicts));
         drop(tx);
-        return day_response(&state, ctx, member, view, Some(form), String::new(), errors).await;
+        return DayPage::load(&state, ctx, member, view)
+            .await?
+            .with_form(form, errors)
+            .respond();
     }
     let updated = sqlx::query(
         "update shoot_day set shoot_date = $2, call_at = $3, unit = $4,
@@ -525,16 +287,18 @@ pub(super) async fn update_day(
     .bind(coordinator)
     .bind(&notes)
     .execute(&mut *tx)
-    .await;
+    .await
+    .on_constraint("shoot_day_date_unit_key")?;
     match updated {
         Ok(_) => tx.commit().await?,
-        Err(e) if is_violation(&e, "shoot_day_date_unit_key") => {
+        Err(Violated) => {
             errors.add("shoot_date", same_day_message(&unit, date));
             drop(tx);
-            return day_response(&state, ctx, member, view, Some(form), String::new(), errors)
-                .await;
+            return DayPage::load(&state, ctx, member, view)
+                .await?
+                .with_form(form, errors)
+                .respond();
         }
-        Err(e) => return Err(e.into()),
     }
     Flash::success(&session, "The shoot day is saved.").await?;
     Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}", member.base())).into_response())
@@ -563,7 +327,7 @@ pub(super) async fn delete_day(
     Ok(Redirect::to(&format!("{}/schedule", member.base())).into_response())
 }
 
-// ---------------------------------------------------------------- scenes on a day
+// ---------------------------------------------------------------- R5 facts
 
 #[derive(sqlx::FromRow)]
 struct MinorFactRow {
@@ -623,163 +387,4 @@ pub async fn minor_facts(
         }
     }
     Ok(facts.into_iter().map(|(_, f)| f).collect())
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-pub(super) struct AddSceneForm {
-    scene_id: String,
-}
-
-pub(super) async fn add_scene(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    session: Session,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
-    Form(form): Form<AddSceneForm>,
-) -> Result<Response> {
-    member.may(Action::EditSchedule)?;
-    let production_id = member.production.production_id;
-    let view = day_view(&state, &member, shoot_day_id).await?;
-    let mut errors = FieldErrors::default();
-    let scene: Option<(i64, String)> = match form.scene_id.trim().parse::<i64>() {
-        Ok(id) => {
-            sqlx::query_as(
-                "select scene_id, number from scene
-                 where scene_id = $1 and production_id = $2 and not omitted",
-            )
-            .bind(id)
-            .bind(production_id)
-            .fetch_optional(&state.pool)
-            .await?
-        }
-        Err(_) => None,
-    };
-    let Some((scene_id, number)) = scene else {
-        errors.add("scene_id", "Choose a scene from the list.");
-        return day_response(&state, ctx, member, view, None, form.scene_id, errors).await;
-    };
-
-    let mut tx = state.pool.begin().await?;
-    // The date is read under a lock, so a concurrent re-dating cannot slip past R5.
-    let date: Date =
-        sqlx::query_scalar("select shoot_date from shoot_day where shoot_day_id = $1 for update")
-            .bind(shoot_day_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let facts = minor_facts(&mut tx, production_id, Some(scene_id), None).await?;
-    let conflicts = board::minors_on_date(&facts, date);
-    if !conflicts.is_empty() {
-        errors.add("scene_id", minors::refusal(&conflicts));
-        drop(tx);
-        return day_response(&state, ctx, member, view, None, form.scene_id, errors).await;
-    }
-    let inserted = sqlx::query(
-        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
-         select $1, $2, $3, coalesce(max(position), 0) + 1
-         from shoot_day_scene where shoot_day_id = $1",
-    )
-    .bind(shoot_day_id)
-    .bind(scene_id)
-    .bind(production_id)
-    .execute(&mut *tx)
-    .await;
-    match inserted {
-        Ok(_) => tx.commit().await?,
-        Err(e) if is_violation(&e, "shoot_day_scene_pkey") => {
-            errors.add(
-                "scene_id",
-                format!("Scene {number} is already on this day."),
-            );
-            drop(tx);
-            return day_response(&state, ctx, member, view, None, form.scene_id, errors).await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Flash::success(&session, format!("Scene {number} is on this day.")).await?;
-    Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}", member.base())).into_response())
-}
-
-/// How a scene moves in a day's running order.
-enum Move {
-    Up,
-    Down,
-    Remove,
-}
-
-async fn rearrange(
-    state: &AppState,
-    member: &Member,
-    shoot_day_id: i64,
-    scene_id: i64,
-    how: Move,
-) -> Result<Response> {
-    member.may(Action::EditSchedule)?;
-    let mut tx = state.pool.begin().await?;
-    let mut order: Vec<i64> = sqlx::query_scalar(
-        "select scene_id from shoot_day_scene
-         where shoot_day_id = $1 and production_id = $2
-         order by position, scene_id for update",
-    )
-    .bind(shoot_day_id)
-    .bind(member.production.production_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let at = order
-        .iter()
-        .position(|id| *id == scene_id)
-        .ok_or(AppError::NotFound)?;
-    match how {
-        Move::Up if at > 0 => order.swap(at, at - 1),
-        Move::Down if at + 1 < order.len() => order.swap(at, at + 1),
-        Move::Remove => {
-            order.remove(at);
-            sqlx::query("delete from shoot_day_scene where shoot_day_id = $1 and scene_id = $2")
-                .bind(shoot_day_id)
-                .bind(scene_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        _ => {}
-    }
-    // Renumbered 1..n every time, so positions stay dense after removals.
-    sqlx::query(
-        "update shoot_day_scene t set position = u.position
-         from unnest($2::bigint[]) with ordinality as u(scene_id, position)
-         where t.shoot_day_id = $1 and t.scene_id = u.scene_id",
-    )
-    .bind(shoot_day_id)
-    .bind(&order)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}", member.base())).into_response())
-}
-
-pub(super) async fn move_up(
-    State(state): State<AppState>,
-    member: Member,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
-) -> Result<Response> {
-    rearrange(&state, &member, shoot_day_id, scene_id, Move::Up).await
-}
-
-pub(super) async fn move_down(
-    State(state): State<AppState>,
-    member: Member,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
-) -> Result<Response> {
-    rearrange(&state, &member, shoot_day_id, scene_id, Move::Down).await
-}
-
-pub(super) async fn remove_scene(
-    State(state): State<AppState>,
-    member: Member,
-    session: Session,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
-) -> Result<Response> {
-    let response = rearrange(&state, &member, shoot_day_id, scene_id, Move::Remove).await?;
-    Flash::success(&session, "The scene is off this day.").await?;
-    Ok(response)
 }

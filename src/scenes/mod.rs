@@ -3,19 +3,30 @@
 
 pub mod editor;
 pub mod eighths;
+mod form;
 pub mod heading;
+mod list;
 pub mod number;
+mod omit;
+pub mod reading;
+pub mod saving;
 pub mod stored;
-pub mod web;
+mod version;
 
 use axum::Router;
 
 use crate::web::AppState;
-pub use editor::{SaveOutcome, save_breakdown};
 use heading::{IntExt, TimeOfDay};
+pub use saving::{SaveOutcome, save_breakdown};
 
+/// The scene pages of this area. The scene page itself, which also shows consent and what
+/// happened on set, is `crate::pages::scene`.
 pub fn router() -> Router<AppState> {
-    web::router().merge(editor::router())
+    list::router()
+        .merge(form::router())
+        .merge(omit::router())
+        .merge(editor::router())
+        .merge(version::router())
 }
 
 /// A heading as scripts print it: `INT. LAKE HOUSE — NIGHT`.

@@ -1,6 +1,5 @@
-//! One scene as stored, as the scene pages and the breakdown editor both read it: who may change
-//! scenes, the scene row (a performer not in it gets 404), its versions, its shoot dates and
-//! the cast ages R5 checks.
+//! One scene as stored, as the scene pages and the breakdown editor both read it: the scene row
+//! (a performer not in it gets 404), its versions, its shoot dates and the cast ages R5 checks.
 
 use time::{Date, OffsetDateTime};
 

@@ -1,7 +1,7 @@
 //! R1 on the screens: the scene page, the stripboard and the call sheet say cleared or blocked,
 //! and (except the call sheet) why; performers see only their own consent.
 
-use closedset::scenes::editor::{SaveOutcome, save_breakdown};
+use closedset::scenes::{SaveOutcome, save_breakdown};
 use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use closedset::vocab::scope::{Scope, Uses};

@@ -2,7 +2,7 @@
 //! narrowings, the daily IC report's content rules, post review and the footage-use list.
 
 use closedset::clock::{local_to_utc, parse_zone, utc_to_local};
-use closedset::scenes::editor::save_breakdown;
+use closedset::scenes::save_breakdown;
 use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use closedset::vocab::scope::{Scope, Uses};

@@ -1,10 +1,8 @@
-//! Scene pages: the list in script order with page totals, adding and editing scenes with their
-//! cast, omitting and restoring. The scene page itself, which also shows consent and what
-//! happened on set, is `crate::pages::scene`.
+//! Adding and editing a scene with its cast: the form, read into a number, heading, pages and
+//! colour; R5 (minors) when the cast of a restricted scene changes; one number per production.
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,27 +11,21 @@ use tower_sessions::Session;
 
 use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
-use crate::error::{AppError, Result, is_violation};
+use crate::error::{AppError, OnConstraint, Result, Violated};
 use crate::productions::Member;
 use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
 use crate::scenes::eighths::Eighths;
 use crate::scenes::heading::{IntExt, RevisionColour, TimeOfDay};
-use crate::scenes::heading_text;
 use crate::scenes::number::SceneNumber;
-use crate::scenes::stored::{SceneRow, age, colour_label, load_scene, pages, scene_dates};
-use crate::vocab::Role;
+use crate::scenes::stored::{SceneRow, age, load_scene, scene_dates};
 use crate::vocab::breakdown::read_breakdown;
-use crate::web::AppState;
-use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
+use crate::web::{AppState, FormBody};
+use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/productions/{production_id}/scenes",
-            get(list_page).post(create),
-        )
+        .route("/productions/{production_id}/scenes", post(create))
         .route("/productions/{production_id}/scenes/new", get(new_page))
         .route(
             "/productions/{production_id}/scenes/{scene_id}",
@@ -43,96 +35,7 @@ pub fn router() -> Router<AppState> {
             "/productions/{production_id}/scenes/{scene_id}/edit",
             get(edit_page),
         )
-        .route(
-            "/productions/{production_id}/scenes/{scene_id}/omit",
-            post(omit),
-        )
-        .route(
-            "/productions/{production_id}/scenes/{scene_id}/restore",
-            post(restore),
-        )
 }
-
-// ---------------------------------------------------------------- the list
-
-#[derive(sqlx::FromRow)]
-struct SceneListing {
-    scene_id: i64,
-    number: String,
-    int_ext: String,
-    set_name: String,
-    time_of_day: String,
-    eighths: i32,
-    revision_colour: String,
-    omitted: bool,
-    flagged: bool,
-    cast_numbers: Vec<i32>,
-}
-
-impl SceneListing {
-    fn heading(&self) -> String {
-        heading_text(&self.int_ext, &self.set_name, &self.time_of_day)
-    }
-    fn pages(&self) -> String {
-        pages(self.eighths)
-    }
-    fn colour(&self) -> &'static str {
-        colour_label(&self.revision_colour)
-    }
-    fn cast(&self) -> String {
-        self.cast_numbers
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-#[derive(Template)]
-#[template(path = "scenes/list.html")]
-struct ListPage {
-    ctx: Ctx,
-    member: Member,
-    scenes: Vec<SceneListing>,
-    total: String,
-    can_edit: bool,
-}
-
-async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    // Performers see only the scenes they are cast in.
-    let only_user = member.is(Role::Performer).then_some(member.user.user_id);
-    let scenes: Vec<SceneListing> = sqlx::query_as(
-        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.eighths,
-                s.revision_colour, s.omitted, coalesce(v.flagged, false) as flagged,
-                array(select c.cast_number from scene_cast sc join cast_member c using (cast_member_id)
-                      where sc.scene_id = s.scene_id order by c.cast_number) as cast_numbers
-         from scene s left join scene_version v on v.scene_version_id = s.current_version_id
-         where s.production_id = $1
-           and ($2::bigint is null
-                or exists (select 1 from scene_cast sc join cast_member c using (cast_member_id)
-                           where sc.scene_id = s.scene_id and c.user_id = $2))
-         order by s.sort_key collate \"C\"",
-    )
-    .bind(member.production.production_id)
-    .bind(only_user)
-    .fetch_all(&state.pool)
-    .await?;
-    let total: Eighths = scenes
-        .iter()
-        .filter(|s| !s.omitted)
-        .map(|s| Eighths::new(s.eighths.max(0) as u32))
-        .sum();
-    let can_edit = member.can(Action::EditScenes);
-    render(&ListPage {
-        ctx,
-        member,
-        scenes,
-        total: total.to_string(),
-        can_edit,
-    })
-}
-
-// ---------------------------------------------------------------- add and edit
 
 #[derive(Clone, Debug, Default)]
 struct SceneForm {
@@ -147,7 +50,7 @@ struct SceneForm {
 }
 
 impl SceneForm {
-    fn from_body(body: &FormBody) -> SceneForm {
+    fn read(body: &FormBody) -> SceneForm {
         SceneForm {
             number: body.get("number"),
             int_ext: body.get("int_ext"),
@@ -273,32 +176,40 @@ impl FormPage {
     fn colours(&self) -> &'static [RevisionColour] {
         RevisionColour::all()
     }
-}
 
-fn form_response(
-    ctx: Ctx,
-    member: Member,
-    form: SceneForm,
-    errors: FieldErrors,
-    scene_id: Option<i64>,
-    cast: Vec<CastMember>,
-) -> Result<Response> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(
-        status,
-        &FormPage {
+    /// The form to add a scene, with `form` and no messages yet.
+    fn new(ctx: Ctx, member: Member, cast: Vec<CastMember>, form: SceneForm) -> FormPage {
+        FormPage {
             ctx,
             member,
             form,
-            errors,
-            scene_id,
+            errors: FieldErrors::default(),
+            scene_id: None,
             cast,
-        },
-    )
+        }
+    }
+
+    /// The same form, editing this scene.
+    fn editing(self, scene_id: i64) -> Self {
+        FormPage {
+            scene_id: Some(scene_id),
+            ..self
+        }
+    }
+
+    fn with_errors(self, errors: FieldErrors) -> Self {
+        FormPage { errors, ..self }
+    }
+
+    /// The page; 422 when it shows form errors.
+    fn respond(&self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, self)
+    }
 }
 
 async fn new_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
@@ -310,7 +221,7 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Re
         revision_colour: "white".into(),
         ..SceneForm::default()
     };
-    form_response(ctx, member, form, FieldErrors::default(), None, cast)
+    FormPage::new(ctx, member, cast, form).respond()
 }
 
 fn duplicate_number(number: &SceneNumber) -> FieldErrors {
@@ -329,18 +240,22 @@ async fn create(
     ctx: Ctx,
     member: Member,
     session: Session,
-    body: Bytes,
+    body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;
     let production_id = member.production.production_id;
     let cast = cast_list(&state.pool, production_id).await?;
-    let form = SceneForm::from_body(&FormBody::parse(&body));
+    let form = SceneForm::read(&body);
     let input = match form.parse(&cast) {
         Ok(input) => input,
-        Err(errors) => return form_response(ctx, member, form, errors, None, cast),
+        Err(errors) => {
+            return FormPage::new(ctx, member, cast, form)
+                .with_errors(errors)
+                .respond();
+        }
     };
     let mut tx = state.pool.begin().await?;
-    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
+    let inserted = sqlx::query_scalar::<_, i64>(
         "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day,
                             eighths, synopsis, revision_colour)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning scene_id",
@@ -355,20 +270,15 @@ async fn create(
     .bind(&input.synopsis)
     .bind(input.colour.as_str())
     .fetch_one(&mut *tx)
-    .await;
+    .await
+    .on_constraint("scene_number_key")?;
     let scene_id = match inserted {
         Ok(id) => id,
-        Err(err) if is_violation(&err, "scene_number_key") => {
-            return form_response(
-                ctx,
-                member,
-                form,
-                duplicate_number(&input.number),
-                None,
-                cast,
-            );
+        Err(Violated) => {
+            return FormPage::new(ctx, member, cast, form)
+                .with_errors(duplicate_number(&input.number))
+                .respond();
         }
-        Err(err) => return Err(err.into()),
     };
     set_cast(&mut tx, production_id, scene_id, &input.cast_ids).await?;
     tx.commit().await?;
@@ -416,14 +326,9 @@ async fn edit_page(
             .fetch_all(&state.pool)
             .await?;
     let form = SceneForm::from_scene(&scene, &in_scene);
-    form_response(
-        ctx,
-        member,
-        form,
-        FieldErrors::default(),
-        Some(scene_id),
-        cast,
-    )
+    FormPage::new(ctx, member, cast, form)
+        .editing(scene_id)
+        .respond()
 }
 
 async fn update(
@@ -432,17 +337,22 @@ async fn update(
     member: Member,
     session: Session,
     Path((_, scene_id)): Path<(i64, i64)>,
-    body: Bytes,
+    body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;
     // Another production's scene is 404 before anything typed is even looked at.
     load_scene(&state, &member, scene_id).await?;
     let production_id = member.production.production_id;
     let cast = cast_list(&state.pool, production_id).await?;
-    let form = SceneForm::from_body(&FormBody::parse(&body));
+    let form = SceneForm::read(&body);
     let input = match form.parse(&cast) {
         Ok(input) => input,
-        Err(errors) => return form_response(ctx, member, form, errors, Some(scene_id), cast),
+        Err(errors) => {
+            return FormPage::new(ctx, member, cast, form)
+                .editing(scene_id)
+                .with_errors(errors)
+                .respond();
+        }
     };
     let mut tx = state.pool.begin().await?;
     // Locked, so the breakdown cannot change between the R5 check and the cast change.
@@ -471,7 +381,10 @@ async fn update(
         if !conflicts.is_empty() {
             let mut errors = FieldErrors::default();
             errors.add("cast", minors::refusal(&conflicts));
-            return form_response(ctx, member, form, errors, Some(scene_id), cast);
+            return FormPage::new(ctx, member, cast, form)
+                .editing(scene_id)
+                .with_errors(errors)
+                .respond();
         }
     }
     let updated = sqlx::query(
@@ -490,70 +403,16 @@ async fn update(
     .bind(&input.synopsis)
     .bind(input.colour.as_str())
     .execute(&mut *tx)
-    .await;
-    match updated {
-        Ok(_) => {}
-        Err(err) if is_violation(&err, "scene_number_key") => {
-            return form_response(
-                ctx,
-                member,
-                form,
-                duplicate_number(&input.number),
-                Some(scene_id),
-                cast,
-            );
-        }
-        Err(err) => return Err(err.into()),
+    .await
+    .on_constraint("scene_number_key")?;
+    if let Err(Violated) = updated {
+        return FormPage::new(ctx, member, cast, form)
+            .editing(scene_id)
+            .with_errors(duplicate_number(&input.number))
+            .respond();
     }
     set_cast(&mut tx, production_id, scene_id, &input.cast_ids).await?;
     tx.commit().await?;
     Flash::success(&session, format!("Scene {} is saved.", input.number)).await?;
     Ok(Redirect::to(&format!("{}/scenes/{scene_id}", member.base())).into_response())
-}
-
-// ---------------------------------------------------------------- omit and restore
-
-async fn set_omitted(
-    state: &AppState,
-    member: &Member,
-    session: &Session,
-    scene_id: i64,
-    omitted: bool,
-) -> Result<Response> {
-    member.may(Action::EditScenes)?;
-    let number: Option<String> = sqlx::query_scalar(
-        "update scene set omitted = $3, updated_at = now()
-         where scene_id = $1 and production_id = $2 returning number",
-    )
-    .bind(scene_id)
-    .bind(member.production.production_id)
-    .bind(omitted)
-    .fetch_optional(&state.pool)
-    .await?;
-    let number = number.ok_or(AppError::NotFound)?;
-    let text = if omitted {
-        format!("Scene {number} is omitted. It keeps its number and can be restored.")
-    } else {
-        format!("Scene {number} is restored.")
-    };
-    Flash::success(session, text).await?;
-    Ok(Redirect::to(&format!("{}/scenes", member.base())).into_response())
-}
-
-async fn omit(
-    State(state): State<AppState>,
-    member: Member,
-    session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
-) -> Result<Response> {
-    set_omitted(&state, &member, &session, scene_id, true).await
-}
-
-async fn restore(
-    State(state): State<AppState>,
-    member: Member,
-    session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
-) -> Result<Response> {
-    set_omitted(&state, &member, &session, scene_id, false).await
 }
