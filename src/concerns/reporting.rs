@@ -1,9 +1,19 @@
 //! The union's reporting line a concerns page shows: a placeholder per agreement until a
-//! producer writes the production's own wording.
+//! producer writes the production's own wording on the settings page here.
 
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
+use tower_sessions::Session;
 
+use crate::access::Action;
 use crate::error::Result;
+use crate::productions::Member;
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 
 /// Said beside every placeholder: the wording and contacts are not ours to invent.
 pub const PLACEHOLDER_NOTE: &str = "This is placeholder text: confirm the current reporting \
@@ -59,6 +69,123 @@ pub async fn load(pool: &PgPool, production_id: i64, agreement: &str) -> Result<
             placeholder: true,
         },
     })
+}
+
+// ---------------------------------------------------------------- reporting line settings
+
+#[derive(Template)]
+#[template(path = "concerns/reporting_line.html")]
+struct ReportingLinePage {
+    ctx: Ctx,
+    member: Member,
+    line: ReportingLine,
+    default_line: &'static str,
+    text: String,
+    errors: FieldErrors,
+}
+
+impl ReportingLinePage {
+    /// The line as it stands, the box holding the production's own wording (empty while it is
+    /// the placeholder).
+    async fn new(pool: &PgPool, ctx: Ctx, member: Member) -> Result<ReportingLinePage> {
+        let line = load(
+            pool,
+            member.production.production_id,
+            &member.production.agreement,
+        )
+        .await?;
+        let text = if line.placeholder {
+            String::new()
+        } else {
+            line.text.clone()
+        };
+        let default_line = default_line(&member.production.agreement);
+        Ok(ReportingLinePage {
+            ctx,
+            member,
+            line,
+            default_line,
+            text,
+            errors: FieldErrors::default(),
+        })
+    }
+
+    /// The text as it was sent, with the errors that refused it.
+    fn with_text(self, text: String, errors: FieldErrors) -> ReportingLinePage {
+        ReportingLinePage {
+            text,
+            errors,
+            ..self
+        }
+    }
+
+    /// The page, as 422 when the text was refused.
+    fn respond(&self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, self)
+    }
+}
+
+pub(super) async fn reporting_line_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+) -> Result<Response> {
+    member.may(Action::ChangeSettings)?;
+    ReportingLinePage::new(&state.pool, ctx, member)
+        .await?
+        .respond()
+}
+
+/// Saves the production's own wording; an empty box goes back to the placeholder.
+pub(super) async fn save_reporting_line(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    body: FormBody,
+) -> Result<Response> {
+    member.may(Action::ChangeSettings)?;
+    let production_id = member.production.production_id;
+    let text = body.get("reporting_line").trim().to_string();
+    if text.chars().count() > 2000 {
+        let mut errors = FieldErrors::default();
+        errors.add("reporting_line", "Keep it under 2,000 characters.");
+        return ReportingLinePage::new(&state.pool, ctx, member)
+            .await?
+            .with_text(text, errors)
+            .respond();
+    }
+    if text.is_empty() {
+        sqlx::query("delete from concern_setting where production_id = $1")
+            .bind(production_id)
+            .execute(&state.pool)
+            .await?;
+        Flash::success(
+            &session,
+            "The reporting line is back to the placeholder text.",
+        )
+        .await?;
+    } else {
+        sqlx::query(
+            "insert into concern_setting (production_id, reporting_line, updated_by)
+             values ($1, $2, $3)
+             on conflict (production_id) do update
+             set reporting_line = excluded.reporting_line, updated_by = excluded.updated_by,
+                 updated_at = now()",
+        )
+        .bind(production_id)
+        .bind(&text)
+        .bind(member.user.user_id)
+        .execute(&state.pool)
+        .await?;
+        Flash::success(&session, "The reporting line is saved.").await?;
+    }
+    Ok(Redirect::to(&format!("{}/concerns", member.base())).into_response())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use axum::routing::get;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
+use super::cast_record::{UnlinkedPage, own_cast_record};
 use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
@@ -146,8 +147,8 @@ impl ViewsPage {
 
 async fn views_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
     member.may(Action::SeeWhoViewedMyRecords)?;
-    let Some(cast) = super::own_cast_record(&state.pool, &member).await? else {
-        return render(&super::UnlinkedPage { ctx, member });
+    let Some(cast) = own_cast_record(&state.pool, &member).await? else {
+        return render(&UnlinkedPage { ctx, member });
     };
     let mut rows: Vec<ViewRow> = sqlx::query_as(
         "select u.name as viewer, m.role, rv.record_kind, rv.record_id, rv.viewed_at,

@@ -1,0 +1,188 @@
+//! One performer's boundary profile: the page that shows the latest answers as a form with every
+//! earlier version listed, and the save that keeps each change as a new version.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use super::access_log::{self, RecordKind};
+use super::cast_record::{CastRecord, is_self, readable_cast};
+use super::form::{KeyedErrors, ProfileForm, field};
+use super::profile::{Answer, Contact, Profile};
+use super::versions::{VersionRow, recorder_text, versions};
+use crate::error::Result;
+use crate::productions::Member;
+use crate::vocab::body::BodyArea;
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::{Ctx, Flash, render_with_status};
+
+#[derive(Template)]
+#[template(path = "consent/boundaries_profile.html")]
+struct ProfilePage {
+    ctx: Ctx,
+    member: Member,
+    cast: CastRecord,
+    own: bool,
+    form: ProfileForm,
+    errors: KeyedErrors,
+    versions: Vec<VersionRow>,
+}
+
+impl ProfilePage {
+    /// The profile of `cast` with its versions, the form filled from the latest one.
+    async fn new(pool: &PgPool, ctx: Ctx, member: Member, cast: CastRecord) -> Result<ProfilePage> {
+        let versions = versions(pool, cast.cast_member_id).await?;
+        let current = versions
+            .first()
+            .map(|v| Profile::from_stored(&v.entries, &v.notes))
+            .unwrap_or_default();
+        Ok(ProfilePage {
+            ctx,
+            own: is_self(&member, &cast),
+            form: ProfileForm::from_profile(&current),
+            errors: KeyedErrors::default(),
+            member,
+            cast,
+            versions,
+        })
+    }
+
+    /// The form as it was sent, with the errors that refused it.
+    fn with_form(self, form: ProfileForm, errors: KeyedErrors) -> ProfilePage {
+        ProfilePage {
+            form,
+            errors,
+            ..self
+        }
+    }
+
+    /// The page, as 422 when the form was refused.
+    fn respond(&self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, self)
+    }
+
+    fn contacts(&self) -> [Contact; 4] {
+        Contact::ALL
+    }
+    fn areas(&self) -> &'static [BodyArea] {
+        BodyArea::all()
+    }
+    fn answers(&self) -> [Answer; 3] {
+        Answer::ALL
+    }
+    fn field(&self, contact: &Contact, area: &BodyArea) -> String {
+        field(*contact, *area)
+    }
+    fn recorder(&self, v: &VersionRow) -> String {
+        recorder_text(&self.cast, v)
+    }
+}
+
+pub(super) async fn profile_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, cast_member_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let cast = readable_cast(&state.pool, &member, cast_member_id).await?;
+    let page = ProfilePage::new(&state.pool, ctx, member, cast).await?;
+    if !page.own {
+        access_log::record(
+            &state.pool,
+            &page.member,
+            &[page.cast.cast_member_id],
+            RecordKind::BoundaryProfile,
+            page.versions.first().map(|v| v.boundary_profile_version_id),
+        )
+        .await?;
+    }
+    page.respond()
+}
+
+pub(super) async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    Path((_, cast_member_id)): Path<(i64, i64)>,
+    body: FormBody,
+) -> Result<Response> {
+    let cast = readable_cast(&state.pool, &member, cast_member_id).await?;
+    let own = is_self(&member, &cast);
+    let form = ProfileForm::read(&body);
+    let parsed = form.parse();
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    // A coordinator writes a profile only with the performer there telling them the answers.
+    if !own && !form.with_performer {
+        errors.add(
+            "with_performer",
+            format!(
+                "Confirm that {} is with you and gave these answers.",
+                cast.name
+            ),
+        );
+    }
+    let profile = match parsed {
+        Ok(profile) if errors.is_empty() => profile,
+        _ => {
+            return ProfilePage::new(&state.pool, ctx, member, cast)
+                .await?
+                .with_form(form, errors)
+                .respond();
+        }
+    };
+
+    let mut tx = state.pool.begin().await?;
+    // The lock orders concurrent saves, so each gets the next version number.
+    sqlx::query("select 1 from cast_member where cast_member_id = $1 for update")
+        .bind(cast.cast_member_id)
+        .execute(&mut *tx)
+        .await?;
+    let latest: Option<(i32, serde_json::Value, String)> = sqlx::query_as(
+        "select version, entries, notes from boundary_profile_version
+         where cast_member_id = $1 order by version desc limit 1",
+    )
+    .bind(cast.cast_member_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let unchanged = latest
+        .as_ref()
+        .is_some_and(|(_, e, n)| Profile::from_stored(e, n) == profile);
+    let message = if unchanged {
+        drop(tx);
+        "Nothing changed, so no new version was made.".to_string()
+    } else {
+        let version = latest.map_or(1, |(v, _, _)| v + 1);
+        sqlx::query(
+            "insert into boundary_profile_version
+                 (production_id, cast_member_id, version, entries, notes, recorded_by)
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(member.production.production_id)
+        .bind(cast.cast_member_id)
+        .bind(version)
+        .bind(serde_json::to_value(&profile.entries).map_err(anyhow::Error::from)?)
+        .bind(&profile.notes)
+        .bind(member.user.user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        format!("Boundary profile saved as version {version}. Earlier versions stay readable.")
+    };
+    Flash::success(&session, message).await?;
+    Ok(Redirect::to(&format!(
+        "{}/boundaries/{}",
+        member.base(),
+        cast.cast_member_id
+    ))
+    .into_response())
+}

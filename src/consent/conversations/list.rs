@@ -1,0 +1,171 @@
+//! The conversation log of a production: the list (a performer sees only those they were in)
+//! with the open follow-ups, and the form a coordinator logs a new conversation with.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sqlx::PgPool;
+use time::Date;
+use tower_sessions::Session;
+
+use super::follow_ups::{FollowUp, follow_ups};
+use super::form::{ConversationForm, FOLLOW_UP_FIELDS};
+use super::kind::Kind;
+use super::records::{
+    CastOption, ConversationRow, Reader, cast_options, conversations, reader, set_performers, when,
+};
+use crate::access::Action;
+use crate::consent::boundaries::UnlinkedPage;
+use crate::error::Result;
+use crate::productions::Member;
+use crate::web::AppState;
+use crate::web::FormBody;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
+
+#[derive(Template)]
+#[template(path = "consent/conversations.html")]
+struct ListPage {
+    ctx: Ctx,
+    member: Member,
+    conversations: Vec<ConversationRow>,
+    follow_ups: Vec<FollowUp>,
+    /// Empty for performers, who only read.
+    cast: Vec<CastOption>,
+    form: ConversationForm,
+    errors: FieldErrors,
+    kinds: [Kind; 6],
+}
+
+impl ListPage {
+    /// The conversations and open follow-ups, all of them or `only` those of one performer,
+    /// with an empty log form (and the cast to choose from when the list is not narrowed).
+    async fn new(pool: &PgPool, ctx: Ctx, member: Member, only: Option<i64>) -> Result<ListPage> {
+        let production_id = member.production.production_id;
+        let conversations = conversations(pool, production_id, None, only).await?;
+        let follow_ups = follow_ups(pool, production_id, None, only, true).await?;
+        let cast = if only.is_none() {
+            cast_options(pool, production_id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(ListPage {
+            ctx,
+            member,
+            conversations,
+            follow_ups,
+            cast,
+            form: ConversationForm::default(),
+            errors: FieldErrors::default(),
+            kinds: Kind::ALL,
+        })
+    }
+
+    /// The log form as it was sent, with the errors that refused it.
+    fn with_form(self, form: ConversationForm, errors: FieldErrors) -> ListPage {
+        ListPage {
+            form,
+            errors,
+            ..self
+        }
+    }
+
+    /// The page, as 422 when the form was refused.
+    fn respond(&self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, self)
+    }
+
+    fn can_edit(&self) -> bool {
+        self.member.can(Action::KeepConversations)
+    }
+    fn when(&self, row: &ConversationRow) -> String {
+        when(&self.member, row.held_at)
+    }
+    fn rows(&self) -> std::ops::Range<usize> {
+        0..FOLLOW_UP_FIELDS.len()
+    }
+    fn row_fields(&self, i: &usize) -> (&'static str, &'static str) {
+        FOLLOW_UP_FIELDS[*i]
+    }
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+) -> Result<Response> {
+    let only = match reader(&state.pool, &member).await? {
+        Reader::Coordinator => None,
+        Reader::Performer(id) => Some(id),
+        Reader::Unlinked => return render(&UnlinkedPage { ctx, member }),
+    };
+    ListPage::new(&state.pool, ctx, member, only)
+        .await?
+        .respond()
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    body: FormBody,
+) -> Result<Response> {
+    member.may(Action::KeepConversations)?;
+    let production_id = member.production.production_id;
+    let form = ConversationForm::read(&body);
+    let cast = cast_options(&state.pool, production_id).await?;
+    let input = match form.parse(&cast, member.production.zone.tz(), true) {
+        Ok(input) => input,
+        Err(errors) => {
+            // Only coordinators keep the log (checked above), and they read every conversation.
+            return ListPage::new(&state.pool, ctx, member, None)
+                .await?
+                .with_form(form, errors)
+                .respond();
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    let conversation_id: i64 = sqlx::query_scalar(
+        "insert into conversation (production_id, kind, held_at, summary, created_by)
+         values ($1, $2, $3, $4, $5) returning conversation_id",
+    )
+    .bind(production_id)
+    .bind(input.kind.as_str())
+    .bind(input.held_at)
+    .bind(&input.summary)
+    .bind(member.user.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    set_performers(&mut tx, production_id, conversation_id, &input.performers).await?;
+    let (bodies, dues): (Vec<String>, Vec<Option<Date>>) = input.follow_ups.into_iter().unzip();
+    sqlx::query(
+        "insert into follow_up (conversation_id, production_id, body, due_on)
+         select $1, $2, body, due_on from unnest($3::text[], $4::date[]) as t(body, due_on)",
+    )
+    .bind(conversation_id)
+    .bind(production_id)
+    .bind(&bodies)
+    .bind(&dues)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Flash::success(
+        &session,
+        format!(
+            "{} logged. Only coordinators and the performers in it can read it.",
+            input.kind.label()
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "{}/conversations/{conversation_id}",
+        member.base()
+    ))
+    .into_response())
+}
