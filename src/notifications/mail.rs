@@ -1,12 +1,10 @@
 //! E-mail notices through an SMTP relay, after the change they announce has committed, and
 //! each person's choice of which notices reach them by e-mail.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use lettre::message::Mailbox;
@@ -20,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::config::{Config, SmtpRelay};
 use crate::error::Result;
 use crate::web::AppState;
-use crate::web::{Ctx, Flash, render};
+use crate::web::{Ctx, Flash, FormBody, render};
 
 /// The groups of notices a person chooses e-mail for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,20 +272,37 @@ pub async fn preferences_page(
     })
 }
 
+/// The categories whose box was ticked.
+struct PreferencesForm {
+    ticked: Vec<Category>,
+}
+
+impl PreferencesForm {
+    fn read(body: &FormBody) -> PreferencesForm {
+        PreferencesForm {
+            ticked: Category::ALL
+                .into_iter()
+                .filter(|c| body.has(&c.field()))
+                .collect(),
+        }
+    }
+}
+
 /// `POST /account/notifications`: a ticked box means yes; a coordinator's revocation and
 /// pause e-mails stay on whatever the form says.
 pub async fn save_preferences(
     State(state): State<AppState>,
     session: Session,
     CurrentUser(user): CurrentUser,
-    Form(form): Form<HashMap<String, String>>,
+    body: FormBody,
 ) -> Result<Response> {
+    let form = PreferencesForm::read(&body);
     let prefs = load_prefs(&state.pool, user.user_id).await?;
     let (categories, wanted): (Vec<&str>, Vec<bool>) = Category::ALL
         .iter()
         .map(|c| {
             let locked = prefs.coordinator && c.locked_for_coordinators();
-            (c.as_str(), locked || form.contains_key(&c.field()))
+            (c.as_str(), locked || form.ticked.contains(c))
         })
         .unzip();
     sqlx::query(

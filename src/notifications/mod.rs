@@ -2,11 +2,10 @@
 //! notifications across productions, and the unread count every page header shows.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
-use serde::Deserialize;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -14,30 +13,10 @@ use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::{Ctx, render};
+use crate::web::{Ctx, FormBody, render};
 
+pub mod kind;
 pub mod mail;
-
-/// Every kind of notice, named once: the code that sends a notice and `mail::Category::of`,
-/// which decides whether it may be switched off by e-mail, must spell it the same way.
-pub mod kind {
-    /// A performer withdrew consent for a rider.
-    pub const CONSENT_REVOKED: &str = "consent_revoked";
-    /// A performer took back part of their consent on the shoot day.
-    pub const CONSENT_NARROWED: &str = "consent_narrowed";
-    /// Someone paused a scene on set.
-    pub const SCENE_PAUSED: &str = "scene_paused";
-    /// A pause was resolved and the scene may go on.
-    pub const PAUSE_RESOLVED: &str = "pause_resolved";
-    /// A rider was delivered to its performer to read.
-    pub const RIDER_DELIVERED: &str = "rider_delivered";
-    /// A performer signed a rider.
-    pub const RIDER_SIGNED: &str = "rider_signed";
-    /// A concern was sent to someone.
-    pub const CONCERN_RAISED: &str = "concern_raised";
-    /// A concern someone raised changed status.
-    pub const CONCERN_STATUS: &str = "concern_status";
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,7 +33,7 @@ pub fn router() -> Router<AppState> {
 /// content of a rider or a boundary (they are also e-mailed).
 ///
 /// Only current members of the production are told: a notice is part of the production, and
-/// removing a member deletes theirs (`productions::remove_member`). The member rows are
+/// removing a member deletes theirs (`productions::roles::remove_member`). The member rows are
 /// key-share locked, so a removal running at the same moment waits for this transaction and
 /// then deletes what it wrote; no reader needs to check membership again.
 ///
@@ -185,23 +164,34 @@ async fn list_page(
     })
 }
 
-#[derive(Deserialize)]
 struct ReadForm {
     /// The newest notification the page showed: anything that arrived after stays unread.
-    up_to: i64,
+    /// `None` when the form sent no number: then nothing is marked.
+    up_to: Option<i64>,
+}
+
+impl ReadForm {
+    fn read(body: &FormBody) -> ReadForm {
+        ReadForm {
+            up_to: body.get("up_to").trim().parse().ok(),
+        }
+    }
 }
 
 async fn mark_read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Form(form): Form<ReadForm>,
+    body: FormBody,
 ) -> Result<Response> {
+    let Some(up_to) = ReadForm::read(&body).up_to else {
+        return Ok(Redirect::to("/notifications").into_response());
+    };
     sqlx::query(
         "update notification set read_at = now()
          where user_id = $1 and read_at is null and notification_id <= $2",
     )
     .bind(user.user_id)
-    .bind(form.up_to)
+    .bind(up_to)
     .execute(&state.pool)
     .await?;
     Ok(Redirect::to("/notifications").into_response())

@@ -1,10 +1,38 @@
-//! The fields of a production (DOMAIN §2) and how the form's text becomes them.
+//! A production as stored, its fields (DOMAIN §2) and how the form's text becomes them.
 //! Kinds, phases and agreements are closed lists; zones are IANA names; currencies ISO 4217.
 
-use serde::Deserialize;
+use crate::clock::Zone;
+use crate::web::{FieldErrors, FormBody};
 
-use super::Production;
-use crate::web::FieldErrors;
+/// A production as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Production {
+    pub production_id: i64,
+    pub title: String,
+    pub kind: String,
+    pub phase: String,
+    /// Read from the stored IANA name once, here, for every page of the request.
+    #[sqlx(rename = "time_zone", try_from = "String")]
+    pub zone: Zone,
+    pub currency: String,
+    pub agreement: String,
+    pub notice_hours: i32,
+    pub ic_account_code: String,
+    /// Moves with every change to what the production's pages summarise (migration 0011).
+    pub revision: i64,
+}
+
+impl Production {
+    pub fn kind_label(&self) -> &'static str {
+        Kind::parse(&self.kind).map_or("", |k| k.label())
+    }
+    pub fn phase_label(&self) -> &'static str {
+        Phase::parse(&self.phase).map_or("", |p| p.label())
+    }
+    pub fn agreement_label(&self) -> &'static str {
+        Agreement::parse(&self.agreement).map_or("", |a| a.label())
+    }
+}
 
 macro_rules! choice {
     ($name:ident { $($variant:ident => $value:literal, $label:literal;)+ }) => {
@@ -59,23 +87,15 @@ pub const CURRENCIES: &[&str] = &[
 ];
 
 /// The production form as typed, kept to show again beside any error.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ProductionForm {
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub phase: String,
-    #[serde(default)]
     pub time_zone: String,
-    #[serde(default)]
     pub currency: String,
-    #[serde(default)]
     pub agreement: String,
-    #[serde(default)]
     pub notice_hours: String,
-    #[serde(default)]
     pub ic_account_code: String,
 }
 
@@ -108,6 +128,19 @@ pub struct ProductionInput {
 }
 
 impl ProductionForm {
+    pub fn read(body: &FormBody) -> Self {
+        ProductionForm {
+            title: body.get("title"),
+            kind: body.get("kind"),
+            phase: body.get("phase"),
+            time_zone: body.get("time_zone"),
+            currency: body.get("currency"),
+            agreement: body.get("agreement"),
+            notice_hours: body.get("notice_hours"),
+            ic_account_code: body.get("ic_account_code"),
+        }
+    }
+
     pub fn from_production(p: &Production) -> Self {
         ProductionForm {
             title: p.title.clone(),

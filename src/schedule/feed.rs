@@ -11,6 +11,7 @@ use tower_sessions::Session;
 use super::ics::{Calendar, Event};
 use super::{load_days, load_placed, rehearsals};
 use crate::auth;
+use crate::clock::Zone;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::Role;
@@ -90,7 +91,9 @@ pub(super) async fn new_link(
 struct FeedOwner {
     production_id: i64,
     title: String,
-    time_zone: String,
+    /// Read like `Production::zone`: a name the zone database no longer knows reads as UTC.
+    #[sqlx(rename = "time_zone", try_from = "String")]
+    zone: Zone,
     role: Role,
     user_id: i64,
 }
@@ -111,9 +114,6 @@ pub(super) async fn feed(
     .fetch_optional(&state.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let zone = crate::clock::parse_zone(&owner.time_zone)
-        .or_else(|| crate::clock::parse_zone("UTC"))
-        .expect("UTC is a zone");
     let performer = (owner.role == Role::Performer).then_some(owner.user_id);
 
     let days = load_days(&state.pool, owner.production_id, None).await?;
@@ -147,7 +147,7 @@ pub(super) async fn feed(
         name: owner.title,
         events,
     };
-    let mut response = calendar.render(zone).into_response();
+    let mut response = calendar.render(owner.zone.tz()).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

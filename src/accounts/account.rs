@@ -1,0 +1,101 @@
+//! The account page and changing a password: the current password is checked under the sign-in
+//! limit, the new one against the policy, and every other session ends.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::auth::password::{self, Password};
+use crate::auth::{
+    AuthSession, CurrentUser, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose,
+    check_password, log_in,
+};
+use crate::error::Result;
+use crate::web::{
+    AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, render, render_with_status,
+};
+
+#[derive(askama::Template)]
+#[template(path = "accounts/account.html")]
+struct AccountPage {
+    ctx: Ctx,
+    errors: FieldErrors,
+}
+
+pub(super) async fn account_page(ctx: Ctx, _user: CurrentUser) -> Result<Response> {
+    render(&AccountPage {
+        ctx,
+        errors: FieldErrors::default(),
+    })
+}
+
+struct PasswordForm {
+    current_password: Password,
+    new_password: Password,
+    confirm_password: Password,
+}
+
+impl PasswordForm {
+    fn read(body: &FormBody) -> PasswordForm {
+        PasswordForm {
+            current_password: Password::new(body.get("current_password")),
+            new_password: Password::new(body.get("new_password")),
+            confirm_password: Password::new(body.get("confirm_password")),
+        }
+    }
+}
+
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    ctx: Ctx,
+    mut auth: AuthSession,
+    body: FormBody,
+) -> Result<Response> {
+    let form = PasswordForm::read(&body);
+    let mut errors = FieldErrors::default();
+    // A session left open must not become a way to guess the password: the sign-in limit holds.
+    match check_password(&state, Whose::User(&user), &addr, &form.current_password).await? {
+        PasswordCheck::Right(_) => {}
+        PasswordCheck::Wrong => {
+            errors.add("current_password", "This is not your current password.");
+        }
+        PasswordCheck::Paused => {
+            errors.add("current_password", PAUSED_MESSAGE);
+            return render_with_status(StatusCode::TOO_MANY_REQUESTS, &AccountPage { ctx, errors });
+        }
+    }
+    if let Err(message) = password::check_policy(form.new_password.expose(), &user.email) {
+        errors.add("new_password", message);
+    } else if form.new_password.expose() != form.confirm_password.expose() {
+        errors.add(
+            "confirm_password",
+            "The two new passwords are not the same.",
+        );
+    }
+    if !errors.is_empty() {
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AccountPage { ctx, errors },
+        );
+    }
+    let hash = password::hash(&form.new_password).await?;
+    let user: User = sqlx::query_as(&format!(
+        "update app_user set password_hash = $2, updated_at = now() where user_id = $1
+         returning {USER_COLUMNS}"
+    ))
+    .bind(user.user_id)
+    .bind(hash)
+    .fetch_one(&state.pool)
+    .await?;
+    // Other sessions still carry the old hash and end at their next request; this one
+    // continues under a new id.
+    log_in(&mut auth, &user).await?;
+    Flash::success(
+        &auth.session,
+        "Your password is changed. You are signed out everywhere else.",
+    )
+    .await?;
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,158 @@
+//! Signing in and out: the sign-in page, checking the password under the sign-in limit, and
+//! following `next` afterwards only to a path on this site.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::auth::password::Password;
+use crate::auth::{AuthSession, PasswordCheck, Whose, check_password, log_in, normalize_email};
+use crate::error::Result;
+use crate::web::{AppState, ClientAddr, Ctx, FieldErrors, FormBody, render, render_with_status};
+
+#[derive(askama::Template)]
+#[template(path = "accounts/signin.html")]
+struct SignInPage {
+    ctx: Ctx,
+    email: String,
+    next: String,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site relative paths are followed after sign-in. Browsers drop tabs and line
+/// breaks from URLs and read `\\` as `/`, so `/\t/evil.example` would become `//evil.example`,
+/// another site: any control or whitespace character refuses the path before the other checks.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\') =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+pub(super) async fn sign_in_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response> {
+    if ctx.user.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    render(&SignInPage {
+        ctx,
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        errors: FieldErrors::default(),
+    })
+}
+
+struct SignInForm {
+    email: String,
+    password: Password,
+    next: String,
+}
+
+impl SignInForm {
+    fn read(body: &FormBody) -> SignInForm {
+        SignInForm {
+            email: body.get("email"),
+            password: Password::new(body.get("password")),
+            next: body.get("next"),
+        }
+    }
+}
+
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    ctx: Ctx,
+    mut auth: AuthSession,
+    body: FormBody,
+) -> Result<Response> {
+    let form = SignInForm::read(&body);
+    let email = normalize_email(&form.email);
+    let next = safe_next(Some(&form.next));
+    let page = |ctx: Ctx, status: StatusCode, field: &'static str, message: String| {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        render_with_status(
+            status,
+            &SignInPage {
+                ctx,
+                email: form.email.clone(),
+                next: next.clone(),
+                errors,
+            },
+        )
+    };
+
+    let user = match check_password(&state, Whose::Email(&email), &addr, &form.password).await? {
+        PasswordCheck::Right(user) => user,
+        PasswordCheck::Paused => {
+            let minutes = state.config.sign_in_window.whole_minutes();
+            return page(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                "email",
+                format!(
+                    "Too many failed sign-in attempts. For your security, signing in is paused \
+                     for up to {minutes} minutes. Try again later, or ask your production's \
+                     administrator for a new invitation if you have forgotten your password."
+                ),
+            );
+        }
+        PasswordCheck::Wrong => {
+            return page(
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "email",
+                "The e-mail address or password is not right. Check both and try again.".into(),
+            );
+        }
+    };
+    log_in(&mut auth, &user).await?;
+    Ok(Redirect::to(&next).into_response())
+}
+
+pub(super) async fn sign_out(mut auth: AuthSession) -> Result<Response> {
+    auth.logout()
+        .await
+        .map_err(|e| anyhow::anyhow!("signing out: {e}"))?;
+    Ok(Redirect::to("/signin").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_paths_that_browsers_would_read_as_another_site_are_refused() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(
+            safe_next(Some("/productions/1?tab=a")),
+            "/productions/1?tab=a"
+        );
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "\t//evil.example",
+            "https://evil.example/",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

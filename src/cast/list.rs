@@ -1,0 +1,126 @@
+//! The cast list page: everyone on the cast in cast-number order, and the form that adds a cast
+//! member (a taken number is the database's `cast_member_number_key`, shown beside the field).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use super::forms::{CastForm, number_taken};
+use super::record::{CastMember, cast_list};
+use crate::access::Action;
+use crate::error::{OnConstraint, Result, Violated};
+use crate::productions::Member;
+use crate::web::AppState;
+use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_with_status};
+
+#[derive(Template)]
+#[template(path = "cast/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    member: Member,
+    cast: Vec<CastMember>,
+    form: CastForm,
+    errors: FieldErrors,
+    can_edit: bool,
+}
+
+impl ListPage {
+    /// The page with the cast list and an empty form.
+    async fn load(pool: &PgPool, ctx: Ctx, member: Member) -> Result<ListPage> {
+        let cast = cast_list(pool, member.production.production_id).await?;
+        let can_edit = member.can(Action::EditCast);
+        Ok(ListPage {
+            ctx,
+            member,
+            cast,
+            form: CastForm::default(),
+            errors: FieldErrors::default(),
+            can_edit,
+        })
+    }
+
+    /// The form as typed, with what to fix.
+    fn with_form(self, form: CastForm, errors: FieldErrors) -> ListPage {
+        ListPage {
+            form,
+            errors,
+            ..self
+        }
+    }
+
+    /// 200, or 422 when the form has something to fix.
+    fn respond(self) -> Result<Response> {
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(status, &self)
+    }
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+) -> Result<Response> {
+    member.may(Action::SeeCast)?;
+    ListPage::load(&state.pool, ctx, member).await?.respond()
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    body: FormBody,
+) -> Result<Response> {
+    member.may(Action::EditCast)?;
+    let form = CastForm::read(&body);
+    let today = member.production.zone.today();
+    let input = match form.parse(today) {
+        Ok(input) => input,
+        Err(errors) => {
+            return ListPage::load(&state.pool, ctx, member)
+                .await?
+                .with_form(form, errors)
+                .respond();
+        }
+    };
+    let production_id = member.production.production_id;
+    let inserted = sqlx::query(
+        "insert into cast_member (production_id, cast_number, name, character_name, date_of_birth,
+                                  union_name, representative)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(production_id)
+    .bind(input.cast_number)
+    .bind(&input.name)
+    .bind(&input.character_name)
+    .bind(input.date_of_birth)
+    .bind(&input.union_name)
+    .bind(&input.representative)
+    .execute(&state.pool)
+    .await
+    .on_constraint("cast_member_number_key")?;
+    if let Err(Violated) = inserted {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "cast_number",
+            number_taken(&state, production_id, input.cast_number).await?,
+        );
+        return ListPage::load(&state.pool, ctx, member)
+            .await?
+            .with_form(form, errors)
+            .respond();
+    }
+    Flash::success(
+        &session,
+        format!("#{} {} is on the cast list.", input.cast_number, input.name),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}/cast", member.base())).into_response())
+}

@@ -1,0 +1,19 @@
+//! Every kind of notice, named once: the code that sends a notice and `mail::Category::of`,
+//! which decides whether it may be switched off by e-mail, must spell it the same way.
+
+/// A performer withdrew consent for a rider.
+pub const CONSENT_REVOKED: &str = "consent_revoked";
+/// A performer took back part of their consent on the shoot day.
+pub const CONSENT_NARROWED: &str = "consent_narrowed";
+/// Someone paused a scene on set.
+pub const SCENE_PAUSED: &str = "scene_paused";
+/// A pause was resolved and the scene may go on.
+pub const PAUSE_RESOLVED: &str = "pause_resolved";
+/// A rider was delivered to its performer to read.
+pub const RIDER_DELIVERED: &str = "rider_delivered";
+/// A performer signed a rider.
+pub const RIDER_SIGNED: &str = "rider_signed";
+/// A concern was sent to someone.
+pub const CONCERN_RAISED: &str = "concern_raised";
+/// A concern someone raised changed status.
+pub const CONCERN_STATUS: &str = "concern_status";

@@ -1,0 +1,90 @@
+//! `Member`, the one gate to everything inside a production: the signed-in person's membership
+//! of the production named in the path, with what the access table lets their role do.
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+
+use super::fields::Production;
+use crate::access::{self, Action};
+use crate::auth::{CurrentUser, User};
+use crate::error::{AppError, Result};
+use crate::vocab::Role;
+use crate::web::AppState;
+
+/// The signed-in person's membership of the production named in the path.
+///
+/// Every route under `/productions/{production_id}/` takes this extractor: anyone who is not
+/// a member gets 404, never 403, so a production's existence never leaks.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub user: User,
+    pub production: Production,
+    pub role: Role,
+    pub member_id: i64,
+}
+
+impl Member {
+    /// Answers 404 unless the access table lets this member's role do `action`.
+    pub fn may(&self, action: Action) -> Result<()> {
+        if self.can(action) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Whether the access table lets this member's role do `action` (to offer the control).
+    pub fn can(&self, action: Action) -> bool {
+        access::may(self.role, action)
+    }
+
+    pub fn is(&self, role: Role) -> bool {
+        self.role == role
+    }
+
+    /// The production's base path, for links.
+    pub fn base(&self) -> String {
+        format!("/productions/{}", self.production.production_id)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    member_id: i64,
+    role: Role,
+    #[sqlx(flatten)]
+    production: Production,
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let production_id: i64 = params
+            .iter()
+            .find(|(k, _)| *k == "production_id")
+            .and_then(|(_, v)| v.parse().ok())
+            .ok_or(AppError::NotFound)?;
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        let row: MemberRow = sqlx::query_as(
+            "select m.member_id, m.role, p.production_id, p.title, p.kind, p.phase, p.time_zone,
+                    p.currency, p.agreement, p.notice_hours, p.ic_account_code, p.revision
+             from member m join production p using (production_id)
+             where m.production_id = $1 and m.user_id = $2",
+        )
+        .bind(production_id)
+        .bind(user.user_id)
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        Ok(Member {
+            user,
+            production: row.production,
+            role: row.role,
+            member_id: row.member_id,
+        })
+    }
+}
