@@ -27,6 +27,9 @@ pub enum Action {
     DraftRiders,
     /// Read riders: every one for staff; a performer only their own (checked by the handler).
     ReadRiders,
+    /// Record a withdrawal a performer told the coordinator in person or by phone (never a
+    /// signature: nobody signs on a performer's behalf).
+    RecordWithdrawalForPerformer,
     /// See what each performer agreed to for a scene (the signed scope, never the rider
     /// text): everyone planning the shot; a performer only their own (checked by the handler).
     SeeSignedScope,
@@ -60,7 +63,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the table's own test and for pages that list permissions.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ChangeSettings,
         Action::ManageMembers,
         Action::SeeMembers,
@@ -70,6 +73,7 @@ impl Action {
         Action::EditSchedule,
         Action::DraftRiders,
         Action::ReadRiders,
+        Action::RecordWithdrawalForPerformer,
         Action::SeeSignedScope,
         Action::MarkShot,
         Action::SeeDoubles,
@@ -96,9 +100,12 @@ pub fn may(role: Role, action: Action) -> bool {
         SeeMembers | SeeCast => matches!(role, Producer | Coordinator | Director),
         EditCast | EditScenes => matches!(role, Producer | Coordinator),
         EditSchedule => matches!(role, Producer | Coordinator | Director),
-        DraftRiders | AssignDoubles | KeepConversations | RecordOnSet | RecordPostReview => {
-            role == Coordinator
-        }
+        DraftRiders
+        | AssignDoubles
+        | KeepConversations
+        | RecordOnSet
+        | RecordPostReview
+        | RecordWithdrawalForPerformer => role == Coordinator,
         // Directors see the scope through the scene pages, never the rider text (DOMAIN §4).
         ReadRiders => matches!(role, Producer | Coordinator | Performer),
         SeeSignedScope => true,
@@ -127,6 +134,7 @@ mod tests {
         EditSchedule            y y y .
         DraftRiders             . y . .
         ReadRiders              y y . y
+        RecordWithdrawalForPerformer . y . .
         SeeSignedScope          y y y y
         MarkShot                . y y .
         SeeDoubles              y y . .

@@ -44,6 +44,10 @@ pub fn router() -> Router<AppState> {
             get(revoke::revoke_page).post(revoke::revoke),
         )
         .route(
+            "/productions/{production_id}/riders/{rider_id}/withdraw-for-performer",
+            post(revoke::withdraw_for_performer),
+        )
+        .route(
             "/productions/{production_id}/riders/{rider_id}/certificate",
             get(certificate::certificate),
         )

@@ -208,7 +208,7 @@ select json_build_object(
   'riders', (select coalesce(json_agg(x), '[]')
              from (select r.rider_id, r.cast_member_id, rs.scene_id, rs.scene_version_id,
                           cv.breakdown as covered_breakdown,
-                          rs.scope, r.delivered_at, r.signed_at, r.revoked_at, r.superseded_at,
+                          rs.scope, r.delivered_at, r.signed_at, r.revoked_at, rs.superseded_at,
                           r.in_picture, r.in_trailers, r.in_stills, r.double_allowed
                    from wanted w
                    join rider_scene rs on rs.scene_id = w.scene_id

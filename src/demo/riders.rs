@@ -88,7 +88,15 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
     // Withdrawn: #2 signed 5A, then withdrew.
     let revoked = ctx.delivered(&mut tx, sam, scene_5a).await?;
     ctx.sign(&mut tx, revoked, sam_user).await?;
-    if let Err(refused) = lifecycle::revoke(&mut tx, production_id, revoked, sam_user).await? {
+    if let Err(refused) = lifecycle::revoke(
+        &mut tx,
+        production_id,
+        revoked,
+        sam_user,
+        lifecycle::Asked::ByPerformer,
+    )
+    .await?
+    {
         bail!("demo revocation refused: {}", refused.message);
     }
     // Stale: #1 signed scene 8, then the breakdown changed.

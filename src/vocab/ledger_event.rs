@@ -97,8 +97,11 @@ pub enum LedgerEvent {
         user_agent: String,
         authenticated: String,
     },
-    /// A newer signed rider covers its scenes.
-    Superseded { superseded_by: i64 },
+    /// A newer signed rider covers these of its scenes (all of them when it is replaced whole).
+    Superseded {
+        superseded_by: i64,
+        scenes: Vec<String>,
+    },
     /// Consent withdrawn by the performer: effective at once, no reason asked (R3).
     Revoked,
     /// Consent withdrawn, told to a coordinator who recorded it on the performer's behalf (the
@@ -185,7 +188,10 @@ impl LedgerEvent {
                 "user_agent": user_agent,
                 "authenticated": authenticated,
             }),
-            LedgerEvent::Superseded { superseded_by } => json!({ "superseded_by": superseded_by }),
+            LedgerEvent::Superseded {
+                superseded_by,
+                scenes,
+            } => json!({ "superseded_by": superseded_by, "scenes": scenes }),
             LedgerEvent::Revoked => json!({ "effective": "immediately", "reason_asked": false }),
             LedgerEvent::RevokedForPerformer { told } => json!({
                 "effective": "immediately",

@@ -125,6 +125,11 @@ impl Film {
 
     /// Saves scene 5A's breakdown with these acts for #1, as the editor does.
     async fn save_breakdown(&self, alex_acts: &[&str]) {
+        self.save_breakdown_of(self.scene, alex_acts).await
+    }
+
+    /// Saves a scene's breakdown (#1 and #2 with these acts for #1), as the editor does.
+    async fn save_breakdown_of(&self, scene: i64, alex_acts: &[&str]) {
         let breakdown = Breakdown {
             kinds: vec![K::Nudity, K::Kiss],
             performers: vec![
@@ -154,7 +159,7 @@ impl Film {
         let outcome = closedset::scenes::save_breakdown(
             &mut tx,
             self.production,
-            self.scene,
+            scene,
             &breakdown,
             Some(self.cora),
             time::OffsetDateTime::now_utc().date(),
@@ -359,7 +364,9 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
     let page = alex.get(&f.rider_path(rider_id, "")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&hash));
-    assert!(page.body.contains("Withdraw consent"));
+    // Not signed yet: saying no is declining it (issue #11), not withdrawing consent.
+    assert!(page.body.contains("Decline this rider"));
+    assert!(!page.body.contains("Withdraw consent"));
     alex.get(&f.rider_path(rider_id, "")).await;
     assert_eq!(f.events(rider_id, "viewed").await, 1);
     assert_eq!(f.status(rider_id).await, "viewed");
@@ -831,7 +838,7 @@ async fn withdrawing_from_a_newer_unsigned_rider_blocks_the_scene_despite_an_old
     f.deliver(&mut cora, newer).await;
     let withdrawn = alex.post(&f.rider_path(newer, "/revoke"), &[]).await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
-    assert_eq!(f.status(newer).await, "revoked");
+    assert_eq!(f.status(newer).await, "declined");
     assert_eq!(f.status(older).await, "signed");
 
     let mine = alex.get(&scene_page).await;
@@ -922,4 +929,230 @@ async fn directors_see_what_each_performer_agreed_but_never_the_rider() {
     // Another performer sees only their own agreement, so nothing of Alex's.
     let theirs = sam.get(&scene_page).await;
     assert!(!theirs.body.contains("What was agreed"), "{}", theirs.body);
+}
+
+/// Every consent write takes the production's ledger lock before any row, so actions that touch
+/// the same riders queue instead of deadlocking. Before, signing B (which supersedes A) while
+/// withdrawing A, or signing both, or a first view of A while signing B, could end in a
+/// PostgreSQL deadlock and a 500. Each round fires one pair at once and requires no 5xx and at
+/// most one event per action; `RACE_ROUNDS` sets the rounds (10 by default).
+#[tokio::test]
+async fn concurrent_consent_actions_never_deadlock_and_each_counts_once() {
+    let rounds: usize = std::env::var("RACE_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut alex_too = f.app.signed_in("alex@example.test").await;
+    for round in 0..rounds {
+        // A is signed (or, for the view race, only delivered); B is delivered and read.
+        let pair = round % 3;
+        let a = f.draft(&mut cora, f.alex_cast, &[]).await;
+        f.deliver(&mut cora, a).await;
+        if pair != 2 {
+            alex.get(&f.rider_path(a, "")).await;
+        }
+        if pair == 0 {
+            let signed = f.sign(&mut alex, a, crate::support::PASSWORD).await;
+            assert_eq!(signed.status, StatusCode::SEE_OTHER);
+        }
+        let b = f.draft(&mut cora, f.alex_cast, &[]).await;
+        f.deliver(&mut cora, b).await;
+        alex_too.get(&f.rider_path(b, "")).await;
+        let (revoke_a, show_a) = (f.rider_path(a, "/revoke"), f.rider_path(a, ""));
+        let (first, second) = match pair {
+            // Sign B (superseding A) while withdrawing A.
+            0 => tokio::join!(
+                f.sign(&mut alex_too, b, crate::support::PASSWORD),
+                alex.post(&revoke_a, &[])
+            ),
+            // Sign A and B together.
+            1 => tokio::join!(
+                f.sign(&mut alex_too, b, crate::support::PASSWORD),
+                f.sign(&mut alex, a, crate::support::PASSWORD)
+            ),
+            // A first view of A while signing B.
+            _ => tokio::join!(
+                f.sign(&mut alex_too, b, crate::support::PASSWORD),
+                alex.get(&show_a)
+            ),
+        };
+        for page in [&first, &second] {
+            assert!(
+                !page.status.is_server_error(),
+                "round {round} pair {pair}: {} {}",
+                page.status,
+                page.body
+            );
+        }
+        for (rider, event) in [
+            (b, "signed"),
+            (a, "signed"),
+            (a, "revoked"),
+            (a, "declined"),
+            (a, "viewed"),
+            (a, "superseded"),
+        ] {
+            assert!(
+                f.events(rider, event).await <= 1,
+                "round {round}: rider {rider} has more than one {event}"
+            );
+        }
+        assert_eq!(f.events(b, "signed").await, 1, "round {round}");
+        // Each round ends with nothing of Alex's standing, so the next starts clean.
+        for rider in [a, b] {
+            alex.post(&f.rider_path(rider, "/revoke"), &[]).await;
+        }
+    }
+    f.verify_ledger();
+}
+
+/// A performer who tells the coordinator in person or by phone that they are out can be
+/// recorded as withdrawn: the event names the coordinator and how they were told, it takes
+/// effect at once, the performer is told, and a signature can never be made that way.
+#[tokio::test]
+async fn a_coordinator_records_a_withdrawal_told_in_person_and_nothing_else() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut pat = f.app.signed_in("pat@example.test").await;
+    let rider_id = f.signed_rider(&mut cora, &mut alex).await;
+    let record = f.rider_path(rider_id, "/withdraw-for-performer");
+
+    // Only the coordinator may record it, and how they were told is required.
+    assert_eq!(
+        pat.post(&record, &[("told", "in_person")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        alex.post(&record, &[("told", "in_person")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let missing = cora.post(&record, &[]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("Say how the performer told you"));
+    assert_eq!(f.status(rider_id).await, "signed");
+
+    let page = cora.get(&f.rider_path(rider_id, "")).await;
+    assert!(
+        page.body
+            .contains("The performer told you they withdraw consent")
+    );
+    let recorded = cora.post(&record, &[("told", "by_phone")]).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    assert_eq!(f.status(rider_id).await, "revoked");
+    let (actor, details): (Option<i64>, String) = sqlx::query_as(
+        "select actor_user_id, details::text from consent_event
+         where rider_id = $1 and event = 'revoked'",
+    )
+    .bind(rider_id)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(actor, Some(f.cora));
+    assert!(details.contains("\"told\":\"by_phone\""), "{details}");
+    // The performer is told, and the scene is blocked for them at once.
+    let told: i64 = sqlx::query_scalar(
+        "select count(*) from notification where user_id = $1 and kind = 'consent_revoked'",
+    )
+    .bind(f.alex)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+    let scene = pat.get(&f.path(&format!("/scenes/{}", f.scene))).await;
+    assert!(scene.body.contains("#1 Alex Rivera: consent revoked"));
+    // A second record changes nothing; no route signs for a performer.
+    cora.post(&record, &[("told", "in_person")]).await;
+    assert_eq!(f.events(rider_id, "revoked").await, 1);
+    let sign = cora
+        .post(
+            &f.rider_path(rider_id, "/sign"),
+            &[("password", crate::support::PASSWORD)],
+        )
+        .await;
+    assert_eq!(sign.status, StatusCode::NOT_FOUND);
+    f.verify_ledger();
+}
+
+/// Signing a new rider replaces an older one only for the scenes the new one covers.
+#[tokio::test]
+async fn signing_supersedes_only_the_scenes_the_new_rider_covers() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    // A second scene Alex is in, with the same part, so one rider can cover both.
+    let other: i64 = sqlx::query_scalar(
+        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
+         values ($1, '6', '000006', 'int', 'Lake house hall', 'night', 4) returning scene_id",
+    )
+    .bind(f.production)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    for cast_member in [f.alex_cast, f.sam_cast] {
+        sqlx::query(
+            "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
+        )
+        .bind(other)
+        .bind(cast_member)
+        .bind(f.production)
+        .execute(&f.app.pool)
+        .await
+        .unwrap();
+    }
+    f.save_breakdown_of(other, &[ALEX_ACT]).await;
+    let cast = f.alex_cast.to_string();
+    let (five_a, six) = (f.scene.to_string(), other.to_string());
+    let both = cora
+        .post(
+            &f.path("/riders"),
+            &[
+                ("cast_member_id", cast.as_str()),
+                ("scenes", five_a.as_str()),
+                ("scenes", six.as_str()),
+                ("in_picture", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::SEE_OTHER, "{}", both.body);
+    let older: i64 = both.location().rsplit('/').next().unwrap().parse().unwrap();
+    f.deliver(&mut cora, older).await;
+    alex.get(&f.rider_path(older, "")).await;
+    f.sign(&mut alex, older, crate::support::PASSWORD).await;
+    // A new rider for 5A alone, signed.
+    let newer = f.signed_rider(&mut cora, &mut alex).await;
+    assert_eq!(
+        f.status(older).await,
+        "signed",
+        "it still counts for scene 6"
+    );
+    let superseded: Vec<(i64, bool)> = sqlx::query_as(
+        "select scene_id, superseded_at is not null from rider_scene where rider_id = $1
+         order by scene_id",
+    )
+    .bind(older)
+    .fetch_all(&f.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(superseded, vec![(f.scene, true), (other, false)]);
+    let details: String = sqlx::query_scalar(
+        "select details::text from consent_event where rider_id = $1 and event = 'superseded'",
+    )
+    .bind(older)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    assert!(
+        details.contains(&format!("\"superseded_by\": {newer}"))
+            || details.contains(&format!("\"superseded_by\":{newer}")),
+        "{details}"
+    );
+    assert!(
+        details.contains("5A") && !details.contains("\"6\""),
+        "{details}"
+    );
+    f.verify_ledger();
 }

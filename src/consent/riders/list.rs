@@ -39,6 +39,8 @@ struct ListItem {
     /// Delivered after the notice deadline, or still undelivered past it.
     late: bool,
     revocable: bool,
+    /// "Withdraw consent" or, unsigned, "Decline this rider".
+    no_word: &'static str,
 }
 
 #[derive(Template)]
@@ -105,6 +107,7 @@ pub(super) async fn list_page(
                     .unwrap_or_else(|| "Not scheduled yet".into()),
                 late,
                 revocable: performer.is_some() && r.revoked_at.is_none() && r.status.is_live(),
+                no_word: super::lifecycle::no_word(r.status),
             }
         })
         .collect();

@@ -1,5 +1,6 @@
-//! Withdrawing consent: the performer's page that says what withdrawing means, and the one
-//! action that withdraws, effective at once and recorded once.
+//! Saying no: the performer's page that says what withdrawing (or declining an unsigned rider)
+//! means and the one action that does it, effective at once and recorded once; and the
+//! coordinator recording a withdrawal the performer told them in person or by phone.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,8 +12,12 @@ use crate::productions::Member;
 use crate::web::AppState;
 use crate::web::{Ctx, Flash, render};
 
-use super::lifecycle::{self, RiderRow};
+use super::lifecycle::{self, Asked, RiderRow};
 use super::reading::{maybe_time, own};
+use crate::access::Action;
+use crate::rules::revocation::SayingNo;
+use crate::vocab::ledger_event::Told;
+use crate::web::{FieldErrors, FormBody};
 
 #[derive(Template)]
 #[template(path = "consent/rider_revoke.html")]
@@ -52,16 +57,29 @@ pub(super) async fn revoke(
     own(&state, &member, rider_id).await?;
     let production_id = member.production.production_id;
     let mut tx = state.pool.begin().await?;
-    match lifecycle::revoke(&mut tx, production_id, rider_id, member.user.user_id).await? {
-        Ok(()) => {
+    match lifecycle::revoke(
+        &mut tx,
+        production_id,
+        rider_id,
+        member.user.user_id,
+        Asked::ByPerformer,
+    )
+    .await?
+    {
+        Ok(how) => {
             tx.commit().await?;
-            Flash::success(
-                &session,
-                "You withdrew your consent. It applies now: the scene cannot be shot with this \
-                 rider, and the coordinators and producers have been told. Nobody can undo this \
-                 for you.",
-            )
-            .await?;
+            let said = match how {
+                SayingNo::Withdraw => {
+                    "You withdrew your consent. It applies now: the scene cannot be shot with \
+                     this rider, and the coordinators and producers have been told. Nobody can \
+                     undo this for you."
+                }
+                SayingNo::Decline => {
+                    "You declined this rider. It applies now: the scene cannot be shot with you \
+                     until you sign a new rider, and the coordinators and producers have been told."
+                }
+            };
+            Flash::success(&session, said).await?;
         }
         Err(_) => {
             drop(tx);
@@ -80,4 +98,65 @@ pub(super) async fn revoke(
         }
     }
     Ok(Redirect::to(&lifecycle::rider_link(production_id, rider_id)).into_response())
+}
+
+/// A coordinator records a withdrawal the performer told them in person or by phone: it names
+/// the coordinator and how they were told, takes effect at once like the performer's own, and
+/// the performer is told. It can only withdraw: nobody signs on a performer's behalf.
+pub(super) async fn withdraw_for_performer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    Path((_, rider_id)): Path<(i64, i64)>,
+    body: FormBody,
+) -> Result<Response> {
+    member.may(Action::RecordWithdrawalForPerformer)?;
+    let production_id = member.production.production_id;
+    let link = lifecycle::rider_link(production_id, rider_id);
+    let Some(told) = Told::parse(&body.get("told")) else {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "told",
+            "Say how the performer told you: in person or by phone.",
+        );
+        let rider = super::reading::readable(&state, &member, rider_id).await?;
+        return super::show::ShowPage::load(&state, ctx, member, rider)
+            .await?
+            .with_errors(errors)
+            .respond();
+    };
+    let mut tx = state.pool.begin().await?;
+    match lifecycle::revoke(
+        &mut tx,
+        production_id,
+        rider_id,
+        member.user.user_id,
+        Asked::ToldCoordinator(told),
+    )
+    .await?
+    {
+        Ok(_) => {
+            tx.commit().await?;
+            Flash::success(
+                &session,
+                format!(
+                    "You recorded the withdrawal the performer told you {}. It applies now, and \
+                     they, the coordinators and the producers have been told.",
+                    told.label()
+                ),
+            )
+            .await?;
+        }
+        Err(_) => {
+            drop(tx);
+            Flash::info(
+                &session,
+                "Consent for this rider is already withdrawn, or it was replaced by a newer rider. \
+                 Nothing more was recorded.",
+            )
+            .await?;
+        }
+    }
+    Ok(Redirect::to(&link).into_response())
 }

@@ -46,6 +46,8 @@ pub(super) struct ShowPage {
     delivered: String,
     signed: String,
     revoked: String,
+    /// The coordinator may record a withdrawal the performer told them.
+    record_for_performer: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -73,7 +75,7 @@ impl ShowPage {
                 "select rs.scene_id, rs.scope::text as scope
                  from rider_scene rs join rider r using (rider_id)
                  where r.cast_member_id = $1 and r.status = 'signed' and r.revoked_at is null
-                   and rs.rider_id <> $2
+                   and rs.superseded_at is null and rs.rider_id <> $2
                  order by r.rider_id desc",
             )
             .bind(rider.cast_member_id)
@@ -115,6 +117,7 @@ impl ShowPage {
         Ok(ShowPage {
             status: rider.status.label(stale),
             own: is_own(&member, &rider),
+            record_for_performer: member.can(Action::RecordWithdrawalForPerformer),
             form: DraftForm::of(&rider, &covered),
             delivered: maybe_time(production, rider.delivered_at),
             signed: maybe_time(production, rider.signed_at),

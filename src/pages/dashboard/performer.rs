@@ -58,6 +58,8 @@ pub struct RiderItem {
     pub deadline: String,
     /// Consent that is still mine to withdraw.
     pub revocable: bool,
+    /// "Withdraw consent" or, unsigned, "Decline this rider".
+    pub no_word: &'static str,
 }
 
 #[derive(Template)]
@@ -146,6 +148,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
                 .map(|call| production.zone.moment(call - notice))
                 .unwrap_or_default(),
             revocable: r.status.is_live(),
+            no_word: crate::consent::riders::lifecycle::no_word(r.status),
         })
         .collect();
     let scenes = scenes

@@ -86,8 +86,22 @@ impl RiderRow {
     pub fn revocable(&self) -> bool {
         crate::rules::revocation::may_withdraw(self.status, self.revoked_at.is_some())
     }
+    /// The words of the action that says no to this rider: declining one not yet signed,
+    /// withdrawing consent from a signed one.
+    pub fn no_word(&self) -> &'static str {
+        no_word(self.status)
+    }
     pub fn signable(&self) -> bool {
         crate::rules::revocation::may_sign(self.status, self.revoked_at.is_some())
+    }
+}
+
+/// "Withdraw consent" for a signed rider, "Decline this rider" for one not yet signed.
+pub fn no_word(status: RiderStatus) -> &'static str {
+    if status == RiderStatus::Signed {
+        "Withdraw consent"
+    } else {
+        "Decline this rider"
     }
 }
 
