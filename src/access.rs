@@ -35,6 +35,8 @@ pub enum Action {
     SeeSignedScope,
     /// Mark a scene shot on its shoot day.
     MarkShot,
+    /// Undo a shot mark made in error.
+    UndoShot,
     /// See which doubles stand in for whom.
     SeeDoubles,
     /// Assign a double to stand in for a performer.
@@ -63,7 +65,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the table's own test and for pages that list permissions.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ChangeSettings,
         Action::ManageMembers,
         Action::SeeMembers,
@@ -76,6 +78,7 @@ impl Action {
         Action::RecordWithdrawalForPerformer,
         Action::SeeSignedScope,
         Action::MarkShot,
+        Action::UndoShot,
         Action::SeeDoubles,
         Action::AssignDoubles,
         Action::KeepConversations,
@@ -105,7 +108,8 @@ pub fn may(role: Role, action: Action) -> bool {
         | KeepConversations
         | RecordOnSet
         | RecordPostReview
-        | RecordWithdrawalForPerformer => role == Coordinator,
+        | RecordWithdrawalForPerformer
+        | UndoShot => role == Coordinator,
         // Directors see the scope through the scene pages, never the rider text (DOMAIN §4).
         ReadRiders => matches!(role, Producer | Coordinator | Performer),
         SeeSignedScope => true,
@@ -137,6 +141,7 @@ mod tests {
         RecordWithdrawalForPerformer . y . .
         SeeSignedScope          y y y y
         MarkShot                . y y .
+        UndoShot                . y . .
         SeeDoubles              y y . .
         AssignDoubles           . y . .
         KeepConversations       . y . .

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::error::Result;
@@ -255,6 +255,17 @@ pub async fn production_status(
     production: &Production,
     only: Only,
 ) -> Result<Vec<SceneStatus>> {
+    let mut conn = pool.acquire().await?;
+    production_status_on(&mut conn, production, only).await
+}
+
+/// `production_status` on a connection the caller holds: inside a write's transaction, after
+/// the ledger lock, it sees exactly what the write will be decided on.
+pub async fn production_status_on(
+    conn: &mut PgConnection,
+    production: &Production,
+    only: Only,
+) -> Result<Vec<SceneStatus>> {
     let (scene, dates) = match only {
         Only::All => (None, None),
         Only::Scene(id) => (Some(id), None),
@@ -265,7 +276,7 @@ pub async fn production_status(
         .bind(scene)
         .bind(dates.map(|d| d.0))
         .bind(dates.map(|d| d.1))
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     let facts: Facts = serde_json::from_str(&json)
         .map_err(|e| anyhow::anyhow!("reading the clearance facts: {e}"))?;

@@ -88,6 +88,8 @@ pub(super) struct DayPage {
     /// Scenes on this day already marked shot (R3: a later revocation leaves them shot).
     shot: Vec<i64>,
     can_mark_shot: bool,
+    /// The coordinator may undo a shot mark made in error.
+    can_undo_shot: bool,
 }
 
 impl DayPage {
@@ -132,6 +134,7 @@ impl DayPage {
         .fetch_all(&state.pool)
         .await?;
         let can_mark_shot = member.can(Action::MarkShot);
+        let can_undo_shot = member.can(Action::UndoShot);
         Ok(DayPage {
             ctx,
             member,
@@ -144,6 +147,7 @@ impl DayPage {
             chosen_scene: String::new(),
             shot,
             can_mark_shot,
+            can_undo_shot,
         })
     }
 

@@ -223,6 +223,52 @@ impl Film {
         rider_id
     }
 
+    /// The shoot day becomes today, its call an hour ago; Alex and Sam sign riders delivered in
+    /// time (three days before, set in the database as if they had been) and are reconfirmed:
+    /// scene 5A is cleared to shoot now. Returns Alex's and Sam's riders.
+    async fn cleared_today(&self, cora: &mut Client, alex: &mut Client) -> (i64, i64) {
+        let mut sam = self.app.signed_in("sam@example.test").await;
+        let alex_rider = self.signed_rider(cora, alex).await;
+        let sam_rider = self.draft(cora, self.sam_cast, &[]).await;
+        self.deliver(cora, sam_rider).await;
+        sam.get(&self.rider_path(sam_rider, "")).await;
+        let signed = self
+            .sign(&mut sam, sam_rider, crate::support::PASSWORD)
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+        sqlx::query(
+            "update shoot_day d set shoot_date = (now() at time zone p.time_zone)::date,
+                    call_at = now() - interval '1 hour'
+             from production p where p.production_id = d.production_id and d.shoot_day_id = $1",
+        )
+        .bind(self.shoot_day)
+        .execute(&self.app.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "update rider set delivered_at = now() - interval '3 days' where rider_id = any($1)",
+        )
+        .bind(vec![alex_rider, sam_rider])
+        .execute(&self.app.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "insert into reconfirmation (production_id, shoot_day_id, scene_id, cast_member_id,
+                                         rider_id, confirmed_at, recorded_by)
+             select $1, $2, $3, r.cast_member_id, r.rider_id, now(), $4
+             from rider r where r.rider_id = any($5)",
+        )
+        .bind(self.production)
+        .bind(self.shoot_day)
+        .bind(self.scene)
+        .bind(self.cora)
+        .bind(vec![alex_rider, sam_rider])
+        .execute(&self.app.pool)
+        .await
+        .unwrap();
+        (alex_rider, sam_rider)
+    }
+
     async fn hash(&self, rider_id: i64) -> String {
         sqlx::query_scalar::<_, Option<String>>("select body_sha256 from rider where rider_id = $1")
             .bind(rider_id)
@@ -486,9 +532,10 @@ async fn withdrawing_consent_is_one_action_recorded_once_and_nobody_else_can_und
     let mut alex = f.app.signed_in("alex@example.test").await;
     let mut pat = f.app.signed_in("pat@example.test").await;
     let mut dana = f.app.signed_in("dana@example.test").await;
-    let rider_id = f.signed_rider(&mut cora, &mut alex).await;
+    let (rider_id, _) = f.cleared_today(&mut cora, &mut alex).await;
 
-    // The director marks the scene shot on its day before anyone withdraws.
+    // The director marks the scene shot on its day, after call, while it is cleared, before
+    // anyone withdraws.
     let shot = f.path(&format!(
         "/schedule/{}/scenes/{}/shot",
         f.shoot_day, f.scene
@@ -1154,5 +1201,118 @@ async fn signing_supersedes_only_the_scenes_the_new_rider_covers() {
         details.contains("5A") && !details.contains("\"6\""),
         "{details}"
     );
+    f.verify_ledger();
+}
+
+/// Shot is a fact of the day, not a switch: before, a director could mark a day ten days away
+/// shot, or a blocked scene, with nothing in the ledger, and a later withdrawal no longer
+/// blocked it.
+#[tokio::test]
+async fn a_scene_is_marked_shot_only_on_its_day_after_call_while_cleared_and_on_the_ledger() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut dana = f.app.signed_in("dana@example.test").await;
+    let shot = f.path(&format!(
+        "/schedule/{}/scenes/{}/shot",
+        f.shoot_day, f.scene
+    ));
+    let unshot = f.path(&format!(
+        "/schedule/{}/scenes/{}/unshot",
+        f.shoot_day, f.scene
+    ));
+    let shot_at = || async {
+        sqlx::query_scalar::<_, Option<time::OffsetDateTime>>(
+            "select shot_at from shoot_day_scene where shoot_day_id = $1 and scene_id = $2",
+        )
+        .bind(f.shoot_day)
+        .bind(f.scene)
+        .fetch_one(&f.app.pool)
+        .await
+        .unwrap()
+    };
+    let count = |event: &'static str| {
+        let pool = f.app.pool.clone();
+        let production = f.production;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select count(*) from consent_event where production_id = $1 and event = $2",
+            )
+            .bind(production)
+            .bind(event)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+
+    // Ten days ahead: refused, nothing recorded.
+    let early = dana.post(&shot, &[]).await;
+    assert_eq!(early.status, StatusCode::SEE_OTHER);
+    let day = dana
+        .get(&f.path(&format!("/schedule/{}", f.shoot_day)))
+        .await;
+    assert!(day.body.contains("only on its shoot day"), "{}", day.body);
+    assert!(shot_at().await.is_none());
+    assert_eq!(count("shot").await, 0);
+
+    // On the day, after call, but blocked (Sam has no rider yet): refused.
+    sqlx::query(
+        "update shoot_day d set shoot_date = (now() at time zone p.time_zone)::date,
+                call_at = now() - interval '1 hour'
+         from production p where p.production_id = d.production_id and d.shoot_day_id = $1",
+    )
+    .bind(f.shoot_day)
+    .execute(&f.app.pool)
+    .await
+    .unwrap();
+    dana.post(&shot, &[]).await;
+    let day = dana
+        .get(&f.path(&format!("/schedule/{}", f.shoot_day)))
+        .await;
+    assert!(day.body.contains("not cleared to shoot"), "{}", day.body);
+    assert!(shot_at().await.is_none());
+
+    // Cleared: marked, once, on the ledger naming who.
+    f.cleared_today(&mut cora, &mut alex).await;
+    assert_eq!(dana.post(&shot, &[]).await.status, StatusCode::SEE_OTHER);
+    dana.post(&shot, &[]).await;
+    assert!(shot_at().await.is_some());
+    assert_eq!(count("shot").await, 1);
+    let by: Option<i64> = sqlx::query_scalar(
+        "select actor_user_id from consent_event where production_id = $1 and event = 'shot'",
+    )
+    .bind(f.production)
+    .fetch_one(&f.app.pool)
+    .await
+    .unwrap();
+    let dana_id: i64 = sqlx::query_scalar("select user_id from app_user where email = $1")
+        .bind("dana@example.test")
+        .fetch_one(&f.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(by, Some(dana_id));
+
+    // Undone by the coordinator only, also on the ledger.
+    assert_eq!(dana.post(&unshot, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(cora.post(&unshot, &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(shot_at().await.is_none());
+    assert_eq!(count("shot_undone").await, 1);
+
+    // A hold on the day blocks the mark.
+    sqlx::query(
+        "insert into pause (production_id, shoot_day_id, scene_id, paused_by, paused_as)
+         values ($1, $2, $3, $4, 'coordinator')",
+    )
+    .bind(f.production)
+    .bind(f.shoot_day)
+    .bind(f.scene)
+    .bind(f.cora)
+    .execute(&f.app.pool)
+    .await
+    .unwrap();
+    dana.post(&shot, &[]).await;
+    assert!(shot_at().await.is_none());
+    assert_eq!(count("shot").await, 1);
     f.verify_ledger();
 }

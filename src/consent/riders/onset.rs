@@ -1,5 +1,6 @@
-//! Consent on set: marking a scene shot on a shoot day (R3: later revocation leaves those takes
-//! alone) and assigning a double for a performer in a scene (R4: the double signs their own rider).
+//! Consent on set: marking a scene shot on its shoot day, after call, while cleared (R3: later
+//! revocation leaves those takes alone) and undoing a mark made in error, both on the ledger;
+//! and assigning a double for a performer in a scene (R4: the double signs their own rider).
 
 use askama::Template;
 use axum::Router;
@@ -12,15 +13,20 @@ use tower_sessions::Session;
 use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
 use crate::consent::ledger;
+use crate::consent::status::{self, Only};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::rules::facts::Clearance;
 use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
+use crate::rules::shot::may_mark_shot;
 use crate::vocab::LedgerEvent;
 use crate::vocab::breakdown::read_breakdown;
+use crate::vocab::ledger_event::OnDay;
 use crate::web::AppState;
 use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,11 +35,54 @@ pub fn router() -> Router<AppState> {
             post(mark_shot),
         )
         .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/scenes/{scene_id}/unshot",
+            post(undo_shot),
+        )
+        .route(
             "/productions/{production_id}/scenes/{scene_id}/doubles",
             get(doubles_page).post(assign_double),
         )
 }
 
+/// The scene on the day as the shot mark needs it.
+#[derive(sqlx::FromRow)]
+struct Placement {
+    number: String,
+    shoot_date: time::Date,
+    call_at: time::OffsetDateTime,
+    shot: bool,
+    /// A hold (R10) stands for the scene on this day.
+    paused: bool,
+}
+
+async fn placement(
+    conn: &mut sqlx::PgConnection,
+    production_id: i64,
+    shoot_day_id: i64,
+    scene_id: i64,
+) -> Result<Placement> {
+    sqlx::query_as(
+        "select s.number, d.shoot_date, d.call_at, ds.shot_at is not null as shot,
+                exists (select 1 from pause p
+                        where p.shoot_day_id = ds.shoot_day_id and p.scene_id = ds.scene_id
+                          and p.resolved_at is null) as paused
+         from shoot_day_scene ds
+         join shoot_day d on d.shoot_day_id = ds.shoot_day_id
+         join scene s on s.scene_id = ds.scene_id
+         where ds.shoot_day_id = $1 and ds.scene_id = $2 and ds.production_id = $3
+         for update of ds",
+    )
+    .bind(shoot_day_id)
+    .bind(scene_id)
+    .bind(production_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// Marks a scene shot on its day: only on that day, after call, while it is cleared and no hold
+/// stands; a ledger event names who marked it. Takes marked shot are out of a later
+/// withdrawal's reach (R3), so the mark is never a way around one.
 async fn mark_shot(
     State(state): State<AppState>,
     member: Member,
@@ -42,45 +91,123 @@ async fn mark_shot(
 ) -> Result<Response> {
     member.may(Action::MarkShot)?;
     let production_id = member.production.production_id;
-    // Once shot, always shot: the guard keeps the first time and person.
-    let marked: Option<String> = sqlx::query_scalar(
-        "update shoot_day_scene ds set shot_at = now(), shot_by = $4
-         from scene s
-         where ds.shoot_day_id = $1 and ds.scene_id = $2 and ds.production_id = $3
-           and s.scene_id = ds.scene_id and ds.shot_at is null
-         returning s.number",
+    let back = format!("{}/schedule/{shoot_day_id}", member.base());
+    let mut tx = state.pool.begin().await?;
+    ledger::lock(&mut tx, production_id).await?;
+    let place = placement(&mut tx, production_id, shoot_day_id, scene_id).await?;
+    if place.shot {
+        drop(tx);
+        Flash::info(&session, "That scene was already marked shot.").await?;
+        return Ok(Redirect::to(&back).into_response());
+    }
+    // Clearance as it stands now, inside the lock: a withdrawal cannot slip in between.
+    let statuses =
+        status::production_status_on(&mut tx, &member.production, Only::Scene(scene_id)).await?;
+    let clearance = statuses
+        .iter()
+        .find(|s| s.shoot_day_id == Some(shoot_day_id))
+        .map(|s| s.clearance.clone())
+        .unwrap_or(Clearance::NotFlagged);
+    let now_local = member.production.zone.local(OffsetDateTime::now_utc());
+    let allowed = if place.paused {
+        Err(
+            "This scene is on hold. The coordinator resolves the hold first; nothing was \
+             recorded."
+                .to_string(),
+        )
+    } else {
+        may_mark_shot(place.shoot_date, place.call_at, now_local, &clearance)
+            .map_err(|not_yet| not_yet.to_string())
+    };
+    if let Err(message) = allowed {
+        drop(tx);
+        Flash::info(&session, message).await?;
+        return Ok(Redirect::to(&back).into_response());
+    }
+    sqlx::query(
+        "update shoot_day_scene set shot_at = now(), shot_by = $4
+         where shoot_day_id = $1 and scene_id = $2 and production_id = $3",
     )
     .bind(shoot_day_id)
     .bind(scene_id)
     .bind(production_id)
     .bind(member.user.user_id)
-    .fetch_optional(&state.pool)
+    .execute(&mut *tx)
     .await?;
-    match marked {
-        Some(number) => {
-            Flash::success(
-                &session,
-                format!("Scene {number} is marked shot on this day."),
-            )
-            .await?
-        }
-        None => {
-            let placed: bool = sqlx::query_scalar(
-                "select exists (select 1 from shoot_day_scene
-                                where shoot_day_id = $1 and scene_id = $2 and production_id = $3)",
-            )
-            .bind(shoot_day_id)
-            .bind(scene_id)
-            .bind(production_id)
-            .fetch_one(&state.pool)
-            .await?;
-            if !placed {
-                return Err(AppError::NotFound);
-            }
-            Flash::info(&session, "That scene was already marked shot.").await?;
-        }
+    let on = OnDay {
+        scene_id,
+        scene: place.number.clone(),
+        shoot_day_id,
+        shoot_date: place.shoot_date,
+    };
+    ledger::append(
+        &mut tx,
+        production_id,
+        &LedgerEvent::Shot(on),
+        None,
+        Some(member.user.user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Flash::success(
+        &session,
+        format!("Scene {} is marked shot on this day.", place.number),
+    )
+    .await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// Undoes a shot mark made in error: the coordinator only, and on the ledger too.
+async fn undo_shot(
+    State(state): State<AppState>,
+    member: Member,
+    session: Session,
+    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+) -> Result<Response> {
+    member.may(Action::UndoShot)?;
+    let production_id = member.production.production_id;
+    let back = format!("{}/schedule/{shoot_day_id}", member.base());
+    let mut tx = state.pool.begin().await?;
+    ledger::lock(&mut tx, production_id).await?;
+    let place = placement(&mut tx, production_id, shoot_day_id, scene_id).await?;
+    if !place.shot {
+        drop(tx);
+        Flash::info(&session, "That scene is not marked shot.").await?;
+        return Ok(Redirect::to(&back).into_response());
     }
-    Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}", member.base())).into_response())
+    sqlx::query(
+        "update shoot_day_scene set shot_at = null, shot_by = null
+         where shoot_day_id = $1 and scene_id = $2 and production_id = $3",
+    )
+    .bind(shoot_day_id)
+    .bind(scene_id)
+    .bind(production_id)
+    .execute(&mut *tx)
+    .await?;
+    let on = OnDay {
+        scene_id,
+        scene: place.number.clone(),
+        shoot_day_id,
+        shoot_date: place.shoot_date,
+    };
+    ledger::append(
+        &mut tx,
+        production_id,
+        &LedgerEvent::ShotUndone(on),
+        None,
+        Some(member.user.user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Flash::success(
+        &session,
+        format!(
+            "The shot mark of scene {} is undone; consent applies to it again.",
+            place.number
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&back).into_response())
 }
 
 // ---------------------------------------------------------------- doubles
