@@ -11,6 +11,7 @@
 //! layer: error config db clock csv
 //! layer: vocab
 //! layer: rules access
+//! layer: ledger
 //! layer: web
 //! layer: auth
 //! layer: accounts
@@ -27,7 +28,8 @@
 //! - foundation: errors, configuration, the database (and the live-notice hub), time and the
 //!   production's zone, CSV writing;
 //! - `vocab`, the typed vocabulary of consent; `rules`, the rules of DOMAIN §5 as pure
-//!   functions over it; `access`, who may do what (DOMAIN §4) as one table;
+//!   functions over it; `access`, who may do what (DOMAIN §4) as one table; `ledger`, the
+//!   append-only consent log every consent write goes through;
 //! - `web`: the state handlers receive, the layout context, forms, form errors, CSRF, rendering;
 //! - `auth`: who is signed in; `accounts`: the sign-in, account and invitation pages;
 //! - notices in the app, by e-mail and live; productions and the `Member` gate;
@@ -47,6 +49,7 @@ pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod ledger;
 pub mod live;
 pub mod notifications;
 pub mod onset;

@@ -170,7 +170,7 @@ async fn shutdown_signal() {
 }
 
 async fn verify_ledger(pool: &sqlx::PgPool, only: Option<i64>) -> anyhow::Result<()> {
-    let reports = closedset::consent::ledger::verify_all(pool, only).await?;
+    let reports = closedset::ledger::verify_all(pool, only).await?;
     if only.is_some() && reports.is_empty() {
         bail!("there is no production with that id");
     }

@@ -3,7 +3,6 @@
 
 pub mod boundaries;
 pub mod conversations;
-pub mod ledger;
 pub mod rider_text;
 pub mod riders;
 pub mod status;

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 
 use crate::auth::password::Password;
-use crate::consent::ledger;
+use crate::ledger;
 use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
 use crate::vocab::scope::{Scope, Uses};

@@ -17,3 +17,5 @@ pub const RIDER_SIGNED: &str = "rider_signed";
 pub const CONCERN_RAISED: &str = "concern_raised";
 /// A concern someone raised changed status.
 pub const CONCERN_STATUS: &str = "concern_status";
+/// A new breakdown version left a performer's part as it was: their rider still covers it.
+pub const RIDER_CARRIED_FORWARD: &str = "rider_carried_forward";

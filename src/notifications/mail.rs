@@ -67,7 +67,7 @@ impl Category {
         match kind {
             // A narrowing on the day is a revocation in part.
             CONSENT_REVOKED | CONSENT_NARROWED => Category::Revocation,
-            RIDER_DELIVERED => Category::Delivery,
+            RIDER_DELIVERED | RIDER_CARRIED_FORWARD => Category::Delivery,
             SCENE_PAUSED | PAUSE_RESOLVED => Category::Pause,
             CONCERN_RAISED | CONCERN_STATUS => Category::Concern,
             k if k.starts_with("pause") || k.starts_with("hold") => Category::Pause,

@@ -8,8 +8,12 @@ use time::Date;
 use super::stored::{age, scene_dates};
 use crate::cast::CastMember;
 use crate::error::{AppError, Result};
+use crate::ledger;
+use crate::notifications;
 use crate::rules::minors::is_restricted;
 use crate::rules::minors::{self, CastAge};
+use crate::rules::staleness::part_changed;
+use crate::vocab::LedgerEvent;
 use crate::vocab::body::{NudityLevel, is_flagged};
 use crate::vocab::breakdown::empty_breakdown;
 use crate::vocab::breakdown::read_breakdown;
@@ -62,6 +66,9 @@ pub async fn save_breakdown(
     if let Err(errors) = check(breakdown) {
         return Ok(SaveOutcome::Invalid(errors));
     }
+    // A new version can carry riders forward (a consent event): the ledger lock comes first,
+    // before the scene row, as in every consent write.
+    ledger::lock(tx, production_id).await?;
     let current: Current = sqlx::query_as(
         "select v.content_hash, v.breakdown::text as breakdown,
                 (select coalesce(max(version), 0) from scene_version where scene_id = s.scene_id)
@@ -155,5 +162,120 @@ pub async fn save_breakdown(
         .bind(version_id)
         .execute(&mut *tx)
         .await?;
+    carry_forward(
+        tx,
+        production_id,
+        scene_id,
+        &old,
+        breakdown,
+        version,
+        created_by,
+    )
+    .await?;
     Ok(SaveOutcome::Saved { version })
+}
+
+/// A signed rider that still stands for the scene, with the version it covers.
+#[derive(sqlx::FromRow)]
+struct Standing {
+    rider_id: i64,
+    cast_member_id: i64,
+    user_id: Option<i64>,
+    number: String,
+    version: i32,
+    breakdown: String,
+}
+
+/// What changed around a performer whose own part stayed as it was, in words.
+fn around(old: &Breakdown, new: &Breakdown, cast_member_id: i64) -> Vec<&'static str> {
+    let others = |b: &Breakdown| -> Vec<Option<String>> {
+        let mut parts: Vec<Option<String>> = b
+            .performers
+            .iter()
+            .filter(|p| p.cast_member_id != cast_member_id)
+            .map(|p| b.part_hash(p.cast_member_id))
+            .collect();
+        parts.sort();
+        parts
+    };
+    let mut out = Vec::new();
+    if old.normalised().closed_set != new.normalised().closed_set {
+        out.push("the closed set");
+    }
+    if old.normalised().monitor_list != new.normalised().monitor_list {
+        out.push("the monitor list");
+    }
+    if others(old) != others(new) {
+        out.push("another performer's part");
+    }
+    out
+}
+
+/// Every signed rider of the scene whose performer's part is as it was (DOMAIN §3, Stale)
+/// carries forward to the new version: a ledger event says so, and the performer is told what
+/// changed around them. A rider whose part changed goes stale, which clearance shows.
+async fn carry_forward(
+    tx: &mut sqlx::PgConnection,
+    production_id: i64,
+    scene_id: i64,
+    old: &Breakdown,
+    new: &Breakdown,
+    version: i32,
+    actor: Option<i64>,
+) -> Result<()> {
+    let standing: Vec<Standing> = sqlx::query_as(
+        "select r.rider_id, r.cast_member_id, c.user_id, s.number, v.version,
+                v.breakdown::text as breakdown
+         from rider_scene rs
+         join rider r using (rider_id)
+         join cast_member c on c.cast_member_id = r.cast_member_id
+         join scene s on s.scene_id = rs.scene_id
+         join scene_version v on v.scene_version_id = rs.scene_version_id
+         where rs.scene_id = $1 and rs.production_id = $2 and r.status = 'signed'
+           and r.revoked_at is null and rs.superseded_at is null",
+    )
+    .bind(scene_id)
+    .bind(production_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for rider in standing {
+        let covered = read_breakdown(&rider.breakdown);
+        if part_changed(Some(&covered), new, rider.cast_member_id, false) {
+            continue;
+        }
+        ledger::append(
+            tx,
+            production_id,
+            &LedgerEvent::CarriedForward {
+                scene: rider.number.clone(),
+                from_version: rider.version,
+                to_version: version,
+            },
+            Some(rider.rider_id),
+            actor,
+        )
+        .await?;
+        if let Some(user_id) = rider.user_id {
+            let what = around(old, new, rider.cast_member_id);
+            let around = if what.is_empty() {
+                String::new()
+            } else {
+                format!(" What changed around you: {}.", what.join(", "))
+            };
+            notifications::notify(
+                tx,
+                production_id,
+                &[user_id],
+                notifications::kind::RIDER_CARRIED_FORWARD,
+                &format!(
+                    "The breakdown of scene {} changed (version {version}), but not what you are \
+                     asked: your signed rider still covers it.{around}",
+                    rider.number
+                ),
+                &format!("/productions/{production_id}/riders/{}", rider.rider_id),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

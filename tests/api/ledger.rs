@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use closedset::consent::ledger;
+use closedset::ledger;
 use closedset::vocab::LedgerEvent;
 
 use crate::support::{TestApp, database_url};

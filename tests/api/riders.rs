@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use closedset::consent::ledger;
+use closedset::ledger;
 use closedset::vocab::body::{BodyArea as A, IntimacyKind as K, NudityLevel as N};
 use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use reqwest::StatusCode;
@@ -1314,5 +1314,43 @@ async fn a_scene_is_marked_shot_only_on_its_day_after_call_while_cleared_and_on_
     dana.post(&shot, &[]).await;
     assert!(shot_at().await.is_none());
     assert_eq!(count("shot").await, 1);
+    f.verify_ledger();
+}
+
+/// A breakdown change that leaves a performer's part as it was carries their signed rider
+/// forward, on the ledger, and tells them what changed around them; the performer whose part
+/// changed is not carried: their rider is stale.
+#[tokio::test]
+async fn a_change_around_a_performer_carries_their_rider_forward_and_tells_them() {
+    let f = film().await;
+    let mut cora = f.app.signed_in("cora@example.test").await;
+    let mut alex = f.app.signed_in("alex@example.test").await;
+    let mut sam = f.app.signed_in("sam@example.test").await;
+    let alex_rider = f.signed_rider(&mut cora, &mut alex).await;
+    let sam_rider = f.draft(&mut cora, f.sam_cast, &[]).await;
+    f.deliver(&mut cora, sam_rider).await;
+    sam.get(&f.rider_path(sam_rider, "")).await;
+    f.sign(&mut sam, sam_rider, crate::support::PASSWORD).await;
+
+    f.save_breakdown(&[ALEX_ACT, "Lies together under the sheet"])
+        .await;
+    assert_eq!(f.events(sam_rider, "carried_forward").await, 1);
+    assert_eq!(f.events(alex_rider, "carried_forward").await, 0);
+    let notices = sam.get("/notifications").await;
+    assert!(
+        notices.body.contains("your signed rider still covers it")
+            && notices.body.contains("another performer&#39;s part"),
+        "{}",
+        notices.body
+    );
+    // Sam's notice never says what changed in Alex's part.
+    assert!(!notices.body.contains("Lies together under the sheet"));
+    let scene = cora.get(&f.path(&format!("/scenes/{}", f.scene))).await;
+    assert!(scene.body.contains("#1 Alex Rivera: signed rider is stale"));
+    assert!(
+        !scene
+            .body
+            .contains("#2 Sam Lindqvist: signed rider is stale")
+    );
     f.verify_ledger();
 }

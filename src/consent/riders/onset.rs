@@ -12,9 +12,9 @@ use tower_sessions::Session;
 
 use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
-use crate::consent::ledger;
 use crate::consent::status::{self, Only};
 use crate::error::{AppError, Result};
+use crate::ledger;
 use crate::productions::Member;
 use crate::rules::facts::Clearance;
 use crate::rules::minors::is_restricted;

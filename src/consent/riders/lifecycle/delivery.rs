@@ -3,9 +3,9 @@
 
 use sqlx::PgConnection;
 
-use crate::consent::ledger;
 use crate::consent::rider_text::{self, RiderContent, RiderScene};
 use crate::error::Result;
+use crate::ledger;
 use crate::notifications;
 use crate::productions::Production;
 use crate::vocab::LedgerEvent;

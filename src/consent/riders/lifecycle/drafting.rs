@@ -3,8 +3,8 @@
 
 use sqlx::PgConnection;
 
-use crate::consent::ledger;
 use crate::error::Result;
+use crate::ledger;
 use crate::vocab::LedgerEvent;
 use crate::vocab::scope::Scope;
 

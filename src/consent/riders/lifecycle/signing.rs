@@ -5,8 +5,8 @@
 
 use sqlx::PgConnection;
 
-use crate::consent::ledger;
 use crate::error::Result;
+use crate::ledger;
 use crate::notifications;
 use crate::rules::revocation::{SayingNo, saying_no};
 use crate::vocab::ledger_event::Told;
