@@ -118,7 +118,8 @@ async fn signed_scopes(state: &AppState, member: &Member, scene_id: i64) -> Resu
                 (rs.scope || jsonb_build_object('uses', jsonb_build_object(
                      'in_picture', r.in_picture, 'trailers', r.in_trailers,
                      'stills', r.in_stills), 'double_allowed', r.double_allowed))::text as scope,
-                rs.scene_version_id = s.current_version_id as covers_current
+                coalesce(s.current_version_id in (rs.scene_version_id, rs.carried_to_version_id), false)
+                    as covers_current
          from rider_scene rs
          join rider r using (rider_id)
          join cast_member c on c.cast_member_id = r.cast_member_id

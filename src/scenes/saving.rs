@@ -162,17 +162,21 @@ pub async fn save_breakdown(
         .bind(version_id)
         .execute(&mut *tx)
         .await?;
-    carry_forward(
-        tx,
-        production_id,
+    let saved = NewVersion {
         scene_id,
-        &old,
-        breakdown,
         version,
-        created_by,
-    )
-    .await?;
+        version_id,
+    };
+    carry_forward(tx, production_id, &saved, &old, breakdown, created_by).await?;
     Ok(SaveOutcome::Saved { version })
+}
+
+/// The version just saved.
+#[derive(Clone, Copy)]
+struct NewVersion {
+    scene_id: i64,
+    version: i32,
+    version_id: i64,
 }
 
 /// A signed rider that still stands for the scene, with the version it covers.
@@ -217,12 +221,16 @@ fn around(old: &Breakdown, new: &Breakdown, cast_member_id: i64) -> Vec<&'static
 async fn carry_forward(
     tx: &mut sqlx::PgConnection,
     production_id: i64,
-    scene_id: i64,
+    saved: &NewVersion,
     old: &Breakdown,
     new: &Breakdown,
-    version: i32,
     actor: Option<i64>,
 ) -> Result<()> {
+    let NewVersion {
+        scene_id,
+        version,
+        version_id,
+    } = *saved;
     let standing: Vec<Standing> = sqlx::query_as(
         "select r.rider_id, r.cast_member_id, c.user_id, s.number, v.version,
                 v.breakdown::text as breakdown
@@ -243,6 +251,14 @@ async fn carry_forward(
         if part_changed(Some(&covered), new, rider.cast_member_id, false) {
             continue;
         }
+        sqlx::query(
+            "update rider_scene set carried_to_version_id = $3 where rider_id = $1 and scene_id = $2",
+        )
+        .bind(rider.rider_id)
+        .bind(scene_id)
+        .bind(version_id)
+        .execute(&mut *tx)
+        .await?;
         ledger::append(
             tx,
             production_id,

@@ -227,7 +227,7 @@ async fn riders_signed_in_time_clear_the_scene_and_a_change_to_a_part_makes_only
     // scene. Sam's part is as it was, so Sam's rider carries forward (DOMAIN §3).
     breakdown(&app, &set, &["Kiss on the shoulder"]).await;
     let page = pat.get(&path).await;
-    assert!(page.body.contains("Blocked"));
+    assert!(page.body.contains("Blocked"), "{}", page.body);
     assert!(page.body.contains("#1 Alex Rivera: signed rider is stale"));
     assert!(
         !page

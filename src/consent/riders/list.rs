@@ -74,7 +74,8 @@ pub(super) async fn list_page(
                  where rs.rider_id = r.rider_id) as scenes,
                 exists (select 1 from rider_scene rs join scene s using (scene_id)
                         where rs.rider_id = r.rider_id
-                          and s.current_version_id is distinct from rs.scene_version_id) as stale
+                          and s.current_version_id is distinct from rs.scene_version_id
+                          and s.current_version_id is distinct from rs.carried_to_version_id) as stale
          from rider r join cast_member c using (cast_member_id)
          where r.production_id = $1
            and ($2::bigint is null or (c.user_id = $2 and r.status <> 'drafted'))

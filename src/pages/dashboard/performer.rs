@@ -115,7 +115,8 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
                  where rs.rider_id = r.rider_id and d.call_at > now()) as first_call,
                 exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
                         where rs.rider_id = r.rider_id
-                          and rs.scene_version_id <> s.current_version_id) as stale,
+                          and s.current_version_id is distinct from rs.scene_version_id
+                          and s.current_version_id is distinct from rs.carried_to_version_id) as stale,
                 array(select s.number from rider_scene rs join scene s on s.scene_id = rs.scene_id
                       where rs.rider_id = r.rider_id order by s.sort_key collate \"C\") as scenes
          from rider r

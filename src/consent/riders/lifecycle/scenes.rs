@@ -24,12 +24,16 @@ pub struct Covered {
     pub scope: Option<Scope>,
     pub current_version_id: Option<i64>,
     pub current_version: Option<i32>,
+    /// The newer version the rider was carried forward to (the performer's part unchanged).
+    pub carried_to_version_id: Option<i64>,
 }
 
 impl Covered {
-    /// The breakdown changed after this version: the rider no longer matches the scene.
+    /// What is asked of the performer changed after this version (a change around them carries
+    /// the rider forward instead): the rider no longer matches the scene.
     pub fn is_stale(&self) -> bool {
         self.current_version_id != Some(self.scene_version_id)
+            && self.current_version_id != self.carried_to_version_id
     }
 }
 
@@ -47,6 +51,7 @@ struct CoveredRow {
     scope: String,
     current_version_id: Option<i64>,
     current_version: Option<i32>,
+    carried_to_version_id: Option<i64>,
 }
 
 /// The scenes a rider covers, in script order.
@@ -54,7 +59,7 @@ pub async fn covered(conn: &mut PgConnection, rider_id: i64) -> Result<Vec<Cover
     let rows: Vec<CoveredRow> = sqlx::query_as(
         "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, rs.scene_version_id,
                 v.version, v.content_hash, v.breakdown::text as breakdown, rs.scope::text as scope,
-                s.current_version_id, cv.version as current_version
+                s.current_version_id, cv.version as current_version, rs.carried_to_version_id
          from rider_scene rs
          join scene s using (scene_id)
          join scene_version v on v.scene_version_id = rs.scene_version_id
@@ -78,6 +83,7 @@ pub async fn covered(conn: &mut PgConnection, rider_id: i64) -> Result<Vec<Cover
             scope: serde_json::from_str(&r.scope).ok(),
             current_version_id: r.current_version_id,
             current_version: r.current_version,
+            carried_to_version_id: r.carried_to_version_id,
         })
         .collect())
 }
