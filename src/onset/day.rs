@@ -1,5 +1,6 @@
-//! The phone page of a shoot day (R10, R11) and its pause actions: each flagged scene with its
-//! Pause button and pause log, and for the coordinator each performer's reconfirmation and closure.
+//! The phone page of a shoot day (R10, R11) and its pause actions: each intimate scene with its
+//! Pause button and pause log, and for the coordinator, in flagged scenes, each performer's
+//! reconfirmation and closure. A pause and its resolution are ledger events.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -14,13 +15,16 @@ use super::pauses::{PauseRow, PauseView, visible};
 use super::people::People;
 use super::records::{DayRecords, PerformerLine};
 use crate::access::Action;
+use crate::consent::ledger;
 use crate::consent::status::{Only, lines_for, production_status};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
 use crate::rules::on_set::pause_open;
+use crate::vocab::LedgerEvent;
 use crate::vocab::Role;
+use crate::vocab::ledger_event::{OnDay, PausedBy};
 use crate::web::AppState;
 use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
@@ -106,7 +110,11 @@ impl OnSetPage {
                     .iter()
                     .filter(|p| p.scene_id == scene.scene_id)
                     .collect();
-                let performers = records.performers(&member, &scene, &people);
+                let performers = if scene.flagged {
+                    records.performers(&member, &scene, &people)
+                } else {
+                    Vec::new()
+                };
                 SceneCard {
                     paused: mine.iter().any(|p| p.open()),
                     mine_open: mine
@@ -185,7 +193,7 @@ pub(super) async fn pause(
     member.may(Action::Pause)?;
     let production_id = member.production.production_id;
     let day = day_facts(&state.pool, production_id, shoot_day_id).await?;
-    // A performer not in the scene (or the scene not flagged, or not on this day) gets 404.
+    // A performer not in the scene (or the scene not intimate, or not on this day) gets 404.
     let scene = day_scenes(&state.pool, &member, shoot_day_id, Some(scene_id))
         .await?
         .pop()
@@ -207,10 +215,16 @@ pub(super) async fn pause(
         return Ok(Redirect::to(&on_set).into_response());
     }
     let mut tx = state.pool.begin().await?;
-    let paused_as = if member.is(Role::Coordinator) {
-        "coordinator"
+    // A pause is a consent write: it queues on the production's ledger lock before any row.
+    ledger::lock(&mut tx, production_id).await?;
+    let by = if member.is(Role::Coordinator) {
+        PausedBy::Coordinator
     } else {
-        "performer"
+        PausedBy::Performer
+    };
+    let paused_as = match by {
+        PausedBy::Coordinator => "coordinator",
+        PausedBy::Performer => "performer",
     };
     // A second press while the same person's pause is open is that pause, not a new one.
     let inserted: Option<OffsetDateTime> = sqlx::query_scalar(
@@ -227,6 +241,19 @@ pub(super) async fn pause(
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(paused_at) = inserted {
+        // On the ledger: the scene, the day and the pauser's role (the entry's actor names
+        // them, as for every event), never a reason.
+        ledger::append(
+            &mut tx,
+            production_id,
+            &LedgerEvent::Paused {
+                on: scene.on(&day),
+                by,
+            },
+            None,
+            Some(member.user.user_id),
+        )
+        .await?;
         // The scene, the day and who paused, never a reason (none is asked); coordinators and
         // directors hear it inside the pausing transaction, and live once it commits.
         notifications::notify_roles(
@@ -281,16 +308,18 @@ pub(super) async fn resolve(
     member.may(Action::RecordOnSet)?;
     let form = ResolveForm::read(&body);
     let production_id = member.production.production_id;
-    let found: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-        "select p.shoot_day_id, s.number, p.paused_by from pause p
+    let found: Option<(i64, time::Date, i64, String, Option<i64>)> = sqlx::query_as(
+        "select p.shoot_day_id, d.shoot_date, p.scene_id, s.number, p.paused_by from pause p
          join scene s on s.scene_id = p.scene_id
+         join shoot_day d on d.shoot_day_id = p.shoot_day_id
          where p.pause_id = $1 and p.production_id = $2",
     )
     .bind(pause_id)
     .bind(production_id)
     .fetch_optional(&state.pool)
     .await?;
-    let (shoot_day_id, number, paused_by) = found.ok_or(AppError::NotFound)?;
+    let (shoot_day_id, shoot_date, scene_id, number, paused_by) =
+        found.ok_or(AppError::NotFound)?;
     let note = form.note.trim().to_string();
     if note.chars().count() > 2000 {
         let mut errors = FieldErrors::default();
@@ -302,6 +331,7 @@ pub(super) async fn resolve(
             .render();
     }
     let mut tx = state.pool.begin().await?;
+    ledger::lock(&mut tx, production_id).await?;
     // `resolved_at is null`: a double submit resolves once and keeps the first note.
     let resolved: Option<i64> = sqlx::query_scalar(
         "update pause set resolved_at = now(), resolved_by = $3, resolution_note = $4
@@ -316,6 +346,21 @@ pub(super) async fn resolve(
     .await?;
     let on_set = format!("{}/schedule/{shoot_day_id}/on-set", member.base());
     if resolved.is_some() {
+        // On the ledger: the scene and the day; the entry's actor is the coordinator. The note
+        // stays off it, with the pause.
+        ledger::append(
+            &mut tx,
+            production_id,
+            &LedgerEvent::Resumed(OnDay {
+                scene_id,
+                scene: number.clone(),
+                shoot_day_id,
+                shoot_date,
+            }),
+            None,
+            Some(member.user.user_id),
+        )
+        .await?;
         let message = format!("The pause of scene {number} is resolved; the scene may go on.");
         notifications::notify_roles(
             &mut tx,

@@ -1,5 +1,5 @@
 //! A shoot day as the on-set pages and the daily report read it: the day numbered within the
-//! schedule, and its flagged scenes in running order (a performer gets only theirs).
+//! schedule, and its intimate scenes in running order (a performer gets only theirs).
 
 use sqlx::PgPool;
 use time::{Date, OffsetDateTime};
@@ -7,6 +7,7 @@ use time::{Date, OffsetDateTime};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::Role;
+use crate::vocab::ledger_event::OnDay;
 
 /// A shoot day as this module shows it.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -54,7 +55,8 @@ pub(crate) async fn day_facts(
     .ok_or(AppError::NotFound)
 }
 
-/// A flagged scene on a shoot day.
+/// An intimate scene on a shoot day: any kind of intimacy in its current breakdown (R10), flagged
+/// or not.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct DayScene {
     pub scene_id: i64,
@@ -63,6 +65,9 @@ pub(crate) struct DayScene {
     pub set_name: String,
     pub time_of_day: String,
     pub breakdown: Option<String>,
+    /// Nudity or simulated sex: riders, reconfirmations and closures are for these (R1, R11);
+    /// any intimate scene can be paused (R10).
+    pub flagged: bool,
     pub shot_at: Option<OffsetDateTime>,
     /// Everyone cast in the scene, whether or not the breakdown asks anything of them.
     pub cast_ids: Vec<i64>,
@@ -74,9 +79,21 @@ impl DayScene {
     pub fn heading(&self) -> String {
         crate::scenes::heading_text(&self.int_ext, &self.set_name, &self.time_of_day)
     }
+
+    /// The scene on `day`, as on-set ledger events name it.
+    pub fn on(&self, day: &DayFacts) -> OnDay {
+        OnDay {
+            scene_id: self.scene_id,
+            scene: self.number.clone(),
+            shoot_day_id: day.shoot_day_id,
+            shoot_date: day.shoot_date,
+        }
+    }
 }
 
-/// The day's flagged scenes in running order (or one of them); a performer gets only theirs.
+/// The day's intimate scenes in running order (or one of them); a performer gets only theirs.
+/// Intimate: the current breakdown names any kind of intimacy (a kiss, a sensual dance), or it is
+/// flagged (nudity or simulated sex).
 pub(crate) async fn day_scenes(
     pool: &PgPool,
     member: &Member,
@@ -85,7 +102,7 @@ pub(crate) async fn day_scenes(
 ) -> Result<Vec<DayScene>> {
     let scenes: Vec<DayScene> = sqlx::query_as(
         "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day,
-                v.breakdown::text as breakdown, ds.shot_at,
+                v.breakdown::text as breakdown, v.flagged, ds.shot_at,
                 array(select sc.cast_member_id from scene_cast sc
                       where sc.scene_id = s.scene_id order by sc.cast_member_id) as cast_ids,
                 exists (select 1 from scene_cast sc join cast_member cm using (cast_member_id)
@@ -93,7 +110,9 @@ pub(crate) async fn day_scenes(
          from shoot_day_scene ds
          join scene s on s.scene_id = ds.scene_id
          join scene_version v on v.scene_version_id = s.current_version_id
-         where ds.production_id = $1 and ds.shoot_day_id = $2 and v.flagged and not s.omitted
+         where ds.production_id = $1 and ds.shoot_day_id = $2 and not s.omitted
+           and (v.flagged or (jsonb_typeof(v.breakdown -> 'kinds') = 'array'
+                              and v.breakdown -> 'kinds' <> '[]'::jsonb))
            and ($3::bigint is null or s.scene_id = $3)
          order by ds.position",
     )

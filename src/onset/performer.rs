@@ -1,5 +1,6 @@
-//! The coordinator's page of one performer in one scene on a shoot day (R11): the rider they
-//! stand on, what earlier reconfirmations took back, and the reconfirmation and closure forms.
+//! The coordinator's page of one performer in one flagged scene on a shoot day (R11): the rider
+//! they stand on, what earlier reconfirmations took back, and the reconfirmation and closure
+//! forms. Both are recorded at the server's time when submitted; no time is typed.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -44,8 +45,6 @@ pub(super) struct PerformerPage {
     closed: Option<String>,
     recording_open: bool,
     errors: FieldErrors,
-    time: String,
-    closure_time: String,
 }
 
 impl PerformerPage {
@@ -78,28 +77,13 @@ impl PerformerPage {
             cast_member_id,
             who: facts.who,
             errors: FieldErrors::default(),
-            time: String::new(),
-            closure_time: String::new(),
             member,
         }
     }
 
-    /// The page with the reconfirmation form that failed, keeping the typed time.
-    pub fn with_time(self, time: String, errors: FieldErrors) -> Self {
-        PerformerPage {
-            time,
-            errors,
-            ..self
-        }
-    }
-
-    /// The page with the closure form that failed, keeping the typed time.
-    pub fn with_closure_time(self, closure_time: String, errors: FieldErrors) -> Self {
-        PerformerPage {
-            closure_time,
-            errors,
-            ..self
-        }
+    /// The page with the errors of the form that failed.
+    pub fn with_errors(self, errors: FieldErrors) -> Self {
+        PerformerPage { errors, ..self }
     }
 
     /// 422 when the page carries form errors.
@@ -135,9 +119,12 @@ pub(super) async fn performer_facts(
     let pool = &state.pool;
     let production_id = member.production.production_id;
     let day = day_facts(pool, production_id, shoot_day_id).await?;
+    // Reconfirmations and closures are for flagged scenes; one that is only intimate (a kiss, a
+    // dance) can be paused but asks no rider, so nothing here is recorded for it.
     let scene = day_scenes(pool, member, shoot_day_id, Some(scene_id))
         .await?
         .pop()
+        .filter(|scene| scene.flagged)
         .ok_or(AppError::NotFound)?;
     let people = People::load(pool, production_id).await?;
     let who = people

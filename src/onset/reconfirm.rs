@@ -1,5 +1,6 @@
 //! Recording on the day (R11): a performer's reconfirmation before the first take, with any
-//! items taken back (a narrowing, on the ledger and announced), and their closure after wrap.
+//! items taken back (a narrowing, announced), and their closure after wrap. Each is a ledger
+//! event, at the server's time: a time typed into the form is never what is recorded.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,39 +21,11 @@ use crate::web::AppState;
 use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash};
 
-/// When it happened: the typed time on the shoot date (production clocks), or now when blank.
-fn when(
-    member: &Member,
-    day: &DayFacts,
-    typed: &str,
-    field: &'static str,
-    errors: &mut FieldErrors,
-) -> Option<OffsetDateTime> {
-    let now = OffsetDateTime::now_utc();
-    if typed.trim().is_empty() {
-        return Some(now);
-    }
-    let Some(time) = crate::clock::parse_time(typed) else {
-        errors.add(
-            field,
-            "Enter the time as hours and minutes, for example 07:40, or leave it empty for now.",
-        );
-        return None;
-    };
-    match member.production.zone.to_utc(day.shoot_date, time) {
-        Ok(at) if at <= now => Some(at),
-        Ok(_) => {
-            errors.add(
-                field,
-                "That time is still to come; record it when it happens.",
-            );
-            None
-        }
-        Err(e) => {
-            errors.add(field, e.to_string());
-            None
-        }
-    }
+/// The instant a ledger entry was written: what the reconfirmation or closure row records, so
+/// the row and its event agree to the microsecond and no typed time can stand in for it.
+fn recorded_at(entry: &ledger::Entry) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(entry.occurred_at_us) * 1000)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc())
 }
 
 fn not_yet(day: &DayFacts) -> String {
@@ -62,9 +35,9 @@ fn not_yet(day: &DayFacts) -> String {
     )
 }
 
-/// The reconfirmation form: the rider the page showed, the items left ticked, and the time.
+/// The reconfirmation form: the rider the page showed and the items left ticked. A `time`
+/// field, if one is posted, is not read: the server's clock says when.
 struct ReconfirmForm {
-    time: String,
     rider_id: String,
     keep: Vec<String>,
 }
@@ -72,7 +45,6 @@ struct ReconfirmForm {
 impl ReconfirmForm {
     fn read(body: &FormBody) -> Self {
         ReconfirmForm {
-            time: body.get("time"),
             rider_id: body.get("rider_id"),
             keep: body.all("keep"),
         }
@@ -100,7 +72,6 @@ pub(super) async fn reconfirm(
             "This scene is already marked shot on this day; record the closure instead.",
         );
     }
-    let at = when(&member, &facts.day, &form.time, "time", &mut errors);
     let shown_rider = form.rider_id.parse::<i64>().ok();
     let rider = match &facts.rider {
         None => {
@@ -120,16 +91,54 @@ pub(super) async fn reconfirm(
         }
         Some(rider) => Some(rider.clone()),
     };
-    let (Some(at), Some((rider_id, scope)), true) = (at, rider, errors.is_empty()) else {
+    let (Some((rider_id, scope)), true) = (rider, errors.is_empty()) else {
         return PerformerPage::new(ctx, member, facts, cast_member_id)
-            .with_time(form.time, errors)
+            .with_errors(errors)
             .render();
     };
     let offered = items(&scope, &facts.already);
     let narrowing = taken_back(&offered, &form.keep);
     let count = narrowing.count();
     let production_id = member.production.production_id;
+    let on = facts.scene.on(&facts.day);
     let mut tx = state.pool.begin().await?;
+    // A consent write: the production's ledger lock first. Under it, the rider the page stood
+    // on is checked again, so a withdrawal that landed meanwhile is never reconfirmed over.
+    ledger::lock(&mut tx, production_id).await?;
+    let still_valid: bool = sqlx::query_scalar(
+        "select exists (select 1 from rider r join rider_scene rs using (rider_id)
+                        join scene s on s.scene_id = rs.scene_id
+                        where r.rider_id = $1 and rs.scene_id = $2 and r.signed_at is not null
+                          and r.revoked_at is null and r.superseded_at is null
+                          and rs.scene_version_id = s.current_version_id)",
+    )
+    .bind(rider_id)
+    .bind(scene_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !still_valid {
+        drop(tx);
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "keep",
+            "The rider changed while this page was open: there is no signed rider in place \
+             for this performer and scene now. Nothing was recorded.",
+        );
+        return PerformerPage::new(ctx, member, facts, cast_member_id)
+            .with_errors(errors)
+            .render();
+    }
+    let entry = ledger::append(
+        &mut tx,
+        production_id,
+        &LedgerEvent::Reconfirmed {
+            on: on.clone(),
+            cast_member_id,
+        },
+        Some(rider_id),
+        Some(member.user.user_id),
+    )
+    .await?;
     sqlx::query(
         "insert into reconfirmation (production_id, shoot_day_id, scene_id, cast_member_id,
                                      rider_id, narrowed, narrowed_count, confirmed_at, recorded_by)
@@ -142,7 +151,7 @@ pub(super) async fn reconfirm(
     .bind(rider_id)
     .bind(serde_json::to_string(&narrowing).map_err(anyhow::Error::from)?)
     .bind(i32::try_from(count).unwrap_or(i32::MAX))
-    .bind(at)
+    .bind(recorded_at(&entry))
     .bind(member.user.user_id)
     .execute(&mut *tx)
     .await?;
@@ -154,8 +163,8 @@ pub(super) async fn reconfirm(
             &mut tx,
             production_id,
             &LedgerEvent::Narrowed {
-                scene: number.clone(),
-                shoot_date: facts.day.shoot_date,
+                scene: on.scene.clone(),
+                shoot_date: on.shoot_date,
                 taken_back: narrowing.clone(),
             },
             Some(rider_id),
@@ -190,29 +199,16 @@ pub(super) async fn reconfirm(
     Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}/on-set", member.base())).into_response())
 }
 
-/// The closure form: when the performer stepped out, or empty for now.
-struct ClosureForm {
-    closure_time: String,
-}
-
-impl ClosureForm {
-    fn read(body: &FormBody) -> Self {
-        ClosureForm {
-            closure_time: body.get("closure_time"),
-        }
-    }
-}
-
 pub(super) async fn closure(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
     session: Session,
     Path((_, shoot_day_id, scene_id, cast_member_id)): Path<(i64, i64, i64, i64)>,
-    body: FormBody,
 ) -> Result<Response> {
+    // The form carries no time (a `closure_time`, if posted, is not read): the closure is
+    // recorded when it is submitted.
     let facts = performer_facts(&state, &member, shoot_day_id, scene_id, cast_member_id).await?;
-    let form = ClosureForm::read(&body);
     let mut errors = FieldErrors::default();
     if !recording_open(facts.day.shoot_date, member.production.zone.today()) {
         errors.add("closure_time", not_yet(&facts.day));
@@ -226,45 +222,58 @@ pub(super) async fn closure(
             ),
         );
     }
-    let at = when(
-        &member,
-        &facts.day,
-        &form.closure_time,
-        "closure_time",
-        &mut errors,
-    );
-    let (Some(at), true) = (at, errors.is_empty()) else {
+    if !errors.is_empty() {
         return PerformerPage::new(ctx, member, facts, cast_member_id)
-            .with_closure_time(form.closure_time, errors)
+            .with_errors(errors)
             .render();
-    };
+    }
+    let production_id = member.production.production_id;
+    let mut tx = state.pool.begin().await?;
+    ledger::lock(&mut tx, production_id).await?;
+    let on_set = format!("{}/schedule/{shoot_day_id}/on-set", member.base());
+    let entry = ledger::append(
+        &mut tx,
+        production_id,
+        &LedgerEvent::Closed {
+            on: facts.scene.on(&facts.day),
+            cast_member_id,
+        },
+        facts.rider.as_ref().map(|(id, _)| *id),
+        Some(member.user.user_id),
+    )
+    .await?;
+    let at = recorded_at(&entry);
+    // One closure per performer, scene and day: a second submit (a double tap) rolls its event
+    // back with it, and the first closure stands.
     let inserted = sqlx::query(
         "insert into closure (production_id, shoot_day_id, scene_id, cast_member_id, closed_at,
                               recorded_by)
          values ($1, $2, $3, $4, $5, $6)
          on conflict on constraint closure_key do nothing",
     )
-    .bind(member.production.production_id)
+    .bind(production_id)
     .bind(shoot_day_id)
     .bind(scene_id)
     .bind(cast_member_id)
     .bind(at)
     .bind(member.user.user_id)
-    .execute(&state.pool)
+    .execute(&mut *tx)
     .await?;
-    if inserted.rows_affected() == 1 {
-        Flash::success(
-            &session,
-            format!(
-                "Closure recorded for {} in scene {} at {}.",
-                facts.who,
-                facts.scene.number,
-                member.production.zone.clock_time(at)
-            ),
-        )
-        .await?;
-    } else {
+    if inserted.rows_affected() != 1 {
+        drop(tx);
         Flash::info(&session, "The closure was already recorded.").await?;
+        return Ok(Redirect::to(&on_set).into_response());
     }
-    Ok(Redirect::to(&format!("{}/schedule/{shoot_day_id}/on-set", member.base())).into_response())
+    tx.commit().await?;
+    Flash::success(
+        &session,
+        format!(
+            "Closure recorded for {} in scene {} at {}.",
+            facts.who,
+            facts.scene.number,
+            member.production.zone.clock_time(at)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&on_set).into_response())
 }

@@ -70,7 +70,13 @@ pub(super) async fn report_page(
     let scenes = scenes
         .into_iter()
         .map(|scene| {
-            let performers = records.performers(&member, &scene, &people);
+            // Reconfirmations and closures are for flagged scenes; an intimate scene that is
+            // not flagged is here for its pauses.
+            let performers = if scene.flagged {
+                records.performers(&member, &scene, &people)
+            } else {
+                Vec::new()
+            };
             let pauses = pause_rows
                 .iter()
                 .filter(|p| p.scene_id == scene.scene_id)

@@ -435,19 +435,16 @@ async fn on_the_day_the_scene_is_not_reconfirmed_until_each_performer_is() {
     assert!(!page.body.contains("Blocked"));
     assert!(page.body.contains("Cleared"));
 
-    // Closure after wrap, once.
+    // Closure after wrap, once. A typed time is not read (the server's clock says when), so
+    // even a time that is no time records the closure, now.
     let mut cory = app.signed_in("cory@example.test").await;
     let closure = format!("{}/closure", performer_path(&set, set.alex));
     let page = cory.post(&closure, &[("closure_time", "25:99")]).await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("id=\"closure_time-error\""));
-    assert_eq!(
-        cory.post(&closure, &[("closure_time", "")]).await.status,
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
     let page = cory.post(&closure, &[("closure_time", "")]).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("already recorded"));
+    assert!(page.body.contains("id=\"closure_time-error\""));
     assert_eq!(count(&app, "select count(*) from closure").await, 1);
 
     // Not before the day.
@@ -457,10 +454,9 @@ async fn on_the_day_the_scene_is_not_reconfirmed_until_each_performer_is() {
         set.scene,
         set.alex
     );
-    assert_eq!(
-        cory.post(&later, &[]).await.status,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
+    let page = cory.post(&later, &[]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"closure_time-error\""));
 }
 
 #[tokio::test]
@@ -897,4 +893,474 @@ async fn reconfirming_after_the_shot_or_before_the_day_is_refused() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("already marked shot"), "{}", page.body);
     assert_eq!(count(&app, "select count(*) from reconfirmation").await, 0);
+}
+
+/// Adds scene `number` with Alex in it, whose breakdown names only `kinds` (no nudity), to
+/// today's shoot day after scene 5A.
+async fn intimate_scene(app: &TestApp, set: &Set, number: &str, kinds: Vec<IntimacyKind>) -> i64 {
+    let scene: i64 = sqlx::query_scalar(
+        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
+         values ($1, $2, $2, 'int', 'Dance hall', 'night', 4) returning scene_id",
+    )
+    .bind(set.p)
+    .bind(number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
+    )
+    .bind(scene)
+    .bind(set.alex)
+    .bind(set.p)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let performers = if kinds.is_empty() {
+        vec![]
+    } else {
+        vec![PerformerPart {
+            cast_member_id: set.alex,
+            nudity: NudityLevel::None,
+            shown: vec![],
+            touched: vec![BodyArea::Face],
+            touching: vec![BodyArea::Face],
+            acts: vec!["Kiss on the mouth".into()],
+        }]
+    };
+    let b = Breakdown {
+        kinds,
+        performers,
+        garments: String::new(),
+        stills_allowed: true,
+        closed_set: vec![],
+        monitor_list: vec![],
+    };
+    let mut tx = app.pool.begin().await.unwrap();
+    save_breakdown(
+        &mut tx,
+        set.p,
+        scene,
+        &b,
+        None,
+        time::macros::date!(2026 - 01 - 01),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    sqlx::query(
+        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
+         values ($1, $2, $3, (select count(*) + 1 from shoot_day_scene where shoot_day_id = $1))",
+    )
+    .bind(set.today)
+    .bind(scene)
+    .bind(set.p)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    scene
+}
+
+/// A ledger entry as these tests read it.
+#[derive(Debug, sqlx::FromRow)]
+struct Event {
+    event: String,
+    rider_id: Option<i64>,
+    actor_user_id: Option<i64>,
+    occurred_at: OffsetDateTime,
+    details: String,
+}
+
+impl Event {
+    fn details(&self) -> serde_json::Value {
+        serde_json::from_str(&self.details).unwrap()
+    }
+}
+
+/// The production's ledger, in order.
+async fn events(app: &TestApp, p: i64) -> Vec<Event> {
+    sqlx::query_as(
+        "select event, rider_id, actor_user_id, occurred_at, details from consent_event
+         where production_id = $1 order by seq",
+    )
+    .bind(p)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// The events appended while `action` ran.
+async fn appended_by<F: std::future::Future<Output = crate::support::Page>>(
+    app: &TestApp,
+    p: i64,
+    action: F,
+) -> (crate::support::Page, Vec<Event>) {
+    let before = events(app, p).await.len();
+    let page = action.await;
+    let after = events(app, p).await;
+    (page, after.into_iter().skip(before).collect())
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar("select user_id from app_user where email = $1")
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+fn shoot_date(now: OffsetDateTime, in_days: i64) -> String {
+    let zone = parse_zone("Europe/London").unwrap();
+    (utc_to_local(now, zone).date() + Duration::days(in_days)).to_string()
+}
+
+/// Asserts that an on-set event names scene 5A (or `scene`) on today's shoot day.
+fn names_scene_and_day(event: &Event, set: &Set, scene_id: i64, number: &str) {
+    let d = event.details();
+    assert_eq!(d["scene_id"], scene_id, "{event:?}");
+    assert_eq!(d["scene"], number, "{event:?}");
+    assert_eq!(d["shoot_day_id"], set.today, "{event:?}");
+    assert_eq!(
+        d["shoot_date"],
+        shoot_date(OffsetDateTime::now_utc(), 0),
+        "{event:?}"
+    );
+}
+
+/// Runs `closedset ledger verify` on the production; panics with its output if it fails.
+fn verify_ledger(app: &TestApp, p: i64) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
+        .args(["ledger", "verify", "--production", &p.to_string()])
+        .env("DATABASE_URL", crate::support::database_url(&app.db_name))
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// R10 is for every intimate scene: a kiss-only scene, or a sensual dance, is on the on-set
+/// page and can be paused on its day, and the director and coordinators hear it at once; it
+/// still asks no rider and no reconfirmation. A scene with no intimacy is not there at all.
+#[tokio::test]
+async fn a_kiss_only_scene_can_be_paused_on_its_day_and_the_director_is_told() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let kiss = intimate_scene(&app, &set, "7", vec![IntimacyKind::Kiss]).await;
+    let dance = intimate_scene(&app, &set, "8", vec![IntimacyKind::SensualDance]).await;
+    let plain = intimate_scene(&app, &set, "9", vec![]).await;
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from scene s join scene_version v
+             on v.scene_version_id = s.current_version_id where v.flagged",
+        )
+        .await,
+        1,
+        "only 5A is flagged"
+    );
+    let pause_of = |scene: i64| format!("{}/scenes/{scene}/pause", on_set(&set, set.today));
+
+    let mut alex = app.signed_in("alex@example.test").await;
+    let page = alex.get(&on_set(&set, set.today)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for words in ["Pause scene 5A", "Pause scene 7", "Pause scene 8"] {
+        assert!(page.body.contains(words), "{words}: {}", page.body);
+    }
+    assert!(!page.body.contains("Pause scene 9"));
+
+    let page = alex.post(&pause_of(kiss), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        count(&app, "select count(*) from pause where resolved_at is null").await,
+        1
+    );
+    let dana = notices(&app, "dana@example.test").await;
+    assert_eq!(dana.len(), 1, "{dana:?}");
+    assert!(dana[0].contains("Scene 7 is paused"), "{dana:?}");
+    assert!(
+        notices(&app, "cory@example.test")
+            .await
+            .iter()
+            .any(|n| n.contains("Scene 7 is paused"))
+    );
+    // "Paused" wherever the scene shows, for the pauser, the coordinator and the director.
+    let page = alex.get(&on_set(&set, set.today)).await;
+    assert!(page.body.contains("You paused this scene"));
+    let scene_page = format!("/productions/{}/scenes/{kiss}", set.p);
+    assert!(alex.get(&scene_page).await.body.contains(">Paused<"));
+    for email in ["cory@example.test", "dana@example.test"] {
+        let mut client = app.signed_in(email).await;
+        let page = client.get(&on_set(&set, set.today)).await;
+        let card = page
+            .body
+            .split("Sc. 7 ")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or_default();
+        assert!(card.contains(">Paused<"), "{email}: {}", page.body);
+        assert!(card.contains("by Alex Rivera"), "{email}");
+        assert!(
+            client.get(&scene_page).await.body.contains(">Paused<"),
+            "{email}"
+        );
+    }
+
+    // The coordinator can pause the dance; nobody can pause a scene with no intimacy.
+    let mut cory = app.signed_in("cory@example.test").await;
+    assert_eq!(
+        cory.post(&pause_of(dance), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        cory.post(&pause_of(plain), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(count(&app, "select count(*) from pause").await, 2);
+
+    // No rider, reconfirmation or closure is asked of an unflagged scene.
+    let page = cory.get(&on_set(&set, set.today)).await;
+    let card = page
+        .body
+        .split("Sc. 7 ")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap();
+    assert!(!card.contains("not reconfirmed"), "{card}");
+    let performer = format!(
+        "{}/scenes/{kiss}/cast/{}",
+        on_set(&set, set.today),
+        set.alex
+    );
+    assert_eq!(cory.get(&performer).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        cory.post(&format!("{performer}/reconfirm"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    verify_ledger(&app, set.p);
+}
+
+/// Every on-set action is one ledger event of its kind, naming the scene and the shoot day:
+/// a pause (once, however often pressed), its resolution, a reconfirmation (and a narrowing,
+/// its own event), a closure (once). `closedset ledger verify` passes afterwards.
+#[tokio::test]
+async fn each_on_set_action_appends_one_ledger_event_naming_the_scene_and_day() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let kiss = intimate_scene(&app, &set, "7", vec![IntimacyKind::Kiss]).await;
+    let cory_id = user_id(&app, "cory@example.test").await;
+    let mut alex = app.signed_in("alex@example.test").await;
+    let mut cory = app.signed_in("cory@example.test").await;
+
+    let (page, new) = appended_by(&app, set.p, alex.post(&pause_path(&set, set.today), &[])).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0].event, "paused");
+    assert_eq!(new[0].rider_id, None);
+    names_scene_and_day(&new[0], &set, set.scene, "5A");
+    // A second press is the same pause: nothing new on the ledger.
+    let (_, new) = appended_by(&app, set.p, alex.post(&pause_path(&set, set.today), &[])).await;
+    assert!(new.is_empty(), "{new:?}");
+    // The kiss-only scene's pause is on the ledger too.
+    let (_, new) = appended_by(
+        &app,
+        set.p,
+        alex.post(
+            &format!("{}/scenes/{kiss}/pause", on_set(&set, set.today)),
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0].event, "paused");
+    names_scene_and_day(&new[0], &set, kiss, "7");
+
+    // The coordinator resolves the 5A pause: one "resumed", with no note on the ledger.
+    let pause_id: i64 = sqlx::query_scalar("select pause_id from pause where scene_id = $1")
+        .bind(set.scene)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let resolve = format!("/productions/{}/pauses/{pause_id}/resolve", set.p);
+    let (page, new) = appended_by(
+        &app,
+        set.p,
+        cory.post(&resolve, &[("note", "PRIVATE-NOTE")]),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0].event, "resumed");
+    assert_eq!(new[0].actor_user_id, Some(cory_id));
+    assert!(!new[0].details.contains("PRIVATE-NOTE"));
+    names_scene_and_day(&new[0], &set, set.scene, "5A");
+    let (_, new) = appended_by(&app, set.p, cory.post(&resolve, &[("note", "again")])).await;
+    assert!(new.is_empty(), "resolving twice: {new:?}");
+
+    // A reconfirmation keeping everything: one "reconfirmed", on the rider it stands on.
+    let (page, new) = appended_by(&app, set.p, reconfirm(&app, &set, set.alex, &[])).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0].event, "reconfirmed");
+    assert_eq!(new[0].actor_user_id, Some(cory_id));
+    assert_eq!(new[0].details()["cast_member_id"], set.alex);
+    let alex_rider: i64 =
+        sqlx::query_scalar("select rider_id from rider where cast_member_id = $1")
+            .bind(set.alex)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(new[0].rider_id, Some(alex_rider));
+    names_scene_and_day(&new[0], &set, set.scene, "5A");
+
+    // A reconfirmation taking an item back: one "reconfirmed" and one "narrowed".
+    let (_, new) = appended_by(&app, set.p, reconfirm(&app, &set, set.sam, &["use:stills"])).await;
+    let kinds: Vec<&str> = new.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(kinds, ["reconfirmed", "narrowed"], "{new:?}");
+    assert_eq!(new[0].details()["cast_member_id"], set.sam);
+    names_scene_and_day(&new[0], &set, set.scene, "5A");
+    assert_eq!(new[1].details()["scene"], "5A");
+    assert_eq!(
+        new[1].details()["shoot_date"],
+        shoot_date(OffsetDateTime::now_utc(), 0)
+    );
+
+    // A closure: one "closed"; a second attempt adds nothing.
+    let closure = format!("{}/closure", performer_path(&set, set.alex));
+    let (page, new) = appended_by(&app, set.p, cory.post(&closure, &[])).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0].event, "closed");
+    assert_eq!(new[0].actor_user_id, Some(cory_id));
+    assert_eq!(new[0].details()["cast_member_id"], set.alex);
+    names_scene_and_day(&new[0], &set, set.scene, "5A");
+    let (_, new) = appended_by(&app, set.p, cory.post(&closure, &[])).await;
+    assert!(new.is_empty(), "closing twice: {new:?}");
+
+    verify_ledger(&app, set.p);
+}
+
+/// The pause event keeps the pauser's role, never a name: the entry's actor column names the
+/// user, as it does for every event, but the details say "performer" or "coordinator".
+#[tokio::test]
+async fn the_pause_event_names_the_role_only() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let mut alex = app.signed_in("alex@example.test").await;
+    let mut cory = app.signed_in("cory@example.test").await;
+    alex.post(&pause_path(&set, set.today), &[]).await;
+    cory.post(&pause_path(&set, set.today), &[]).await;
+    let paused: Vec<Event> = events(&app, set.p)
+        .await
+        .into_iter()
+        .filter(|e| e.event == "paused")
+        .collect();
+    assert_eq!(paused.len(), 2, "{paused:?}");
+    for (event, role, email) in [
+        (&paused[0], "performer", "alex@example.test"),
+        (&paused[1], "coordinator", "cory@example.test"),
+    ] {
+        assert_eq!(event.actor_user_id, Some(user_id(&app, email).await));
+        let details = event.details();
+        let mut keys: Vec<&String> = details.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "paused_as",
+                "scene",
+                "scene_id",
+                "shoot_date",
+                "shoot_day_id"
+            ],
+            "{event:?}"
+        );
+        assert_eq!(details["paused_as"], role);
+        for name in ["Alex", "Rivera", "Cory", "alex@", "cory@"] {
+            assert!(!event.details.contains(name), "{event:?}");
+        }
+    }
+    verify_ledger(&app, set.p);
+}
+
+/// R11 times are the server's: a reconfirmation or closure posted with a time an hour earlier
+/// is recorded at the moment it was posted, the same instant as its ledger event.
+#[tokio::test]
+async fn a_reconfirmation_posted_an_hour_early_is_stored_at_the_server_time() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let zone = parse_zone("Europe/London").unwrap();
+    let hour_ago = utc_to_local(OffsetDateTime::now_utc() - Duration::hours(1), zone);
+    let typed = format!("{:02}:{:02}", hour_ago.hour(), hour_ago.minute());
+    let rider: i64 = sqlx::query_scalar("select rider_id from rider where cast_member_id = $1")
+        .bind(set.alex)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut cory = app.signed_in("cory@example.test").await;
+    let path = performer_path(&set, set.alex);
+    let before = OffsetDateTime::now_utc();
+    let page = cory
+        .post(
+            &format!("{path}/reconfirm"),
+            &[
+                ("rider_id", rider.to_string().as_str()),
+                ("time", typed.as_str()),
+                ("keep", "act:Embrace under the sheet"),
+                ("keep", "shown:breasts"),
+                ("keep", "touched:shoulders"),
+                ("keep", "use:in_picture"),
+                ("keep", "use:stills"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = cory
+        .post(
+            &format!("{path}/closure"),
+            &[("closure_time", typed.as_str())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let after = OffsetDateTime::now_utc();
+
+    let confirmed_at: OffsetDateTime =
+        sqlx::query_scalar("select confirmed_at from reconfirmation where cast_member_id = $1")
+            .bind(set.alex)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let closed_at: OffsetDateTime =
+        sqlx::query_scalar("select closed_at from closure where cast_member_id = $1")
+            .bind(set.alex)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let slack = Duration::seconds(1);
+    for (what, at) in [("reconfirmation", confirmed_at), ("closure", closed_at)] {
+        assert!(
+            at >= before - slack && at <= after + slack,
+            "{what} stored at {at}, posted between {before} and {after} (typed {typed})"
+        );
+    }
+    let ledger = events(&app, set.p).await;
+    let at_of = |kind: &str| {
+        ledger
+            .iter()
+            .find(|e| e.event == kind)
+            .map(|e| e.occurred_at)
+            .unwrap()
+    };
+    assert_eq!(at_of("reconfirmed"), confirmed_at);
+    assert_eq!(at_of("closed"), closed_at);
+    // The performer page has no time to type.
+    let page = cory.get(&performer_path(&set, set.sam)).await;
+    assert!(!page.body.contains("type=\"time\""), "{}", page.body);
+    verify_ledger(&app, set.p);
 }
