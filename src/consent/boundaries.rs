@@ -3,9 +3,9 @@
 
 pub mod access_log;
 mod cast_record;
+pub mod conflicts;
 mod form;
 mod index;
-mod profile;
 mod profile_page;
 mod version_page;
 mod versions;
@@ -15,8 +15,8 @@ use axum::routing::get;
 
 use crate::web::AppState;
 pub use cast_record::{CastRecord, UnlinkedPage, own_cast_record};
+pub use conflicts::{conflicts_for_rider, conflicts_for_scene};
 pub use form::KeyedErrors;
-pub use profile::{Answer, Contact, Entry, Profile};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,28 +1,75 @@
 //! The scene page: the scene as stored, its breakdown as the viewer may read it, its version
-//! history, clearance per scheduled day (R1) and what happened on set.
+//! history, clearance per scheduled day (R1) and what happened on set; and the route of the
+//! breakdown editor. Both warn of boundary conflicts to those who may read boundary profiles.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
+use tower_sessions::Session;
 
 use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
+use crate::consent::boundaries::conflicts_for_scene;
 use crate::consent::status::{self, Only};
 use crate::error::Result;
 use crate::onset::ScenePanel;
 use crate::productions::Member;
+use crate::rules::boundaries::Conflict;
 use crate::rules::cleared::StatusLine;
-use crate::scenes::reading::{self, BreakdownView, Viewer};
+use crate::scenes::editor;
+use crate::scenes::reading::{self, BreakdownView, ConflictWarning, Viewer, conflict_warnings};
 use crate::scenes::stored::{SceneRow, VersionListing, load_scene};
 use crate::vocab::Role;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::scope::Scope;
-use crate::web::{AppState, Ctx, render};
+use crate::web::{AppState, Ctx, FormBody, render};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/productions/{production_id}/scenes/{scene_id}", get(show))
+    Router::new()
+        .route("/productions/{production_id}/scenes/{scene_id}", get(show))
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}/breakdown",
+            get(breakdown_editor).post(save_breakdown),
+        )
+}
+
+/// The scene's boundary conflicts, read only for members who may read boundary profiles at
+/// all: for producers and directors nothing is even looked up.
+async fn readable_conflicts(
+    state: &AppState,
+    member: &Member,
+    scene_id: i64,
+) -> Result<Vec<(i64, Vec<Conflict>)>> {
+    if !member.can(Action::ReadBoundaries) {
+        return Ok(Vec::new());
+    }
+    conflicts_for_scene(&state.pool, member.production.production_id, scene_id).await
+}
+
+async fn breakdown_editor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Path((_, scene_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    member.may(Action::EditScenes)?;
+    let conflicts = readable_conflicts(&state, &member, scene_id).await?;
+    editor::editor_page(state, ctx, member, scene_id, &conflicts).await
+}
+
+async fn save_breakdown(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    session: Session,
+    Path((_, scene_id)): Path<(i64, i64)>,
+    body: FormBody,
+) -> Result<Response> {
+    member.may(Action::EditScenes)?;
+    let conflicts = readable_conflicts(&state, &member, scene_id).await?;
+    editor::save(state, ctx, member, session, scene_id, body, &conflicts).await
 }
 
 #[derive(Template)]
@@ -41,6 +88,9 @@ struct ShowPage {
     onset: ScenePanel,
     /// What each performer agreed to, from their signed riders (DOMAIN §4: the signed scope).
     agreed: Vec<Agreed>,
+    /// Boundary conflicts with the current breakdown: every performer's for coordinators, a
+    /// performer's own, none for anyone else (DOMAIN §4).
+    conflicts: Vec<ConflictWarning>,
 }
 
 /// One performer's signed scope for this scene, in words, as a summary list shows it.
@@ -172,6 +222,8 @@ async fn show(
     }
     let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
     let bd = BreakdownView::new(&breakdown, &all_cast, viewer);
+    let found = readable_conflicts(&state, &member, scene_id).await?;
+    let conflicts = conflict_warnings(&member, &found, &all_cast);
     let cast = all_cast
         .into_iter()
         .filter(|c| in_scene.contains(&c.cast_member_id))
@@ -197,5 +249,6 @@ async fn show(
         consent,
         onset,
         agreed,
+        conflicts,
     })
 }

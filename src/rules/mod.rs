@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | R1 cleared to shoot | is a scene cleared on a shoot day, and if not, who and what stops it | `cleared` (over the facts of `facts`) |
 //! | Stale (§3) | whether a performer's own part changed since the version their rider covers | `staleness` |
+//! | Boundary conflicts (§2, §3) | where a performer's boundary profile says No or "ask me first" to what their part of a breakdown asks, before anyone signs | `boundaries` |
 //! | R2 expanding needs a new rider | what an ask wants beyond what was signed | `expanding` |
 //! | R3 revocation | whether consent can still be withdrawn (or a rider signed) | `revocation` |
 //! | Shot (§3) | whether a scene may be marked shot now: its day, after call, cleared | `shot` |
@@ -20,6 +21,7 @@
 //! Who may do what at all (DOMAIN §4) is the access table, `crate::access`.
 
 pub mod after_revocation;
+pub mod boundaries;
 pub mod budget_forecast;
 pub mod cleared;
 pub mod closed_set;

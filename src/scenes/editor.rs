@@ -1,33 +1,27 @@
 //! The intimacy breakdown editor: the form of kinds, each performer's part and the closed set,
-//! kept as typed on a 422, and saving it through `save_breakdown`.
+//! kept as typed on a 422, and saving it through `save_breakdown`. Its route is in
+//! `crate::pages::scene`, which also gathers the boundary conflicts the page warns of (they
+//! come from consent, a layer above this one).
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use tower_sessions::Session;
 
+use super::reading::{ConflictWarning, conflict_warnings};
 use super::saving::{SaveOutcome, check, save_breakdown};
 use super::stored::{SceneRow, load_scene};
 use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
 use crate::error::Result;
 use crate::productions::Member;
+use crate::rules::boundaries::Conflict;
 use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
 use crate::web::form::lines;
 use crate::web::{AppState, FormBody};
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
-
-pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/productions/{production_id}/scenes/{scene_id}/breakdown",
-        get(editor_page).post(save),
-    )
-}
 
 /// One performer's part as typed.
 pub struct PartForm {
@@ -235,6 +229,8 @@ struct EditorPage {
     scene: SceneRow,
     form: EditorForm,
     errors: FieldErrors,
+    /// Boundary conflicts with the stored breakdown, as this member may read them.
+    conflicts: Vec<ConflictWarning>,
 }
 
 impl EditorPage {
@@ -256,13 +252,20 @@ impl EditorPage {
     }
 
     /// The editor with `form` and no messages yet.
-    fn new(ctx: Ctx, member: Member, scene: SceneRow, form: EditorForm) -> EditorPage {
+    fn new(
+        ctx: Ctx,
+        member: Member,
+        scene: SceneRow,
+        form: EditorForm,
+        conflicts: Vec<ConflictWarning>,
+    ) -> EditorPage {
         EditorPage {
             ctx,
             member,
             scene,
             form,
             errors: FieldErrors::default(),
+            conflicts,
         }
     }
 
@@ -290,11 +293,14 @@ async fn scene_cast_ids(state: &AppState, scene_id: i64) -> Result<Vec<i64>> {
     )
 }
 
-async fn editor_page(
-    State(state): State<AppState>,
+/// The editor page, warning of `conflicts` (cast member id, conflicts with the stored
+/// breakdown) as far as `member` may read them.
+pub async fn editor_page(
+    state: AppState,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    scene_id: i64,
+    conflicts: &[(i64, Vec<Conflict>)],
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;
     let scene = load_scene(&state, &member, scene_id).await?;
@@ -303,21 +309,26 @@ async fn editor_page(
     let current = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
     let people = part_people(&cast, &in_scene, &current);
     let form = EditorForm::from_breakdown(&current, &people);
-    EditorPage::new(ctx, member, scene, form).respond()
+    let warnings = conflict_warnings(&member, conflicts, &cast);
+    EditorPage::new(ctx, member, scene, form, warnings).respond()
 }
 
-async fn save(
-    State(state): State<AppState>,
+/// Saves the breakdown as sent; a refused form is shown again with `conflicts` as on
+/// [`editor_page`], so the warning does not vanish while the coordinator corrects a field.
+pub async fn save(
+    state: AppState,
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    scene_id: i64,
     body: FormBody,
+    conflicts: &[(i64, Vec<Conflict>)],
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;
     let scene = load_scene(&state, &member, scene_id).await?;
     let production_id = member.production.production_id;
     let cast = cast_list(&state.pool, production_id).await?;
+    let warnings = conflict_warnings(&member, conflicts, &cast);
     let in_scene = scene_cast_ids(&state, scene_id).await?;
     let current = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
     let people = part_people(&cast, &in_scene, &current);
@@ -325,7 +336,7 @@ async fn save(
     let breakdown = match form.parse() {
         Ok(b) => b,
         Err(errors) => {
-            return EditorPage::new(ctx, member, scene, form)
+            return EditorPage::new(ctx, member, scene, form, warnings)
                 .with_errors(errors)
                 .respond();
         }
@@ -364,13 +375,13 @@ async fn save(
         }
         SaveOutcome::Invalid(problems) => {
             add_problems(&mut errors, problems);
-            return EditorPage::new(ctx, member, scene, form)
+            return EditorPage::new(ctx, member, scene, form, warnings)
                 .with_errors(errors)
                 .respond();
         }
         SaveOutcome::MinorsRefused(message) => {
             errors.add("minors", message);
-            return EditorPage::new(ctx, member, scene, form)
+            return EditorPage::new(ctx, member, scene, form, warnings)
                 .with_errors(errors)
                 .respond();
         }

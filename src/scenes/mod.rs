@@ -20,12 +20,12 @@ use heading::{IntExt, TimeOfDay};
 pub use saving::{SaveOutcome, save_breakdown};
 
 /// The scene pages of this area. The scene page itself, which also shows consent and what
-/// happened on set, is `crate::pages::scene`.
+/// happened on set, and the route of the breakdown editor, which warns of boundary conflicts,
+/// are `crate::pages::scene`.
 pub fn router() -> Router<AppState> {
     list::router()
         .merge(form::router())
         .merge(omit::router())
-        .merge(editor::router())
         .merge(version::router())
 }
 

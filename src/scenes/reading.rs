@@ -1,12 +1,16 @@
 //! A breakdown as each reader may see it: everything for producers, coordinators and directors;
 //! for a performer, only their own part and the change lines about the scene or about them.
+//! Boundary conflicts with it: every performer's for coordinators, a performer's own, nobody else.
 
+use crate::access::Action;
 use crate::cast::CastMember;
 use crate::productions::Member;
+use crate::rules::boundaries::Conflict;
 use crate::rules::minors::is_restricted;
 use crate::scenes::stored::SceneRow;
 use crate::vocab::Role;
 use crate::vocab::body::BodyArea;
+use crate::vocab::boundary::Answer;
 use crate::vocab::breakdown::Breakdown;
 use crate::vocab::breakdown::empty_breakdown;
 
@@ -145,9 +149,122 @@ impl BreakdownView {
     }
 }
 
+/// A warning that a performer's boundary profile says No, or "ask me first", to something the
+/// breakdown asks of them: one paragraph, in the words its reader is shown.
+pub struct ConflictWarning {
+    /// "#2 Sam Cast's boundary profile says No to: …. Discuss this with them before …".
+    pub text: String,
+    /// The profile the warning is about, to read it in full.
+    pub profile_href: String,
+    pub profile_link: String,
+}
+
+/// The warnings `member` may read, from `conflicts` (cast member id, conflicts) of one scene.
+/// Boundary profiles are the performer's and the coordinators' only (DOMAIN §4): a coordinator
+/// reads every performer's, a performer their own, anyone else nothing, not even that one exists.
+pub(crate) fn conflict_warnings(
+    member: &Member,
+    conflicts: &[(i64, Vec<Conflict>)],
+    cast: &[CastMember],
+) -> Vec<ConflictWarning> {
+    if !member.can(Action::ReadBoundaries) {
+        return Vec::new();
+    }
+    conflicts
+        .iter()
+        .filter(|(_, found)| !found.is_empty())
+        .filter_map(|(id, found)| {
+            let person = cast.iter().find(|c| c.cast_member_id == *id)?;
+            let own = person.user_id == Some(member.user.user_id);
+            if member.is(Role::Performer) && !own {
+                return None;
+            }
+            Some(ConflictWarning {
+                text: warning_text(&person.label(), own, found),
+                profile_href: format!("{}/boundaries/{id}", member.base()),
+                profile_link: if own {
+                    "Your boundary profile".to_string()
+                } else {
+                    format!("Boundary profile of {}", person.label())
+                },
+            })
+        })
+        .collect()
+}
+
+/// "#2 Sam Cast's boundary profile says No to: A; B. It asks to be asked first about: C.
+/// Discuss this with them before a rider is delivered." In the second person for the performer.
+fn warning_text(label: &str, own: bool, found: &[Conflict]) -> String {
+    let listed = |answer: Answer| -> Vec<String> {
+        found
+            .iter()
+            .filter(|c| c.answer == answer)
+            .map(Conflict::without_answer)
+            .collect()
+    };
+    let (no, ask) = (listed(Answer::No), listed(Answer::Ask));
+    let mut text = if own {
+        "Your boundary profile".to_string()
+    } else {
+        format!("{label}’s boundary profile")
+    };
+    match (no.is_empty(), ask.is_empty()) {
+        (false, true) => text.push_str(&format!(" says No to: {}.", no.join("; "))),
+        (true, false) => text.push_str(&format!(
+            " asks to be asked first about: {}.",
+            ask.join("; ")
+        )),
+        _ => text.push_str(&format!(
+            " says No to: {}. It asks to be asked first about: {}.",
+            no.join("; "),
+            ask.join("; ")
+        )),
+    }
+    text.push_str(if own {
+        " Your intimacy coordinator will talk this through with you before a rider is delivered; \
+         you do not have to agree to it."
+    } else {
+        " Discuss this with them before a rider is delivered."
+    });
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_conflict_warning_names_the_performer_for_others_and_says_you_to_the_performer() {
+        use crate::rules::boundaries::Asked;
+        use crate::vocab::boundary::Contact;
+        let found = [
+            Conflict {
+                area: BodyArea::Breasts,
+                contact: Contact::SeenUnclothed,
+                answer: Answer::No,
+                asked: Asked::Shown,
+            },
+            Conflict {
+                area: BodyArea::Mouth,
+                contact: Contact::Kissed,
+                answer: Answer::Ask,
+                asked: Asked::Kiss,
+            },
+        ];
+        assert_eq!(
+            warning_text("#2 Sam Cast", false, &found[..1]),
+            "#2 Sam Cast’s boundary profile says No to: Breasts seen unclothed on camera \
+             (the breakdown asks: Breasts shown). Discuss this with them before a rider is \
+             delivered."
+        );
+        assert_eq!(
+            warning_text("#2 Sam Cast", true, &found),
+            "Your boundary profile says No to: Breasts seen unclothed on camera (the breakdown \
+             asks: Breasts shown). It asks to be asked first about: Mouth kissed by a scene \
+             partner (the breakdown asks: a kiss). Your intimacy coordinator will talk this \
+             through with you before a rider is delivered; you do not have to agree to it."
+        );
+    }
 
     #[test]
     fn performers_read_only_general_and_own_change_lines() {

@@ -2,6 +2,7 @@
 
 mod access;
 mod accounts;
+mod boundary_conflicts;
 mod budget;
 mod cast_scenes;
 mod clearance;

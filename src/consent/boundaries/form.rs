@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::profile::{Answer, Contact, Entry, Profile};
 use crate::vocab::body::BodyArea;
+use crate::vocab::boundary::{Answer, Contact, Entry, Profile};
 use crate::web::FormBody;
 
 /// Field names of one row: `seen_unclothed.breasts` and `seen_unclothed.breasts.note`.

@@ -7,10 +7,10 @@ use axum::response::Response;
 
 use super::access_log::{self, RecordKind};
 use super::cast_record::{CastRecord, is_self, readable_cast};
-use super::profile::{Contact, Entry, Profile};
 use super::versions::{VersionRow, recorder_text, versions};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::vocab::boundary::{Contact, Entry, Profile};
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 

@@ -1,9 +1,9 @@
-//! What a boundary profile states: the kinds of contact, the answers a performer gives for each
-//! body area, and the answered rows one save keeps (read back from stored versions).
+//! The vocabulary of a boundary profile: the kinds of contact, the answers a performer gives for
+//! each body area, and the answered rows one save keeps (read back from stored versions).
 
 use serde::{Deserialize, Serialize};
 
-use crate::vocab::body::BodyArea;
+use super::body::BodyArea;
 
 /// A kind of contact a performer answers for each body area, in clinical words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -42,8 +42,9 @@ impl Contact {
     }
 }
 
-/// A performer's answer for one body area and kind of contact.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A performer's answer for one body area and kind of contact. Ordered as declared, so a list
+/// of conflicts puts every No before any "ask me first".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
     Yes,
@@ -70,7 +71,7 @@ impl Answer {
         }
     }
 
-    pub(super) fn parse(text: &str) -> Option<Answer> {
+    pub fn parse(text: &str) -> Option<Answer> {
         Answer::ALL.into_iter().find(|a| a.as_str() == text)
     }
 }
