@@ -291,3 +291,82 @@ async fn a_riders_conflicts_are_its_performers_against_the_versions_it_covers() 
             .is_empty()
     );
 }
+
+/// Delivering a rider that asks what the performer's profile says No to needs the coordinator
+/// to confirm they discussed it; the ledger records that they did and how many items, never
+/// which. Producers never see the conflicts on the rider page.
+#[tokio::test]
+async fn delivering_a_rider_beyond_a_boundary_needs_the_conversation_confirmed() {
+    let set = set_up().await;
+    let mut cory = set.app.signed_in("cory@example.test").await;
+    let mut pat = set.app.signed_in("pat@example.test").await;
+    let mut alex = set.app.signed_in("alex@example.test").await;
+    let cast = set.alex.to_string();
+    let scene = set.scene.to_string();
+    let drafted = cory
+        .post(
+            &set.path("/riders"),
+            &[
+                ("cast_member_id", cast.as_str()),
+                ("scenes", scene.as_str()),
+                ("in_picture", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    let rider = drafted.location().to_string();
+    let rider_id: i64 = rider.rsplit('/').next().unwrap().parse().unwrap();
+
+    let page = cory.get(&rider).await;
+    assert!(
+        page.body.contains("Breasts seen unclothed on camera: No"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("I have discussed with #1 Alex Rivera"));
+    let producers = pat.get(&rider).await;
+    assert!(
+        !producers.body.contains("seen unclothed"),
+        "{}",
+        producers.body
+    );
+
+    let refused = cory.post(&format!("{rider}/deliver"), &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Confirm you have discussed it with them")
+    );
+    let status: String = sqlx::query_scalar("select status from rider where rider_id = $1")
+        .bind(rider_id)
+        .fetch_one(&set.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "drafted");
+
+    let delivered = cory
+        .post(&format!("{rider}/deliver"), &[("discussed", "yes")])
+        .await;
+    assert_eq!(
+        delivered.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        delivered.body
+    );
+    let details: String = sqlx::query_scalar(
+        "select details::text from consent_event where rider_id = $1 and event = 'conflicts_discussed'",
+    )
+    .bind(rider_id)
+    .fetch_one(&set.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(details, r#"{"items":1}"#);
+    // The performer reads the warning in their own words.
+    let own = alex.get(&rider).await;
+    assert!(
+        own.body.contains("You do not have to agree to it"),
+        "{}",
+        own.body
+    );
+}

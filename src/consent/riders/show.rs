@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::access::Action;
+use crate::consent::boundaries::conflicts_for_rider;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::rules::expanding::needs_new_rider;
@@ -48,6 +49,9 @@ pub(super) struct ShowPage {
     revoked: String,
     /// The coordinator may record a withdrawal the performer told them.
     record_for_performer: bool,
+    /// What this rider asks that the performer's boundary profile says No or "ask first" to,
+    /// in words; loaded only for the coordinator and the performer themself (DOMAIN §4).
+    conflicts: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -113,11 +117,21 @@ impl ShowPage {
             rider.body.clone()
         };
         let stale = rider.status == RiderStatus::Signed && covered.iter().any(Covered::is_stale);
+        let conflicts = if member.can(Action::DraftRiders) || is_own(&member, &rider) {
+            conflicts_for_rider(&mut conn, production_id, rider.rider_id)
+                .await?
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let production = &member.production;
         Ok(ShowPage {
             status: rider.status.label(stale),
             own: is_own(&member, &rider),
             record_for_performer: member.can(Action::RecordWithdrawalForPerformer),
+            conflicts,
             form: DraftForm::of(&rider, &covered),
             delivered: maybe_time(production, rider.delivered_at),
             signed: maybe_time(production, rider.signed_at),
@@ -168,13 +182,17 @@ pub(super) async fn show_page(
     let mut rider = readable(&state, &member, rider_id).await?;
     let production_id = member.production.production_id;
     if is_own(&member, &rider) {
-        let mut tx = state.pool.begin().await?;
-        if lifecycle::mark_viewed(&mut tx, production_id, rider_id, member.user.user_id).await? {
-            rider = lifecycle::load(&mut tx, production_id, rider_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
+        // Only a first look at a delivered rider writes anything (the view event).
+        if rider.status == RiderStatus::Delivered {
+            let mut tx = state.pool.begin().await?;
+            if lifecycle::mark_viewed(&mut tx, production_id, rider_id, member.user.user_id).await?
+            {
+                rider = lifecycle::load(&mut tx, production_id, rider_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+            }
+            tx.commit().await?;
         }
-        tx.commit().await?;
     } else {
         lifecycle::log_view(&state.pool, &rider, member.user.user_id, "rider").await?;
     }

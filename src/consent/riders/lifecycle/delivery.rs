@@ -159,8 +159,9 @@ pub async fn mark_viewed(
     rider_id: i64,
     actor: i64,
 ) -> Result<bool> {
-    // The guarded update is the once-only check: a second view, even a concurrent one,
-    // finds nothing left to update.
+    // The ledger lock first, as every consent write; then the guarded update is the once-only
+    // check: a second view, even a concurrent one, finds nothing left to update.
+    ledger::lock(conn, production_id).await?;
     let first: Option<String> = sqlx::query_scalar(
         "update rider set status = 'viewed', viewed_at = now(), updated_at = now()
          where rider_id = $1 and production_id = $2 and status = 'delivered' and viewed_at is null

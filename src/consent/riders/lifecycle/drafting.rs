@@ -80,6 +80,7 @@ pub async fn draft(
     terms: Terms,
     actor: i64,
 ) -> Result<std::result::Result<i64, Refused>> {
+    ledger::lock(conn, production_id).await?;
     let on_cast: bool = sqlx::query_scalar(
         "select exists (select 1 from cast_member where cast_member_id = $1 and production_id = $2)",
     )
@@ -134,12 +135,14 @@ pub async fn draft(
     Ok(Ok(rider_id))
 }
 
-/// Locks a rider row for the rest of the transaction and returns its status.
+/// Locks the production's ledger, then the rider row, for the rest of the transaction (the one
+/// order every consent write keeps) and returns the rider's status.
 pub(super) async fn lock(
     conn: &mut PgConnection,
     production_id: i64,
     rider_id: i64,
 ) -> Result<Option<String>> {
+    ledger::lock(conn, production_id).await?;
     Ok(sqlx::query_scalar(
         "select status from rider where rider_id = $1 and production_id = $2 for update",
     )
