@@ -1,5 +1,6 @@
-//! The demo film's riders, one in every state: signed, delivered and unsigned, withdrawn, and
-//! stale. Made by the same lifecycle functions the pages use, so their events and hashes are real.
+//! The demo film's riders, one in every state: signed (and carried forward past a change around
+//! the performer), delivered and unsigned, withdrawn, declined, withdrawn as told to the
+//! coordinator in person, and stale. Made by the same lifecycle functions the pages use, so their events and hashes are real.
 
 use std::collections::HashMap;
 
@@ -10,6 +11,7 @@ use crate::consent::riders::lifecycle::{self, Signature, Terms};
 use crate::productions::Production;
 use crate::scenes::{SaveOutcome, save_breakdown};
 use crate::vocab::breakdown::read_breakdown;
+use crate::vocab::ledger_event::Told;
 use crate::vocab::scope::Uses;
 
 const PICTURE_ONLY: Terms = Terms {
@@ -128,6 +130,61 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
     }
     // Delivered, not signed: #5 for scene 8 at its new version.
     ctx.delivered(&mut tx, theo, scene_8).await?;
+
+    // Carried forward: a name added to 5A's closed set leaves #1's part as it was, so their
+    // signed rider still covers the scene (a carried_forward event, and #1 is told).
+    let current: String = sqlx::query_scalar(
+        "select v.breakdown::text from scene s
+         join scene_version v on v.scene_version_id = s.current_version_id
+         where s.scene_id = $1",
+    )
+    .bind(scene_5a)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut around = read_breakdown(&current);
+    around.closed_set.push("Rae Costume".into());
+    let outcome = save_breakdown(
+        &mut tx,
+        production_id,
+        scene_5a,
+        &around,
+        Some(coordinator),
+        production.zone.today(),
+    )
+    .await?;
+    if !matches!(outcome, SaveOutcome::Saved { .. }) {
+        bail!("the demo change to scene 5A was not saved: {outcome:?}");
+    }
+    // Declined: #2 is offered a new rider for 5A after withdrawing, and declines it unsigned.
+    let declined = ctx.delivered(&mut tx, sam, scene_5a).await?;
+    if let Err(refused) = lifecycle::revoke(
+        &mut tx,
+        production_id,
+        declined,
+        sam_user,
+        lifecycle::Asked::ByPerformer,
+    )
+    .await?
+    {
+        bail!("demo decline refused: {}", refused.message);
+    }
+    // Recorded by the coordinator: #5 (who has no account) tells them in person that he is out
+    // of a second rider for scene 8.
+    let told = ctx.delivered(&mut tx, theo, scene_8).await?;
+    if let Err(refused) = lifecycle::revoke(
+        &mut tx,
+        production_id,
+        told,
+        coordinator,
+        lifecycle::Asked::ToldCoordinator(Told::InPerson),
+    )
+    .await?
+    {
+        bail!(
+            "demo withdrawal told in person refused: {}",
+            refused.message
+        );
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -827,7 +827,37 @@ async fn the_demo_film_gets_riders_in_every_state_once() {
             .fetch_all(&app.pool)
             .await
             .unwrap();
-    assert_eq!(statuses, ["signed", "revoked", "signed", "delivered"]);
+    assert_eq!(
+        statuses,
+        [
+            "signed",
+            "revoked",
+            "signed",
+            "delivered",
+            "declined",
+            "declined"
+        ]
+    );
+    // One carried forward, one declined by the performer, one withdrawal the coordinator
+    // recorded as told in person (issue #11).
+    let count = |event: &'static str, details: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select count(*) from consent_event
+                 where production_id = $1 and event = $2 and details like $3",
+            )
+            .bind(production)
+            .bind(event)
+            .bind(details)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(count("carried_forward", "%").await, 1);
+    assert_eq!(count("declined", "%").await, 1);
+    assert_eq!(count("revoked", "%in_person%").await, 1);
     let stale: bool = sqlx::query_scalar(
         "select exists (select 1 from rider_scene rs join scene s using (scene_id)
                         where s.current_version_id <> rs.scene_version_id)",
