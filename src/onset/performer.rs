@@ -142,8 +142,8 @@ pub(super) async fn performer_facts(
          from rider r join rider_scene rs using (rider_id)
          join scene s on s.scene_id = rs.scene_id
          where rs.scene_id = $1 and r.cast_member_id = $2 and r.production_id = $3
-           and r.signed_at is not null and r.revoked_at is null and r.superseded_at is null
-           and rs.scene_version_id = s.current_version_id
+           and r.signed_at is not null and r.revoked_at is null and rs.superseded_at is null
+           and s.current_version_id in (rs.scene_version_id, rs.carried_to_version_id)
          order by r.rider_id desc limit 1",
     )
     .bind(scene_id)

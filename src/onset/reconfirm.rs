@@ -109,8 +109,8 @@ pub(super) async fn reconfirm(
         "select exists (select 1 from rider r join rider_scene rs using (rider_id)
                         join scene s on s.scene_id = rs.scene_id
                         where r.rider_id = $1 and rs.scene_id = $2 and r.signed_at is not null
-                          and r.revoked_at is null and r.superseded_at is null
-                          and rs.scene_version_id = s.current_version_id)",
+                          and r.revoked_at is null and rs.superseded_at is null
+                          and s.current_version_id in (rs.scene_version_id, rs.carried_to_version_id))",
     )
     .bind(rider_id)
     .bind(scene_id)
