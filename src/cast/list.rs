@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use tower_sessions::Session;
@@ -14,7 +13,7 @@ use crate::access::Action;
 use crate::error::{OnConstraint, Result, Violated};
 use crate::productions::Member;
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_form};
 
 #[derive(Template)]
 #[template(path = "cast/list.html")]
@@ -53,12 +52,7 @@ impl ListPage {
 
     /// 200, or 422 when the form has something to fix.
     fn respond(self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, &self)
+        render_form(&self, !self.errors.is_empty())
     }
 }
 

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use tower_sessions::Session;
@@ -16,7 +15,7 @@ use crate::rules::concerns::recipients;
 use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 /// A producer or coordinator a concern can be sent to.
 #[derive(sqlx::FromRow, Clone)]
@@ -136,12 +135,7 @@ impl NewPage {
 
     /// The page, as 422 when the form was refused.
     fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use tower_sessions::Session;
@@ -13,7 +12,7 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::web::AppState;
 use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 /// Said beside every placeholder: the wording and contacts are not ours to invent.
 pub const PLACEHOLDER_NOTE: &str = "This is placeholder text: confirm the current reporting \
@@ -121,12 +120,7 @@ impl ReportingLinePage {
 
     /// The page, as 422 when the text was refused.
     fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

@@ -5,7 +5,6 @@ use std::borrow::Borrow;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
@@ -18,7 +17,7 @@ use crate::notifications;
 use crate::productions::Member;
 use crate::web::AppState;
 use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 #[derive(sqlx::FromRow)]
 struct ConcernRow {
@@ -118,12 +117,7 @@ impl ShowPage {
 
     /// The page, as 422 when the follow-up was refused.
     fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 
     // Askama passes fields by reference and method results by value, hence `Borrow`.

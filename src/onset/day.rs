@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -27,7 +26,7 @@ use crate::vocab::Role;
 use crate::vocab::ledger_event::{OnDay, PausedBy};
 use crate::web::AppState;
 use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 // ---------------------------------------------------------------- the page
 
@@ -161,12 +160,7 @@ impl OnSetPage {
 
     /// 422 when the page carries form errors.
     fn render(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use time::OffsetDateTime;
 
@@ -18,7 +17,7 @@ use crate::rules::on_set::recording_open;
 use crate::vocab::scope::Narrowing;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, render_with_status};
+use crate::web::{Ctx, FieldErrors, render_form};
 
 /// The rider a performer stands on for a scene today: signed, not withdrawn or replaced, for the
 /// scene's current version. Its scope is what a reconfirmation may narrow.
@@ -88,12 +87,7 @@ impl PerformerPage {
 
     /// 422 when the page carries form errors.
     pub fn render(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::Date;
@@ -16,7 +15,7 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::web::AppState;
 use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 /// What the review of the cut found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,12 +147,7 @@ impl ReviewPage {
 
     /// 422 when the page carries form errors.
     fn render(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 
     fn chosen(&self, outcome: &Outcome) -> bool {

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgConnection;
 use time::Date;
@@ -16,8 +15,8 @@ use crate::productions::Member;
 use crate::rules::minors::{self, CastAge};
 use crate::schedule::board::{self, DayView, SceneMinorFacts};
 use crate::schedule::{load_days, load_placed, performer_filter};
-use crate::web::{AppState, FormBody};
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{AppState, FormBody, render_form};
+use crate::web::{Ctx, FieldErrors, Flash};
 
 /// A person offered in a select list.
 #[derive(sqlx::FromRow)]
@@ -171,12 +170,7 @@ impl DayPage {
 
     /// The page; 422 when it shows form errors.
     pub(super) fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -15,8 +14,8 @@ use crate::schedule::board::{self, DayView};
 use crate::schedule::rehearsals::{self, RehearsalView};
 use crate::schedule::{load_days, load_placed, performer_filter};
 use crate::vocab::Role;
-use crate::web::{AppState, FormBody};
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{AppState, FormBody, render_form};
+use crate::web::{Ctx, FieldErrors, Flash};
 
 /// The add-day form on the stripboard.
 #[derive(Default)]
@@ -170,12 +169,7 @@ impl BoardPage {
 
     /// The page; 422 when it shows form errors.
     pub(super) fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -14,7 +13,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_form};
 
 #[derive(sqlx::FromRow)]
 struct MemberListing {
@@ -124,12 +123,7 @@ impl MembersPage {
 
     /// 200, or 422 when the invitation form has something to fix.
     fn respond(self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, &self)
+        render_form(&self, !self.errors.is_empty())
     }
 
     fn invitation_days(&self) -> i64 {

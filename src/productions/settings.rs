@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -13,7 +12,7 @@ use crate::access::Action;
 use crate::auth::{CurrentUser, User};
 use crate::error::{AppError, Result};
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_form};
 
 #[derive(Template)]
 #[template(path = "productions/form.html")]
@@ -45,12 +44,7 @@ impl ProductionFormPage {
 
     /// 200, or 422 when the form has something to fix.
     fn respond(self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, &self)
+        render_form(&self, !self.errors.is_empty())
     }
 
     fn kinds(&self) -> &'static [Kind] {

@@ -4,7 +4,6 @@
 //! come from consent, a layer above this one).
 
 use askama::Template;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -20,8 +19,8 @@ use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
 use crate::web::form::lines;
-use crate::web::{AppState, FormBody};
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{AppState, FormBody, render_form};
+use crate::web::{Ctx, FieldErrors, Flash};
 
 /// One performer's part as typed.
 pub struct PartForm {
@@ -275,12 +274,7 @@ impl EditorPage {
 
     /// The page; 422 when it shows form errors.
     fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
@@ -20,8 +19,8 @@ use crate::scenes::heading::{IntExt, RevisionColour, TimeOfDay};
 use crate::scenes::number::SceneNumber;
 use crate::scenes::stored::{SceneRow, age, load_scene, scene_dates};
 use crate::vocab::breakdown::read_breakdown;
-use crate::web::{AppState, FormBody};
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{AppState, FormBody, render_form};
+use crate::web::{Ctx, FieldErrors, Flash};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -203,12 +202,7 @@ impl FormPage {
 
     /// The page; 422 when it shows form errors.
     fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 

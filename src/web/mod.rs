@@ -29,6 +29,17 @@ pub fn render<T: Template>(page: &T) -> Result<Response> {
     Ok(Html(page.render()?).into_response())
 }
 
+/// Renders a form page: 200, or 422 when the form was refused (its messages beside the fields,
+/// what was typed kept).
+pub fn render_form<T: Template>(page: &T, refused: bool) -> Result<Response> {
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_with_status(status, page)
+}
+
 /// Renders a template with another status, e.g. 422 for a form with errors.
 pub fn render_with_status<T: Template>(status: StatusCode, page: &T) -> Result<Response> {
     Ok((status, Html(page.render()?)).into_response())

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -16,7 +15,7 @@ use crate::vocab::RiderStatus;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
 use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 use super::form::{CandidateView, DraftForm};
 use super::lifecycle::{self, Covered, RiderRow};
@@ -164,12 +163,7 @@ impl ShowPage {
 
     /// 200, or 422 when the form has errors.
     pub(super) fn respond(&self) -> Result<Response> {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        render_with_status(status, self)
+        render_form(self, !self.errors.is_empty())
     }
 }
 
