@@ -1,5 +1,6 @@
-//! The scene page: the scene as stored, its breakdown as the viewer may read it, its version
-//! history, clearance per scheduled day (R1) and what happened on set.
+//! The scene page: the scene as stored, its breakdown as the viewer may read it (each performer
+//! whose part is shown finds the view in their access log), its version history, clearance per
+//! scheduled day (R1) and what happened on set.
 
 use askama::Template;
 use axum::Router;
@@ -9,6 +10,7 @@ use axum::routing::get;
 
 use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
+use crate::consent::boundaries::access_log::{self, RecordKind};
 use crate::consent::status::{self, Only};
 use crate::error::Result;
 use crate::onset::ScenePanel;
@@ -171,6 +173,27 @@ async fn show(
     }
     let breakdown = read_breakdown(scene.breakdown.as_deref().unwrap_or("{}"));
     let bd = BreakdownView::new(&breakdown, &all_cast, viewer);
+    // Each performer whose part the page shows is told who read it (the reader's own part is
+    // left out by the log itself), in one statement for the whole scene.
+    let parts_shown: Vec<i64> = breakdown
+        .performers
+        .iter()
+        .map(|p| p.cast_member_id)
+        .filter(|id| match viewer {
+            Viewer::All => true,
+            Viewer::Performer { cast_member_id, .. } => *id == cast_member_id,
+        })
+        .collect();
+    if !parts_shown.is_empty() {
+        access_log::record(
+            &state.pool,
+            &member,
+            &parts_shown,
+            RecordKind::Breakdown,
+            Some(scene_id),
+        )
+        .await?;
+    }
     let cast = all_cast
         .into_iter()
         .filter(|c| in_scene.contains(&c.cast_member_id))
