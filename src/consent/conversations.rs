@@ -1,5 +1,6 @@
 //! The conversation log: what the intimacy coordinator logs after meeting performers (kind, who,
-//! when, a confidential summary, follow-ups), and the first-meeting rule (R6) it feeds.
+//! when, a confidential summary, a note per performer, follow-ups), kept in versions that are
+//! never edited, and the first-meeting rule (R6) it feeds.
 
 mod first_meeting;
 mod follow_ups;
@@ -8,6 +9,8 @@ mod kind;
 mod list;
 mod records;
 mod show;
+mod version_page;
+mod versions;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -26,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/conversations/{conversation_id}",
             get(show::show_page).post(show::update),
+        )
+        .route(
+            "/productions/{production_id}/conversations/{conversation_id}/versions/{version}",
+            get(version_page::version_page),
         )
         .route(
             "/productions/{production_id}/conversations/{conversation_id}/follow-ups",

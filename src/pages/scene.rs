@@ -1,6 +1,7 @@
-//! The scene page: the scene as stored, its breakdown as the viewer may read it, its version
-//! history, clearance per scheduled day (R1) and what happened on set; and the route of the
-//! breakdown editor. Both warn of boundary conflicts to those who may read boundary profiles.
+//! The scene page: the scene as stored, its breakdown as the viewer may read it (each performer
+//! whose part is shown finds the view in their access log), its version history, clearance per
+//! scheduled day (R1), what was agreed and what happened on set; and the route of the breakdown
+//! editor. Both warn of boundary conflicts to those who may read boundary profiles.
 
 use askama::Template;
 use axum::Router;
@@ -11,6 +12,7 @@ use tower_sessions::Session;
 
 use crate::access::Action;
 use crate::cast::{CastMember, cast_list};
+use crate::consent::boundaries::access_log::{self, RecordKind};
 use crate::consent::boundaries::conflicts_for_scene;
 use crate::consent::status::{self, Only};
 use crate::error::Result;
@@ -224,6 +226,27 @@ async fn show(
     let bd = BreakdownView::new(&breakdown, &all_cast, viewer);
     let found = readable_conflicts(&state, &member, scene_id).await?;
     let conflicts = conflict_warnings(&member, &found, &all_cast);
+    // Each performer whose part the page shows is told who read it (the reader's own part is
+    // left out by the log itself), in one statement for the whole scene.
+    let parts_shown: Vec<i64> = breakdown
+        .performers
+        .iter()
+        .map(|p| p.cast_member_id)
+        .filter(|id| match viewer {
+            Viewer::All => true,
+            Viewer::Performer { cast_member_id, .. } => *id == cast_member_id,
+        })
+        .collect();
+    if !parts_shown.is_empty() {
+        access_log::record(
+            &state.pool,
+            &member,
+            &parts_shown,
+            RecordKind::Breakdown,
+            Some(scene_id),
+        )
+        .await?;
+    }
     let cast = all_cast
         .into_iter()
         .filter(|c| in_scene.contains(&c.cast_member_id))

@@ -1,5 +1,8 @@
 //! R6 First meeting: a rehearsal of a flagged scene cannot be scheduled for a performer until
-//! the coordinator has logged a first one-to-one conversation with them.
+//! the coordinator has logged a first one-to-one conversation with them. What R6 counts must be
+//! true: a first one-to-one is with one performer, and is not dated after today.
+
+use time::Date;
 
 /// A performer called to a rehearsal, and whether a first one-to-one with them is logged.
 #[derive(Clone, Debug)]
@@ -31,9 +34,38 @@ pub fn first_meeting_refusal(scene_flagged: bool, called: &[Called]) -> Option<S
     ))
 }
 
+/// Why a first one-to-one cannot be logged as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstOneToOneRefusal {
+    /// More than one performer named: a meeting with several is not one-to-one, and R6 would
+    /// count it for each of them.
+    NotOnePerformer,
+    /// Dated after today on the production's clock: R6 would count a meeting that has not
+    /// happened.
+    NotYetHeld,
+}
+
+/// What stops a first one-to-one with `performers` performers, held on `held_on`, from being
+/// logged `today` (both dates on the production's clock); empty when it can be.
+pub fn first_one_to_one_refusals(
+    performers: usize,
+    held_on: Date,
+    today: Date,
+) -> Vec<FirstOneToOneRefusal> {
+    let mut refusals = Vec::new();
+    if performers > 1 {
+        refusals.push(FirstOneToOneRefusal::NotOnePerformer);
+    }
+    if held_on > today {
+        refusals.push(FirstOneToOneRefusal::NotYetHeld);
+    }
+    refusals
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::date;
 
     fn called(n: i32, name: &str, met: bool) -> Called {
         Called {
@@ -61,5 +93,26 @@ mod tests {
         assert_eq!(first_meeting_refusal(false, &[sam]), None);
         assert_eq!(first_meeting_refusal(true, &[alex]), None);
         assert_eq!(first_meeting_refusal(true, &[]), None);
+    }
+
+    #[test]
+    fn a_first_one_to_one_is_with_one_performer_and_already_held() {
+        let today = date!(2027 - 04 - 20);
+        assert_eq!(first_one_to_one_refusals(1, today, today), vec![]);
+        assert_eq!(
+            first_one_to_one_refusals(1, date!(2027 - 04 - 19), today),
+            vec![]
+        );
+        assert_eq!(
+            first_one_to_one_refusals(2, today, today),
+            vec![FirstOneToOneRefusal::NotOnePerformer]
+        );
+        assert_eq!(
+            first_one_to_one_refusals(3, date!(2027 - 04 - 21), today),
+            vec![
+                FirstOneToOneRefusal::NotOnePerformer,
+                FirstOneToOneRefusal::NotYetHeld
+            ]
+        );
     }
 }

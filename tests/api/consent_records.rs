@@ -116,9 +116,15 @@ async fn log_conversation(
     summary: &str,
 ) -> i64 {
     let ids: Vec<String> = performers.iter().map(i64::to_string).collect();
+    // A first one-to-one is logged once it has happened; other kinds keep the planned date.
+    let date = if kind == "first_one_to_one" {
+        "2025-04-20"
+    } else {
+        "2027-04-20"
+    };
     let mut fields = vec![
         ("kind", kind),
-        ("date", "2027-04-20"),
+        ("date", date),
         ("time", "14:30"),
         ("summary", summary),
         ("follow_up_1", "Send robe sizes to costume"),
@@ -449,8 +455,13 @@ async fn conversations_are_read_only_by_coordinators_and_the_performers_in_them(
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    // He opens it and reads who was there, but not the summary: it is now a joint conversation,
+    // whose summary is the coordinators' (each performer reads their own note instead).
     let mut sam = set.app.signed_in("sam@example.test").await;
-    assert!(sam.get(&path).await.body.contains("with Sam"));
+    let page = sam.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("#2 Sam Cast"));
+    assert!(!page.body.contains("SUMMARY-SECRET"));
 }
 
 #[tokio::test]
@@ -574,7 +585,7 @@ async fn performers_see_who_viewed_their_records_but_not_their_own_visits() {
     );
 
     // A conversation with both: Cora's visit is logged for both, Bea's only for Sam.
-    let id = log_conversation(&mut cora, p, "first_one_to_one", &[set.bea, set.sam], "").await;
+    let id = log_conversation(&mut cora, p, "scene_preparation", &[set.bea, set.sam], "").await;
     let conversation = format!("/productions/{p}/conversations/{id}");
     cora.get(&conversation).await;
     bea.get(&conversation).await;
@@ -677,4 +688,384 @@ async fn the_access_log_cannot_be_changed_or_emptied() {
         );
     }
     assert_eq!(count(&set.app, views, set.bea).await, 1);
+}
+
+/// The conversation form as a coordinator sends it: kind, date, time, summary, who took part
+/// and a note per performer.
+fn conversation_form<'a>(
+    kind: &'a str,
+    date: &'a str,
+    summary: &'a str,
+    performers: &'a [String],
+    notes: &'a [(String, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("kind", kind),
+        ("date", date),
+        ("time", "10:00"),
+        ("summary", summary),
+    ];
+    for id in performers {
+        fields.push(("performers", id));
+    }
+    for (field, note) in notes {
+        fields.push((field, note));
+    }
+    fields
+}
+
+#[tokio::test]
+async fn an_edit_makes_a_new_version_and_keeps_the_earlier_one_readable() {
+    let set = set_up().await;
+    let p = set.production;
+    let mut cora = set.app.signed_in("cora@example.test").await;
+    let id = log_conversation(&mut cora, p, "scene_preparation", &[set.bea], "FIRST-WORDS").await;
+    let path = format!("/productions/{p}/conversations/{id}");
+    let versions = "select count(*) from conversation_version where conversation_id = $1";
+    assert_eq!(count(&set.app, versions, id).await, 1);
+
+    let bea_id = [set.bea.to_string()];
+    let edit = conversation_form(
+        "rehearsal_check_in",
+        "2026-10-01",
+        "SECOND-WORDS",
+        &bea_id,
+        &[],
+    );
+    let page = cora.post(&path, &edit).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(count(&set.app, versions, id).await, 2);
+    // Saving the same again changes nothing, so no version is added.
+    assert_eq!(cora.post(&path, &edit).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&set.app, versions, id).await, 2);
+
+    // The log and the list read the newest version; the earlier one stays as it was, with who
+    // saved each and when.
+    let page = cora.get(&path).await;
+    assert!(page.body.contains("SECOND-WORDS"));
+    assert!(!page.body.contains("FIRST-WORDS"));
+    assert!(page.body.contains(&format!("href=\"{path}/versions/1\"")));
+    assert!(page.body.contains("by Cora Coordinator"));
+    let list = cora.get(&format!("/productions/{p}/conversations")).await;
+    assert!(list.body.contains("Rehearsal check-in"));
+    let first = cora.get(&format!("{path}/versions/1")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("FIRST-WORDS"));
+    assert!(first.body.contains("Scene preparation"));
+    assert!(first.body.contains("Cora Coordinator"));
+    assert!(first.body.contains("no, version 2 replaces it"));
+    assert!(
+        cora.get(&format!("{path}/versions/2"))
+            .await
+            .body
+            .contains("SECOND-WORDS")
+    );
+    assert_eq!(
+        cora.get(&format!("{path}/versions/3")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Bea was there both times: she reads both versions. Sam, the producer and the director
+    // read neither.
+    let mut bea = set.app.signed_in("bea@example.test").await;
+    let page = bea.get(&format!("{path}/versions/1")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("FIRST-WORDS"));
+    for email in ["sam@example.test", "pat@example.test", "dana@example.test"] {
+        let mut client = set.app.signed_in(email).await;
+        let page = client.get(&format!("{path}/versions/1")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{email}");
+        assert!(!page.body.contains("FIRST-WORDS"));
+    }
+
+    // The database keeps versions as they were saved.
+    let changed =
+        sqlx::query("update conversation_version set summary = 'x' where conversation_id = $1")
+            .bind(id)
+            .execute(&set.app.pool)
+            .await;
+    assert!(changed.is_err(), "a saved version was changed");
+
+    // A log written before versions existed keeps what it said as version 1 when edited.
+    let old: i64 = sqlx::query_scalar(
+        "with k as (insert into conversation (production_id, kind, held_at, summary, created_by)
+                    values ($1, 'other', now() - interval '3 days', 'OLD-WORDS', $3)
+                    returning conversation_id)
+         insert into conversation_performer (conversation_id, cast_member_id, production_id)
+         select conversation_id, $2, $1 from k returning conversation_id",
+    )
+    .bind(p)
+    .bind(set.bea)
+    .bind(set.cora_user)
+    .fetch_one(&set.app.pool)
+    .await
+    .unwrap();
+    let old_path = format!("/productions/{p}/conversations/{old}");
+    let edit = conversation_form("other", "2026-10-02", "NEW-WORDS", &bea_id, &[]);
+    assert_eq!(
+        cora.post(&old_path, &edit).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let first = cora.get(&format!("{old_path}/versions/1")).await;
+    assert!(first.body.contains("OLD-WORDS"));
+    assert!(cora.get(&old_path).await.body.contains("NEW-WORDS"));
+}
+
+#[tokio::test]
+async fn a_first_one_to_one_names_one_performer_and_has_already_happened() {
+    let set = set_up().await;
+    let p = set.production;
+    let mut cora = set.app.signed_in("cora@example.test").await;
+    let conversations = "select count(*) from conversation where production_id = $1";
+    let both = [set.bea.to_string(), set.sam.to_string()];
+    let bea_id = [set.bea.to_string()];
+
+    // Two performers: refused beside the performers, what was typed kept, nothing saved.
+    let page = cora
+        .post(
+            &format!("/productions/{p}/conversations"),
+            &conversation_form("first_one_to_one", "2026-10-01", "TYPED-BOTH", &both, &[]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"performers-error\""));
+    assert!(
+        page.body
+            .contains("A first one-to-one is with one performer")
+    );
+    assert!(page.body.contains("TYPED-BOTH"));
+    assert_eq!(count(&set.app, conversations, p).await, 0);
+
+    // Dated the day after tomorrow: refused beside the date.
+    let later = (time::OffsetDateTime::now_utc().date() + time::Duration::days(2)).to_string();
+    let page = cora
+        .post(
+            &format!("/productions/{p}/conversations"),
+            &conversation_form("first_one_to_one", &later, "TYPED-LATER", &bea_id, &[]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"date-error\""));
+    assert!(page.body.contains("once it has happened"));
+    assert!(page.body.contains(&format!("value=\"{later}\"")));
+    assert!(page.body.contains("TYPED-LATER"));
+    assert_eq!(count(&set.app, conversations, p).await, 0);
+    assert_eq!(
+        first_meeting_missing(&set.app.pool, p).await.unwrap().len(),
+        2
+    );
+
+    // A logged one cannot be edited into either: the log stays as it was.
+    let id = log_conversation(&mut cora, p, "first_one_to_one", &[set.bea], "MET").await;
+    let path = format!("/productions/{p}/conversations/{id}");
+    for (date, performers, field) in [
+        ("2025-04-20", &both[..], "performers"),
+        (later.as_str(), &bea_id[..], "date"),
+    ] {
+        let page = cora
+            .post(
+                &path,
+                &conversation_form("first_one_to_one", date, "CHANGED", performers, &[]),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(page.body.contains(&format!("id=\"{field}-error\"")));
+    }
+    let versions = "select count(*) from conversation_version where conversation_id = $1";
+    assert_eq!(count(&set.app, versions, id).await, 1);
+    let performers = "select count(*) from conversation_performer where conversation_id = $1";
+    assert_eq!(count(&set.app, performers, id).await, 1);
+    assert_eq!(
+        first_meeting_missing(&set.app.pool, p).await.unwrap(),
+        vec![(set.sam, "#2 Sam Cast".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn in_a_joint_conversation_each_performer_reads_only_their_own_note() {
+    let set = set_up().await;
+    let p = set.production;
+    let mut cora = set.app.signed_in("cora@example.test").await;
+    let both = [set.bea.to_string(), set.sam.to_string()];
+    let bea_note = format!("note_{}", set.bea);
+    let sam_note = format!("note_{}", set.sam);
+
+    // A note for someone who was not there is refused, and nothing is saved.
+    let page = cora
+        .post(
+            &format!("/productions/{p}/conversations"),
+            &conversation_form(
+                "scene_preparation",
+                "2026-10-01",
+                "JOINT-SUMMARY",
+                &both[..1],
+                &[(sam_note.clone(), "SAM-NOTE")],
+            ),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(&format!("id=\"{sam_note}-error\"")));
+    assert!(page.body.contains("SAM-NOTE"));
+    let conversations = "select count(*) from conversation where production_id = $1";
+    assert_eq!(count(&set.app, conversations, p).await, 0);
+
+    let page = cora
+        .post(
+            &format!("/productions/{p}/conversations"),
+            &conversation_form(
+                "scene_preparation",
+                "2026-10-01",
+                "JOINT-SUMMARY",
+                &both,
+                &[
+                    (bea_note.clone(), "BEA-NOTE"),
+                    (sam_note.clone(), "SAM-NOTE"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let path = page.location().to_string();
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+
+    // The coordinator reads and edits everything.
+    let page = cora.get(&path).await;
+    for text in ["JOINT-SUMMARY", "BEA-NOTE", "SAM-NOTE"] {
+        assert!(page.body.contains(text), "{text}");
+    }
+
+    // Each performer reads the shared facts and their own note, never the other's note or the
+    // summary, on any page they open.
+    for (email, own, other) in [
+        ("bea@example.test", "BEA-NOTE", "SAM-NOTE"),
+        ("sam@example.test", "SAM-NOTE", "BEA-NOTE"),
+    ] {
+        let mut client = set.app.signed_in(email).await;
+        let page = client.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{email}");
+        assert!(page.body.contains(own), "{email}");
+        assert!(page.body.contains("#1 Bea Cast, #2 Sam Cast"), "{email}");
+        assert!(page.body.contains("Scene preparation"), "{email}");
+        let version = client.get(&format!("{path}/versions/1")).await;
+        assert_eq!(version.status, StatusCode::OK, "{email}");
+        assert!(version.body.contains(own), "{email}");
+        for page in [
+            page,
+            version,
+            client.get(&format!("/productions/{p}/conversations")).await,
+            client.get(&format!("/productions/{p}/records/views")).await,
+            client.get(&format!("/productions/{p}")).await,
+            client.get("/").await,
+        ] {
+            assert!(!page.body.contains(other), "{email} read {other}");
+            assert!(!page.body.contains("JOINT-SUMMARY"), "{email}");
+        }
+    }
+
+    // An edit of Sam's note makes a new version; Bea still never reads his notes, old or new.
+    let page = cora
+        .post(
+            &path,
+            &conversation_form(
+                "scene_preparation",
+                "2026-10-01",
+                "JOINT-SUMMARY",
+                &both,
+                &[
+                    (bea_note.clone(), "BEA-NOTE"),
+                    (sam_note.clone(), "SAM-NOTE-TWO"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let versions = "select count(*) from conversation_version where conversation_id = $1";
+    assert_eq!(count(&set.app, versions, id).await, 2);
+    let mut bea = set.app.signed_in("bea@example.test").await;
+    for url in [
+        path.clone(),
+        format!("{path}/versions/1"),
+        format!("{path}/versions/2"),
+    ] {
+        let page = bea.get(&url).await;
+        assert_eq!(page.status, StatusCode::OK, "{url}");
+        assert!(page.body.contains("BEA-NOTE"), "{url}");
+        assert!(!page.body.contains("SAM-NOTE"), "{url}");
+    }
+    let mut sam = set.app.signed_in("sam@example.test").await;
+    assert!(sam.get(&path).await.body.contains("SAM-NOTE-TWO"));
+}
+
+#[tokio::test]
+async fn opening_a_scene_logs_a_breakdown_view_for_each_performer_whose_part_it_shows() {
+    use closedset::scenes::{SaveOutcome, save_breakdown};
+    use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+    use closedset::vocab::breakdown::{Breakdown, PerformerPart};
+
+    let set = set_up().await;
+    let p = set.production;
+    let part = |cast_member_id| PerformerPart {
+        cast_member_id,
+        nudity: NudityLevel::PartialUpper,
+        shown: vec![BodyArea::Breasts],
+        touched: vec![],
+        touching: vec![],
+        acts: vec!["Embrace".into()],
+    };
+    let breakdown = Breakdown {
+        kinds: vec![IntimacyKind::Nudity],
+        performers: vec![part(set.bea), part(set.sam)],
+        garments: String::new(),
+        stills_allowed: false,
+        closed_set: vec![],
+        monitor_list: vec![],
+    };
+    let mut tx = set.app.pool.begin().await.unwrap();
+    let outcome = save_breakdown(
+        &mut tx,
+        p,
+        set.scene,
+        &breakdown,
+        None,
+        time::OffsetDateTime::now_utc().date(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(outcome, SaveOutcome::Saved { .. }), "{outcome:?}");
+    tx.commit().await.unwrap();
+    let scene = format!("/productions/{p}/scenes/{}", set.scene);
+    let views = "select count(*) from record_view where record_kind = 'breakdown'
+                 and record_id = $1";
+
+    // A performer opening their own scene reads only their part: nothing is logged.
+    let mut bea = set.app.signed_in("bea@example.test").await;
+    assert_eq!(bea.get(&scene).await.status, StatusCode::OK);
+    assert_eq!(count(&set.app, views, set.scene).await, 0);
+
+    // The producer reads both parts: one view for each performer, naming the producer.
+    let mut pat = set.app.signed_in("pat@example.test").await;
+    assert_eq!(pat.get(&scene).await.status, StatusCode::OK);
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "select rv.cast_member_id, u.email from record_view rv
+         left join app_user u on u.user_id = rv.viewer_user_id
+         where rv.record_kind = 'breakdown' and rv.record_id = $1 order by rv.cast_member_id",
+    )
+    .bind(set.scene)
+    .fetch_all(&set.app.pool)
+    .await
+    .unwrap();
+    let pat_email = Some("pat@example.test".to_string());
+    assert_eq!(
+        rows,
+        vec![(set.bea, pat_email.clone()), (set.sam, pat_email)]
+    );
+
+    // Bea sees it on her page, with the way to the scene.
+    let page = bea.get(&format!("/productions/{p}/records/views")).await;
+    assert!(page.body.contains("Pat Producer (Producer)"));
+    assert!(
+        page.body
+            .contains("Your part of the breakdown of scene 12A")
+    );
+    assert!(page.body.contains(&format!("href=\"{scene}\"")));
 }

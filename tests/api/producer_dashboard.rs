@@ -575,6 +575,8 @@ const NOT_SUMMARISED: &[&str] = &[
     "boundary_profile_version",
     "conversation",
     "conversation_performer",
+    "conversation_version",
+    "conversation_version_performer",
     "follow_up",
     "record_view",
     // Per-user; the unread count is outside the cached body.

@@ -31,6 +31,8 @@ pub enum RecordKind {
     Rider,
     Certificate,
     Conversation,
+    /// A performer's part of a scene's breakdown (their nudity, areas and acts), by scene id.
+    Breakdown,
 }
 
 impl RecordKind {
@@ -40,6 +42,7 @@ impl RecordKind {
             RecordKind::Rider => "rider",
             RecordKind::Certificate => "certificate",
             RecordKind::Conversation => "conversation",
+            RecordKind::Breakdown => "breakdown",
         }
     }
 }
@@ -80,7 +83,10 @@ struct ViewRow {
     viewed_at: OffsetDateTime,
     /// For a boundary profile, the version number that was shown.
     version: Option<i32>,
-    /// For a conversation, whether the performer is still one of its people (so may open it).
+    /// For a breakdown, the number of the scene.
+    scene_number: Option<String>,
+    /// For a conversation, whether the performer is still one of its people; for a breakdown,
+    /// whether they are still in the scene (so may open it).
     may_open: bool,
 }
 
@@ -114,6 +120,10 @@ impl ViewsPage {
             ("rider", _) => "Your rider".into(),
             ("certificate", _) => "Your consent certificate".into(),
             ("conversation", _) => "A conversation log that includes you".into(),
+            ("breakdown", _) => match &row.scene_number {
+                Some(number) => format!("Your part of the breakdown of scene {number}"),
+                None => "Your part of the breakdown of a scene since removed".into(),
+            },
             (other, _) => other.to_string(),
         }
     }
@@ -131,6 +141,7 @@ impl ViewsPage {
             ("conversation", Some(id), _) if row.may_open => {
                 Some(format!("{base}/conversations/{id}"))
             }
+            ("breakdown", Some(id), _) if row.may_open => Some(format!("{base}/scenes/{id}")),
             _ => None,
         }
     }
@@ -152,17 +163,24 @@ async fn views_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> 
     };
     let mut rows: Vec<ViewRow> = sqlx::query_as(
         "select u.name as viewer, m.role, rv.record_kind, rv.record_id, rv.viewed_at,
-                bpv.version,
+                bpv.version, s.number as scene_number,
                 exists (select 1 from conversation_performer cp
                         where rv.record_kind = 'conversation'
                           and cp.conversation_id = rv.record_id
-                          and cp.cast_member_id = rv.cast_member_id) as may_open
+                          and cp.cast_member_id = rv.cast_member_id)
+                or exists (select 1 from scene_cast sc
+                           where rv.record_kind = 'breakdown'
+                             and sc.scene_id = rv.record_id
+                             and sc.cast_member_id = rv.cast_member_id) as may_open
          from record_view rv
          left join app_user u on u.user_id = rv.viewer_user_id
          left join member m on m.user_id = rv.viewer_user_id and m.production_id = rv.production_id
          left join boundary_profile_version bpv
                 on rv.record_kind = 'boundary_profile'
                and bpv.boundary_profile_version_id = rv.record_id
+         left join scene s
+                on rv.record_kind = 'breakdown'
+               and s.scene_id = rv.record_id and s.production_id = rv.production_id
          where rv.cast_member_id = $1
          order by rv.viewed_at desc, rv.record_view_id desc
          limit $2",

@@ -1,14 +1,18 @@
 //! The conversation form: what was typed, kept as text for a refused form, and its checks
-//! against the production's cast and clocks, including the follow-up rows of a new log.
+//! against the production's cast and clocks (a first one-to-one is with one performer and has
+//! happened), including each performer's confidential note and the follow-up rows of a new log.
 
 use time::{Date, OffsetDateTime};
 
 use super::kind::Kind;
 use super::records::{CastOption, ConversationRow};
+use super::versions::Note;
+use crate::clock::Zone;
 use crate::clock::hour_minute;
 use crate::clock::parse_date;
 use crate::clock::parse_time;
-use crate::web::FieldErrors;
+use crate::consent::boundaries::KeyedErrors;
+use crate::rules::first_meeting::{FirstOneToOneRefusal, first_one_to_one_refusals};
 use crate::web::FormBody;
 
 /// Names of the follow-up rows on the new-conversation form (field errors need fixed names).
@@ -26,18 +30,28 @@ pub(super) struct ConversationForm {
     pub(super) date: String,
     pub(super) time: String,
     pub(super) summary: String,
+    /// Each offered cast member's confidential note, as typed (`note_<cast_member_id>`).
+    pub(super) notes: Vec<(i64, String)>,
     /// Body and due date per row of `FOLLOW_UP_FIELDS`.
     pub(super) follow_ups: Vec<(String, String)>,
 }
 
+/// The most a summary or a note may hold.
+const TEXT_MAX: usize = 20_000;
+
 impl ConversationForm {
-    pub(super) fn read(body: &FormBody) -> ConversationForm {
+    /// What was sent, with a note per cast member offered.
+    pub(super) fn read(body: &FormBody, cast: &[CastOption]) -> ConversationForm {
         ConversationForm {
             kind: body.get("kind"),
             performers: body.all("performers"),
             date: body.get("date"),
             time: body.get("time"),
             summary: body.get("summary"),
+            notes: cast
+                .iter()
+                .map(|c| (c.cast_member_id, body.get(&note_field(c.cast_member_id))))
+                .collect(),
             follow_ups: FOLLOW_UP_FIELDS
                 .iter()
                 .map(|(text, due)| (body.get(text), body.get(due)))
@@ -45,16 +59,34 @@ impl ConversationForm {
         }
     }
 
-    pub(super) fn from_row(row: &ConversationRow, zone: &time_tz::Tz) -> ConversationForm {
-        let local = crate::clock::utc_to_local(row.held_at, zone);
+    /// The stored log, with the notes of its newest version, to edit.
+    pub(super) fn from_row(row: &ConversationRow, notes: &[Note], zone: Zone) -> ConversationForm {
+        let local = zone.local(row.held_at);
         ConversationForm {
             kind: row.kind.clone(),
             performers: row.performer_ids.iter().map(i64::to_string).collect(),
             date: local.date().to_string(),
             time: hour_minute(local.time()),
             summary: row.summary.clone(),
+            notes: notes
+                .iter()
+                .map(|n| (n.cast_member_id, n.note.clone()))
+                .collect(),
             follow_ups: Vec::new(),
         }
+    }
+
+    /// The note typed for a cast member, or empty.
+    pub(super) fn note(&self, cast_member_id: &i64) -> &str {
+        self.notes
+            .iter()
+            .find(|(id, _)| id == cast_member_id)
+            .map_or("", |(_, n)| n.as_str())
+    }
+
+    /// The name of a cast member's note field.
+    pub(super) fn note_field(&self, cast_member_id: &i64) -> String {
+        note_field(*cast_member_id)
     }
 
     pub(super) fn has(&self, cast_member_id: &i64) -> bool {
@@ -67,14 +99,17 @@ impl ConversationForm {
             .map_or(("", ""), |(t, d)| (t.as_str(), d.as_str()))
     }
 
-    /// Checks every field against the cast of the production; `with_follow_ups` for new ones.
+    /// Checks every field against the cast of the production and the production's clock at
+    /// `now` (a first one-to-one may not be dated after today there); `with_follow_ups` for new
+    /// ones.
     pub(super) fn parse(
         &self,
         cast: &[CastOption],
-        zone: &time_tz::Tz,
+        zone: Zone,
+        now: OffsetDateTime,
         with_follow_ups: bool,
-    ) -> Result<ConversationInput, FieldErrors> {
-        let mut errors = FieldErrors::default();
+    ) -> Result<ConversationInput, KeyedErrors> {
+        let mut errors = KeyedErrors::default();
         let kind = Kind::parse(&self.kind);
         if kind.is_none() {
             errors.add("kind", "Choose what kind of conversation it was.");
@@ -106,14 +141,57 @@ impl ConversationForm {
         }
         let mut held_at = None;
         if let (Some(date), Some(time)) = (date, time) {
-            match crate::clock::local_to_utc(date, time, zone) {
+            match zone.to_utc(date, time) {
                 Ok(instant) => held_at = Some(instant),
                 Err(e) => errors.add("time", e.to_string().replace("call time", "time")),
             }
         }
+        let today = zone.local(now).date();
+        if let (Some(Kind::FirstOneToOne), Some(held_on)) = (kind, date) {
+            for refusal in first_one_to_one_refusals(performers.len(), held_on, today) {
+                match refusal {
+                    FirstOneToOneRefusal::NotOnePerformer => errors.add(
+                        "performers",
+                        "A first one-to-one is with one performer: choose only the performer \
+                         you met. Log a meeting with several as scene preparation or other.",
+                    ),
+                    FirstOneToOneRefusal::NotYetHeld => errors.add(
+                        "date",
+                        format!(
+                            "A first one-to-one is logged once it has happened, and today is {} \
+                             on the production's clock ({}). Enter the date it was held.",
+                            crate::clock::format_date(today),
+                            zone.name()
+                        ),
+                    ),
+                }
+            }
+        }
         let summary = self.summary.trim().to_string();
-        if summary.chars().count() > 20_000 {
+        if summary.chars().count() > TEXT_MAX {
             errors.add("summary", "Keep the summary to 20,000 characters.");
+        }
+        let mut notes = Vec::new();
+        for c in cast {
+            let note = self.note(&c.cast_member_id).trim();
+            let field = note_field(c.cast_member_id);
+            let label = format!("#{} {}", c.cast_number, c.name);
+            if note.chars().count() > TEXT_MAX {
+                errors.add(
+                    field,
+                    format!("Keep the note for {label} to 20,000 characters."),
+                );
+            } else if performers.contains(&c.cast_member_id) {
+                notes.push((c.cast_member_id, note.to_string()));
+            } else if !note.is_empty() {
+                errors.add(
+                    field,
+                    format!(
+                        "You wrote a note for {label}, who is not chosen as taking part. \
+                         Choose them above, or clear the note."
+                    ),
+                );
+            }
         }
         let mut follow_ups = Vec::new();
         if with_follow_ups {
@@ -123,7 +201,7 @@ impl ConversationForm {
                     Ok(Some(row)) => follow_ups.push(row),
                     Ok(None) => {}
                     Err((on_due, message)) => {
-                        errors.add(if on_due { due_field } else { text_field }, message)
+                        errors.add(*if on_due { due_field } else { text_field }, message)
                     }
                 }
             }
@@ -131,9 +209,9 @@ impl ConversationForm {
         match (kind, held_at, errors.is_empty()) {
             (Some(kind), Some(held_at), true) => Ok(ConversationInput {
                 kind,
-                performers,
                 held_at,
                 summary,
+                notes,
                 follow_ups,
             }),
             _ => Err(errors),
@@ -171,12 +249,25 @@ pub(super) fn parse_follow_up(
     Ok(Some((text.to_string(), due_on)))
 }
 
+/// The name of a cast member's note field.
+fn note_field(cast_member_id: i64) -> String {
+    format!("note_{cast_member_id}")
+}
+
 pub(super) struct ConversationInput {
     pub(super) kind: Kind,
-    pub(super) performers: Vec<i64>,
     pub(super) held_at: OffsetDateTime,
     pub(super) summary: String,
+    /// Who took part, each with their note (empty when none), in cast order.
+    pub(super) notes: Vec<(i64, String)>,
     pub(super) follow_ups: Vec<(String, Option<Date>)>,
+}
+
+impl ConversationInput {
+    /// Who took part, in cast order.
+    pub(super) fn performers(&self) -> Vec<i64> {
+        self.notes.iter().map(|(id, _)| *id).collect()
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
-use time::Date;
+use time::{Date, OffsetDateTime};
 use tower_sessions::Session;
 
 use super::follow_ups::{FollowUp, follow_ups};
@@ -15,13 +15,14 @@ use super::kind::Kind;
 use super::records::{
     CastOption, ConversationRow, Reader, cast_options, conversations, reader, set_performers, when,
 };
+use super::versions::{NewVersion, append_version};
 use crate::access::Action;
-use crate::consent::boundaries::UnlinkedPage;
+use crate::consent::boundaries::{KeyedErrors, UnlinkedPage};
 use crate::error::Result;
 use crate::productions::Member;
 use crate::web::AppState;
 use crate::web::FormBody;
-use crate::web::{Ctx, FieldErrors, Flash, render, render_with_status};
+use crate::web::{Ctx, Flash, render, render_with_status};
 
 #[derive(Template)]
 #[template(path = "consent/conversations.html")]
@@ -33,7 +34,7 @@ struct ListPage {
     /// Empty for performers, who only read.
     cast: Vec<CastOption>,
     form: ConversationForm,
-    errors: FieldErrors,
+    errors: KeyedErrors,
     kinds: [Kind; 6],
 }
 
@@ -56,13 +57,13 @@ impl ListPage {
             follow_ups,
             cast,
             form: ConversationForm::default(),
-            errors: FieldErrors::default(),
+            errors: KeyedErrors::default(),
             kinds: Kind::ALL,
         })
     }
 
     /// The log form as it was sent, with the errors that refused it.
-    fn with_form(self, form: ConversationForm, errors: FieldErrors) -> ListPage {
+    fn with_form(self, form: ConversationForm, errors: KeyedErrors) -> ListPage {
         ListPage {
             form,
             errors,
@@ -118,9 +119,10 @@ pub(super) async fn create(
 ) -> Result<Response> {
     member.may(Action::KeepConversations)?;
     let production_id = member.production.production_id;
-    let form = ConversationForm::read(&body);
     let cast = cast_options(&state.pool, production_id).await?;
-    let input = match form.parse(&cast, member.production.zone.tz(), true) {
+    let form = ConversationForm::read(&body, &cast);
+    let now = OffsetDateTime::now_utc();
+    let input = match form.parse(&cast, member.production.zone, now, true) {
         Ok(input) => input,
         Err(errors) => {
             // Only coordinators keep the log (checked above), and they read every conversation.
@@ -142,7 +144,20 @@ pub(super) async fn create(
     .bind(member.user.user_id)
     .fetch_one(&mut *tx)
     .await?;
-    set_performers(&mut tx, production_id, conversation_id, &input.performers).await?;
+    set_performers(&mut tx, production_id, conversation_id, &input.performers()).await?;
+    append_version(
+        &mut tx,
+        &NewVersion {
+            production_id,
+            conversation_id,
+            kind: input.kind.as_str(),
+            held_at: input.held_at,
+            summary: &input.summary,
+            performers: &input.notes,
+            recorded_by: member.user.user_id,
+        },
+    )
+    .await?;
     let (bodies, dues): (Vec<String>, Vec<Option<Date>>) = input.follow_ups.into_iter().unzip();
     sqlx::query(
         "insert into follow_up (conversation_id, production_id, body, due_on)

@@ -32,9 +32,6 @@ impl ConversationRow {
     pub(super) fn who(&self) -> String {
         self.performers.join(", ")
     }
-    pub(super) fn summary_lines(&self) -> Vec<String> {
-        crate::web::form::lines(&self.summary)
-    }
 }
 
 /// Conversations of a production, newest first; narrowed to one, or to those a performer was in.

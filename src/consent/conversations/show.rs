@@ -1,11 +1,13 @@
-//! One conversation: the page that shows it (opening it is logged for the performers in it),
-//! the coordinator's edit of the log, and adding follow-ups and marking them done.
+//! One conversation: the page that shows its newest version as the reader may read it (opening
+//! it is logged for the performers in it), the coordinator's edit (a new version, never a change
+//! to an earlier one), and adding follow-ups and marking them done.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
+use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::follow_ups::{FollowUp, follow_ups};
@@ -14,7 +16,12 @@ use super::kind::Kind;
 use super::records::{
     CastOption, ConversationRow, Reader, cast_options, conversations, reader, set_performers, when,
 };
+use super::versions::{
+    NewVersion, Note, VersionRow, append_version, keep_unversioned, notes, summary_is_theirs,
+    versions,
+};
 use crate::access::Action;
+use crate::consent::boundaries::KeyedErrors;
 use crate::consent::boundaries::access_log::{self, RecordKind};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
@@ -29,55 +36,104 @@ struct ShowPage {
     ctx: Ctx,
     member: Member,
     conversation: ConversationRow,
+    /// The coordinator's summary, when the reader may read it (see `summary_is_theirs`).
+    summary: Option<String>,
+    /// The newest version's notes: all for a coordinator, a performer's own alone.
+    notes: Vec<Note>,
+    /// The reader's own cast record, when a performer reads.
+    own: Option<i64>,
+    /// The newest version's number (1 for a log never edited).
+    current: i32,
+    /// The saved versions the reader may open, newest first.
+    history: Vec<Saved>,
     follow_ups: Vec<FollowUp>,
     cast: Vec<CastOption>,
     form: ConversationForm,
-    errors: FieldErrors,
+    errors: KeyedErrors,
     follow_up_form: (String, String),
     follow_up_errors: FieldErrors,
     kinds: [Kind; 6],
 }
 
+/// A saved version as the history lists it: no summary, no notes.
+pub(super) struct Saved {
+    pub(super) version: i32,
+    pub(super) saved: String,
+    pub(super) by: String,
+    pub(super) kind: &'static str,
+    pub(super) who: String,
+}
+
+impl Saved {
+    pub(super) fn of(member: &Member, v: &VersionRow) -> Saved {
+        Saved {
+            version: v.version,
+            saved: when(member, v.created_at),
+            by: v
+                .recorded_by
+                .clone()
+                .unwrap_or_else(|| "Not recorded".into()),
+            kind: v.kind_label(),
+            who: v.who(),
+        }
+    }
+}
+
 impl ShowPage {
     /// The conversation with its follow-ups and the edit form filled from what is stored.
     /// Everyone in the conversation but the reader is told their conversation was opened.
-    async fn new(
-        pool: &PgPool,
-        ctx: Ctx,
-        member: Member,
-        conversation: ConversationRow,
-    ) -> Result<ShowPage> {
+    async fn new(pool: &PgPool, ctx: Ctx, member: Member, readable: Readable) -> Result<ShowPage> {
+        let Readable {
+            row: conversation,
+            own,
+        } = readable;
         let production_id = member.production.production_id;
-        let follow_ups = follow_ups(
-            pool,
-            production_id,
-            Some(conversation.conversation_id),
-            None,
-            false,
-        )
-        .await?;
+        let conversation_id = conversation.conversation_id;
+        let follow_ups =
+            follow_ups(pool, production_id, Some(conversation_id), None, false).await?;
         let cast = if member.is(Role::Coordinator) {
             cast_options(pool, production_id).await?
         } else {
             Vec::new()
+        };
+        let all = versions(pool, production_id, conversation_id).await?;
+        let notes = match all.first() {
+            Some(newest) => notes(pool, newest, own).await?,
+            None => Vec::new(),
         };
         access_log::record(
             pool,
             &member,
             &conversation.performer_ids,
             RecordKind::Conversation,
-            Some(conversation.conversation_id),
+            Some(conversation_id),
         )
         .await?;
-        let form = ConversationForm::from_row(&conversation, member.production.zone.tz());
+        let summary_readable = match own {
+            None => true,
+            Some(id) => summary_is_theirs(all.iter().rev().map(|v| &v.performer_ids[..]), id),
+        };
+        let summary = summary_readable.then(|| conversation.summary.clone());
+        let history = all
+            .iter()
+            .filter(|v| own.is_none_or(|id| v.has(id)))
+            .map(|v| Saved::of(&member, v))
+            .collect();
+        let current = all.first().map_or(1, |v| v.version);
+        let form = ConversationForm::from_row(&conversation, &notes, member.production.zone);
         Ok(ShowPage {
             ctx,
             member,
             conversation,
+            summary,
+            notes,
+            own,
+            current,
+            history,
             follow_ups,
             cast,
             form,
-            errors: FieldErrors::default(),
+            errors: KeyedErrors::default(),
             follow_up_form: Default::default(),
             follow_up_errors: FieldErrors::default(),
             kinds: Kind::ALL,
@@ -85,7 +141,7 @@ impl ShowPage {
     }
 
     /// The edit form as it was sent, with the errors that refused it.
-    fn with_form(self, form: ConversationForm, errors: FieldErrors) -> ShowPage {
+    fn with_form(self, form: ConversationForm, errors: KeyedErrors) -> ShowPage {
         ShowPage {
             form,
             errors,
@@ -118,24 +174,38 @@ impl ShowPage {
     fn when(&self) -> String {
         when(&self.member, self.conversation.held_at)
     }
+    fn summary_lines(&self) -> Vec<String> {
+        self.summary
+            .as_deref()
+            .map(crate::web::form::lines)
+            .unwrap_or_default()
+    }
+}
+
+/// A conversation the caller may read, and whose: `own` is the reader's cast record when a
+/// performer reads.
+pub(super) struct Readable {
+    row: ConversationRow,
+    own: Option<i64>,
 }
 
 /// The conversation if the caller may read it; 404 otherwise, also for uninvolved performers.
-async fn readable(pool: &PgPool, member: &Member, conversation_id: i64) -> Result<ConversationRow> {
-    let only = match reader(pool, member).await? {
+async fn readable(pool: &PgPool, member: &Member, conversation_id: i64) -> Result<Readable> {
+    let own = match reader(pool, member).await? {
         Reader::Coordinator => None,
         Reader::Performer(id) => Some(id),
         Reader::Unlinked => return Err(AppError::NotFound),
     };
-    conversations(
+    let row = conversations(
         pool,
         member.production.production_id,
         Some(conversation_id),
-        only,
+        own,
     )
     .await?
     .pop()
-    .ok_or(AppError::NotFound)
+    .ok_or(AppError::NotFound)?;
+    Ok(Readable { row, own })
 }
 
 pub(super) async fn show_page(
@@ -150,6 +220,12 @@ pub(super) async fn show_page(
         .respond()
 }
 
+/// The newest stored version as it compares with an edit: kind, held at, summary, and who took
+/// part with their notes, by cast member id.
+type Stored = (String, OffsetDateTime, String, Vec<i64>, Vec<String>);
+
+/// Saves an edit as a new version; the earlier ones stay as they were. An edit that changes
+/// nothing saves nothing.
 pub(super) async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -161,9 +237,10 @@ pub(super) async fn update(
     member.may(Action::KeepConversations)?;
     let conversation = readable(&state.pool, &member, conversation_id).await?;
     let production_id = member.production.production_id;
-    let form = ConversationForm::read(&body);
     let cast = cast_options(&state.pool, production_id).await?;
-    let input = match form.parse(&cast, member.production.zone.tz(), false) {
+    let form = ConversationForm::read(&body, &cast);
+    let now = OffsetDateTime::now_utc();
+    let input = match form.parse(&cast, member.production.zone, now, false) {
         Ok(input) => input,
         Err(errors) => {
             return ShowPage::new(&state.pool, ctx, member, conversation)
@@ -173,6 +250,59 @@ pub(super) async fn update(
         }
     };
     let mut tx = state.pool.begin().await?;
+    // One save at a time per conversation, so version numbers follow each other.
+    sqlx::query("select 1 from conversation where conversation_id = $1 for update")
+        .bind(conversation_id)
+        .execute(&mut *tx)
+        .await?;
+    keep_unversioned(&mut tx, conversation_id).await?;
+    let stored: Stored = sqlx::query_as(
+        "select v.kind, v.held_at, v.summary,
+                array(select vp.cast_member_id from conversation_version_performer vp
+                      where vp.conversation_version_id = v.conversation_version_id
+                      order by vp.cast_member_id),
+                array(select vp.note from conversation_version_performer vp
+                      where vp.conversation_version_id = v.conversation_version_id
+                      order by vp.cast_member_id)
+         from conversation_version v where v.conversation_id = $1
+         order by v.version desc limit 1",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut sent = input.notes.clone();
+    sent.sort();
+    let (sent_ids, sent_notes): (Vec<i64>, Vec<String>) = sent.into_iter().unzip();
+    if stored
+        == (
+            input.kind.as_str().to_string(),
+            input.held_at,
+            input.summary.clone(),
+            sent_ids,
+            sent_notes,
+        )
+    {
+        tx.rollback().await?;
+        Flash::success(&session, "Nothing changed, so no new version was saved.").await?;
+        return Ok(Redirect::to(&format!(
+            "{}/conversations/{conversation_id}",
+            member.base()
+        ))
+        .into_response());
+    }
+    let version = append_version(
+        &mut tx,
+        &NewVersion {
+            production_id,
+            conversation_id,
+            kind: input.kind.as_str(),
+            held_at: input.held_at,
+            summary: &input.summary,
+            performers: &input.notes,
+            recorded_by: member.user.user_id,
+        },
+    )
+    .await?;
     sqlx::query(
         "update conversation set kind = $3, held_at = $4, summary = $5, updated_at = now()
          where conversation_id = $1 and production_id = $2",
@@ -184,9 +314,13 @@ pub(super) async fn update(
     .bind(&input.summary)
     .execute(&mut *tx)
     .await?;
-    set_performers(&mut tx, production_id, conversation_id, &input.performers).await?;
+    set_performers(&mut tx, production_id, conversation_id, &input.performers()).await?;
     tx.commit().await?;
-    Flash::success(&session, "The conversation log is saved.").await?;
+    Flash::success(
+        &session,
+        format!("Saved as version {version}. The earlier versions stay as they were."),
+    )
+    .await?;
     Ok(Redirect::to(&format!(
         "{}/conversations/{conversation_id}",
         member.base()
