@@ -4,7 +4,7 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use closedset::consent::riders::lifecycle::{self, Signature, Terms};
+use closedset::consent::riders::lifecycle::{self, Terms};
 use closedset::productions::Production;
 use closedset::scenes::number::SceneNumber;
 use closedset::scenes::{SaveOutcome, save_breakdown};
@@ -110,9 +110,9 @@ pub fn scene<'a>(app: &'a TestApp, production: i64, number: &str) -> NewScene<'a
         app,
         production,
         number: SceneNumber::parse(number).expect("a scene number"),
-        int_ext: "int",
+        int_ext: "int".into(),
         set_name: "Lake house".into(),
-        time_of_day: "night",
+        time_of_day: "night".into(),
         eighths: 8,
         synopsis: String::new(),
         cast: Vec::new(),
@@ -123,9 +123,9 @@ pub struct NewScene<'a> {
     app: &'a TestApp,
     production: i64,
     number: SceneNumber,
-    int_ext: &'static str,
+    int_ext: String,
     set_name: String,
-    time_of_day: &'static str,
+    time_of_day: String,
     eighths: i32,
     synopsis: String,
     cast: Vec<i64>,
@@ -138,9 +138,9 @@ impl<'a> NewScene<'a> {
     }
 
     /// `int`, `ext` or `int_ext`; and `day`, `night`, `dawn` or `dusk`.
-    pub fn heading(mut self, int_ext: &'static str, time_of_day: &'static str) -> Self {
-        self.int_ext = int_ext;
-        self.time_of_day = time_of_day;
+    pub fn heading(mut self, int_ext: &str, time_of_day: &str) -> Self {
+        self.int_ext = int_ext.to_string();
+        self.time_of_day = time_of_day.to_string();
         self
     }
 
@@ -179,9 +179,9 @@ impl<'a> IntoFuture for NewScene<'a> {
             .bind(self.production)
             .bind(self.number.as_str())
             .bind(self.number.sort_key())
-            .bind(self.int_ext)
+            .bind(&self.int_ext)
             .bind(&self.set_name)
-            .bind(self.time_of_day)
+            .bind(&self.time_of_day)
             .bind(self.eighths)
             .bind(&self.synopsis)
             .bind(&self.cast)
@@ -268,9 +268,8 @@ pub async fn place(app: &TestApp, shoot_day: i64, scene: i64) {
 
 // ---------------------------------------------------------------- riders
 
-/// `rider(&app, production, alex, &[scene]).by(cora).signed_by(alex_user).await`: a rider
-/// for these scenes' current breakdowns, made by the app's own rider lifecycle. Picture only
-/// unless `uses` says otherwise; returns the rider id.
+/// `rider(&app, production, alex, &[scene]).by(cora).delivered().await`: a picture-only rider
+/// for these scenes' current breakdowns, drafted and delivered by the app's own lifecycle.
 pub fn rider<'a>(
     app: &'a TestApp,
     production: i64,
@@ -310,11 +309,6 @@ impl<'a> NewRider<'a> {
         self
     }
 
-    pub fn uses(mut self, uses: Uses) -> Self {
-        self.terms.uses = uses;
-        self
-    }
-
     /// Drafted and delivered; returns the rider id.
     pub async fn delivered(self) -> i64 {
         let by = self
@@ -345,33 +339,6 @@ impl<'a> NewRider<'a> {
             .await
             .unwrap()
             .unwrap_or_else(|refused| panic!("the rider was not delivered: {}", refused.message));
-        tx.commit().await.unwrap();
-        rider_id
-    }
-
-    /// Delivered, read and signed by the performer's account; returns the rider id.
-    pub async fn signed_by(self, performer: i64) -> i64 {
-        let (app, production) = (self.app, self.production);
-        let rider_id = self.delivered().await;
-        let mut tx = app.pool.begin().await.unwrap();
-        lifecycle::mark_viewed(&mut tx, production, rider_id, performer)
-            .await
-            .unwrap();
-        let hash: String = sqlx::query_scalar("select body_sha256 from rider where rider_id = $1")
-            .bind(rider_id)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
-        let signature = Signature {
-            text_sha256: hash,
-            client_addr: "127.0.0.1".into(),
-            user_agent: "test builder".into(),
-            authenticated: "test builder: no password was entered".into(),
-        };
-        lifecycle::sign(&mut tx, production, rider_id, performer, &signature)
-            .await
-            .unwrap()
-            .unwrap_or_else(|refused| panic!("the rider was not signed: {}", refused.message));
         tx.commit().await.unwrap();
         rider_id
     }
