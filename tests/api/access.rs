@@ -6,7 +6,11 @@ use std::path::Path;
 
 use reqwest::StatusCode;
 
-use crate::support::TestApp;
+use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+use closedset::vocab::breakdown::{Breakdown, PerformerPart, empty_breakdown};
+use time::macros::{date, datetime};
+
+use crate::support::{TestApp, build};
 
 /// A route as the source declares it: path pattern and HTTP methods.
 #[derive(Debug)]
@@ -112,41 +116,24 @@ struct SeededConsent {
     follow_up_id: i64,
 }
 
-/// A delivered rider, a conversation with a follow-up and a boundary profile, straight in SQL.
+/// A delivered rider, a conversation with a follow-up and a boundary profile.
 async fn seed_consent(
     app: &TestApp,
     production_id: i64,
     seeded: &Seeded,
     by: i64,
 ) -> SeededConsent {
-    let version_id: i64 =
-        sqlx::query_scalar("select current_version_id from scene where scene_id = $1")
-            .bind(seeded.scene_id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    let rider_id: i64 = sqlx::query_scalar(
-        "insert into rider (production_id, cast_member_id, status, body, body_sha256, created_by,
-                            delivered_at)
-         values ($1, $2, 'delivered', 'Rider text', repeat('b', 64), $3, now()) returning rider_id",
+    let rider_id = build::rider(
+        app,
+        production_id,
+        seeded.cast_member_id,
+        &[seeded.scene_id],
     )
-    .bind(production_id)
-    .bind(seeded.cast_member_id)
-    .bind(by)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into rider_scene (rider_id, scene_id, scene_version_id, production_id, scope)
-         values ($1, $2, $3, $4, '{}'::jsonb)",
-    )
-    .bind(rider_id)
-    .bind(seeded.scene_id)
-    .bind(version_id)
-    .bind(production_id)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    .by(by)
+    .delivered()
+    .await;
+    // The conversation, follow-up and boundary profile straight in SQL: the app records them
+    // only through its forms.
     let conversation_id: i64 = sqlx::query_scalar(
         "insert into conversation (production_id, kind, held_at, summary, created_by)
          values ($1, 'first_one_to_one', now(), 'Confidential summary', $2) returning conversation_id",
@@ -198,75 +185,43 @@ struct Seeded {
     rehearsal_id: i64,
 }
 
-/// Gives a production one of everything the scenes and schedule pages show, straight in SQL.
+/// Gives a production one of everything the scenes and schedule pages show.
 async fn seed_schedule(app: &TestApp, production_id: i64) -> Seeded {
-    let cast_member_id: i64 = sqlx::query_scalar(
-        "insert into cast_member (production_id, cast_number, name, character_name)
-         values ($1, 1, 'Bea Cast', 'Marion') returning cast_member_id",
+    let cast_member_id = build::cast(app, production_id, 1, "Bea Cast")
+        .playing("Marion")
+        .await;
+    let scene_id = build::scene(app, production_id, "12A")
+        .eighths(11)
+        .with(&[cast_member_id])
+        .await;
+    let breakdown = Breakdown {
+        kinds: vec![IntimacyKind::SimulatedSex],
+        performers: vec![PerformerPart {
+            cast_member_id,
+            nudity: NudityLevel::None,
+            shown: vec![],
+            touched: vec![BodyArea::Face],
+            touching: vec![BodyArea::Face],
+            acts: vec!["Simulated sex under the sheet".into()],
+        }],
+        ..empty_breakdown()
+    };
+    build::breakdown(app, production_id, scene_id, &breakdown, None).await;
+    let shoot_day_id = build::shoot_day_called_at(
+        app,
+        production_id,
+        date!(2027 - 05 - 03),
+        datetime!(2027-05-03 07:00 +01),
     )
-    .bind(production_id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let scene_id: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
-         values ($1, '12A', '00012A', 'int', 'Lake house', 'night', 11) returning scene_id",
+    .await;
+    build::place(app, shoot_day_id, scene_id).await;
+    let rehearsal_id = build::rehearsal(
+        app,
+        scene_id,
+        datetime!(2027-04-28 10:00 +01),
+        datetime!(2027-04-28 12:00 +01),
     )
-    .bind(production_id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
-    )
-    .bind(scene_id)
-    .bind(cast_member_id)
-    .bind(production_id)
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let version_id: i64 = sqlx::query_scalar(
-        "insert into scene_version (scene_id, production_id, version, breakdown, content_hash, flagged)
-         values ($1, $2, 1, '{}'::jsonb, repeat('a', 64), true) returning scene_version_id",
-    )
-    .bind(scene_id)
-    .bind(production_id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query("update scene set current_version_id = $2 where scene_id = $1")
-        .bind(scene_id)
-        .bind(version_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let shoot_day_id: i64 = sqlx::query_scalar(
-        "insert into shoot_day (production_id, shoot_date, call_at)
-         values ($1, date '2027-05-03', timestamptz '2027-05-03 07:00+01') returning shoot_day_id",
-    )
-    .bind(production_id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position) values ($1, $2, $3, 1)",
-    )
-    .bind(shoot_day_id)
-    .bind(scene_id)
-    .bind(production_id)
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let rehearsal_id: i64 = sqlx::query_scalar(
-        "insert into rehearsal (production_id, scene_id, starts_at, ends_at)
-         values ($1, $2, timestamptz '2027-04-28 10:00+01', timestamptz '2027-04-28 12:00+01')
-         returning rehearsal_id",
-    )
-    .bind(production_id)
-    .bind(scene_id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    .await;
     Seeded {
         cast_member_id,
         scene_id,

@@ -3,7 +3,12 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{Client, TestApp};
+use closedset::vocab::body::IntimacyKind;
+use closedset::vocab::breakdown::{Breakdown, empty_breakdown};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+use crate::support::{Client, TestApp, build};
 
 /// A production (GBP, account 2950) with its producer pat signed in.
 struct Set {
@@ -42,72 +47,32 @@ impl Set {
             .unwrap()
     }
 
-    /// A scene straight in SQL with a current version, flagged or not.
+    /// A scene with a current version: simulated sex (flagged) or a kiss (not flagged).
     async fn scene(&self, number: &str, flagged: bool) -> i64 {
-        let scene_id: i64 = sqlx::query_scalar(
-            "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day,
-                                eighths)
-             values ($1, $2, $2, 'int', 'Lake house', 'night', 8) returning scene_id",
-        )
-        .bind(self.production)
-        .bind(number)
-        .fetch_one(&self.app.pool)
-        .await
-        .unwrap();
-        sqlx::query(
-            "with v as (
-                 insert into scene_version (scene_id, production_id, version, breakdown,
-                                            content_hash, flagged)
-                 values ($1, $2, 1, '{}'::jsonb, repeat('a', 64), $3) returning scene_version_id)
-             update scene set current_version_id = (select scene_version_id from v)
-             where scene_id = $1",
-        )
-        .bind(scene_id)
-        .bind(self.production)
-        .bind(flagged)
-        .execute(&self.app.pool)
-        .await
-        .unwrap();
+        let scene_id = build::scene(&self.app, self.production, number).await;
+        let kind = if flagged {
+            IntimacyKind::SimulatedSex
+        } else {
+            IntimacyKind::Kiss
+        };
+        let breakdown = Breakdown {
+            kinds: vec![kind],
+            ..empty_breakdown()
+        };
+        build::breakdown(&self.app, self.production, scene_id, &breakdown, None).await;
         scene_id
     }
 
     /// A shoot day on `date` with the scenes on it, in order.
     async fn day(&self, date: &str, scenes: &[i64]) {
-        let day: i64 = sqlx::query_scalar(
-            "insert into shoot_day (production_id, shoot_date, call_at)
-             values ($1, $2::date, $2::date + time '07:00') returning shoot_day_id",
-        )
-        .bind(self.production)
-        .bind(date)
-        .fetch_one(&self.app.pool)
-        .await
-        .unwrap();
-        for (i, scene) in scenes.iter().enumerate() {
-            sqlx::query(
-                "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
-                 values ($1, $2, $3, $4)",
-            )
-            .bind(day)
-            .bind(scene)
-            .bind(self.production)
-            .bind(i as i32 + 1)
-            .execute(&self.app.pool)
-            .await
-            .unwrap();
+        let day = build::shoot_day(&self.app, self.production, build::date(date)).await;
+        for scene in scenes {
+            build::place(&self.app, day, *scene).await;
         }
     }
 
-    async fn rehearsal(&self, scene: i64, starts_at: &str) {
-        sqlx::query(
-            "insert into rehearsal (production_id, scene_id, starts_at, ends_at)
-             values ($1, $2, $3::timestamptz, $3::timestamptz + interval '2 hours')",
-        )
-        .bind(self.production)
-        .bind(scene)
-        .bind(starts_at)
-        .execute(&self.app.pool)
-        .await
-        .unwrap();
+    async fn rehearsal(&self, scene: i64, starts_at: OffsetDateTime) {
+        build::rehearsal(&self.app, scene, starts_at, starts_at + Duration::hours(2)).await;
     }
 
     async fn lines(&self) -> i64 {
@@ -423,9 +388,9 @@ async fn the_topsheet_and_warnings_follow_the_schedule() {
     set.day("2027-05-06", &[s2]).await;
     // Two rehearsals on one local date (the second just before midnight in London) and one of
     // an unflagged scene: one IC day.
-    set.rehearsal(s1, "2027-04-28 10:00+01").await;
-    set.rehearsal(s2, "2027-04-28 23:30+01").await;
-    set.rehearsal(s3, "2027-04-29 10:00+01").await;
+    set.rehearsal(s1, datetime!(2027-04-28 10:00 +01)).await;
+    set.rehearsal(s2, datetime!(2027-04-28 23:30 +01)).await;
+    set.rehearsal(s3, datetime!(2027-04-29 10:00 +01)).await;
 
     let page = set
         .pat

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use time::{Duration, OffsetDateTime};
 
-use crate::support::{Client, TestApp};
+use crate::support::{Client, TestApp, build};
 
 struct Film {
     app: TestApp,
@@ -102,25 +102,8 @@ impl Film {
     }
 
     async fn schedule(&self, scene_id: i64, date: &str) {
-        let day: i64 = sqlx::query_scalar(
-            "insert into shoot_day (production_id, shoot_date, call_at)
-             values ($1, $2::date, $2::date + time '07:00') returning shoot_day_id",
-        )
-        .bind(self.production)
-        .bind(date)
-        .fetch_one(&self.app.pool)
-        .await
-        .unwrap();
-        sqlx::query(
-            "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
-             values ($1, $2, $3, 1)",
-        )
-        .bind(day)
-        .bind(scene_id)
-        .bind(self.production)
-        .execute(&self.app.pool)
-        .await
-        .unwrap();
+        let day = build::shoot_day(&self.app, self.production, build::date(date)).await;
+        build::place(&self.app, day, scene_id).await;
     }
 }
 

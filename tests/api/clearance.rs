@@ -1,14 +1,13 @@
 //! R1 on the screens: the scene page, the stripboard and the call sheet say cleared or blocked,
 //! and (except the call sheet) why; performers see only their own consent.
 
-use closedset::scenes::{SaveOutcome, save_breakdown};
 use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use closedset::vocab::scope::{Scope, Uses};
 use reqwest::StatusCode;
 use time::{Duration, OffsetDateTime};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, build};
 
 struct Set {
     production: i64,
@@ -41,19 +40,7 @@ async fn breakdown(app: &TestApp, set: &Set, acts: &[&str]) {
         closed_set: vec!["Morgan Ellis".into()],
         monitor_list: vec![],
     };
-    let mut tx = app.pool.begin().await.unwrap();
-    let outcome = save_breakdown(
-        &mut tx,
-        set.production,
-        set.scene,
-        &b,
-        None,
-        time::macros::date!(2026 - 11 - 21),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(outcome, SaveOutcome::Saved { .. }), "{outcome:?}");
-    tx.commit().await.unwrap();
+    build::breakdown(app, set.production, set.scene, &b, None).await;
 }
 
 async fn setup(app: &TestApp) -> Set {
@@ -73,55 +60,20 @@ async fn setup(app: &TestApp) -> Set {
         (1, "Alex Rivera", "alex@example.test"),
         (2, "Sam Lindqvist", "sam@example.test"),
     ] {
-        let id: i64 = sqlx::query_scalar(
-            "insert into cast_member (production_id, cast_number, name, user_id)
-             values ($1, $2, $3, (select user_id from app_user where email = $4)) returning cast_member_id",
-        )
-        .bind(production)
-        .bind(n)
-        .bind(name)
-        .bind(email)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        cast.push(id);
+        cast.push(
+            build::cast(app, production, n, name)
+                .signing_in_as(email)
+                .await,
+        );
     }
-    let scene: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
-         values ($1, '5A', '00005A', 'int', 'Lake house bedroom', 'night', 9) returning scene_id",
-    )
-    .bind(production)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    for id in &cast {
-        sqlx::query(
-            "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
-        )
-        .bind(scene)
-        .bind(id)
-        .bind(production)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    }
+    let scene = build::scene(app, production, "5A")
+        .on_set("Lake house bedroom")
+        .eighths(9)
+        .with(&cast)
+        .await;
     let call_at = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + Duration::days(10);
-    let day: i64 = sqlx::query_scalar(
-        "insert into shoot_day (production_id, shoot_date, call_at) values ($1, $2, $3) returning shoot_day_id",
-    )
-    .bind(production)
-    .bind(call_at.date())
-    .bind(call_at)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query("insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position) values ($1, $2, $3, 1)")
-        .bind(day)
-        .bind(scene)
-        .bind(production)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let day = build::shoot_day_called_at(app, production, call_at.date(), call_at).await;
+    build::place(app, day, scene).await;
     let set = Set {
         production,
         scene,
@@ -134,7 +86,8 @@ async fn setup(app: &TestApp) -> Set {
     set
 }
 
-/// A signed rider for the scene's current version, delivered `before` the call.
+/// A signed rider for the scene's current version, delivered `before` the call: straight in
+/// SQL, as the app stamps a delivery with the time it happens.
 async fn signed_rider(app: &TestApp, set: &Set, cast_member_id: i64, before: Duration) -> i64 {
     let delivered = set.call_at - before;
     let scope = Scope::from_part(

@@ -4,11 +4,13 @@
 use std::time::Duration;
 
 use closedset::config::SmtpRelay;
+use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+use closedset::vocab::breakdown::{Breakdown, PerformerPart, empty_breakdown};
 use reqwest::StatusCode;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
-use crate::support::{Client, TestApp};
+use crate::support::{Client, TestApp, build};
 
 const RIDER_TEXT: &str = "Upper body only, back to camera, SECRET-RIDER-WORDS";
 
@@ -153,7 +155,7 @@ struct Crew {
 }
 
 /// A production with a producer, a coordinator and a performer whose signed rider covers a
-/// flagged scene, seeded straight in SQL.
+/// flagged scene.
 async fn crew(app: TestApp) -> Crew {
     let pam = app.user("pam@live.test", "Pam Producer").await;
     let production = app.production("Live Film", pam).await;
@@ -161,36 +163,46 @@ async fn crew(app: TestApp) -> Crew {
     app.add_member(production, cora, "coordinator").await;
     let alex = app.user("alex@live.test", "Alex Rivera").await;
     app.add_member(production, alex, "performer").await;
+    let alex_cast = build::cast(&app, production, 1, "Alex Rivera")
+        .playing("Marion")
+        .linked_to(alex)
+        .await;
+    let scene = build::scene(&app, production, "5A")
+        .eighths(9)
+        .with(&[alex_cast])
+        .await;
+    let breakdown = Breakdown {
+        kinds: vec![IntimacyKind::Nudity],
+        performers: vec![PerformerPart {
+            cast_member_id: alex_cast,
+            nudity: NudityLevel::PartialUpper,
+            shown: vec![BodyArea::UpperBack],
+            touched: vec![],
+            touching: vec![],
+            acts: vec!["Removes shirt".into()],
+        }],
+        ..empty_breakdown()
+    };
+    build::breakdown(&app, production, scene, &breakdown, None).await;
+    // The signed rider straight in SQL: one delivered through the app would notify and mail
+    // Alex, and these tests count every notice and mail.
     let rider: i64 = sqlx::query_scalar(
-        "with c as (
-             insert into cast_member (production_id, cast_number, name, character_name, user_id)
-             values ($1, 1, 'Alex Rivera', 'Marion', $2) returning cast_member_id),
-         s as (
-             insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day,
-                                eighths)
-             values ($1, '5A', '00005A', 'int', 'Lake house', 'night', 9) returning scene_id),
-         v as (
-             insert into scene_version (scene_id, production_id, version, breakdown,
-                                        content_hash, flagged)
-             select scene_id, $1, 1, '{}'::jsonb, repeat('a', 64), true from s
-             returning scene_version_id, scene_id),
-         u as (update scene set current_version_id = v.scene_version_id from v
-               where scene.scene_id = v.scene_id),
-         sc as (insert into scene_cast (scene_id, cast_member_id, production_id)
-                select s.scene_id, c.cast_member_id, $1 from s, c),
-         r as (
+        "with r as (
              insert into rider (production_id, cast_member_id, status, body, body_sha256,
                                 created_by, delivered_at, signed_at)
-             select $1, cast_member_id, 'signed', $3, repeat('b', 64), $2, now(), now() from c
+             values ($1, $2, 'signed', $4, repeat('b', 64), $3, now(), now())
              returning rider_id),
          rs as (insert into rider_scene (rider_id, scene_id, scene_version_id, production_id,
                                          scope)
-                select r.rider_id, v.scene_id, v.scene_version_id, $1, '{}'::jsonb from r, v)
+                select r.rider_id, s.scene_id, s.current_version_id, $1, '{}'::jsonb
+                from r, scene s where s.scene_id = $5)
          select rider_id from r",
     )
     .bind(production)
+    .bind(alex_cast)
     .bind(alex)
     .bind(RIDER_TEXT)
+    .bind(scene)
     .fetch_one(&app.pool)
     .await
     .unwrap();

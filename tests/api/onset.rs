@@ -2,14 +2,13 @@
 //! narrowings, the daily IC report's content rules, post review and the footage-use list.
 
 use closedset::clock::{local_to_utc, parse_zone, utc_to_local};
-use closedset::scenes::save_breakdown;
 use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use closedset::vocab::scope::{Scope, Uses};
 use reqwest::StatusCode;
 use time::{Duration, OffsetDateTime, macros::time};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, build};
 
 struct Set {
     p: i64,
@@ -35,26 +34,8 @@ async fn day(app: &TestApp, p: i64, scene: i64, in_days: i64) -> (i64, OffsetDat
     let zone = parse_zone("Europe/London").unwrap();
     let date = utc_to_local(OffsetDateTime::now_utc(), zone).date() + Duration::days(in_days);
     let call_at = local_to_utc(date, time!(07:00), zone).unwrap();
-    let id: i64 = sqlx::query_scalar(
-        "insert into shoot_day (production_id, shoot_date, call_at) values ($1, $2, $3)
-         returning shoot_day_id",
-    )
-    .bind(p)
-    .bind(date)
-    .bind(call_at)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
-         values ($1, $2, $3, 1)",
-    )
-    .bind(id)
-    .bind(scene)
-    .bind(p)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    let id = build::shoot_day_called_at(app, p, date, call_at).await;
+    build::place(app, id, scene).await;
     (id, call_at)
 }
 
@@ -79,39 +60,13 @@ async fn setup(app: &TestApp) -> Set {
         (2, "Sam Lindqvist", "sam@example.test"),
         (3, "Terry Noone", "terry@example.test"),
     ] {
-        let id: i64 = sqlx::query_scalar(
-            "insert into cast_member (production_id, cast_number, name, user_id)
-             values ($1, $2, $3, (select user_id from app_user where email = $4))
-             returning cast_member_id",
-        )
-        .bind(p)
-        .bind(n)
-        .bind(name)
-        .bind(email)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        cast.push(id);
+        cast.push(build::cast(app, p, n, name).signing_in_as(email).await);
     }
-    let scene: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
-         values ($1, '5A', '00005A', 'int', 'Lake house bedroom', 'night', 9) returning scene_id",
-    )
-    .bind(p)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    for id in &cast[..2] {
-        sqlx::query(
-            "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
-        )
-        .bind(scene)
-        .bind(id)
-        .bind(p)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    }
+    let scene = build::scene(app, p, "5A")
+        .on_set("Lake house bedroom")
+        .eighths(9)
+        .with(&cast[..2])
+        .await;
     let b = Breakdown {
         kinds: vec![IntimacyKind::Nudity],
         performers: vec![part(cast[0]), part(cast[1])],
@@ -120,18 +75,7 @@ async fn setup(app: &TestApp) -> Set {
         closed_set: vec!["Cory Coordinator".into()],
         monitor_list: vec![],
     };
-    let mut tx = app.pool.begin().await.unwrap();
-    save_breakdown(
-        &mut tx,
-        p,
-        scene,
-        &b,
-        None,
-        time::macros::date!(2026 - 01 - 01),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    build::breakdown(app, p, scene, &b, None).await;
     let (today, today_call) = day(app, p, scene, 0).await;
     let (later, _) = day(app, p, scene, 10).await;
     let set = Set {
@@ -148,6 +92,8 @@ async fn setup(app: &TestApp) -> Set {
     set
 }
 
+/// Straight in SQL: the app stamps a delivery with the time it happens, and these riders were
+/// delivered (and signed an hour later) at a given time before the call.
 async fn signed_rider(app: &TestApp, set: &Set, cast_member_id: i64, delivered: OffsetDateTime) {
     let scope = Scope::from_part(
         &part(cast_member_id),
@@ -843,18 +789,7 @@ async fn reconfirming_on_a_revoked_or_stale_rider_is_refused() {
         closed_set: vec!["Cory Coordinator".into()],
         monitor_list: vec![],
     };
-    let mut tx = app.pool.begin().await.unwrap();
-    save_breakdown(
-        &mut tx,
-        set.p,
-        set.scene,
-        &breakdown,
-        None,
-        time::macros::date!(2026 - 01 - 01),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    build::breakdown(&app, set.p, set.scene, &breakdown, None).await;
     let page = post_reconfirm(&app, &set, set.today, set.sam).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("There is no signed rider in place"));
@@ -898,24 +833,11 @@ async fn reconfirming_after_the_shot_or_before_the_day_is_refused() {
 /// Adds scene `number` with Alex in it, whose breakdown names only `kinds` (no nudity), to
 /// today's shoot day after scene 5A.
 async fn intimate_scene(app: &TestApp, set: &Set, number: &str, kinds: Vec<IntimacyKind>) -> i64 {
-    let scene: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
-         values ($1, $2, $2, 'int', 'Dance hall', 'night', 4) returning scene_id",
-    )
-    .bind(set.p)
-    .bind(number)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
-    )
-    .bind(scene)
-    .bind(set.alex)
-    .bind(set.p)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    let scene = build::scene(app, set.p, number)
+        .on_set("Dance hall")
+        .eighths(4)
+        .with(&[set.alex])
+        .await;
     let performers = if kinds.is_empty() {
         vec![]
     } else {
@@ -936,28 +858,10 @@ async fn intimate_scene(app: &TestApp, set: &Set, number: &str, kinds: Vec<Intim
         closed_set: vec![],
         monitor_list: vec![],
     };
-    let mut tx = app.pool.begin().await.unwrap();
-    save_breakdown(
-        &mut tx,
-        set.p,
-        scene,
-        &b,
-        None,
-        time::macros::date!(2026 - 01 - 01),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    sqlx::query(
-        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
-         values ($1, $2, $3, (select count(*) + 1 from shoot_day_scene where shoot_day_id = $1))",
-    )
-    .bind(set.today)
-    .bind(scene)
-    .bind(set.p)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    if !b.kinds.is_empty() {
+        build::breakdown(app, set.p, scene, &b, None).await;
+    }
+    build::place(app, set.today, scene).await;
     scene
 }
 

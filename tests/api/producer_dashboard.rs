@@ -8,7 +8,11 @@ use closedset::vocab::scope::{Scope, Uses};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::support::{Client, TestApp, database_url};
+use closedset::clock::{local_to_utc, parse_zone, utc_to_local};
+use time::macros::time;
+use time::{Duration, OffsetDateTime};
+
+use crate::support::{Client, TestApp, build, database_url};
 
 const BOUNDARY_NOTE: &str = "PLANTED boundary note: never the left shoulder";
 const BOUNDARY_ENTRY_NOTE: &str = "PLANTED entry note: ask before any hand placement";
@@ -25,8 +29,9 @@ fn part(cast_member_id: i64) -> PerformerPart {
     }
 }
 
-/// A flagged scene with these performers; returns (scene_id, scene_version_id).
-async fn scene(pool: &PgPool, production: i64, number: &str, cast: &[i64]) -> (i64, i64) {
+/// A flagged scene with these performers in its breakdown; returns (scene_id,
+/// scene_version_id).
+async fn scene(app: &TestApp, production: i64, number: &str, cast: &[i64]) -> (i64, i64) {
     let breakdown = Breakdown {
         kinds: vec![IntimacyKind::Nudity, IntimacyKind::SimulatedSex],
         performers: cast.iter().map(|&c| part(c)).collect(),
@@ -35,60 +40,30 @@ async fn scene(pool: &PgPool, production: i64, number: &str, cast: &[i64]) -> (i
         closed_set: vec!["Director".into()],
         monitor_list: Vec::new(),
     };
-    let scene_id: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
-         values ($1, $2, lpad($2, 4, '0') || '1', 'int', 'Bedroom', 'night', 8) returning scene_id",
-    )
-    .bind(production)
-    .bind(number)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    let version: i64 = sqlx::query_scalar(
-        "insert into scene_version (scene_id, production_id, version, breakdown, content_hash, flagged)
-         values ($1, $2, 1, $3::jsonb, $4, true) returning scene_version_id",
-    )
-    .bind(scene_id)
-    .bind(production)
-    .bind(breakdown.canonical())
-    .bind(breakdown.content_hash())
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    sqlx::query("update scene set current_version_id = $2 where scene_id = $1")
-        .bind(scene_id)
-        .bind(version)
-        .execute(pool)
-        .await
-        .unwrap();
+    let scene_id = build::scene(app, production, number)
+        .on_set("Bedroom")
+        .await;
+    build::breakdown(app, production, scene_id, &breakdown, None).await;
+    let version: i64 =
+        sqlx::query_scalar("select current_version_id from scene where scene_id = $1")
+            .bind(scene_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     (scene_id, version)
 }
 
 /// A shoot day `days` from today with a 07:00 call in the production's zone, holding `scene`.
-async fn shoot(pool: &PgPool, production: i64, days: i32, scene_id: i64) {
-    let day: i64 = sqlx::query_scalar(
-        "insert into shoot_day (production_id, shoot_date, call_at)
-         values ($1, current_date + $2, (current_date + $2 + time '07:00') at time zone 'Europe/London')
-         returning shoot_day_id",
-    )
-    .bind(production)
-    .bind(days)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
-         values ($1, $2, $3, 1)",
-    )
-    .bind(day)
-    .bind(scene_id)
-    .bind(production)
-    .execute(pool)
-    .await
-    .unwrap();
+async fn shoot(app: &TestApp, production: i64, days: i64, scene_id: i64) {
+    let zone = parse_zone("Europe/London").unwrap();
+    let date = utc_to_local(OffsetDateTime::now_utc(), zone).date() + Duration::days(days);
+    let call_at = local_to_utc(date, time!(07:00), zone).unwrap();
+    let day = build::shoot_day_called_at(app, production, date, call_at).await;
+    build::place(app, day, scene_id).await;
 }
 
-/// A rider for one performer and scene, delivered 20 days ago, signed if `signed`.
+/// A rider for one performer and scene, delivered 20 days ago, signed if `signed`: straight in
+/// SQL, as the app stamps a delivery with the time it happens.
 async fn rider(pool: &PgPool, production: i64, cast: i64, scene: (i64, i64), signed: bool) {
     let rider_id: i64 = sqlx::query_scalar(
         "insert into rider (production_id, cast_member_id, status, body, delivered_at, signed_at)
@@ -134,26 +109,19 @@ async fn small_production(app: &TestApp) -> i64 {
     app.add_member(production, performer, "performer").await;
     let coordinator = app.user("cole@a.test", "Cole Coordinator").await;
     app.add_member(production, coordinator, "coordinator").await;
-    let cast: Vec<i64> = sqlx::query_scalar(
-        "insert into cast_member (production_id, cast_number, name, user_id)
-         values ($1, 1, 'Ana Lopez', $2), ($1, 2, 'Ben Ode', null)
-         returning cast_member_id",
-    )
-    .bind(production)
-    .bind(performer)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
-    let (ana, ben) = (cast[0], cast[1]);
-    let at_risk = scene(&app.pool, production, "12", &[ana, ben]).await;
-    shoot(&app.pool, production, 3, at_risk.0).await;
+    let ana = build::cast(app, production, 1, "Ana Lopez")
+        .linked_to(performer)
+        .await;
+    let ben = build::cast(app, production, 2, "Ben Ode").await;
+    let at_risk = scene(app, production, "12", &[ana, ben]).await;
+    shoot(app, production, 3, at_risk.0).await;
     rider(&app.pool, production, ana, at_risk, false).await;
-    let cleared = scene(&app.pool, production, "14", &[ana, ben]).await;
-    shoot(&app.pool, production, 10, cleared.0).await;
+    let cleared = scene(app, production, "14", &[ana, ben]).await;
+    shoot(app, production, 10, cleared.0).await;
     rider(&app.pool, production, ana, cleared, true).await;
     rider(&app.pool, production, ben, cleared, true).await;
-    let later = scene(&app.pool, production, "77", &[ben]).await;
-    shoot(&app.pool, production, 20, later.0).await;
+    let later = scene(app, production, "77", &[ben]).await;
+    shoot(app, production, 20, later.0).await;
 
     sqlx::query(
         "insert into boundary_profile_version (production_id, cast_member_id, version, entries, notes)
@@ -505,16 +473,8 @@ async fn a_rehearsal_moves_the_cached_forecast_at_once() {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    let rehearsal: i64 = sqlx::query_scalar(
-        "insert into rehearsal (production_id, scene_id, starts_at, ends_at)
-         values ($1, $2, now() + interval '1 day', now() + interval '1 day 2 hours')
-         returning rehearsal_id",
-    )
-    .bind(production)
-    .bind(flagged)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let tomorrow = OffsetDateTime::now_utc() + Duration::days(1);
+    let rehearsal = build::rehearsal(&app, flagged, tomorrow, tomorrow + Duration::hours(2)).await;
     let with = forecast(&producer.get(&path).await.body);
     assert_ne!(with, before, "the cached forecast ignored a new rehearsal");
     sqlx::query("delete from rehearsal where rehearsal_id = $1")

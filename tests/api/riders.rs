@@ -9,7 +9,9 @@ use closedset::vocab::breakdown::{Breakdown, PerformerPart};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
-use crate::support::{Client, Page, TestApp, database_url};
+use time::{Duration, OffsetDateTime};
+
+use crate::support::{Client, Page, TestApp, build, database_url};
 
 const ALEX_ACT: &str = "Removes shirt, back to camera";
 
@@ -50,37 +52,17 @@ async fn film() -> Film {
         (2, "Sam Lindqvist", Some(sam)),
         (5, "Theo Grant", None),
     ] {
-        let id: i64 = sqlx::query_scalar(
-            "insert into cast_member (production_id, cast_number, name, character_name, user_id)
-             values ($1, $2, $3, 'Someone', $4) returning cast_member_id",
-        )
-        .bind(production)
-        .bind(number)
-        .bind(name)
-        .bind(user)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+        let id = build::cast(&app, production, number, name)
+            .playing("Someone")
+            .linked_to(user)
+            .await;
         cast.push(id);
     }
-    let scene: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
-         values ($1, '5A', '00005A', 'int', 'Lake house bedroom', 'night', 9) returning scene_id",
-    )
-    .bind(production)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into scene_cast (scene_id, cast_member_id, production_id)
-         select $1, id, $2 from unnest($3::bigint[]) as id",
-    )
-    .bind(scene)
-    .bind(production)
-    .bind(&cast[..2])
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    let scene = build::scene(&app, production, "5A")
+        .on_set("Lake house bedroom")
+        .eighths(9)
+        .with(&cast[..2])
+        .await;
     let film = Film {
         app,
         production,
@@ -93,24 +75,10 @@ async fn film() -> Film {
         theo_cast: cast[2],
     };
     film.save_breakdown(&[ALEX_ACT]).await;
-    let shoot_day: i64 = sqlx::query_scalar(
-        "insert into shoot_day (production_id, shoot_date, call_at)
-         values ($1, current_date + 10, now() + interval '10 days') returning shoot_day_id",
-    )
-    .bind(production)
-    .fetch_one(&film.app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
-         values ($1, $2, $3, 1)",
-    )
-    .bind(shoot_day)
-    .bind(scene)
-    .bind(production)
-    .execute(&film.app.pool)
-    .await
-    .unwrap();
+    let in_ten_days = OffsetDateTime::now_utc() + Duration::days(10);
+    let shoot_day =
+        build::shoot_day_called_at(&film.app, production, in_ten_days.date(), in_ten_days).await;
+    build::place(&film.app, shoot_day, scene).await;
     Film { shoot_day, ..film }
 }
 
@@ -155,22 +123,14 @@ impl Film {
             closed_set: vec!["Cora Coordinator".into(), "Dana Director".into()],
             monitor_list: vec!["Cora Coordinator".into()],
         };
-        let mut tx = self.app.pool.begin().await.unwrap();
-        let outcome = closedset::scenes::save_breakdown(
-            &mut tx,
+        build::breakdown(
+            &self.app,
             self.production,
             scene,
             &breakdown,
             Some(self.cora),
-            time::OffsetDateTime::now_utc().date(),
         )
-        .await
-        .unwrap();
-        assert!(
-            matches!(outcome, closedset::scenes::SaveOutcome::Saved { .. }),
-            "{outcome:?}"
-        );
-        tx.commit().await.unwrap();
+        .await;
     }
 
     /// Drafts a rider over HTTP; returns its id.
@@ -1161,25 +1121,11 @@ async fn signing_supersedes_only_the_scenes_the_new_rider_covers() {
     let mut cora = f.app.signed_in("cora@example.test").await;
     let mut alex = f.app.signed_in("alex@example.test").await;
     // A second scene Alex is in, with the same part, so one rider can cover both.
-    let other: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day, eighths)
-         values ($1, '6', '000006', 'int', 'Lake house hall', 'night', 4) returning scene_id",
-    )
-    .bind(f.production)
-    .fetch_one(&f.app.pool)
-    .await
-    .unwrap();
-    for cast_member in [f.alex_cast, f.sam_cast] {
-        sqlx::query(
-            "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
-        )
-        .bind(other)
-        .bind(cast_member)
-        .bind(f.production)
-        .execute(&f.app.pool)
-        .await
-        .unwrap();
-    }
+    let other = build::scene(&f.app, f.production, "6")
+        .on_set("Lake house hall")
+        .eighths(4)
+        .with(&[f.alex_cast, f.sam_cast])
+        .await;
     f.save_breakdown_of(other, &[ALEX_ACT]).await;
     let cast = f.alex_cast.to_string();
     let (five_a, six) = (f.scene.to_string(), other.to_string());

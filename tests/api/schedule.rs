@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use crate::support::{Client, TestApp};
+use crate::support::{Client, TestApp, build};
 
 /// A production with a producer (pat) signed in.
 struct Set {
@@ -42,19 +42,11 @@ async fn cast(
     dob: Option<&str>,
     user: Option<i64>,
 ) -> i64 {
-    sqlx::query_scalar(
-        "insert into cast_member (production_id, cast_number, name, character_name,
-                                  date_of_birth, user_id)
-         values ($1, $2, $3, 'Char ' || $3, $4::date, $5) returning cast_member_id",
-    )
-    .bind(production)
-    .bind(number)
-    .bind(name)
-    .bind(dob)
-    .bind(user)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
+    build::cast(app, production, number, name)
+        .playing(&format!("Char {name}"))
+        .born(dob.map(build::date))
+        .linked_to(user)
+        .await
 }
 
 /// A breakdown with content that must never reach a call sheet or a calendar.
@@ -76,7 +68,7 @@ fn explicit(cast_member_id: i64) -> Breakdown {
     }
 }
 
-/// A scene straight in SQL, with a current version if a breakdown is given.
+/// A scene with a current version if a breakdown is given.
 #[allow(clippy::too_many_arguments)]
 async fn scene(
     app: &TestApp,
@@ -88,33 +80,15 @@ async fn scene(
     cast: &[i64],
     breakdown: Option<&Breakdown>,
 ) -> i64 {
-    let scene_id: i64 = sqlx::query_scalar(
-        "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day,
-                            eighths, synopsis)
-         values ($1, $2, lpad($2, 8, '0'), $3, 'Lake house', $4, $5,
-                 'Secret synopsis: they undress by the lake') returning scene_id",
-    )
-    .bind(production)
-    .bind(number)
-    .bind(int_ext)
-    .bind(time_of_day)
-    .bind(eighths)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    for cast_member_id in cast {
-        sqlx::query(
-            "insert into scene_cast (scene_id, cast_member_id, production_id) values ($1, $2, $3)",
-        )
-        .bind(scene_id)
-        .bind(cast_member_id)
-        .bind(production)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    }
+    let scene_id = build::scene(app, production, number)
+        .heading(int_ext, time_of_day)
+        .eighths(eighths)
+        .synopsis("Secret synopsis: they undress by the lake")
+        .with(cast)
+        .await;
     if let Some(breakdown) = breakdown {
-        // Stored as given (not normalised), so planted monitor-only names stay in the JSON.
+        // Straight in SQL, stored as given (not normalised): the app refuses a monitor-only name
+        // (R8), and the planted one must stay in the JSON.
         let version: i64 = sqlx::query_scalar(
             "insert into scene_version (scene_id, production_id, version, breakdown,
                                         content_hash, flagged)

@@ -1,6 +1,8 @@
 //! The test harness: one throwaway PostgreSQL cluster per test run (or `DATABASE_URL`),
 //! a fresh database per test, and the real server on a loopback port.
 
+pub mod build;
+
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::OnceLock;

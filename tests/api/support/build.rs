@@ -1,0 +1,365 @@
+//! Test builders for a production's cast, scenes, breakdowns, shoot days and riders: each goes
+//! through the app's own function where it has one, otherwise through the one SQL insert here.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use closedset::consent::riders::lifecycle::{self, Terms};
+use closedset::productions::Production;
+use closedset::scenes::number::SceneNumber;
+use closedset::scenes::{SaveOutcome, save_breakdown};
+use closedset::vocab::breakdown::Breakdown;
+use closedset::vocab::scope::Uses;
+use time::macros::{format_description, time};
+use time::{Date, OffsetDateTime};
+
+use super::TestApp;
+
+type Built<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A date written as `2027-05-03`.
+pub fn date(ymd: &str) -> Date {
+    Date::parse(ymd, format_description!("[year]-[month]-[day]")).expect("a YYYY-MM-DD date")
+}
+
+// ---------------------------------------------------------------- cast
+
+/// `cast(&app, production, 1, "Alex Rivera").playing("Marion").linked_to(alex).await`: a cast
+/// member (the app adds them only through its form), returning the cast member id.
+pub fn cast<'a>(app: &'a TestApp, production: i64, number: i32, name: &str) -> NewCast<'a> {
+    NewCast {
+        app,
+        production,
+        number,
+        name: name.to_string(),
+        character: String::new(),
+        born: None,
+        user: None,
+        email: None,
+    }
+}
+
+pub struct NewCast<'a> {
+    app: &'a TestApp,
+    production: i64,
+    number: i32,
+    name: String,
+    character: String,
+    born: Option<Date>,
+    user: Option<i64>,
+    email: Option<String>,
+}
+
+impl<'a> NewCast<'a> {
+    pub fn playing(mut self, character: &str) -> Self {
+        self.character = character.to_string();
+        self
+    }
+
+    pub fn born(mut self, date_of_birth: impl Into<Option<Date>>) -> Self {
+        self.born = date_of_birth.into();
+        self
+    }
+
+    /// Linked to this account, if any.
+    pub fn linked_to(mut self, user: impl Into<Option<i64>>) -> Self {
+        self.user = user.into();
+        self
+    }
+
+    /// Linked to the account with this e-mail address.
+    pub fn signing_in_as(mut self, email: &str) -> Self {
+        self.email = Some(email.to_string());
+        self
+    }
+}
+
+impl<'a> IntoFuture for NewCast<'a> {
+    type Output = i64;
+    type IntoFuture = Built<'a, i64>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            sqlx::query_scalar(
+                "insert into cast_member (production_id, cast_number, name, character_name,
+                                          date_of_birth, user_id)
+                 values ($1, $2, $3, $4, $5,
+                         coalesce($6, (select user_id from app_user where email = $7)))
+                 returning cast_member_id",
+            )
+            .bind(self.production)
+            .bind(self.number)
+            .bind(&self.name)
+            .bind(&self.character)
+            .bind(self.born)
+            .bind(self.user)
+            .bind(&self.email)
+            .fetch_one(&self.app.pool)
+            .await
+            .expect("adding a cast member")
+        })
+    }
+}
+
+// ---------------------------------------------------------------- scenes
+
+/// `scene(&app, production, "5A").on_set("Lake house bedroom").eighths(9).with(&[alex]).await`:
+/// an interior night scene (the app adds scenes only through its form), returning its id.
+pub fn scene<'a>(app: &'a TestApp, production: i64, number: &str) -> NewScene<'a> {
+    NewScene {
+        app,
+        production,
+        number: SceneNumber::parse(number).expect("a scene number"),
+        int_ext: "int".into(),
+        set_name: "Lake house".into(),
+        time_of_day: "night".into(),
+        eighths: 8,
+        synopsis: String::new(),
+        cast: Vec::new(),
+    }
+}
+
+pub struct NewScene<'a> {
+    app: &'a TestApp,
+    production: i64,
+    number: SceneNumber,
+    int_ext: String,
+    set_name: String,
+    time_of_day: String,
+    eighths: i32,
+    synopsis: String,
+    cast: Vec<i64>,
+}
+
+impl<'a> NewScene<'a> {
+    pub fn on_set(mut self, set_name: &str) -> Self {
+        self.set_name = set_name.to_string();
+        self
+    }
+
+    /// `int`, `ext` or `int_ext`; and `day`, `night`, `dawn` or `dusk`.
+    pub fn heading(mut self, int_ext: &str, time_of_day: &str) -> Self {
+        self.int_ext = int_ext.to_string();
+        self.time_of_day = time_of_day.to_string();
+        self
+    }
+
+    pub fn eighths(mut self, eighths: i32) -> Self {
+        self.eighths = eighths;
+        self
+    }
+
+    pub fn synopsis(mut self, synopsis: &str) -> Self {
+        self.synopsis = synopsis.to_string();
+        self
+    }
+
+    /// These cast members are in the scene.
+    pub fn with(mut self, cast: &[i64]) -> Self {
+        self.cast = cast.to_vec();
+        self
+    }
+}
+
+impl<'a> IntoFuture for NewScene<'a> {
+    type Output = i64;
+    type IntoFuture = Built<'a, i64>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            sqlx::query_scalar(
+                "with s as (
+                     insert into scene (production_id, number, sort_key, int_ext, set_name,
+                                        time_of_day, eighths, synopsis)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8) returning scene_id),
+                 c as (insert into scene_cast (scene_id, cast_member_id, production_id)
+                       select s.scene_id, unnest($9::bigint[]), $1 from s)
+                 select scene_id from s",
+            )
+            .bind(self.production)
+            .bind(self.number.as_str())
+            .bind(self.number.sort_key())
+            .bind(&self.int_ext)
+            .bind(&self.set_name)
+            .bind(&self.time_of_day)
+            .bind(self.eighths)
+            .bind(&self.synopsis)
+            .bind(&self.cast)
+            .fetch_one(&self.app.pool)
+            .await
+            .expect("adding a scene")
+        })
+    }
+}
+
+/// Saves `breakdown` as the scene's new current version, as the editor does (by `by`, judged
+/// today); returns the version number.
+pub async fn breakdown(
+    app: &TestApp,
+    production: i64,
+    scene: i64,
+    breakdown: &Breakdown,
+    by: Option<i64>,
+) -> i32 {
+    let mut tx = app.pool.begin().await.unwrap();
+    let outcome = save_breakdown(
+        &mut tx,
+        production,
+        scene,
+        breakdown,
+        by,
+        OffsetDateTime::now_utc().date(),
+    )
+    .await
+    .unwrap();
+    let SaveOutcome::Saved { version } = outcome else {
+        panic!("the breakdown was not saved: {outcome:?}");
+    };
+    tx.commit().await.unwrap();
+    version
+}
+
+// ---------------------------------------------------------------- schedule
+
+/// A shoot day on `date` with a 07:00 UTC call (the app adds days only through its form);
+/// returns its id. `shoot_day_called_at` gives the call as an instant.
+pub async fn shoot_day(app: &TestApp, production: i64, date: Date) -> i64 {
+    shoot_day_called_at(
+        app,
+        production,
+        date,
+        date.with_time(time!(07:00)).assume_utc(),
+    )
+    .await
+}
+
+pub async fn shoot_day_called_at(
+    app: &TestApp,
+    production: i64,
+    date: Date,
+    call_at: OffsetDateTime,
+) -> i64 {
+    sqlx::query_scalar(
+        "insert into shoot_day (production_id, shoot_date, call_at) values ($1, $2, $3)
+         returning shoot_day_id",
+    )
+    .bind(production)
+    .bind(date)
+    .bind(call_at)
+    .fetch_one(&app.pool)
+    .await
+    .expect("adding a shoot day")
+}
+
+/// Places a scene last on a shoot day's stripboard.
+pub async fn place(app: &TestApp, shoot_day: i64, scene: i64) {
+    sqlx::query(
+        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)
+         select $1, $2, production_id,
+                (select count(*) + 1 from shoot_day_scene where shoot_day_id = $1)
+         from shoot_day where shoot_day_id = $1",
+    )
+    .bind(shoot_day)
+    .bind(scene)
+    .execute(&app.pool)
+    .await
+    .expect("placing a scene on a shoot day");
+}
+
+// ---------------------------------------------------------------- riders
+
+/// `rider(&app, production, alex, &[scene]).by(cora).delivered().await`: a picture-only rider
+/// for these scenes' current breakdowns, drafted and delivered by the app's own lifecycle.
+pub fn rider<'a>(
+    app: &'a TestApp,
+    production: i64,
+    cast_member: i64,
+    scenes: &[i64],
+) -> NewRider<'a> {
+    NewRider {
+        app,
+        production,
+        cast_member,
+        scenes: scenes.to_vec(),
+        terms: Terms {
+            uses: Uses {
+                in_picture: true,
+                trailers: false,
+                stills: false,
+            },
+            double_allowed: false,
+        },
+        by: None,
+    }
+}
+
+pub struct NewRider<'a> {
+    app: &'a TestApp,
+    production: i64,
+    cast_member: i64,
+    scenes: Vec<i64>,
+    terms: Terms,
+    by: Option<i64>,
+}
+
+impl<'a> NewRider<'a> {
+    /// Drafted and delivered by this account (a coordinator).
+    pub fn by(mut self, coordinator: i64) -> Self {
+        self.by = Some(coordinator);
+        self
+    }
+
+    /// Drafted and delivered; returns the rider id.
+    pub async fn delivered(self) -> i64 {
+        let by = self
+            .by
+            .expect("a rider is drafted by someone: call .by(coordinator)");
+        let mut tx = self.app.pool.begin().await.unwrap();
+        let production: Production = sqlx::query_as(
+            "select production_id, title, kind, phase, time_zone, currency, agreement,
+                    notice_hours, ic_account_code, revision
+             from production where production_id = $1",
+        )
+        .bind(self.production)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let rider_id = lifecycle::draft(
+            &mut tx,
+            self.production,
+            self.cast_member,
+            &self.scenes,
+            self.terms,
+            by,
+        )
+        .await
+        .unwrap()
+        .unwrap_or_else(|refused| panic!("the rider was not drafted: {}", refused.message));
+        lifecycle::deliver(&mut tx, &production, rider_id, by)
+            .await
+            .unwrap()
+            .unwrap_or_else(|refused| panic!("the rider was not delivered: {}", refused.message));
+        tx.commit().await.unwrap();
+        rider_id
+    }
+}
+
+/// A rehearsal of a scene (the app adds them only through its form); returns its id.
+pub async fn rehearsal(
+    app: &TestApp,
+    scene: i64,
+    starts_at: OffsetDateTime,
+    ends_at: OffsetDateTime,
+) -> i64 {
+    sqlx::query_scalar(
+        "insert into rehearsal (production_id, scene_id, starts_at, ends_at)
+         select production_id, scene_id, $2, $3 from scene where scene_id = $1
+         returning rehearsal_id",
+    )
+    .bind(scene)
+    .bind(starts_at)
+    .bind(ends_at)
+    .fetch_one(&app.pool)
+    .await
+    .expect("adding a rehearsal")
+}
