@@ -79,6 +79,44 @@ async fn placement(
     .ok_or(AppError::NotFound)
 }
 
+/// Sets (or, undoing a mistake, clears) the shot mark and puts it on the ledger naming who,
+/// inside the caller's transaction and ledger lock.
+async fn set_mark(
+    tx: &mut sqlx::PgConnection,
+    production_id: i64,
+    shoot_day_id: i64,
+    scene_id: i64,
+    place: &Placement,
+    member: &Member,
+    shot: bool,
+) -> Result<()> {
+    sqlx::query(
+        "update shoot_day_scene
+         set shot_at = case when $4 then now() end, shot_by = case when $4 then $5 end
+         where shoot_day_id = $1 and scene_id = $2 and production_id = $3",
+    )
+    .bind(shoot_day_id)
+    .bind(scene_id)
+    .bind(production_id)
+    .bind(shot)
+    .bind(member.user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    let on = OnDay {
+        scene_id,
+        scene: place.number.clone(),
+        shoot_day_id,
+        shoot_date: place.shoot_date,
+    };
+    let event = if shot {
+        LedgerEvent::Shot(on)
+    } else {
+        LedgerEvent::ShotUndone(on)
+    };
+    ledger::append(tx, production_id, &event, None, Some(member.user.user_id)).await?;
+    Ok(())
+}
+
 /// Marks a scene shot on its day: only on that day, after call, while it is cleared and no hold
 /// stands; a ledger event names who marked it. Takes marked shot are out of a later
 /// withdrawal's reach (R3), so the mark is never a way around one.
@@ -123,28 +161,14 @@ async fn mark_shot(
         Flash::info(&session, message).await?;
         return Ok(Redirect::to(&back).into_response());
     }
-    sqlx::query(
-        "update shoot_day_scene set shot_at = now(), shot_by = $4
-         where shoot_day_id = $1 and scene_id = $2 and production_id = $3",
-    )
-    .bind(shoot_day_id)
-    .bind(scene_id)
-    .bind(production_id)
-    .bind(member.user.user_id)
-    .execute(&mut *tx)
-    .await?;
-    let on = OnDay {
-        scene_id,
-        scene: place.number.clone(),
-        shoot_day_id,
-        shoot_date: place.shoot_date,
-    };
-    ledger::append(
+    set_mark(
         &mut tx,
         production_id,
-        &LedgerEvent::Shot(on),
-        None,
-        Some(member.user.user_id),
+        shoot_day_id,
+        scene_id,
+        &place,
+        &member,
+        true,
     )
     .await?;
     tx.commit().await?;
@@ -174,27 +198,14 @@ async fn undo_shot(
         Flash::info(&session, "That scene is not marked shot.").await?;
         return Ok(Redirect::to(&back).into_response());
     }
-    sqlx::query(
-        "update shoot_day_scene set shot_at = null, shot_by = null
-         where shoot_day_id = $1 and scene_id = $2 and production_id = $3",
-    )
-    .bind(shoot_day_id)
-    .bind(scene_id)
-    .bind(production_id)
-    .execute(&mut *tx)
-    .await?;
-    let on = OnDay {
-        scene_id,
-        scene: place.number.clone(),
-        shoot_day_id,
-        shoot_date: place.shoot_date,
-    };
-    ledger::append(
+    set_mark(
         &mut tx,
         production_id,
-        &LedgerEvent::ShotUndone(on),
-        None,
-        Some(member.user.user_id),
+        shoot_day_id,
+        scene_id,
+        &place,
+        &member,
+        false,
     )
     .await?;
     tx.commit().await?;
