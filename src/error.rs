@@ -17,6 +17,10 @@ pub enum AppError {
     /// A request body larger than any form of ours.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A form holding characters no text of ours can hold (a NUL byte, another control
+    /// character): refused before anything reads it, so the database never sees them.
+    #[error("unreadable form")]
+    UnreadableForm,
     /// Not signed in: go to the sign-in page and come back.
     #[error("sign-in required")]
     SignInRequired { next: String },
@@ -64,6 +68,13 @@ impl IntoResponse for AppError {
                 "Request refused",
                 "This form was sent from another site or has expired. \
                  Go back, reload the page and try again.",
+            ),
+            AppError::UnreadableForm => error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Some characters cannot be saved",
+                "What you sent holds a character no field here can keep (a NUL byte or another \
+                 control character, often from pasting). Nothing was saved. Go back, retype the \
+                 text and send it again.",
             ),
             AppError::PayloadTooLarge => error_page(
                 StatusCode::PAYLOAD_TOO_LARGE,

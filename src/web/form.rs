@@ -24,8 +24,18 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
                 AppError::Other(anyhow::anyhow!("reading a form: {rejection}"))
             }
         })?;
-        Ok(FormBody::parse(&bytes))
+        let body = FormBody::parse(&bytes);
+        if body.has_unstorable_text() {
+            return Err(AppError::UnreadableForm);
+        }
+        Ok(body)
     }
+}
+
+/// A character no text field keeps: NUL and the other control characters, except the tab and
+/// line breaks a multi-line field may hold. PostgreSQL refuses NUL in text outright.
+fn unstorable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 impl FormBody {
@@ -35,6 +45,13 @@ impl FormBody {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )
+    }
+
+    /// Whether any name or value holds a character no field keeps (see `unstorable`).
+    pub fn has_unstorable_text(&self) -> bool {
+        self.0
+            .iter()
+            .any(|(k, v)| k.chars().chain(v.chars()).any(unstorable))
     }
 
     /// The first value of `key`, or empty.
@@ -93,6 +110,15 @@ mod tests {
         assert_eq!(body.ids("cast"), Some(vec![1, 3]));
         assert_eq!(body.ids("none"), Some(vec![]));
         assert_eq!(FormBody::parse(b"cast=1&cast=abc").ids("cast"), None);
+    }
+
+    #[test]
+    fn nul_and_control_characters_are_unstorable_but_line_breaks_and_tabs_are_kept() {
+        assert!(FormBody::parse(b"email=a%00b").has_unstorable_text());
+        assert!(FormBody::parse(b"notes=bell%07").has_unstorable_text());
+        assert!(FormBody::parse(b"a%00=x").has_unstorable_text());
+        assert!(!FormBody::parse(b"notes=line+one%0D%0Aline%09two").has_unstorable_text());
+        assert!(!FormBody::parse("name=Zoë+Ñ".as_bytes()).has_unstorable_text());
     }
 
     #[test]
