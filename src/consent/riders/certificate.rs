@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use time::OffsetDateTime;
 
+use crate::consent::boundaries::access_log::{self, RecordKind};
 use crate::error::{AppError, Result};
 use crate::productions::{Member, Production};
 use crate::vocab::RiderStatus;
@@ -91,7 +92,14 @@ pub(super) async fn certificate(
         // A draft has no agreed text yet: there is nothing to certify.
         return Err(AppError::NotFound);
     }
-    lifecycle::log_view(&state.pool, &rider, member.user.user_id, "certificate").await?;
+    access_log::record(
+        &state.pool,
+        &member,
+        &[rider.cast_member_id],
+        RecordKind::Certificate,
+        Some(rider.rider_id),
+    )
+    .await?;
     let mut conn = state.pool.acquire().await?;
     let covered = lifecycle::covered(&mut conn, rider_id).await?;
     let events: Vec<EventRow> = sqlx::query_as(

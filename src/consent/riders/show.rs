@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::access::Action;
+use crate::consent::boundaries::access_log::{self, RecordKind};
 use crate::consent::boundaries::conflicts_for_rider;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
@@ -188,7 +189,14 @@ pub(super) async fn show_page(
             tx.commit().await?;
         }
     } else {
-        lifecycle::log_view(&state.pool, &rider, member.user.user_id, "rider").await?;
+        access_log::record(
+            &state.pool,
+            &member,
+            &[rider.cast_member_id],
+            RecordKind::Rider,
+            Some(rider.rider_id),
+        )
+        .await?;
     }
     ShowPage::load(&state, ctx, member, rider).await?.respond()
 }

@@ -1,7 +1,7 @@
 //! A rider as stored: its row with the performer, its terms, why a change was refused, how to
 //! load one, link to it, and log who else looked at it.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use crate::error::Result;
@@ -128,29 +128,4 @@ pub async fn load(
 
 pub fn rider_link(production_id: i64, rider_id: i64) -> String {
     format!("/productions/{production_id}/riders/{rider_id}")
-}
-
-/// Logs a look at a performer's record by someone else, for their "who viewed my records" page.
-pub async fn log_view(
-    pool: &PgPool,
-    rider: &RiderRow,
-    viewer_user_id: i64,
-    kind: &str,
-) -> Result<()> {
-    if rider.performer_user_id == Some(viewer_user_id) {
-        return Ok(());
-    }
-    sqlx::query(
-        "insert into record_view (production_id, cast_member_id, viewer_user_id, record_kind,
-                                  record_id)
-         values ($1, $2, $3, $4, $5)",
-    )
-    .bind(rider.production_id)
-    .bind(rider.cast_member_id)
-    .bind(viewer_user_id)
-    .bind(kind)
-    .bind(rider.rider_id)
-    .execute(pool)
-    .await?;
-    Ok(())
 }
