@@ -202,11 +202,12 @@ fn around(old: &Breakdown, new: &Breakdown, cast_member_id: i64) -> Vec<&'static
         parts.sort();
         parts
     };
+    let (old_whole, new_whole) = (old.normalised(), new.normalised());
     let mut out = Vec::new();
-    if old.normalised().closed_set != new.normalised().closed_set {
+    if old_whole.closed_set != new_whole.closed_set {
         out.push("the closed set");
     }
-    if old.normalised().monitor_list != new.normalised().monitor_list {
+    if old_whole.monitor_list != new_whole.monitor_list {
         out.push("the monitor list");
     }
     if others(old) != others(new) {

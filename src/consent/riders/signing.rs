@@ -19,13 +19,9 @@ use crate::web::{ClientAddr, Ctx, FieldErrors, Flash};
 use super::lifecycle;
 use super::reading::{own, readable};
 use super::show::ShowPage;
-use crate::consent::boundaries::conflicts_for_rider;
-use crate::ledger;
-use crate::vocab::LedgerEvent;
 
-/// Delivers a draft. When it asks for something the performer's boundary profile says No or
-/// "ask first" to, the coordinator confirms they discussed it; the ledger records that they
-/// did and how many items, never which.
+/// Delivers a draft; a rider beyond the performer's boundary profile needs the coordinator's
+/// "discussed" box ticked (`lifecycle::deliver` decides, under the ledger lock).
 pub(super) async fn deliver(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -36,36 +32,17 @@ pub(super) async fn deliver(
 ) -> Result<Response> {
     member.may(Action::DraftRiders)?;
     let rider = readable(&state, &member, rider_id).await?;
-    let production_id = member.production.production_id;
     let mut tx = state.pool.begin().await?;
-    let conflicts = conflicts_for_rider(&mut tx, production_id, rider_id).await?;
-    if !conflicts.is_empty() && !body.has("discussed") {
-        drop(tx);
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "discussed",
-            "This rider asks for something the performer's boundary profile says No or “ask \
-             first” to. Confirm you have discussed it with them before delivering.",
-        );
-        return ShowPage::load(&state, ctx, member, rider)
-            .await?
-            .with_errors(errors)
-            .respond();
-    }
-    match lifecycle::deliver(&mut tx, &member.production, rider_id, member.user.user_id).await? {
+    let delivered = lifecycle::deliver(
+        &mut tx,
+        &member.production,
+        rider_id,
+        member.user.user_id,
+        body.has("discussed"),
+    )
+    .await?;
+    match delivered {
         Ok(()) => {
-            if !conflicts.is_empty() {
-                ledger::append(
-                    &mut tx,
-                    production_id,
-                    &LedgerEvent::ConflictsDiscussed {
-                        items: conflicts.len(),
-                    },
-                    Some(rider_id),
-                    Some(member.user.user_id),
-                )
-                .await?;
-            }
             tx.commit().await?;
             Flash::success(
                 &session,
@@ -73,6 +50,15 @@ pub(super) async fn deliver(
                  has been told.",
             )
             .await?;
+        }
+        Err(refused) if refused.field == "discussed" => {
+            drop(tx);
+            let mut errors = FieldErrors::default();
+            errors.add("discussed", refused.message);
+            return ShowPage::load(&state, ctx, member, rider)
+                .await?
+                .with_errors(errors)
+                .respond();
         }
         Err(refused) => {
             drop(tx);

@@ -335,7 +335,8 @@ impl<'a> NewRider<'a> {
         .await
         .unwrap()
         .unwrap_or_else(|refused| panic!("the rider was not drafted: {}", refused.message));
-        lifecycle::deliver(&mut tx, &production, rider_id, by)
+        // As a coordinator who has discussed any boundary conflict with the performer.
+        lifecycle::deliver(&mut tx, &production, rider_id, by, true)
             .await
             .unwrap()
             .unwrap_or_else(|refused| panic!("the rider was not delivered: {}", refused.message));

@@ -3,6 +3,7 @@
 
 use sqlx::PgConnection;
 
+use crate::consent::boundaries::conflicts_for_rider;
 use crate::consent::rider_text::{self, RiderContent, RiderScene};
 use crate::error::Result;
 use crate::ledger;
@@ -72,13 +73,22 @@ pub fn render_text(production: &Production, rider: &RiderRow, scenes: &[Covered]
     rider_text::render(&content)
 }
 
+/// What the coordinator must confirm before delivering a rider that asks for something the
+/// performer's boundary profile says No or "ask first" to.
+pub const DISCUSS_FIRST: &str = "This rider asks for something the performer's boundary profile \
+     says No or “ask first” to. Confirm you have discussed it with them before delivering.";
+
 /// Delivers a draft: takes each scene at its current version, locks the text and its hash,
-/// starts the notice clock and tells the performer.
+/// starts the notice clock and tells the performer. When the rider, as delivered, asks for
+/// something the performer's boundary profile says No or "ask first" to, it is delivered only if
+/// the coordinator `discussed` it with them, and the ledger records that they did and how many
+/// items, never which.
 pub async fn deliver(
     conn: &mut PgConnection,
     production: &Production,
     rider_id: i64,
     actor: i64,
+    discussed: bool,
 ) -> Result<std::result::Result<(), Refused>> {
     let production_id = production.production_id;
     if lock(conn, production_id, rider_id).await?.as_deref() != Some("drafted") {
@@ -109,6 +119,10 @@ pub async fn deliver(
             refused.message
         ))));
     }
+    let conflicts = conflicts_for_rider(conn, production_id, rider_id).await?;
+    if !conflicts.is_empty() && !discussed {
+        return Ok(Err(Refused::field("discussed", DISCUSS_FIRST)));
+    }
     let scenes = covered(conn, rider_id).await?;
     let body = render_text(production, &rider, &scenes);
     let hash = rider_text::text_hash(&body);
@@ -133,6 +147,18 @@ pub async fn deliver(
         Some(actor),
     )
     .await?;
+    if !conflicts.is_empty() {
+        ledger::append(
+            conn,
+            production_id,
+            &LedgerEvent::ConflictsDiscussed {
+                items: conflicts.len(),
+            },
+            Some(rider_id),
+            Some(actor),
+        )
+        .await?;
+    }
     if let Some(user_id) = rider.performer_user_id {
         let numbers: Vec<&str> = scenes.iter().map(|s| s.number.as_str()).collect();
         notifications::notify(
