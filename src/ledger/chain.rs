@@ -1,12 +1,8 @@
-//! The consent ledger: an append-only, per-production hash chain of rider events. Each entry's
-//! hash covers its own canonical content and the hash of the entry before it.
+//! The hash chain: each entry's hash covers its own canonical content and the hash of the
+//! entry before it. Pure functions; the database side is in `ledger/mod.rs`.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
-use time::OffsetDateTime;
-
-use crate::vocab::LedgerEvent;
 
 /// The hash that stands before the first entry of every production's chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -134,120 +130,6 @@ pub fn verify(entries: &[Entry]) -> Result<(), Broken> {
         prev = e.entry_hash.clone();
     }
     Ok(())
-}
-
-/// Columns of an entry, with the instant as exact microseconds (PostgreSQL's precision).
-const ENTRY_COLUMNS: &str = "consent_event_id, production_id, seq, event, rider_id, actor_user_id,
-     (extract(epoch from occurred_at) * 1000000)::bigint as occurred_at_us, details,
-     content_hash, prev_hash, entry_hash";
-
-/// Takes the production's ledger lock for the rest of the transaction. Every consent write
-/// takes it first, before locking any row, so two consent actions of one production always
-/// queue in the same order and can never deadlock (`append` takes it again, which is free).
-pub async fn lock(conn: &mut PgConnection, production_id: i64) -> sqlx::Result<()> {
-    sqlx::query("select pg_advisory_xact_lock(727100, $1::int4)")
-        .bind((production_id % i64::from(i32::MAX)) as i32)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Appends one event to its production's chain, inside the caller's transaction.
-///
-/// A per-production advisory lock makes concurrent appends queue, so the chain stays linear;
-/// it is released when the transaction ends.
-pub async fn append(
-    conn: &mut PgConnection,
-    production_id: i64,
-    event: &LedgerEvent,
-    rider_id: Option<i64>,
-    actor_user_id: Option<i64>,
-) -> sqlx::Result<Entry> {
-    lock(conn, production_id).await?;
-    let last: Option<(i64, String)> = sqlx::query_as(
-        "select seq, entry_hash from consent_event where production_id = $1
-         order by seq desc limit 1",
-    )
-    .bind(production_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (seq, prev_hash) = match last {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => (1, GENESIS.to_string()),
-    };
-    let now = OffsetDateTime::now_utc();
-    let occurred_at_us = (now.unix_timestamp_nanos() / 1000) as i64;
-    let occurred_at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(occurred_at_us) * 1000)
-        .expect("a current instant");
-    let details = canonical_details(&event.details());
-    let content = content_hash(
-        production_id,
-        seq,
-        event.name(),
-        rider_id,
-        actor_user_id,
-        occurred_at_us,
-        &details,
-    );
-    let hash = entry_hash(&prev_hash, &content);
-    sqlx::query_as(&format!(
-        "insert into consent_event (production_id, seq, event, rider_id, actor_user_id,
-                                    occurred_at, details, content_hash, prev_hash, entry_hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         returning {ENTRY_COLUMNS}"
-    ))
-    .bind(production_id)
-    .bind(seq)
-    .bind(event.name())
-    .bind(rider_id)
-    .bind(actor_user_id)
-    .bind(occurred_at)
-    .bind(&details)
-    .bind(&content)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .fetch_one(&mut *conn)
-    .await
-}
-
-/// One production's chain, in order.
-pub async fn entries(pool: &PgPool, production_id: i64) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as(&format!(
-        "select {ENTRY_COLUMNS} from consent_event where production_id = $1 order by seq"
-    ))
-    .bind(production_id)
-    .fetch_all(pool)
-    .await
-}
-
-/// What `closedset ledger verify` found for one production.
-#[derive(Debug)]
-pub struct Report {
-    pub production_id: i64,
-    pub entries: usize,
-    pub result: Result<(), Broken>,
-}
-
-/// Verifies every production's chain, or just one.
-pub async fn verify_all(pool: &PgPool, only: Option<i64>) -> sqlx::Result<Vec<Report>> {
-    let productions: Vec<i64> = sqlx::query_scalar(
-        "select production_id from production where $1::bigint is null or production_id = $1
-         order by production_id",
-    )
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
-    let mut reports = Vec::new();
-    // One production at a time: chains are independent and a production's chain is one query.
-    for production_id in productions {
-        let chain = entries(pool, production_id).await?;
-        reports.push(Report {
-            production_id,
-            entries: chain.len(),
-            result: verify(&chain),
-        });
-    }
-    Ok(reports)
 }
 
 #[cfg(test)]

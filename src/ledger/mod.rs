@@ -1,0 +1,139 @@
+//! The consent ledger: an append-only, per-production log of consent events, kept three ways
+//! that each catch what the others cannot.
+//!
+//! - `chain`: every entry's hash covers its canonical content and the entry before it, so a
+//!   changed, removed or reordered entry breaks the chain at that point.
+//! - `tree` and `checkpoint`: the entries, in order, are the leaves of an RFC 6962 Merkle tree,
+//!   and a key that lives outside the database signs its root and size as a C2SP checkpoint.
+//!   Anyone with the database can rewrite the chain consistently; nobody without the key can
+//!   sign the rewrite, and a performer's receipt holds a checkpoint outside our database.
+//! - `state`: the rows clearance reads (rider, rider_scene, shot marks, pauses,
+//!   reconfirmations, closures, doubles) are re-derived from the events and compared.
+
+mod chain;
+
+pub use chain::{Broken, Entry, GENESIS, canonical_details, content_hash, entry_hash, verify};
+
+use sqlx::{PgConnection, PgPool};
+
+use crate::vocab::LedgerEvent;
+
+/// Columns of an entry, with the instant as exact microseconds (PostgreSQL's precision).
+const ENTRY_COLUMNS: &str = "consent_event_id, production_id, seq, event, rider_id, actor_user_id,
+     (extract(epoch from occurred_at) * 1000000)::bigint as occurred_at_us, details,
+     content_hash, prev_hash, entry_hash";
+
+/// Takes the production's ledger lock for the rest of the transaction. Every consent write
+/// takes it first, before locking any row, so two consent actions of one production always
+/// queue in the same order and can never deadlock (`append` takes it again, which is free).
+pub async fn lock(conn: &mut PgConnection, production_id: i64) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(727100, $1::int4)")
+        .bind((production_id % i64::from(i32::MAX)) as i32)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Appends one event to its production's chain, inside the caller's transaction.
+///
+/// A per-production advisory lock makes concurrent appends queue, so the chain stays linear;
+/// it is released when the transaction ends.
+pub async fn append(
+    conn: &mut PgConnection,
+    production_id: i64,
+    event: &LedgerEvent,
+    rider_id: Option<i64>,
+    actor_user_id: Option<i64>,
+) -> sqlx::Result<Entry> {
+    lock(conn, production_id).await?;
+    // The entry's instant is the transaction's own `now()`: every state row the same consent
+    // write stamps with `now()` (delivered_at, signed_at, revoked_at, …) then agrees with its
+    // event to the microsecond, which is what lets `state` bind those rows to the ledger.
+    let (last, now_us): (Option<(i64, String)>, i64) = {
+        let (seq, hash, now_us): (Option<i64>, Option<String>, i64) = sqlx::query_as(
+            "select last.seq, last.entry_hash,
+                    (extract(epoch from now()) * 1000000)::bigint
+             from (select 1) one
+             left join lateral (select seq, entry_hash from consent_event
+                                where production_id = $1 order by seq desc limit 1) last on true",
+        )
+        .bind(production_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        (seq.zip(hash), now_us)
+    };
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let occurred_at_us = now_us;
+    let details = canonical_details(&event.details());
+    let content = content_hash(
+        production_id,
+        seq,
+        event.name(),
+        rider_id,
+        actor_user_id,
+        occurred_at_us,
+        &details,
+    );
+    let hash = entry_hash(&prev_hash, &content);
+    sqlx::query_as(&format!(
+        "insert into consent_event (production_id, seq, event, rider_id, actor_user_id,
+                                    occurred_at, details, content_hash, prev_hash, entry_hash)
+         values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9)
+         returning {ENTRY_COLUMNS}"
+    ))
+    .bind(production_id)
+    .bind(seq)
+    .bind(event.name())
+    .bind(rider_id)
+    .bind(actor_user_id)
+    .bind(&details)
+    .bind(&content)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// One production's chain, in order.
+pub async fn entries(pool: &PgPool, production_id: i64) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as(&format!(
+        "select {ENTRY_COLUMNS} from consent_event where production_id = $1 order by seq"
+    ))
+    .bind(production_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// What `closedset ledger verify` found for one production.
+#[derive(Debug)]
+pub struct Report {
+    pub production_id: i64,
+    pub entries: usize,
+    pub result: Result<(), Broken>,
+}
+
+/// Verifies every production's chain, or just one.
+pub async fn verify_all(pool: &PgPool, only: Option<i64>) -> sqlx::Result<Vec<Report>> {
+    let productions: Vec<i64> = sqlx::query_scalar(
+        "select production_id from production where $1::bigint is null or production_id = $1
+         order by production_id",
+    )
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    let mut reports = Vec::new();
+    // One production at a time: chains are independent and a production's chain is one query.
+    for production_id in productions {
+        let chain = entries(pool, production_id).await?;
+        reports.push(Report {
+            production_id,
+            entries: chain.len(),
+            result: verify(&chain),
+        });
+    }
+    Ok(reports)
+}
+
