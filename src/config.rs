@@ -24,6 +24,12 @@ pub struct Config {
     pub smtp: Option<SmtpRelay>,
     /// The sender of e-mail notices (`CLOSEDSET_MAIL_FROM`).
     pub mail_from: String,
+    /// The consent log's Ed25519 signing key file (`CLOSEDSET_LOG_KEY`), created on first run;
+    /// by default beside the data directory, never inside the database.
+    pub log_key: PathBuf,
+    /// The name a new signing key gets (`CLOSEDSET_LOG_NAME`): by default the host of
+    /// `base_url`. Each production's log is `<name>/production/<id>`.
+    pub log_name: String,
 }
 
 /// An SMTP relay reached without TLS or authentication: a local relay (Postfix, msmtpd, a
@@ -75,6 +81,8 @@ impl std::fmt::Debug for Config {
             .field("session_absolute", &self.session_absolute)
             .field("smtp", &self.smtp)
             .field("mail_from", &self.mail_from)
+            .field("log_key", &self.log_key)
+            .field("log_name", &self.log_name)
             .finish_non_exhaustive()
     }
 }
@@ -92,6 +100,8 @@ impl Default for Config {
             sign_in_window: Duration::minutes(15),
             smtp: None,
             mail_from: "Closed Set <closedset@localhost>".into(),
+            log_key: PathBuf::from("closedset-log.key"),
+            log_name: "127.0.0.1:8080".into(),
         }
     }
 }
@@ -138,6 +148,14 @@ impl Config {
             )?;
             config.mail_from = from;
         }
+        config.log_key = match var("CLOSEDSET_LOG_KEY") {
+            Some(path) => PathBuf::from(path),
+            None => beside(&config.data_dir, "closedset-log.key"),
+        };
+        config.log_name = match var("CLOSEDSET_LOG_NAME") {
+            Some(name) => name,
+            None => host_of(&config.base_url),
+        };
         Ok(config)
     }
 
@@ -147,9 +165,40 @@ impl Config {
     }
 }
 
+/// A file next to a directory (in its parent), so it is outside whatever the directory holds.
+pub fn beside(dir: &std::path::Path, file: &str) -> PathBuf {
+    match dir.parent() {
+        Some(parent) => parent.join(file),
+        None => PathBuf::from(file),
+    }
+}
+
+/// `https://sets.example.org:8443/x` → `sets.example.org:8443`.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::SmtpRelay;
+
+    #[test]
+    fn the_log_key_lives_beside_the_data_directory() {
+        use std::path::Path;
+        assert_eq!(
+            super::beside(Path::new("data"), "k"),
+            Path::new("").join("k")
+        );
+        assert_eq!(
+            super::beside(Path::new("/srv/cs/data"), "k"),
+            Path::new("/srv/cs/k")
+        );
+        assert_eq!(
+            super::host_of("https://sets.example.org:8443/x"),
+            "sets.example.org:8443"
+        );
+    }
 
     #[test]
     fn smtp_urls() {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use closedset::auth::password::{self, Password};
+use closedset::ledger::{LogKey, VerifierKey};
 use closedset::{AppState, Config, db};
 use tracing_subscriber::EnvFilter;
 
@@ -16,8 +17,11 @@ Usage:
   closedset demo                             load the demo production, then serve
   closedset demo --large [--no-serve]        load a production of benchmark size (300 scenes,
                                              600 riders, 5,000 ledger entries), then serve
-  closedset ledger verify [--production ID]  recompute the consent ledger's hash chains; exits
-                                             non-zero naming the first entry that does not match
+  closedset ledger verify [--production ID] [--key VERIFIER-KEY]
+                                             recompute the consent log: hash chain, Merkle tree,
+                                             signed checkpoints; exits non-zero naming what does
+                                             not match (the key: the log's public key, or a file
+                                             holding it; by default this server's own)
   closedset user create --email E [--admin] [--name N]
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
@@ -84,18 +88,33 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             create_user(&database.pool, rest).await
         }
         ["ledger", "verify", rest @ ..] => {
-            let only = match rest {
-                [] => None,
-                ["--production", id] => Some(id.parse().context("--production takes a number")?),
-                _ => bail!("usage: closedset ledger verify [--production ID]"),
+            let mut only = None;
+            let mut key = None;
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                match (*arg, it.next()) {
+                    ("--production", Some(id)) => {
+                        only = Some(id.parse().context("--production takes a number")?)
+                    }
+                    ("--key", Some(text)) => key = Some(read_verifier(text)?),
+                    _ => bail!(
+                        "usage: closedset ledger verify [--production ID] [--key VERIFIER-KEY]"
+                    ),
+                }
+            }
+            let verifier = match key {
+                Some(key) => key,
+                None => own_verifier(&config)?,
             };
             let database = open(&config).await?;
-            verify_ledger(&database.pool, only).await
+            verify_ledger(&database.pool, only, &verifier).await
         }
         ["demo", "--large", rest @ ..] => {
             let database = open(&config).await?;
             let started = std::time::Instant::now();
             let id = closedset::demo::large::load(&database.pool).await?;
+            let key = LogKey::load_or_create(&config.log_key, &config.log_name)?;
+            closedset::ledger::checkpoint::seal_all(&database.pool, &key).await?;
             println!(
                 "Production {id} ready in {:.1} s.\n{}",
                 started.elapsed().as_secs_f64(),
@@ -128,13 +147,17 @@ async fn open(config: &Config) -> anyhow::Result<db::Database> {
 async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()> {
     password::warm_up();
     let listen = config.listen;
-    let state = AppState::new(database.pool.clone(), config);
+    let state = AppState::new(database.pool.clone(), config)?;
     let app = closedset::app(state.clone())?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     tracing::info!("Closed Set is listening on {}", state.config.base_url);
     tokio::spawn(closedset::web::housekeeping(state.pool.clone()));
+    tokio::spawn(closedset::ledger::checkpoint::keep_sealing(
+        state.pool.clone(),
+        state.log_key.clone(),
+    ));
 
     let served = axum::serve(
         listener,
@@ -169,26 +192,68 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-async fn verify_ledger(pool: &sqlx::PgPool, only: Option<i64>) -> anyhow::Result<()> {
-    let reports = closedset::ledger::verify_all(pool, only).await?;
+/// A verifier key given as its text (`name+id+key`) or as a file holding it.
+fn read_verifier(text: &str) -> anyhow::Result<VerifierKey> {
+    let text = match std::fs::read_to_string(text) {
+        Ok(file) => file,
+        Err(_) => text.to_string(),
+    };
+    text.trim()
+        .parse()
+        .context("--key takes a verifier key or a file holding one")
+}
+
+/// This server's own verifier key, from its signing key file.
+fn own_verifier(config: &Config) -> anyhow::Result<VerifierKey> {
+    if !config.log_key.exists() {
+        bail!(
+            "there is no log signing key at {} (set CLOSEDSET_LOG_KEY, or pass --key with the \
+             log's public key)",
+            config.log_key.display()
+        );
+    }
+    Ok(LogKey::load_or_create(&config.log_key, &config.log_name)?
+        .verifier()
+        .clone())
+}
+
+async fn verify_ledger(
+    pool: &sqlx::PgPool,
+    only: Option<i64>,
+    verifier: &VerifierKey,
+) -> anyhow::Result<()> {
+    let reports = closedset::ledger::verify_all(pool, only, verifier).await?;
     if only.is_some() && reports.is_empty() {
         bail!("there is no production with that id");
     }
+    println!("checking signatures with {verifier}");
     let mut broken = 0;
     for report in &reports {
-        match &report.result {
-            Ok(()) => println!(
-                "production {}: {} entries, chain intact",
-                report.production_id, report.entries
-            ),
-            Err(at) => {
-                broken += 1;
-                println!("production {}: chain BROKEN at {at}", report.production_id);
-            }
+        let id = report.production_id;
+        if report.is_intact() {
+            println!(
+                "production {id}: {} entries, chain intact, {} signed checkpoint{} checked{}",
+                report.entries,
+                report.checkpoints,
+                if report.checkpoints == 1 { "" } else { "s" },
+                if report.awaiting > 0 {
+                    format!(" ({} newest entries await the next)", report.awaiting)
+                } else {
+                    String::new()
+                }
+            );
+            continue;
+        }
+        broken += 1;
+        if let Err(at) = &report.result {
+            println!("production {id}: chain BROKEN at {at}");
+        }
+        for problem in &report.checkpoint_problems {
+            println!("production {id}: {problem}");
         }
     }
     if broken > 0 {
-        bail!("{broken} consent ledger chain(s) do not verify");
+        bail!("{broken} production log(s) do not verify");
     }
     Ok(())
 }

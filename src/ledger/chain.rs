@@ -27,14 +27,38 @@ pub struct Entry {
 }
 
 #[derive(Serialize)]
-struct Canonical<'a> {
+pub(super) struct Canonical<'a> {
+    pub production_id: i64,
+    pub seq: i64,
+    pub event: &'a str,
+    pub rider_id: Option<i64>,
+    pub actor_user_id: Option<i64>,
+    pub occurred_at_us: i64,
+    pub details: &'a str,
+}
+
+/// The entry's canonical content: compact JSON of its fields in this order, `details` as a
+/// string. Its SHA-256 is the entry's content hash; it is also the entry's leaf in the
+/// Merkle tree. docs/verify.md spells it out byte by byte.
+pub fn canonical_content(
     production_id: i64,
     seq: i64,
-    event: &'a str,
+    event: &str,
     rider_id: Option<i64>,
     actor_user_id: Option<i64>,
     occurred_at_us: i64,
-    details: &'a str,
+    details: &str,
+) -> String {
+    serde_json::to_string(&Canonical {
+        production_id,
+        seq,
+        event,
+        rider_id,
+        actor_user_id,
+        occurred_at_us,
+        details,
+    })
+    .expect("plain data serialises")
 }
 
 /// SHA-256 over the entry's canonical content (everything but the hashes).
@@ -47,7 +71,7 @@ pub fn content_hash(
     occurred_at_us: i64,
     details: &str,
 ) -> String {
-    let canonical = serde_json::to_string(&Canonical {
+    let canonical = canonical_content(
         production_id,
         seq,
         event,
@@ -55,9 +79,23 @@ pub fn content_hash(
         actor_user_id,
         occurred_at_us,
         details,
-    })
-    .expect("plain data serialises");
+    );
     hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+impl Entry {
+    /// This entry's canonical content, as hashed.
+    pub fn canonical(&self) -> String {
+        canonical_content(
+            self.production_id,
+            self.seq,
+            &self.event,
+            self.rider_id,
+            self.actor_user_id,
+            self.occurred_at_us,
+            &self.details,
+        )
+    }
 }
 
 /// The chained hash: SHA-256 of the previous entry's hash and this entry's content hash.

@@ -11,15 +11,26 @@
 //!   reconfirmations, closures, doubles) are re-derived from the events and compared.
 
 mod chain;
+pub mod checkpoint;
+pub mod key;
+pub mod note;
+pub mod tree;
+pub mod verify;
 
-pub use chain::{Broken, Entry, GENESIS, canonical_details, content_hash, entry_hash, verify};
+pub use chain::{
+    Broken, Entry, GENESIS, canonical_content, canonical_details, content_hash, entry_hash, verify,
+};
+pub use key::{LogKey, VerifierKey};
 
+use futures_util::TryStreamExt;
 use sqlx::{PgConnection, PgPool};
+use verify::{Audit, CheckpointText};
 
 use crate::vocab::LedgerEvent;
 
 /// Columns of an entry, with the instant as exact microseconds (PostgreSQL's precision).
-const ENTRY_COLUMNS: &str = "consent_event_id, production_id, seq, event, rider_id, actor_user_id,
+pub(crate) const ENTRY_COLUMNS: &str =
+    "consent_event_id, production_id, seq, event, rider_id, actor_user_id,
      (extract(epoch from occurred_at) * 1000000)::bigint as occurred_at_us, details,
      content_hash, prev_hash, entry_hash";
 
@@ -112,11 +123,29 @@ pub async fn entries(pool: &PgPool, production_id: i64) -> sqlx::Result<Vec<Entr
 pub struct Report {
     pub production_id: i64,
     pub entries: usize,
+    /// The first entry that breaks the hash chain.
     pub result: Result<(), Broken>,
+    /// Checkpoints whose signature and root held.
+    pub checkpoints: usize,
+    /// Entries written since the newest checkpoint, awaiting the next.
+    pub awaiting: u64,
+    /// Every checkpoint that does not hold.
+    pub checkpoint_problems: Vec<String>,
 }
 
-/// Verifies every production's chain, or just one.
-pub async fn verify_all(pool: &PgPool, only: Option<i64>) -> sqlx::Result<Vec<Report>> {
+impl Report {
+    pub fn is_intact(&self) -> bool {
+        self.result.is_ok() && self.checkpoint_problems.is_empty()
+    }
+}
+
+/// Verifies every production's log, or just one: chain, tree, checkpoints and state. Entries
+/// stream from the database through the checks, so memory stays flat however long the log.
+pub async fn verify_all(
+    pool: &PgPool,
+    only: Option<i64>,
+    verifier: &VerifierKey,
+) -> sqlx::Result<Vec<Report>> {
     let productions: Vec<i64> = sqlx::query_scalar(
         "select production_id from production where $1::bigint is null or production_id = $1
          order by production_id",
@@ -124,16 +153,39 @@ pub async fn verify_all(pool: &PgPool, only: Option<i64>) -> sqlx::Result<Vec<Re
     .bind(only)
     .fetch_all(pool)
     .await?;
+    let mut conn = pool.acquire().await?;
     let mut reports = Vec::new();
-    // One production at a time: chains are independent and a production's chain is one query.
     for production_id in productions {
-        let chain = entries(pool, production_id).await?;
+        let checkpoints = checkpoint::all(&mut conn, production_id)
+            .await?
+            .into_iter()
+            .map(|c| CheckpointText {
+                id: c.ledger_checkpoint_id,
+                size: c.size,
+                note: c.note,
+            })
+            .collect();
+        let mut audit = Audit::new(production_id, verifier, checkpoints);
+        {
+            let sql = format!(
+                "select {ENTRY_COLUMNS} from consent_event where production_id = $1 order by seq"
+            );
+            let mut rows = sqlx::query_as::<_, Entry>(&sql)
+                .bind(production_id)
+                .fetch(&mut *conn);
+            while let Some(entry) = rows.try_next().await? {
+                audit.push(&entry);
+            }
+        }
+        let found = audit.finish();
         reports.push(Report {
             production_id,
-            entries: chain.len(),
-            result: verify(&chain),
+            entries: found.entries as usize,
+            result: found.chain,
+            checkpoints: found.checkpoints,
+            awaiting: found.awaiting,
+            checkpoint_problems: found.checkpoint_problems,
         });
     }
     Ok(reports)
 }
-

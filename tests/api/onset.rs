@@ -935,6 +935,7 @@ fn names_scene_and_day(event: &Event, set: &Set, scene_id: i64, number: &str) {
 fn verify_ledger(app: &TestApp, p: i64) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
         .args(["ledger", "verify", "--production", &p.to_string()])
+        .args(["--key", &app.verifier().to_string()])
         .env("DATABASE_URL", crate::support::database_url(&app.db_name))
         .env("RUST_LOG", "error")
         .output()

@@ -270,6 +270,8 @@ impl Film {
                 "verify",
                 "--production",
                 &self.production.to_string(),
+                "--key",
+                &self.app.verifier().to_string(),
             ])
             .env("DATABASE_URL", database_url(&self.app.db_name))
             .env("RUST_LOG", "error")
@@ -826,9 +828,7 @@ async fn the_demo_film_gets_riders_in_every_state_once() {
     .await
     .unwrap();
     assert!(stale);
-    let reports = ledger::verify_all(&app.pool, Some(production))
-        .await
-        .unwrap();
+    let reports = app.verify_ledger(Some(production)).await;
     assert!(reports[0].result.is_ok());
     assert!(reports[0].entries >= 14);
 }

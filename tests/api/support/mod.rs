@@ -104,6 +104,14 @@ pub async fn fresh_database() -> (PgPool, String) {
     (pool, name)
 }
 
+/// The test database's consent-log signing key: made from its name, so every instance serving
+/// one database signs alike and tests can hand the verifier key to the real binary.
+pub fn log_key(db_name: &str) -> closedset::ledger::LogKey {
+    use sha2::Digest;
+    let seed: [u8; 32] = sha2::Sha256::digest(db_name.as_bytes()).into();
+    closedset::ledger::LogKey::from_seed("closedset.test", seed).unwrap()
+}
+
 /// A `DATABASE_URL` for a test database, for running the real binary against it.
 pub fn database_url(name: &str) -> String {
     match &server().0 {
@@ -282,6 +290,18 @@ impl TestApp {
 
     /// A second server process on the same database, as a deployment behind a load balancer
     /// would run: its own state, live listener and port.
+    /// The verifier key of this test database's consent log.
+    pub fn verifier(&self) -> closedset::ledger::VerifierKey {
+        log_key(&self.db_name).verifier().clone()
+    }
+
+    /// `ledger verify` over this database, with its own verifier key.
+    pub async fn verify_ledger(&self, only: Option<i64>) -> Vec<closedset::ledger::Report> {
+        closedset::ledger::verify_all(&self.pool, only, &self.verifier())
+            .await
+            .unwrap()
+    }
+
     pub async fn another_instance(&self) -> TestApp {
         self.another_instance_with(|_| {}).await
     }
@@ -299,7 +319,7 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
-        let state = AppState::new(pool.clone(), config);
+        let state = AppState::with_key(pool.clone(), config, log_key(&db_name));
         let app = closedset::app(state.clone()).unwrap();
         // Notices committed after this reach the server's live streams and mailer.
         tokio::time::timeout(std::time::Duration::from_secs(10), state.live.ready())
