@@ -14,6 +14,7 @@ mod chain;
 pub mod checkpoint;
 pub mod key;
 pub mod note;
+pub mod receipt;
 pub mod tree;
 pub mod verify;
 
