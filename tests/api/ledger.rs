@@ -208,7 +208,7 @@ async fn rewrite(app: &TestApp, production_id: i64, change: impl FnOnce(&mut Vec
         sqlx::query(
             "insert into consent_event (production_id, seq, event, rider_id, actor_user_id,
                  occurred_at, details, content_hash, prev_hash, entry_hash)
-             values ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000000), $7, $8, $9, $10)",
+             values ($1, $2, $3, $4, $5, timestamptz 'epoch' + $6 * interval '1 microsecond', $7, $8, $9, $10)",
         )
         .bind(e.production_id)
         .bind(e.seq)
