@@ -30,9 +30,7 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::Builder::new()
         .prefix("closedset-ledger-bench-")
         .tempdir()?;
-    let url = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
+    let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
     let mut database = db::open(url.as_deref(), &dir.path().join("data")).await?;
     let pool = database.pool.clone();
     let key = LogKey::generate("bench.closedset.test")?;

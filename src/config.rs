@@ -10,7 +10,11 @@ use time::Duration;
 /// Everything the server is told by its environment.
 #[derive(Clone)]
 pub struct Config {
+    /// The server's own connection (`DATABASE_URL`); none means the private cluster.
     pub database_url: Option<String>,
+    /// The tables' owner, for migrations and grants (`CLOSEDSET_MIGRATION_DATABASE_URL`); none
+    /// means `DATABASE_URL` migrates too, and so owns the tables.
+    pub migration_database_url: Option<String>,
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
     /// The public address people reach the server at; used for links and the Secure cookie flag.
@@ -74,6 +78,10 @@ impl std::fmt::Debug for Config {
                 "database_url",
                 &self.database_url.as_ref().map(|_| "[redacted]"),
             )
+            .field(
+                "migration_database_url",
+                &self.migration_database_url.as_ref().map(|_| "[redacted]"),
+            )
             .field("data_dir", &self.data_dir)
             .field("listen", &self.listen)
             .field("base_url", &self.base_url)
@@ -91,6 +99,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             database_url: None,
+            migration_database_url: None,
             data_dir: PathBuf::from("data"),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: "http://127.0.0.1:8080".into(),
@@ -112,8 +121,15 @@ impl Config {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let mut config = Config {
             database_url: var("DATABASE_URL"),
+            migration_database_url: var("CLOSEDSET_MIGRATION_DATABASE_URL"),
             ..Config::default()
         };
+        if config.migration_database_url.is_some() && config.database_url.is_none() {
+            anyhow::bail!(
+                "CLOSEDSET_MIGRATION_DATABASE_URL needs DATABASE_URL as well: the private cluster \
+                 (used when DATABASE_URL is unset) makes its own roles"
+            );
+        }
         if let Some(dir) = var("CLOSEDSET_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
         }

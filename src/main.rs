@@ -26,8 +26,8 @@ Usage:
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
 
-Settings come from the environment: DATABASE_URL, CLOSEDSET_DATA_DIR, CLOSEDSET_LISTEN,
-CLOSEDSET_BASE_URL (see README.md).";
+Settings come from the environment: DATABASE_URL, CLOSEDSET_MIGRATION_DATABASE_URL,
+CLOSEDSET_DATA_DIR, CLOSEDSET_LISTEN, CLOSEDSET_BASE_URL (see README.md).";
 
 fn main() -> ExitCode {
     tune_allocator();
@@ -141,7 +141,7 @@ async fn open(config: &Config) -> anyhow::Result<db::Database> {
     if config.database_url.is_none() {
         tracing::info!(data_dir = %config.data_dir.display(), "starting the private PostgreSQL cluster");
     }
-    db::open(config.database_url.as_deref(), &config.data_dir).await
+    db::open(config).await
 }
 
 async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()> {

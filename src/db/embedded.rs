@@ -10,7 +10,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use anyhow::{Context, bail};
 use sqlx::postgres::PgConnectOptions;
 
-/// The role and database names inside a private cluster.
+/// The role and database names inside a private cluster. This role owns the tables and runs the
+/// migrations; the server itself connects as `db::APPLICATION_ROLE`.
 const SUPERUSER: &str = "closedset";
 
 /// What went wrong looking for PostgreSQL, worded for the person running the command.
@@ -122,7 +123,8 @@ impl EmbeddedPostgres {
         Ok(cluster)
     }
 
-    /// Connection options for a database in this cluster, over its Unix socket.
+    /// Connection options for a database in this cluster, over its Unix socket, as the
+    /// superuser that owns the tables (`.username(…)` connects as another role).
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()
             .socket(&self.pgdata)

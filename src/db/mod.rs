@@ -1,56 +1,275 @@
 //! Where the data lives: an external server named by `DATABASE_URL`, or the private cluster.
-//! Opens the pool and runs the embedded migrations at start-up either way.
+//! Migrates as the tables' owner at start-up and connects the server as a role that owns
+//! nothing, so it cannot switch off the ledger's append-only guard (README: "Database roles").
 
 pub mod embedded;
 pub mod hub;
 
-use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
-use sqlx::{ConnectOptions, PgPool};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+
+use crate::config::Config;
 
 pub use embedded::{Durability, EmbeddedPostgres};
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
+/// The login role the server connects as inside the private cluster. It owns nothing, so it
+/// cannot disable a trigger, drop a table or truncate one: only the owner can.
+pub const APPLICATION_ROLE: &str = "closedset_app";
+
+/// Taken while granting, so that two servers starting together do not grant at once (PostgreSQL
+/// answers concurrent grants on one table with "tuple concurrently updated").
+const GRANT_LOCK: i64 = 727_050;
+
 /// The database the server runs on, and the private cluster behind it if there is one.
 #[derive(Debug)]
 pub struct Database {
+    /// Connected as the server's role: in the private cluster `APPLICATION_ROLE`, otherwise
+    /// whoever `DATABASE_URL` names.
     pub pool: PgPool,
     pub cluster: Option<EmbeddedPostgres>,
 }
 
-/// Connects to `DATABASE_URL` when given, otherwise starts the private cluster in `data_dir`;
-/// then migrates.
-pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
-    let (options, cluster) = match database_url {
-        Some(url) => (
-            local_without_tls(
-                url,
-                PgConnectOptions::from_str(url).context("DATABASE_URL is not a PostgreSQL URL")?,
-            ),
-            None,
-        ),
-        None => {
-            let data_dir = data_dir.to_path_buf();
-            let cluster = tokio::task::spawn_blocking(move || {
-                EmbeddedPostgres::start(&data_dir, Durability::Durable, false)
-            })
-            .await??;
-            create_database_if_missing(&cluster, "closedset").await?;
-            (cluster.connect_options("closedset"), Some(cluster))
-        }
+/// Connects to `DATABASE_URL` when given, otherwise starts the private cluster in the data
+/// directory; migrates as the tables' owner and grants the server's role what it needs.
+pub async fn open(config: &Config) -> anyhow::Result<Database> {
+    let database = match config.database_url.as_deref() {
+        Some(url) => open_external(url, config.migration_database_url.as_deref()).await?,
+        None => open_private_cluster(config).await?,
     };
+    warn_if_the_server_owns_the_tables(&database.pool).await?;
+    Ok(database)
+}
+
+async fn open_external(url: &str, migration_url: Option<&str>) -> anyhow::Result<Database> {
     let pool = pool_options()
-        .connect_with(options)
+        .connect_with(external_options(url, "DATABASE_URL")?)
         .await
-        .context("connecting to PostgreSQL")?;
-    MIGRATOR.run(&pool).await.context("running migrations")?;
-    Ok(Database { pool, cluster })
+        .context("connecting to PostgreSQL (DATABASE_URL)")?;
+    match migration_url {
+        Some(owner_url) => {
+            let mut owner = external_options(owner_url, "CLOSEDSET_MIGRATION_DATABASE_URL")?
+                .connect()
+                .await
+                .context(
+                    "connecting to PostgreSQL as the owner (CLOSEDSET_MIGRATION_DATABASE_URL)",
+                )?;
+            let role: String = sqlx::query_scalar("select current_user::text")
+                .fetch_one(&pool)
+                .await?;
+            migrate_and_grant(&mut owner, &role).await?;
+            owner.close().await?;
+        }
+        // As before roles were separated: the server's role runs the migrations, so it owns
+        // what they make (and is warned about it).
+        None => MIGRATOR.run(&pool).await.context("running migrations")?,
+    }
+    Ok(Database {
+        pool,
+        cluster: None,
+    })
+}
+
+async fn open_private_cluster(config: &Config) -> anyhow::Result<Database> {
+    let data_dir = config.data_dir.clone();
+    let cluster = tokio::task::spawn_blocking(move || {
+        EmbeddedPostgres::start(&data_dir, Durability::Durable, false)
+    })
+    .await??;
+    let mut superuser = cluster
+        .connect_options("postgres")
+        .connect()
+        .await
+        .context("connecting to the private cluster")?;
+    create_database_if_missing(&mut superuser, "closedset").await?;
+    create_application_role(&mut superuser, APPLICATION_ROLE).await?;
+    superuser.close().await?;
+
+    let mut owner = cluster
+        .connect_options("closedset")
+        .connect()
+        .await
+        .context("connecting to the private cluster")?;
+    migrate_and_grant(&mut owner, APPLICATION_ROLE).await?;
+    owner.close().await?;
+
+    let pool = pool_options()
+        .connect_with(
+            cluster
+                .connect_options("closedset")
+                .username(APPLICATION_ROLE),
+        )
+        .await
+        .context("connecting to the private cluster as the application's role")?;
+    Ok(Database {
+        pool,
+        cluster: Some(cluster),
+    })
+}
+
+/// Runs the migrations as the owner, then grants `role` what the server needs on what they made.
+pub async fn migrate_and_grant(owner: &mut PgConnection, role: &str) -> anyhow::Result<()> {
+    MIGRATOR
+        .run(&mut *owner)
+        .await
+        .context("running migrations")?;
+    grant_application_role(owner, role)
+        .await
+        .context("granting the server's role its privileges")
+}
+
+/// Creates `role` as a login role with no special powers, unless it exists.
+pub async fn create_application_role(conn: &mut PgConnection, role: &str) -> anyhow::Result<()> {
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_roles where rolname = $1)")
+            .bind(role)
+            .fetch_one(&mut *conn)
+            .await?;
+    if exists {
+        return Ok(());
+    }
+    let created = sqlx::query(&format!(
+        "create role {} login nosuperuser nocreatedb nocreaterole noreplication nobypassrls",
+        ident(role)
+    ))
+    .execute(&mut *conn)
+    .await;
+    match created {
+        Ok(_) => Ok(()),
+        // Another process created it between our look and our create.
+        Err(sqlx::Error::Database(err)) if err.code().as_deref() == Some("42710") => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("creating the database role {role}")),
+    }
+}
+
+/// Gives `role` exactly what the server needs, and nothing more, on every table, sequence and
+/// function in the schema the migrations use and in `tower_sessions` (where sessions live):
+/// reading and writing rows, except that the append-only tables below may only be read and
+/// added to. Never truncate, never change a table.
+///
+/// Run after the migrations on every start: `alter default privileges` alone would not cover a
+/// table a later migration makes under another owner, and granting again puts right whatever
+/// was changed by hand. Revoking first makes the result the same whatever was granted before.
+pub async fn grant_application_role(owner: &mut PgConnection, role: &str) -> anyhow::Result<()> {
+    /// Tables whose rows are records: the server reads and appends, never changes or removes.
+    /// A name whose table does not exist (yet) is skipped.
+    const APPEND_ONLY: &[&str] = &[
+        "consent_event",
+        "record_view",
+        "conversation_version",
+        "conversation_version_performer",
+        "ledger_checkpoint",
+    ];
+    /// Tables the server never touches.
+    const NONE: &[&str] = &["_sqlx_migrations"];
+
+    let mut tx = owner.begin().await?;
+    let (me, schema): (String, String) =
+        sqlx::query_as("select current_user::text, current_schema()::text")
+            .fetch_one(&mut *tx)
+            .await?;
+    if me == role {
+        // Revoking from ourselves would take the owner's own rights away; the server runs as
+        // the owner and is warned about it at start-up.
+        return Ok(());
+    }
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(GRANT_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    let role_name = ident(role);
+    let schemas = format!("{}, tower_sessions", ident(&schema));
+    for statement in [
+        format!("revoke all on all tables in schema {schemas} from {role_name}"),
+        format!("revoke all on all sequences in schema {schemas} from {role_name}"),
+        format!("grant usage on schema {schemas} to {role_name}"),
+        format!(
+            "grant select, insert, update, delete on all tables in schema {schemas} \
+             to {role_name}"
+        ),
+        // Identity columns draw from sequences.
+        format!("grant usage, select on all sequences in schema {schemas} to {role_name}"),
+        format!("grant execute on all functions in schema {schemas} to {role_name}"),
+    ] {
+        sqlx::query(&statement).execute(&mut *tx).await?;
+    }
+    let existing: Vec<String> = sqlx::query_scalar(
+        "select tablename::text from pg_tables where schemaname = $1 and tablename = any($2)",
+    )
+    .bind(&schema)
+    .bind(
+        APPEND_ONLY
+            .iter()
+            .chain(NONE)
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>(),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for table in existing {
+        let taken = if NONE.contains(&table.as_str()) {
+            "all"
+        } else {
+            "update, delete"
+        };
+        sqlx::query(&format!(
+            "revoke {taken} on {}.{} from {role_name}",
+            ident(&schema),
+            ident(&table)
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A role that owns the tables (or any superuser) can disable the triggers that keep the consent
+/// ledger and the access log append-only; say so, once, at start-up.
+async fn warn_if_the_server_owns_the_tables(pool: &PgPool) -> anyhow::Result<()> {
+    let (superuser, owner): (bool, bool) = sqlx::query_as(
+        "select r.rolsuper,
+                exists (select 1 from pg_class c
+                        where c.relnamespace = current_schema()::regnamespace
+                          and c.relkind = 'r'
+                          and pg_has_role(current_user, c.relowner, 'member'))
+         from pg_roles r where r.rolname = current_user",
+    )
+    .fetch_one(pool)
+    .await
+    .context("reading the server's database role")?;
+    if superuser || owner {
+        tracing::warn!(
+            "the server's database role {} the tables, so it could switch off the guard that \
+             keeps the consent ledger append-only; run the server as a role that owns nothing \
+             and give the owner's connection in CLOSEDSET_MIGRATION_DATABASE_URL (README, \
+             \"Database roles\")",
+            if superuser {
+                "is a superuser over"
+            } else {
+                "owns"
+            }
+        );
+    }
+    Ok(())
+}
+
+/// A `DATABASE_URL`-style setting read as connection options; `name` says which, in errors.
+fn external_options(url: &str, name: &str) -> anyhow::Result<PgConnectOptions> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|_| anyhow::anyhow!("{name} is not a PostgreSQL URL"))?;
+    Ok(local_without_tls(url, options))
+}
+
+/// `name` quoted as an SQL identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// A database on this machine (a Unix socket or a loopback address) is reached without TLS
@@ -86,20 +305,15 @@ pub fn pool_options() -> PgPoolOptions {
         .acquire_timeout(Duration::from_secs(3))
 }
 
-async fn create_database_if_missing(cluster: &EmbeddedPostgres, name: &str) -> anyhow::Result<()> {
-    let mut conn = cluster
-        .connect_options("postgres")
-        .connect()
-        .await
-        .context("connecting to the private cluster")?;
+async fn create_database_if_missing(conn: &mut PgConnection, name: &str) -> anyhow::Result<()> {
     let exists: bool =
         sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
             .bind(name)
-            .fetch_one(&mut conn)
+            .fetch_one(&mut *conn)
             .await?;
     if !exists {
-        sqlx::query(&format!("create database \"{name}\""))
-            .execute(&mut conn)
+        sqlx::query(&format!("create database {}", ident(name)))
+            .execute(&mut *conn)
             .await?;
     }
     Ok(())

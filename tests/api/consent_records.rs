@@ -664,7 +664,7 @@ async fn the_demo_records_load_once() {
 }
 
 /// The access log is evidence for the performer: the database refuses to change or remove a
-/// view, even for the application's own connection.
+/// view, even for the tables' owner (the application's role may not even try).
 #[tokio::test]
 async fn the_access_log_cannot_be_changed_or_emptied() {
     let set = set_up().await;
@@ -680,7 +680,7 @@ async fn the_access_log_cannot_be_changed_or_emptied() {
         "delete from record_view",
         "truncate record_view",
     ] {
-        let refused = sqlx::query(change).execute(&set.app.pool).await;
+        let refused = sqlx::query(change).execute(&set.app.owner_pool).await;
         assert!(refused.is_err(), "{change} was allowed");
         assert!(
             refused.unwrap_err().to_string().contains("append-only"),

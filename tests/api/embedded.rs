@@ -2,28 +2,10 @@
 //! PostgreSQL behind when stopped with SIGTERM.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use sqlx::{ConnectOptions, Connection};
 
-async fn wait_ready(url: &str) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while Instant::now() < deadline {
-        if let Ok(r) = reqwest::get(url).await
-            && r.status().is_success()
-        {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    false
-}
+use crate::support::{free_port, wait_ready};
 
 fn postmaster_pid(data_dir: &std::path::Path) -> Option<String> {
     std::fs::read_to_string(data_dir.join("postgres/postmaster.pid"))
@@ -79,6 +61,7 @@ async fn the_server_starts_its_own_postgres_and_stops_it_on_sigterm() {
         }
         let pid = postmaster_pid(&data_dir).expect("a running cluster in the data directory");
         assert!(alive(&pid));
+        assert_serves_as_a_role_that_owns_nothing(&data_dir).await;
 
         let status = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
@@ -93,4 +76,33 @@ async fn the_server_starts_its_own_postgres_and_stops_it_on_sigterm() {
         assert!(!alive(&pid), "run {run}: PostgreSQL {pid} is still running");
         assert!(postmaster_pid(&data_dir).is_none());
     }
+}
+
+/// The server's connections to its private cluster are the application's role, which owns no
+/// table: it could not switch off the ledger's guard.
+async fn assert_serves_as_a_role_that_owns_nothing(data_dir: &std::path::Path) {
+    let mut conn = sqlx::postgres::PgConnectOptions::new()
+        .socket(data_dir.join("postgres"))
+        .username("closedset")
+        .database("closedset")
+        .connect()
+        .await
+        .unwrap();
+    let roles: Vec<String> = sqlx::query_scalar(
+        "select distinct usename::text from pg_stat_activity
+         where datname = 'closedset' and backend_type = 'client backend'
+           and pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(roles, [closedset::db::APPLICATION_ROLE]);
+    let owned: i64 =
+        sqlx::query_scalar("select count(*) from pg_class where relowner = $1::regrole")
+            .bind(closedset::db::APPLICATION_ROLE)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(owned, 0);
+    conn.close().await.unwrap();
 }

@@ -79,6 +79,8 @@ async fn entries_chain_per_production_and_verify() {
     assert!(output.contains("2 entries, chain intact"), "{output}");
 }
 
+/// The guard holds even for the tables' owner; the application's role is refused before it is
+/// reached (tests/api/database_role.rs).
 #[tokio::test]
 async fn the_database_refuses_update_and_delete_on_the_ledger() {
     let app = TestApp::spawn().await;
@@ -91,13 +93,13 @@ async fn the_database_refuses_update_and_delete_on_the_ledger() {
     ] {
         let err = sqlx::query(sql)
             .bind(entry.consent_event_id)
-            .execute(&app.pool)
+            .execute(&app.owner_pool)
             .await
             .unwrap_err();
         assert!(err.to_string().contains("append-only"), "{err}");
     }
     let err = sqlx::query("truncate consent_event")
-        .execute(&app.pool)
+        .execute(&app.owner_pool)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
@@ -114,8 +116,8 @@ async fn a_tampered_row_is_caught_and_named() {
         append(&app, a, event, pat).await;
     }
     let target = ledger::entries(&app.pool, a).await.unwrap()[3].consent_event_id;
-    // Someone with database superpowers disables the guard and rewrites history.
-    let mut conn = app.pool.acquire().await.unwrap();
+    // Someone with the owner's password disables the guard and rewrites history.
+    let mut conn = app.owner_pool.acquire().await.unwrap();
     sqlx::query("alter table consent_event disable trigger consent_event_append_only")
         .execute(&mut *conn)
         .await
@@ -194,7 +196,7 @@ async fn rewrite(app: &TestApp, production_id: i64, change: impl FnOnce(&mut Vec
         e.entry_hash = ledger::entry_hash(&prev, &e.content_hash);
         prev = e.entry_hash.clone();
     }
-    let mut tx = app.pool.begin().await.unwrap();
+    let mut tx = app.owner_pool.begin().await.unwrap();
     sqlx::query("alter table consent_event disable trigger consent_event_append_only")
         .execute(&mut *tx)
         .await
@@ -398,7 +400,7 @@ async fn a_checkpoint_forged_or_edited_in_the_database_is_named() {
     .unwrap();
     // And the genuine newest one edited to claim one entry fewer.
     let edited = newest.note.replacen("\n6\n", "\n5\n", 1);
-    let mut tx = app.pool.begin().await.unwrap();
+    let mut tx = app.owner_pool.begin().await.unwrap();
     sqlx::query("alter table ledger_checkpoint disable trigger ledger_checkpoint_append_only")
         .execute(&mut *tx)
         .await
@@ -427,7 +429,7 @@ async fn the_sealer_refuses_to_sign_entries_that_do_not_chain() {
     let app = TestApp::spawn().await;
     let a = sealed_log(&app).await;
     append(&app, a, "viewed", 1).await;
-    let mut tx = app.pool.begin().await.unwrap();
+    let mut tx = app.owner_pool.begin().await.unwrap();
     sqlx::query("alter table consent_event disable trigger consent_event_append_only")
         .execute(&mut *tx)
         .await

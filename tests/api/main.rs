@@ -9,6 +9,7 @@ mod clearance;
 mod concerns;
 mod consent_records;
 mod dashboards;
+mod database_role;
 mod embedded;
 mod layers;
 mod ledger;

@@ -12,7 +12,7 @@ use closedset::clock::{local_to_utc, parse_zone, utc_to_local};
 use time::macros::time;
 use time::{Duration, OffsetDateTime};
 
-use crate::support::{Client, TestApp, build, database_url};
+use crate::support::{Client, TestApp, build, closedset_binary};
 
 const BOUNDARY_NOTE: &str = "PLANTED boundary note: never the left shoulder";
 const BOUNDARY_ENTRY_NOTE: &str = "PLANTED entry note: ask before any hand placement";
@@ -313,12 +313,11 @@ async fn pages_run_the_same_number_of_queries_for_a_small_and_a_large_production
 #[tokio::test]
 async fn demo_large_seeds_a_production_whose_ledger_verifies() {
     let app = TestApp::spawn().await;
-    let url = database_url(&app.db_name);
     let keys = tempfile::tempdir().unwrap();
     let key = keys.path().join("log.key");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
+    // Run as a deployment with separate roles would: the loader needs no ownership.
+    let out = closedset_binary(&app.db_name)
         .args(["demo", "--large", "--no-serve"])
-        .env("DATABASE_URL", &url)
         .env("CLOSEDSET_LOG_KEY", &key)
         .output()
         .unwrap();
@@ -346,9 +345,8 @@ async fn demo_large_seeds_a_production_whose_ledger_verifies() {
         .unwrap();
     assert_eq!(placed, 300);
 
-    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
+    let verify = closedset_binary(&app.db_name)
         .args(["ledger", "verify"])
-        .env("DATABASE_URL", &url)
         .env("CLOSEDSET_LOG_KEY", &key)
         .output()
         .unwrap();

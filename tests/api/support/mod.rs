@@ -1,5 +1,6 @@
 //! The test harness: one throwaway PostgreSQL cluster per test run (or `DATABASE_URL`),
-//! a fresh database per test, and the real server on a loopback port.
+//! a fresh database per test, and the real server on a loopback port, connected as a role that
+//! owns nothing (the owner's pool is there for tests that tamper).
 
 pub mod build;
 
@@ -14,7 +15,7 @@ use closedset::{AppState, Config};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgPool};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
 /// Where test databases are made.
 enum Server {
@@ -22,21 +23,58 @@ enum Server {
     External(Box<PgConnectOptions>),
 }
 
+/// The role the server under test connects as on an external server (`DATABASE_URL`): its own
+/// name, so that a real deployment's role on the same server is never touched. It owns nothing
+/// and is granted only on test databases, so a fixed password is no secret worth keeping.
+const EXTERNAL_APP_ROLE: &str = "closedset_test_app";
+const EXTERNAL_APP_PASSWORD: &str = "closedset-test-app";
+
 impl Server {
+    /// As the owner: the role that ran the migrations.
     fn options(&self, database: &str) -> PgConnectOptions {
         match self {
             Server::Embedded(cluster) => cluster.connect_options(database),
             Server::External(options) => (**options).clone().database(database),
         }
     }
+
+    /// As the application's role, which owns nothing.
+    fn app_options(&self, database: &str) -> PgConnectOptions {
+        match self {
+            Server::Embedded(_) => self.options(database).username(db::APPLICATION_ROLE),
+            Server::External(_) => self
+                .options(database)
+                .username(EXTERNAL_APP_ROLE)
+                .password(EXTERNAL_APP_PASSWORD),
+        }
+    }
 }
 
-static SERVER: OnceLock<(Server, String)> = OnceLock::new();
+/// The server, the migrated template database, and whether the tests connect as an
+/// application role (false only when an external server would not let us create one).
+struct Harness {
+    server: Server,
+    template: String,
+    app_role: bool,
+}
+
+impl Harness {
+    fn app_options(&self, database: &str) -> PgConnectOptions {
+        if self.app_role {
+            self.server.app_options(database)
+        } else {
+            self.server.options(database)
+        }
+    }
+}
+
+static HARNESS: OnceLock<Harness> = OnceLock::new();
 static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 
-/// Starts the cluster (once per run) and builds the migrated template database.
-fn server() -> &'static (Server, String) {
-    SERVER.get_or_init(|| {
+/// Starts the cluster (once per run), builds the migrated template database and grants the
+/// application's role on it; every test database is a copy, grants included.
+fn harness() -> &'static Harness {
+    HARNESS.get_or_init(|| {
         // Runs on its own thread: the caller is inside a test's async runtime.
         std::thread::spawn(|| {
             let server = match std::env::var("DATABASE_URL") {
@@ -62,46 +100,141 @@ fn server() -> &'static (Server, String) {
                 .enable_all()
                 .build()
                 .unwrap();
-            runtime.block_on(async {
+            let app_role = runtime.block_on(async {
                 let mut admin = server.options("postgres").connect().await.unwrap();
                 sqlx::query(&format!("create database {template}"))
                     .execute(&mut admin)
                     .await
                     .unwrap();
-                let pool = PgPool::connect_with(server.options(&template))
-                    .await
-                    .unwrap();
-                db::MIGRATOR.run(&pool).await.unwrap();
-                pool.close().await;
+                let app_role = match &server {
+                    Server::Embedded(_) => {
+                        db::create_application_role(&mut admin, db::APPLICATION_ROLE)
+                            .await
+                            .unwrap();
+                        Some(db::APPLICATION_ROLE)
+                    }
+                    Server::External(_) => match external_app_role(&mut admin).await {
+                        Ok(()) => Some(EXTERNAL_APP_ROLE),
+                        Err(err) => {
+                            eprintln!(
+                                "tests: could not create the database role {EXTERNAL_APP_ROLE} \
+                                 ({err:#}); the server under test connects as DATABASE_URL's \
+                                 role, which owns the tables"
+                            );
+                            None
+                        }
+                    },
+                };
+                let mut owner = server.options(&template).connect().await.unwrap();
+                db::MIGRATOR.run(&mut owner).await.unwrap();
+                if let Some(role) = app_role {
+                    db::grant_application_role(&mut owner, role).await.unwrap();
+                }
+                owner.close().await.unwrap();
                 admin.close().await.unwrap();
+                let mut app_role = app_role.is_some();
+                if app_role && let Server::External(_) = server {
+                    // The server's authentication rules may still turn the role away.
+                    match server.app_options(&template).connect().await {
+                        Ok(conn) => conn.close().await.unwrap(),
+                        Err(err) => {
+                            eprintln!(
+                                "tests: the database role {EXTERNAL_APP_ROLE} cannot connect \
+                                 ({err}); the server under test connects as DATABASE_URL's \
+                                 role, which owns the tables"
+                            );
+                            app_role = false;
+                        }
+                    }
+                }
+                app_role
             });
-            (server, template)
+            Harness {
+                server,
+                template,
+                app_role,
+            }
         })
         .join()
         .expect("test database set-up")
     })
 }
 
+/// Creates (or resets the password of) the tests' application role on an external server.
+async fn external_app_role(admin: &mut PgConnection) -> anyhow::Result<()> {
+    db::create_application_role(admin, EXTERNAL_APP_ROLE).await?;
+    for statement in [
+        format!("alter role {EXTERNAL_APP_ROLE} password '{EXTERNAL_APP_PASSWORD}'"),
+        // Lets the owner end the role's connections (`drop_database`); the owner gains no
+        // right it did not have.
+        format!("grant {EXTERNAL_APP_ROLE} to current_user"),
+    ] {
+        sqlx::query(&statement).execute(&mut *admin).await?;
+    }
+    Ok(())
+}
+
+/// True when the tests connect as the tables' owner because no application role could be
+/// made; tests that prove what the application's role cannot do have nothing to prove then.
+pub fn runs_as_owner() -> bool {
+    !harness().app_role
+}
+
 /// A fresh, migrated database of its own.
-pub async fn fresh_database() -> (PgPool, String) {
-    let (server, template) = server();
+pub struct TestDatabase {
+    pub name: String,
+    /// As the application's role, like the server under test.
+    pub pool: PgPool,
+    /// As the tables' owner; connects only when used.
+    pub owner_pool: PgPool,
+}
+
+pub async fn fresh_database() -> TestDatabase {
+    let harness = harness();
     let name = format!(
         "cs_t_{}_{}",
         std::process::id(),
         NEXT_DB.fetch_add(1, Ordering::Relaxed)
     );
-    let mut admin = server.options("postgres").connect().await.unwrap();
-    sqlx::query(&format!("create database {name} template {template}"))
+    let mut admin = harness.server.options("postgres").connect().await.unwrap();
+    sqlx::query(&format!(
+        "create database {name} template {}",
+        harness.template
+    ))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    admin.close().await.unwrap();
+    let pool = db::pool_options()
+        .max_connections(5)
+        .connect_with(harness.app_options(&name))
+        .await
+        .unwrap();
+    let owner_pool = db::pool_options()
+        .max_connections(2)
+        .connect_lazy_with(harness.server.options(&name));
+    TestDatabase {
+        name,
+        pool,
+        owner_pool,
+    }
+}
+
+/// An empty database, not migrated, for running the real binary's first start against.
+pub async fn empty_database() -> String {
+    let harness = harness();
+    let name = format!(
+        "cs_e_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = harness.server.options("postgres").connect().await.unwrap();
+    sqlx::query(&format!("create database {name}"))
         .execute(&mut admin)
         .await
         .unwrap();
     admin.close().await.unwrap();
-    let pool = db::pool_options()
-        .max_connections(5)
-        .connect_with(server.options(&name))
-        .await
-        .unwrap();
-    (pool, name)
+    name
 }
 
 /// The test database's consent-log signing key: made from its name, so every instance serving
@@ -112,36 +245,105 @@ pub fn log_key(db_name: &str) -> closedset::ledger::LogKey {
     closedset::ledger::LogKey::from_seed("closedset.test", seed).unwrap()
 }
 
-/// A `DATABASE_URL` for a test database, for running the real binary against it.
+/// A `DATABASE_URL` for a test database as the tables' owner. The real binary run with only
+/// this migrates and serves as the owner, as a deployment without separate roles does.
 pub fn database_url(name: &str) -> String {
-    match &server().0 {
+    match &harness().server {
         Server::Embedded(cluster) => format!(
             "postgres://closedset@localhost/{name}?host={}",
             cluster.socket_dir().display()
         ),
-        Server::External(_) => {
-            let url = std::env::var("DATABASE_URL").unwrap();
-            let (base, query) = url
-                .split_once('?')
-                .map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
-            let authority_end = base.find("://").map_or(0, |i| i + 3);
-            let path_start = base[authority_end..]
-                .find('/')
-                .map_or(base.len(), |i| i + authority_end);
-            let mut out = format!("{}/{name}", &base[..path_start]);
-            if let Some(q) = query {
-                out.push('?');
-                out.push_str(q);
-            }
-            out
-        }
+        Server::External(_) => external_url(name, None),
     }
+}
+
+/// A `DATABASE_URL` for a test database as the application's role (the owner's when
+/// `runs_as_owner`).
+pub fn app_database_url(name: &str) -> String {
+    let harness = harness();
+    match &harness.server {
+        _ if !harness.app_role => database_url(name),
+        Server::Embedded(cluster) => format!(
+            "postgres://{}@localhost/{name}?host={}",
+            db::APPLICATION_ROLE,
+            cluster.socket_dir().display()
+        ),
+        Server::External(_) => external_url(
+            name,
+            Some(&format!("{EXTERNAL_APP_ROLE}:{EXTERNAL_APP_PASSWORD}")),
+        ),
+    }
+}
+
+/// The real `closedset` binary set up as a deployment with separate roles: it migrates as the
+/// owner and runs as the application's role.
+pub fn closedset_binary(name: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"));
+    command
+        .env("DATABASE_URL", app_database_url(name))
+        .env("CLOSEDSET_MIGRATION_DATABASE_URL", database_url(name));
+    command
+}
+
+/// `DATABASE_URL` with another database and, when given, other credentials (`user:password`).
+fn external_url(name: &str, credentials: Option<&str>) -> String {
+    let url = std::env::var("DATABASE_URL").unwrap();
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_end..]
+        .find('/')
+        .map_or(base.len(), |i| i + authority_end);
+    let authority = &base[authority_end..path_start];
+    let host = match credentials {
+        Some(credentials) => format!(
+            "{credentials}@{}",
+            authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host)
+        ),
+        None => authority.to_string(),
+    };
+    let mut out = format!("{}{host}/{name}", &base[..authority_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// A loopback port nobody listens on, for running the real binary.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Polls `url` until it answers 2xx; false after 90 seconds.
+pub async fn wait_ready(url: &str) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    while std::time::Instant::now() < deadline {
+        if let Ok(r) = reqwest::get(url).await
+            && r.status().is_success()
+        {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    false
 }
 
 /// Drops a test database while the app still points at it (to simulate an outage).
 pub async fn drop_database(name: &str) {
-    let (server, _) = server();
-    let mut admin = server.options("postgres").connect().await.unwrap();
+    let mut admin = harness()
+        .server
+        .options("postgres")
+        .connect()
+        .await
+        .unwrap();
     sqlx::query(&format!("drop database {name} with (force)"))
         .execute(&mut admin)
         .await
@@ -270,7 +472,11 @@ mod counting {
 /// The running application under test.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Connected as the application's role, as the server under test is: it owns nothing.
     pub pool: PgPool,
+    /// Connected as the tables' owner, for tests that work behind the application's back
+    /// (disabling a trigger, say). Connects only when used.
+    pub owner_pool: PgPool,
     pub db_name: String,
 }
 
@@ -284,8 +490,8 @@ impl TestApp {
     /// Spawns with a configuration changed by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         counting::install();
-        let (pool, db_name) = fresh_database().await;
-        Self::serve(pool, db_name, adjust).await
+        let database = fresh_database().await;
+        Self::serve(database, adjust).await
     }
 
     /// A second server process on the same database, as a deployment behind a load balancer
@@ -307,10 +513,20 @@ impl TestApp {
     }
 
     pub async fn another_instance_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
-        Self::serve(self.pool.clone(), self.db_name.clone(), adjust).await
+        let database = TestDatabase {
+            name: self.db_name.clone(),
+            pool: self.pool.clone(),
+            owner_pool: self.owner_pool.clone(),
+        };
+        Self::serve(database, adjust).await
     }
 
-    async fn serve(pool: PgPool, db_name: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    async fn serve(database: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let TestDatabase {
+            name: db_name,
+            pool,
+            owner_pool,
+        } = database;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config {
@@ -336,6 +552,7 @@ impl TestApp {
         TestApp {
             addr,
             pool,
+            owner_pool,
             db_name,
         }
     }
