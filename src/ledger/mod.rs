@@ -11,6 +11,7 @@
 //!   reconfirmations, closures, doubles) are re-derived from the events and compared.
 
 mod chain;
+pub mod state;
 
 pub use chain::{Broken, Entry, GENESIS, canonical_details, content_hash, entry_hash, verify};
 
@@ -136,4 +137,3 @@ pub async fn verify_all(pool: &PgPool, only: Option<i64>) -> sqlx::Result<Vec<Re
     }
     Ok(reports)
 }
-
