@@ -15,6 +15,7 @@ pub mod checkpoint;
 pub mod key;
 pub mod note;
 pub mod receipt;
+pub mod state;
 pub mod tree;
 pub mod verify;
 

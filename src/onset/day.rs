@@ -221,11 +221,11 @@ pub(super) async fn pause(
         PausedBy::Performer => "performer",
     };
     // A second press while the same person's pause is open is that pause, not a new one.
-    let inserted: Option<OffsetDateTime> = sqlx::query_scalar(
+    let inserted: Option<(i64, OffsetDateTime)> = sqlx::query_as(
         "insert into pause (production_id, shoot_day_id, scene_id, paused_by, paused_as)
          values ($1, $2, $3, $4, $5)
          on conflict (shoot_day_id, scene_id, paused_by) where resolved_at is null do nothing
-         returning paused_at",
+         returning pause_id, paused_at",
     )
     .bind(production_id)
     .bind(shoot_day_id)
@@ -234,7 +234,7 @@ pub(super) async fn pause(
     .bind(paused_as)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some(paused_at) = inserted {
+    if let Some((pause_id, paused_at)) = inserted {
         // On the ledger: the scene, the day and the pauser's role (the entry's actor names
         // them, as for every event), never a reason.
         ledger::append(
@@ -243,6 +243,7 @@ pub(super) async fn pause(
             &LedgerEvent::Paused {
                 on: scene.on(&day),
                 by,
+                pause_id,
             },
             None,
             Some(member.user.user_id),
@@ -345,12 +346,15 @@ pub(super) async fn resolve(
         ledger::append(
             &mut tx,
             production_id,
-            &LedgerEvent::Resumed(OnDay {
-                scene_id,
-                scene: number.clone(),
-                shoot_day_id,
-                shoot_date,
-            }),
+            &LedgerEvent::Resumed {
+                on: OnDay {
+                    scene_id,
+                    scene: number.clone(),
+                    shoot_day_id,
+                    shoot_date,
+                },
+                pause_id,
+            },
             None,
             Some(member.user.user_id),
         )

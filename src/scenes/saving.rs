@@ -264,6 +264,7 @@ async fn carry_forward(
             tx,
             production_id,
             &LedgerEvent::CarriedForward {
+                scene_id,
                 scene: rider.number.clone(),
                 from_version: rider.version,
                 to_version: version,

@@ -7,9 +7,12 @@ use time::Date;
 
 use super::scope::Narrowing;
 
-/// One scene a rider covers, as the ledger names it: number, version and content hash.
+/// One scene a rider covers, as the ledger names it: number, version and content hash, and
+/// the scene's id, which stays put when the scene is renumbered (entries written before it
+/// was added name the scene by number only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SceneFact {
+    pub scene_id: i64,
     pub scene: String,
     pub version: i32,
     pub content_hash: String,
@@ -83,9 +86,12 @@ fn with(mut base: Value, extra: Value) -> Value {
 pub enum LedgerEvent {
     /// A rider was drafted for these scene versions.
     Drafted { scenes: Vec<SceneFact> },
-    /// Its text was locked and sent; the notice clock starts.
+    /// Its text was locked and sent; the notice clock starts. `terms_sha256` binds what was
+    /// agreed besides the text (each scene's scope, the uses, doubles): see
+    /// `ledger::state::terms_sha256`.
     Delivered {
         text_sha256: String,
+        terms_sha256: String,
         scenes: Vec<SceneFact>,
     },
     /// The performer first opened it.
@@ -101,6 +107,7 @@ pub enum LedgerEvent {
     Superseded {
         superseded_by: i64,
         scenes: Vec<String>,
+        scene_ids: Vec<i64>,
     },
     /// Consent withdrawn by the performer: effective at once, no reason asked (R3).
     Revoked,
@@ -111,6 +118,7 @@ pub enum LedgerEvent {
     Declined,
     /// A new breakdown version left this performer's part as it was: the rider still covers it.
     CarriedForward {
+        scene_id: i64,
         scene: String,
         from_version: i32,
         to_version: i32,
@@ -122,16 +130,21 @@ pub enum LedgerEvent {
     Shot(OnDay),
     /// A shot mark made in error, undone by the coordinator.
     ShotUndone(OnDay),
-    /// Hold pressed on set (R10).
-    Paused { on: OnDay, by: PausedBy },
-    /// The hold resolved by the coordinator.
-    Resumed(OnDay),
+    /// Hold pressed on set (R10); `pause_id` names the hold's row.
+    Paused {
+        on: OnDay,
+        by: PausedBy,
+        pause_id: i64,
+    },
+    /// The hold `pause_id` resolved by the coordinator (several holds may stand at once).
+    Resumed { on: OnDay, pause_id: i64 },
     /// The performer reconfirmed on the day (R11); any narrowing is its own `Narrowed` event.
     Reconfirmed { on: OnDay, cast_member_id: i64 },
     /// The coordinator logged the closure for a performer after the scene (R11).
     Closed { on: OnDay, cast_member_id: i64 },
     /// A double stands in for a performer in a scene (R4).
     DoubleAssigned {
+        scene_id: i64,
         scene: String,
         original_cast_member_id: i64,
         double_cast_member_id: i64,
@@ -160,7 +173,7 @@ impl LedgerEvent {
             LedgerEvent::Shot(_) => "shot",
             LedgerEvent::ShotUndone(_) => "shot_undone",
             LedgerEvent::Paused { .. } => "paused",
-            LedgerEvent::Resumed(_) => "resumed",
+            LedgerEvent::Resumed { .. } => "resumed",
             LedgerEvent::Reconfirmed { .. } => "reconfirmed",
             LedgerEvent::Closed { .. } => "closed",
             LedgerEvent::DoubleAssigned { .. } => "double_assigned",
@@ -174,8 +187,13 @@ impl LedgerEvent {
             LedgerEvent::Drafted { scenes } => json!({ "scenes": scenes }),
             LedgerEvent::Delivered {
                 text_sha256,
+                terms_sha256,
                 scenes,
-            } => json!({ "text_sha256": text_sha256, "scenes": scenes }),
+            } => json!({
+                "text_sha256": text_sha256,
+                "terms_sha256": terms_sha256,
+                "scenes": scenes,
+            }),
             LedgerEvent::Viewed { text_sha256 } => json!({ "text_sha256": text_sha256 }),
             LedgerEvent::Signed {
                 text_sha256,
@@ -191,7 +209,12 @@ impl LedgerEvent {
             LedgerEvent::Superseded {
                 superseded_by,
                 scenes,
-            } => json!({ "superseded_by": superseded_by, "scenes": scenes }),
+                scene_ids,
+            } => json!({
+                "superseded_by": superseded_by,
+                "scenes": scenes,
+                "scene_ids": scene_ids,
+            }),
             LedgerEvent::Revoked => json!({ "effective": "immediately", "reason_asked": false }),
             LedgerEvent::RevokedForPerformer { told } => json!({
                 "effective": "immediately",
@@ -201,34 +224,42 @@ impl LedgerEvent {
             }),
             LedgerEvent::Declined => json!({ "effective": "immediately", "reason_asked": false }),
             LedgerEvent::CarriedForward {
+                scene_id,
                 scene,
                 from_version,
                 to_version,
             } => json!({
+                "scene_id": scene_id,
                 "scene": scene,
                 "from_version": from_version,
                 "to_version": to_version,
             }),
             LedgerEvent::ConflictsDiscussed { items } => json!({ "items": items }),
-            LedgerEvent::Shot(on) | LedgerEvent::ShotUndone(on) | LedgerEvent::Resumed(on) => {
-                on.details()
-            }
-            LedgerEvent::Paused { on, by } => with(
+            LedgerEvent::Shot(on) | LedgerEvent::ShotUndone(on) => on.details(),
+            LedgerEvent::Paused { on, by, pause_id } => with(
                 on.details(),
-                json!({ "paused_as": match by {
-                    PausedBy::Performer => "performer",
-                    PausedBy::Coordinator => "coordinator",
-                } }),
+                json!({
+                    "paused_as": match by {
+                        PausedBy::Performer => "performer",
+                        PausedBy::Coordinator => "coordinator",
+                    },
+                    "pause_id": pause_id,
+                }),
             ),
+            LedgerEvent::Resumed { on, pause_id } => {
+                with(on.details(), json!({ "pause_id": pause_id }))
+            }
             LedgerEvent::Reconfirmed { on, cast_member_id }
             | LedgerEvent::Closed { on, cast_member_id } => {
                 with(on.details(), json!({ "cast_member_id": cast_member_id }))
             }
             LedgerEvent::DoubleAssigned {
+                scene_id,
                 scene,
                 original_cast_member_id,
                 double_cast_member_id,
             } => json!({
+                "scene_id": scene_id,
                 "scene": scene,
                 "original_cast_member_id": original_cast_member_id,
                 "double_cast_member_id": double_cast_member_id,
@@ -261,8 +292,11 @@ mod tests {
             revoked.details().to_string(),
             r#"{"effective":"immediately","reason_asked":false}"#
         );
+        // Entries since scenes are named by id too carry `scene_id`; older ones, stored as
+        // they were hashed, still verify without it.
         let drafted = LedgerEvent::Drafted {
             scenes: vec![SceneFact {
+                scene_id: 9,
                 scene: "12A".into(),
                 version: 2,
                 content_hash: "ab".into(),
@@ -270,7 +304,7 @@ mod tests {
         };
         assert_eq!(
             drafted.details().to_string(),
-            r#"{"scenes":[{"content_hash":"ab","scene":"12A","version":2}]}"#
+            r#"{"scenes":[{"content_hash":"ab","scene":"12A","scene_id":9,"version":2}]}"#
         );
         let narrowed = LedgerEvent::Narrowed {
             scene: "5".into(),
@@ -296,11 +330,18 @@ mod tests {
         let paused = LedgerEvent::Paused {
             on: on.clone(),
             by: PausedBy::Performer,
+            pause_id: 11,
         };
+        // The pause's row id since a `resumed` names which hold it resolves; a person, never.
         assert_eq!(
             paused.details().to_string(),
-            r#"{"paused_as":"performer","scene":"5A","scene_id":7,"shoot_date":"2027-05-04","shoot_day_id":3}"#
+            r#"{"pause_id":11,"paused_as":"performer","scene":"5A","scene_id":7,"shoot_date":"2027-05-04","shoot_day_id":3}"#
         );
+        let resumed = LedgerEvent::Resumed {
+            on: on.clone(),
+            pause_id: 11,
+        };
+        assert_eq!(resumed.details()["pause_id"], 11);
         let told = LedgerEvent::RevokedForPerformer {
             told: Told::ByPhone,
         };

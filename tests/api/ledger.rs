@@ -15,6 +15,7 @@ fn event(name: &str) -> LedgerEvent {
         "drafted" => LedgerEvent::Drafted { scenes: vec![] },
         "delivered" => LedgerEvent::Delivered {
             text_sha256,
+            terms_sha256: format!("{name}-terms"),
             scenes: vec![],
         },
         "viewed" => LedgerEvent::Viewed { text_sha256 },

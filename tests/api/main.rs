@@ -13,6 +13,7 @@ mod database_role;
 mod embedded;
 mod layers;
 mod ledger;
+mod ledger_state;
 mod live;
 mod onset;
 mod producer_dashboard;

@@ -1178,6 +1178,8 @@ async fn the_pause_event_names_the_role_only() {
         assert_eq!(
             keys,
             [
+                // Which hold, so its `resumed` entry names the row it resolves; never a person.
+                "pause_id",
                 "paused_as",
                 "scene",
                 "scene_id",

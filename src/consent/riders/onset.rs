@@ -459,6 +459,7 @@ async fn assign_double(
         &mut tx,
         production_id,
         &LedgerEvent::DoubleAssigned {
+            scene_id,
             scene: facts.number.clone(),
             original_cast_member_id: original,
             double_cast_member_id: double.cast_member_id,

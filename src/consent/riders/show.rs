@@ -220,6 +220,7 @@ pub(super) async fn update(
         rider_id,
         &form.scene_ids(),
         form.terms(),
+        member.user.user_id,
     )
     .await?;
     match updated {

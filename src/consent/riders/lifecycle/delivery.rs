@@ -126,6 +126,9 @@ pub async fn deliver(
     let scenes = covered(conn, rider_id).await?;
     let body = render_text(production, &rider, &scenes);
     let hash = rider_text::text_hash(&body);
+    // What is agreed besides the text (each scene's scope, the uses, doubles), as stored now:
+    // the ledger keeps its hash, so a scope changed after delivery no longer matches.
+    let terms_sha256 = ledger::state::terms_sha256_of(conn, rider_id).await?;
     sqlx::query(
         "update rider set status = 'delivered', body = $2, body_sha256 = $3, delivered_at = now(),
                 updated_at = now()
@@ -141,6 +144,7 @@ pub async fn deliver(
         production_id,
         &LedgerEvent::Delivered {
             text_sha256: hash.clone(),
+            terms_sha256,
             scenes: scene_facts(&scenes),
         },
         Some(rider_id),

@@ -155,13 +155,16 @@ pub(super) async fn lock(
 const ONLY_DRAFTS: &str = "Only a draft can be changed. A delivered rider is never edited: \
                            draft a new rider instead.";
 
-/// Changes a draft's scenes and terms; the scenes are taken at their current versions.
+/// Changes a draft's scenes and terms; the scenes are taken at their current versions, and the
+/// ledger gets a `drafted` entry naming them, so the scenes a rider covers always match its
+/// latest `drafted` (or `delivered`) entry.
 pub async fn update_draft(
     conn: &mut PgConnection,
     production_id: i64,
     rider_id: i64,
     scene_ids: &[i64],
     terms: Terms,
+    actor: i64,
 ) -> Result<std::result::Result<(), Refused>> {
     if lock(conn, production_id, rider_id).await?.as_deref() != Some("drafted") {
         return Ok(Err(Refused::state(ONLY_DRAFTS)));
@@ -194,6 +197,17 @@ pub async fn update_draft(
     .bind(terms.uses.stills)
     .bind(terms.double_allowed)
     .execute(&mut *conn)
+    .await?;
+    let scenes = covered(conn, rider_id).await?;
+    ledger::append(
+        conn,
+        production_id,
+        &LedgerEvent::Drafted {
+            scenes: scene_facts(&scenes),
+        },
+        Some(rider_id),
+        Some(actor),
+    )
     .await?;
     Ok(Ok(()))
 }

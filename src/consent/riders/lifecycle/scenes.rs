@@ -190,6 +190,7 @@ pub(super) fn scene_facts(scenes: &[Covered]) -> Vec<SceneFact> {
     scenes
         .iter()
         .map(|s| SceneFact {
+            scene_id: s.scene_id,
             scene: s.number.clone(),
             version: s.version,
             content_hash: s.content_hash.clone(),

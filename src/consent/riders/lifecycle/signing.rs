@@ -68,7 +68,7 @@ pub async fn sign(
     // Older riders of this performer stop counting for the scenes this one covers: a signed one
     // is replaced there by this signature, and an unsigned one must not be signed later for
     // them by mistake. Their other scenes stay theirs. Withdrawn riders keep their status.
-    let touched: Vec<(i64, Vec<String>)> = sqlx::query_as(
+    let touched: Vec<(i64, Vec<String>, Vec<i64>)> = sqlx::query_as(
         "with older as (
              update rider_scene o set superseded_at = now(), superseded_by = $1
              from rider r, scene s
@@ -77,15 +77,16 @@ pub async fn sign(
                and r.status in ('delivered', 'viewed', 'signed') and r.revoked_at is null
                and o.superseded_at is null
                and o.scene_id in (select scene_id from rider_scene where rider_id = $1)
-             returning o.rider_id, s.number, s.sort_key)
-         select rider_id, array_agg(number order by sort_key collate \"C\") from older
+             returning o.rider_id, o.scene_id, s.number, s.sort_key)
+         select rider_id, array_agg(number order by sort_key collate \"C\"),
+                array_agg(scene_id order by sort_key collate \"C\") from older
          group by rider_id order by rider_id",
     )
     .bind(rider_id)
     .bind(cast_member_id)
     .fetch_all(&mut *conn)
     .await?;
-    let superseded: Vec<i64> = touched.iter().map(|(id, _)| *id).collect();
+    let superseded: Vec<i64> = touched.iter().map(|(id, _, _)| *id).collect();
     // A rider none of whose scenes still count is superseded as a whole.
     sqlx::query(
         "update rider r set status = 'superseded', superseded_at = now(), superseded_by = $1,
@@ -98,13 +99,14 @@ pub async fn sign(
     .bind(&superseded)
     .execute(&mut *conn)
     .await?;
-    for (old, scenes) in touched {
+    for (old, scenes, scene_ids) in touched {
         ledger::append(
             conn,
             production_id,
             &LedgerEvent::Superseded {
                 superseded_by: rider_id,
                 scenes,
+                scene_ids,
             },
             Some(old),
             Some(actor),
