@@ -12,6 +12,7 @@ mod dashboards;
 mod embedded;
 mod layers;
 mod ledger;
+mod ledger_export;
 mod live;
 mod onset;
 mod producer_dashboard;
