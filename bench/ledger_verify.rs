@@ -30,8 +30,12 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::Builder::new()
         .prefix("closedset-ledger-bench-")
         .tempdir()?;
-    let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
-    let mut database = db::open(url.as_deref(), &dir.path().join("data")).await?;
+    let config = closedset::Config {
+        database_url: std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()),
+        data_dir: dir.path().join("data"),
+        ..closedset::Config::default()
+    };
+    let mut database = db::open(&config).await?;
     let pool = database.pool.clone();
     let key = LogKey::generate("bench.closedset.test")?;
 

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -22,6 +23,14 @@ Usage:
                                              signed checkpoints; exits non-zero naming what does
                                              not match (the key: the log's public key, or a file
                                              holding it; by default this server's own)
+  closedset ledger export --production ID [--out FILE] [--key VERIFIER-KEY]
+                                             write one production's log as JSON Lines (to
+                                             standard output by default), for an auditor; the
+                                             key it names is this server's own unless given
+  closedset ledger verify --file FILE [--key VERIFIER-KEY]
+                                             check an export with no database: the same checks,
+                                             with the log's public key (by default the key the
+                                             export names, with a warning); see docs/verify.md
   closedset user create --email E [--admin] [--name N]
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
@@ -36,6 +45,8 @@ fn main() -> ExitCode {
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
         )
+        // Standard output is for what a command produces (an export can be piped).
+        .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -90,6 +101,7 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
         ["ledger", "verify", rest @ ..] => {
             let mut only = None;
             let mut key = None;
+            let mut file = None;
             let mut it = rest.iter();
             while let Some(arg) = it.next() {
                 match (*arg, it.next()) {
@@ -97,10 +109,19 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
                         only = Some(id.parse().context("--production takes a number")?)
                     }
                     ("--key", Some(text)) => key = Some(read_verifier(text)?),
+                    ("--file", Some(path)) => file = Some(PathBuf::from(path)),
                     _ => bail!(
-                        "usage: closedset ledger verify [--production ID] [--key VERIFIER-KEY]"
+                        "usage: closedset ledger verify [--production ID] [--key VERIFIER-KEY]\n       \
+                         closedset ledger verify --file FILE [--key VERIFIER-KEY]"
                     ),
                 }
+            }
+            if let Some(file) = file {
+                if only.is_some() {
+                    bail!("an export holds one production: --file takes no --production");
+                }
+                // Nothing of the server is needed: no database, no signing key.
+                return verify_export(&file, key);
             }
             let verifier = match key {
                 Some(key) => key,
@@ -108,6 +129,32 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             };
             let database = open(&config).await?;
             verify_ledger(&database.pool, only, &verifier).await
+        }
+        ["ledger", "export", rest @ ..] => {
+            let mut only = None;
+            let mut key = None;
+            let mut out = None;
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                match (*arg, it.next()) {
+                    ("--production", Some(id)) => {
+                        only = Some(id.parse().context("--production takes a number")?)
+                    }
+                    ("--key", Some(text)) => key = Some(read_verifier(text)?),
+                    ("--out", Some(path)) => out = Some(PathBuf::from(path)),
+                    _ => bail!(
+                        "usage: closedset ledger export --production ID [--out FILE] \
+                         [--key VERIFIER-KEY]"
+                    ),
+                }
+            }
+            let production_id: i64 = only.context("--production is required")?;
+            let verifier = match key {
+                Some(key) => key,
+                None => own_verifier(&config)?,
+            };
+            let database = open(&config).await?;
+            export_ledger(&database.pool, production_id, &verifier, out.as_deref()).await
         }
         ["demo", "--large", rest @ ..] => {
             let database = open(&config).await?;
@@ -153,6 +200,10 @@ async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()>
         .await
         .with_context(|| format!("listening on {listen}"))?;
     tracing::info!("Closed Set is listening on {}", state.config.base_url);
+    tracing::info!(
+        "consent log checkpoints are signed with the key {} (its public half; see docs/verify.md)",
+        state.log_key.verifier()
+    );
     tokio::spawn(closedset::web::housekeeping(state.pool.clone()));
     tokio::spawn(closedset::ledger::checkpoint::keep_sealing(
         state.pool.clone(),
@@ -227,33 +278,93 @@ async fn verify_ledger(
         bail!("there is no production with that id");
     }
     println!("checking signatures with {verifier}");
-    let mut broken = 0;
-    for report in &reports {
-        let id = report.production_id;
-        if report.is_intact() {
-            println!(
-                "production {id}: {} entries, chain intact, {} signed checkpoint{} checked{}",
-                report.entries,
-                report.checkpoints,
-                if report.checkpoints == 1 { "" } else { "s" },
-                if report.awaiting > 0 {
-                    format!(" ({} newest entries await the next)", report.awaiting)
-                } else {
-                    String::new()
-                }
-            );
-            continue;
-        }
-        broken += 1;
-        if let Err(at) = &report.result {
-            println!("production {id}: chain BROKEN at {at}");
-        }
-        for problem in &report.checkpoint_problems {
-            println!("production {id}: {problem}");
-        }
-    }
+    let broken = reports.iter().filter(|r| !print_report(r)).count();
     if broken > 0 {
         bail!("{broken} production log(s) do not verify");
+    }
+    Ok(())
+}
+
+/// Prints what was found for one production's log; true when it is intact.
+fn print_report(report: &closedset::ledger::Report) -> bool {
+    let id = report.production_id;
+    if report.is_intact() {
+        println!(
+            "production {id}: {} entries, chain intact, {} signed checkpoint{} checked{}",
+            report.entries,
+            report.checkpoints,
+            if report.checkpoints == 1 { "" } else { "s" },
+            if report.awaiting > 0 {
+                format!(" ({} newest entries await the next)", report.awaiting)
+            } else {
+                String::new()
+            }
+        );
+        return true;
+    }
+    if let Err(at) = &report.result {
+        println!("production {id}: chain BROKEN at {at}");
+    }
+    for problem in &report.checkpoint_problems {
+        println!("production {id}: {problem}");
+    }
+    false
+}
+
+/// `ledger export`: to the file (removed again if the export fails) or to standard output.
+async fn export_ledger(
+    pool: &sqlx::PgPool,
+    production_id: i64,
+    verifier: &VerifierKey,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let Some(path) = out else {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        closedset::ledger::export::export(pool, production_id, verifier, &mut stdout).await?;
+        return Ok(());
+    };
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    match closedset::ledger::export::export(pool, production_id, verifier, &mut writer).await {
+        Ok(done) => {
+            writer.into_inner()?.sync_all()?;
+            eprintln!(
+                "wrote production {production_id}'s log to {}: {} entries, {} checkpoints",
+                path.display(),
+                done.entries,
+                done.checkpoints
+            );
+            Ok(())
+        }
+        Err(err) => {
+            drop(writer);
+            let _ = std::fs::remove_file(path);
+            Err(err)
+        }
+    }
+}
+
+/// `ledger verify --file`: an export checked with nothing but the file and the key.
+fn verify_export(path: &Path, key: Option<VerifierKey>) -> anyhow::Result<()> {
+    let given = key.is_some();
+    let check = closedset::ledger::export::verify_file(path, key)?;
+    if !given {
+        eprintln!(
+            "warning: checking with the key the export itself names. That shows the file is \
+             consistent with itself, not that it is the log's: compare this key with the one \
+             the log publishes, or pass it with --key."
+        );
+    }
+    println!("checking signatures with {}", check.checked_with);
+    let id = check.report.production_id;
+    let mut intact = print_report(&check.report);
+    for problem in &check.problems {
+        println!("production {id}: {problem}");
+        intact = false;
+    }
+    if !intact {
+        bail!("the export of production {id}'s log does not verify");
     }
     Ok(())
 }

@@ -12,6 +12,7 @@
 
 mod chain;
 pub mod checkpoint;
+pub mod export;
 pub mod key;
 pub mod note;
 pub mod receipt;
@@ -141,6 +142,19 @@ impl Report {
     }
 }
 
+impl From<verify::Findings> for Report {
+    fn from(found: verify::Findings) -> Report {
+        Report {
+            production_id: found.production_id,
+            entries: found.entries as usize,
+            result: found.chain,
+            checkpoints: found.checkpoints,
+            awaiting: found.awaiting,
+            checkpoint_problems: found.checkpoint_problems,
+        }
+    }
+}
+
 /// Verifies every production's log, or just one: chain, tree, checkpoints and state. Entries
 /// stream from the database through the checks, so memory stays flat however long the log.
 pub async fn verify_all(
@@ -179,15 +193,7 @@ pub async fn verify_all(
                 audit.push(&entry);
             }
         }
-        let found = audit.finish();
-        reports.push(Report {
-            production_id,
-            entries: found.entries as usize,
-            result: found.chain,
-            checkpoints: found.checkpoints,
-            awaiting: found.awaiting,
-            checkpoint_problems: found.checkpoint_problems,
-        });
+        reports.push(Report::from(audit.finish()));
     }
     Ok(reports)
 }

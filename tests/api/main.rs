@@ -14,6 +14,7 @@ mod embedded;
 mod layers;
 mod ledger;
 mod ledger_state;
+mod ledger_export;
 mod live;
 mod onset;
 mod producer_dashboard;

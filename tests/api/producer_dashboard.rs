@@ -537,6 +537,9 @@ const NOT_SUMMARISED: &[&str] = &[
     "calendar_feed",
     // The consent ledger: every event also writes the rider row, which has a trigger.
     "consent_event",
+    // The ledger's signed checkpoints: the sealer writes them after the events, which already
+    // moved the revision; no page summarises them.
+    "ledger_checkpoint",
     // Confidential records (DOMAIN §4): never on the producer's page.
     "boundary_profile_version",
     "conversation",
