@@ -539,6 +539,8 @@ const NOT_SUMMARISED: &[&str] = &[
     "calendar_feed",
     // The consent ledger: every event also writes the rider row, which has a trigger.
     "consent_event",
+    // Signed checkpoints of that ledger: no page's summary reads them.
+    "ledger_checkpoint",
     // Confidential records (DOMAIN §4): never on the producer's page.
     "boundary_profile_version",
     "conversation",
