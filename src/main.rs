@@ -1,4 +1,5 @@
-//! The `closedset` command: serve the application, load the demo, create accounts.
+//! The `closedset` command: serve the application, load the demo, create accounts, check the
+//! consent log and receipts.
 //! Reads its settings from the environment; see the README's configuration table.
 
 use std::io::{BufRead, IsTerminal};
@@ -8,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use closedset::auth::password::{self, Password};
+use closedset::ledger::receipt::{self, Receipt};
 use closedset::ledger::{LogKey, VerifierKey};
 use closedset::{AppState, Config, db};
 use tracing_subscriber::EnvFilter;
@@ -31,6 +33,12 @@ Usage:
                                              check an export with no database: the same checks,
                                              with the log's public key (by default the key the
                                              export names, with a warning); see docs/verify.md
+  closedset receipt verify FILE [--key VERIFIER-KEY]
+                                             check a performer's consent receipt on its own,
+                                             without the database: signature, proofs, hashes,
+                                             text; exits non-zero naming each problem (the key:
+                                             by default this server's own, else the one in the
+                                             receipt, with a warning)
   closedset user create --email E [--admin] [--name N]
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
@@ -156,6 +164,7 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             let database = open(&config).await?;
             export_ledger(&database.pool, production_id, &verifier, out.as_deref()).await
         }
+        ["receipt", "verify", rest @ ..] => verify_receipt(&config, rest),
         ["demo", "--large", rest @ ..] => {
             let database = open(&config).await?;
             let started = std::time::Instant::now();
@@ -266,6 +275,71 @@ fn own_verifier(config: &Config) -> anyhow::Result<VerifierKey> {
     Ok(LogKey::load_or_create(&config.log_key, &config.log_name)?
         .verifier()
         .clone())
+}
+
+/// `receipt verify`: checks a receipt file with nothing but a verifier key. Today's log is not
+/// consulted (that needs the database; the `/verify` page does it).
+fn verify_receipt(config: &Config, args: &[&str]) -> anyhow::Result<()> {
+    const USAGE: &str = "usage: closedset receipt verify FILE [--key VERIFIER-KEY]";
+    let mut file = None;
+    let mut key = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match (*arg, it.clone().next()) {
+            ("--key", Some(text)) => {
+                key = Some(read_verifier(text)?);
+                it.next();
+            }
+            (path, _) if file.is_none() && !path.starts_with("--") => file = Some(path),
+            _ => bail!(USAGE),
+        }
+    }
+    let file = file.context(USAGE)?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+    let receipt: Receipt = serde_json::from_str(&text)
+        .with_context(|| format!("{file} is not a Closed Set receipt"))?;
+    let verifier = match key {
+        Some(key) => key,
+        None if config.log_key.exists() => own_verifier(config)?,
+        None => {
+            let written: VerifierKey = receipt
+                .log
+                .verifier_key
+                .parse()
+                .context("the key written in the receipt is not a verifier key")?;
+            eprintln!(
+                "warning: there is no log key here, so the receipt is checked with the key \
+                 written in it. That only shows it is whole; compare that key with the log's \
+                 published key (its /verify page shows it), or pass --key."
+            );
+            written
+        }
+    };
+    println!("checking {file} with {verifier}");
+    match receipt::check(&receipt, &verifier) {
+        Ok(checked) => {
+            println!(
+                "valid: {} event{} of rider {}, each proved in {} at size {}, signed by this \
+                 key; the rider text matches its SHA-256 {}",
+                checked.events,
+                if checked.events == 1 { "" } else { "s" },
+                receipt.rider.rider_id,
+                checked.checkpoint.origin,
+                checked.checkpoint.size,
+                receipt.rider.text_sha256
+            );
+            Ok(())
+        }
+        Err(problems) => {
+            for problem in &problems {
+                println!("not valid: {problem}");
+            }
+            bail!(
+                "the receipt does not verify ({} problem(s))",
+                problems.len()
+            )
+        }
+    }
 }
 
 async fn verify_ledger(

@@ -155,6 +155,8 @@ test('every page in each role\'s menu passes the checks, with a scene blocked an
   await a.click(au, coordinator, coordinator.getByRole('link', { name: 'Call sheet' }).first(), 'call-sheet');
   await a.visit(au, performer, riderPath, 'performer-rider');
   await a.click(au, performer, performer.getByRole('link', { name: 'Consent certificate' }), 'certificate');
+  // The public page that checks a receipt, as anyone would open it.
+  await a.visit(au, performer, '/verify', 'verify');
   au.done();
 });
 

@@ -1,5 +1,6 @@
 //! Riders on the web: coordinators draft from the breakdown and deliver; performers read, sign
-//! with their password and withdraw consent with one action; the printable consent certificate.
+//! with their password and withdraw consent with one action; the printable consent certificate,
+//! the receipt and the exact text to keep.
 
 mod certificate;
 mod draft;
@@ -8,6 +9,7 @@ pub mod lifecycle;
 mod list;
 mod onset;
 mod reading;
+mod receipt;
 mod revoke;
 mod show;
 mod signing;
@@ -50,6 +52,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/riders/{rider_id}/certificate",
             get(certificate::certificate),
+        )
+        .route(
+            "/productions/{production_id}/riders/{rider_id}/receipt.json",
+            get(receipt::receipt_file),
+        )
+        .route(
+            "/productions/{production_id}/riders/{rider_id}/rider.txt",
+            get(receipt::text_file),
         )
         .merge(onset::router())
 }

@@ -1,5 +1,6 @@
 //! Screens that combine several areas: each role's first page, the scene list and scene page,
-//! the stripboard and shoot days, the call sheet, and the home page.
+//! the stripboard and shoot days, the call sheet, the home page, and the public page that checks
+//! a consent receipt.
 
 mod call_sheet;
 pub mod dashboard;
@@ -10,6 +11,7 @@ mod rehearsals;
 mod scene;
 pub mod shoot_days;
 mod stripboard;
+mod verify;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -19,6 +21,8 @@ use crate::web::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
+        // Public: anyone holding a receipt may check it, signed in or not.
+        .route("/verify", get(verify::verify_page).post(verify::verify))
         .merge(dashboard::router())
         .merge(scene::router())
         .route(

@@ -178,7 +178,11 @@ async fn fifty_concurrent_events_leave_one_valid_chain() {
 
 /// Rewrites a production's whole log as someone with the database (but not the signing key)
 /// could: every hash recomputed, so the chain alone still verifies.
-async fn rewrite(app: &TestApp, production_id: i64, change: impl FnOnce(&mut Vec<ledger::Entry>)) {
+pub(crate) async fn rewrite(
+    app: &TestApp,
+    production_id: i64,
+    change: impl FnOnce(&mut Vec<ledger::Entry>),
+) {
     let mut entries = ledger::entries(&app.pool, production_id).await.unwrap();
     change(&mut entries);
     let mut prev = ledger::GENESIS.to_string();

@@ -19,6 +19,7 @@ mod live;
 mod onset;
 mod producer_dashboard;
 mod productions;
+mod receipts;
 mod riders;
 mod schedule;
 mod support;

@@ -433,7 +433,8 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
         "signed",
         "password re-entered",
         "RiderTest/1.0 (phone)",
-        &format!("closedset ledger verify --production {}", f.production),
+        "receipt.json",
+        "/verify",
         "sha256sum",
     ] {
         assert!(certificate.body.contains(expected), "missing {expected}");
