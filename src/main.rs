@@ -382,6 +382,9 @@ fn print_report(report: &closedset::ledger::Report) -> bool {
     for problem in &report.checkpoint_problems {
         println!("production {id}: {problem}");
     }
+    for row in &report.state {
+        println!("production {id}: state disagrees with the log: {row}");
+    }
     false
 }
 

@@ -59,6 +59,39 @@ pub async fn append(
     rider_id: Option<i64>,
     actor_user_id: Option<i64>,
 ) -> sqlx::Result<Entry> {
+    append_stamped(conn, production_id, event, rider_id, actor_user_id, None).await
+}
+
+/// Appends an event that happened at `occurred_at_us`, not now: only for loading the demo's
+/// history, whose state rows are stamped with the same past instants. The application's own
+/// writes always use `append`.
+pub async fn append_at(
+    conn: &mut PgConnection,
+    production_id: i64,
+    event: &LedgerEvent,
+    rider_id: Option<i64>,
+    actor_user_id: Option<i64>,
+    occurred_at_us: i64,
+) -> sqlx::Result<Entry> {
+    append_stamped(
+        conn,
+        production_id,
+        event,
+        rider_id,
+        actor_user_id,
+        Some(occurred_at_us),
+    )
+    .await
+}
+
+async fn append_stamped(
+    conn: &mut PgConnection,
+    production_id: i64,
+    event: &LedgerEvent,
+    rider_id: Option<i64>,
+    actor_user_id: Option<i64>,
+    at_us: Option<i64>,
+) -> sqlx::Result<Entry> {
     lock(conn, production_id).await?;
     // The entry's instant is the transaction's own `now()`: every state row the same consent
     // write stamps with `now()` (delivered_at, signed_at, revoked_at, …) then agrees with its
@@ -80,7 +113,7 @@ pub async fn append(
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
     };
-    let occurred_at_us = now_us;
+    let occurred_at_us = at_us.unwrap_or(now_us);
     let details = canonical_details(&event.details());
     let content = content_hash(
         production_id,
@@ -95,7 +128,8 @@ pub async fn append(
     sqlx::query_as(&format!(
         "insert into consent_event (production_id, seq, event, rider_id, actor_user_id,
                                     occurred_at, details, content_hash, prev_hash, entry_hash)
-         values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9)
+         values ($1, $2, $3, $4, $5,
+                 timestamptz 'epoch' + $10 * interval '1 microsecond', $6, $7, $8, $9)
          returning {ENTRY_COLUMNS}"
     ))
     .bind(production_id)
@@ -107,6 +141,7 @@ pub async fn append(
     .bind(&content)
     .bind(&prev_hash)
     .bind(&hash)
+    .bind(occurred_at_us)
     .fetch_one(&mut *conn)
     .await
 }
@@ -134,11 +169,13 @@ pub struct Report {
     pub awaiting: u64,
     /// Every checkpoint that does not hold.
     pub checkpoint_problems: Vec<String>,
+    /// Every row of consent state the log does not bear out.
+    pub state: Vec<state::Disagreement>,
 }
 
 impl Report {
     pub fn is_intact(&self) -> bool {
-        self.result.is_ok() && self.checkpoint_problems.is_empty()
+        self.result.is_ok() && self.checkpoint_problems.is_empty() && self.state.is_empty()
     }
 }
 
@@ -151,6 +188,7 @@ impl From<verify::Findings> for Report {
             checkpoints: found.checkpoints,
             awaiting: found.awaiting,
             checkpoint_problems: found.checkpoint_problems,
+            state: Vec::new(),
         }
     }
 }
@@ -169,9 +207,14 @@ pub async fn verify_all(
     .bind(only)
     .fetch_all(pool)
     .await?;
-    let mut conn = pool.acquire().await?;
     let mut reports = Vec::new();
     for production_id in productions {
+        // One snapshot per production: a consent write landing mid-check cannot show up as a
+        // row that disagrees with a log read a moment earlier.
+        let mut conn = pool.begin().await?;
+        sqlx::query("set transaction isolation level repeatable read, read only")
+            .execute(&mut *conn)
+            .await?;
         let checkpoints = checkpoint::all(&mut conn, production_id)
             .await?
             .into_iter()
@@ -193,7 +236,10 @@ pub async fn verify_all(
                 audit.push(&entry);
             }
         }
-        reports.push(Report::from(audit.finish()));
+        let mut report = Report::from(audit.finish());
+        report.state = state::disagreements(&mut conn, production_id).await?;
+        conn.commit().await?;
+        reports.push(report);
     }
     Ok(reports)
 }
