@@ -12,6 +12,7 @@
 
 mod chain;
 pub mod checkpoint;
+mod copy;
 pub mod export;
 pub mod key;
 pub mod note;
@@ -226,15 +227,17 @@ pub async fn verify_all(
             .collect();
         let mut audit = Audit::new(production_id, verifier, checkpoints);
         {
-            let sql = format!(
-                "select {ENTRY_COLUMNS} from consent_event where production_id = $1 order by seq"
-            );
-            let mut rows = sqlx::query_as::<_, Entry>(&sql)
-                .bind(production_id)
-                .fetch(&mut *conn);
-            while let Some(entry) = rows.try_next().await? {
-                audit.push(&entry);
+            // Entries stream as binary COPY and are checked where they lie in the buffer.
+            let mut reader = copy::Reader::new();
+            let mut stream = conn.copy_out_raw(&copy::statement(production_id)).await?;
+            while let Some(chunk) = stream.try_next().await? {
+                reader
+                    .feed(&chunk, |entry| audit.push_view(entry))
+                    .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
             }
+            reader
+                .finish()
+                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         }
         let mut report = Report::from(audit.finish());
         report.state = state::disagreements(&mut conn, production_id).await?;

@@ -25,7 +25,8 @@ pub struct Audit<'k> {
     /// Checkpoints whose size has not been reached yet, largest first (popped from the end).
     waiting: Vec<(CheckpointText, Option<Hash>)>,
     frontier: Frontier,
-    prev: Hash,
+    /// The previous entry's stored hash, as hex text.
+    prev: [u8; 64],
     chain: Result<(), Broken>,
     problems: Vec<String>,
     checked: usize,
@@ -55,10 +56,26 @@ impl Findings {
     }
 }
 
-fn decode(hex_hash: &str) -> Option<Hash> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(hex_hash, &mut out).ok()?;
-    Some(out)
+fn hex_of(hash: Hash) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    hex::encode_to_slice(hash, &mut out).expect("64 digits for 32 bytes");
+    out
+}
+
+/// One entry, borrowed from wherever it was read; stored hashes as their hex text.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryView<'a> {
+    pub consent_event_id: i64,
+    pub production_id: i64,
+    pub seq: i64,
+    pub event: &'a str,
+    pub rider_id: Option<i64>,
+    pub actor_user_id: Option<i64>,
+    pub occurred_at_us: i64,
+    pub details: &'a str,
+    pub content_hash: &'a [u8],
+    pub prev_hash: &'a [u8],
+    pub entry_hash: &'a [u8],
 }
 
 impl<'k> Audit<'k> {
@@ -109,7 +126,7 @@ impl<'k> Audit<'k> {
             verifier,
             waiting,
             frontier: Frontier::new(),
-            prev: decode(GENESIS).expect("the genesis hash is hex"),
+            prev: GENESIS.as_bytes().try_into().expect("64 hex digits"),
             chain: Ok(()),
             problems,
             checked: 0,
@@ -125,53 +142,66 @@ impl<'k> Audit<'k> {
 
     /// Checks the next entry.
     pub fn push(&mut self, e: &Entry) {
-        let n = self.frontier.size();
-        let broken = |why| Broken {
+        self.push_view(&EntryView {
             consent_event_id: e.consent_event_id,
+            production_id: e.production_id,
             seq: e.seq,
-            why,
-        };
+            event: &e.event,
+            rider_id: e.rider_id,
+            actor_user_id: e.actor_user_id,
+            occurred_at_us: e.occurred_at_us,
+            details: &e.details,
+            content_hash: e.content_hash.as_bytes(),
+            prev_hash: e.prev_hash.as_bytes(),
+            entry_hash: e.entry_hash.as_bytes(),
+        });
+    }
+
+    /// Checks the next entry, borrowed where it lies (a COPY buffer, a file's line). Stored
+    /// hashes are compared as the hex text they are stored as, so nothing is decoded.
+    pub fn push_view(&mut self, e: &EntryView<'_>) {
+        let n = self.frontier.size();
         self.leaf.clear();
         serde_json::to_writer(
             &mut self.leaf,
             &super::chain::Canonical {
                 production_id: e.production_id,
                 seq: e.seq,
-                event: &e.event,
+                event: e.event,
                 rider_id: e.rider_id,
                 actor_user_id: e.actor_user_id,
                 occurred_at_us: e.occurred_at_us,
-                details: &e.details,
+                details: e.details,
             },
         )
         .expect("plain data serialises");
-        let content: Hash = Sha256::digest(&self.leaf).into();
         if self.chain.is_ok() {
-            let stored_prev = decode(&e.prev_hash);
-            let chained = {
-                let mut h = Sha256::new();
-                h.update(hex::encode(self.prev).as_bytes());
-                h.update(b"\n");
-                h.update(hex::encode(content).as_bytes());
-                let out: Hash = h.finalize().into();
-                out
-            };
-            let outcome = if e.seq != n as i64 + 1 || e.production_id != self.production_id {
-                Err(broken(
-                    "an entry is missing or out of order before this one",
-                ))
-            } else if decode(&e.content_hash) != Some(content) {
-                Err(broken("its content no longer matches its hash"))
-            } else if stored_prev != Some(self.prev) {
-                Err(broken("it does not follow the entry before it"))
-            } else if decode(&e.entry_hash) != Some(chained) {
-                Err(broken("its chained hash does not match"))
+            let content = hex_of(Sha256::digest(&self.leaf).into());
+            let why = if e.seq != n as i64 + 1 || e.production_id != self.production_id {
+                Some("an entry is missing or out of order before this one")
+            } else if e.content_hash != content {
+                Some("its content no longer matches its hash")
+            } else if e.prev_hash != self.prev {
+                Some("it does not follow the entry before it")
             } else {
-                Ok(())
+                let mut h = Sha256::new();
+                h.update(self.prev);
+                h.update(b"\n");
+                h.update(content);
+                (e.entry_hash != hex_of(h.finalize().into()))
+                    .then_some("its chained hash does not match")
             };
-            self.chain = outcome;
+            if let Some(why) = why {
+                self.chain = Err(Broken {
+                    consent_event_id: e.consent_event_id,
+                    seq: e.seq,
+                    why,
+                });
+            }
         }
-        self.prev = decode(&e.entry_hash).unwrap_or([0; 32]);
+        if let Ok(hash) = e.entry_hash.try_into() {
+            self.prev = hash;
+        }
         self.frontier.push(super::tree::leaf_hash(&self.leaf));
         self.check_reached();
     }
