@@ -23,7 +23,7 @@
 //! layer: consent
 //! layer: onset concerns budget
 //! layer: pages
-//! layer: demo
+//! layer: demo commands
 //!
 //! - foundation: errors, configuration, the database (and the live-notice hub), time and the
 //!   production's zone, CSV writing;
@@ -34,7 +34,8 @@
 //! - `auth`: who is signed in; `accounts`: the sign-in, account and invitation pages;
 //! - notices in the app, by e-mail and live; productions and the `Member` gate;
 //! - the areas of a production: cast, scenes, schedule, consent; on set, concerns, budget;
-//! - `pages`: screens that combine several areas; `demo`: all seeding.
+//! - `pages`: screens that combine several areas; `demo`: all seeding; `commands`: the
+//!   command line's ledger and receipt commands.
 
 pub mod access;
 pub mod accounts;
@@ -42,6 +43,7 @@ pub mod auth;
 pub mod budget;
 pub mod cast;
 pub mod clock;
+pub mod commands;
 pub mod concerns;
 pub mod config;
 pub mod consent;

@@ -4,14 +4,12 @@
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use closedset::auth::password::{self, Password};
-use closedset::ledger::receipt::{self, Receipt};
-use closedset::ledger::{LogKey, VerifierKey};
-use closedset::{AppState, Config, db};
+use closedset::ledger::LogKey;
+use closedset::{AppState, Config, commands, db};
 use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "\
@@ -33,6 +31,7 @@ Usage:
                                              check an export with no database: the same checks,
                                              with the log's public key (by default the key the
                                              export names, with a warning); see docs/verify.md
+  closedset ledger key                       print this log's public (verifier) key
   closedset receipt verify FILE [--key VERIFIER-KEY]
                                              check a performer's consent receipt on its own,
                                              without the database: signature, proofs, hashes,
@@ -106,65 +105,10 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             let database = open(&config).await?;
             create_user(&database.pool, rest).await
         }
-        ["ledger", "verify", rest @ ..] => {
-            let mut only = None;
-            let mut key = None;
-            let mut file = None;
-            let mut it = rest.iter();
-            while let Some(arg) = it.next() {
-                match (*arg, it.next()) {
-                    ("--production", Some(id)) => {
-                        only = Some(id.parse().context("--production takes a number")?)
-                    }
-                    ("--key", Some(text)) => key = Some(read_verifier(text)?),
-                    ("--file", Some(path)) => file = Some(PathBuf::from(path)),
-                    _ => bail!(
-                        "usage: closedset ledger verify [--production ID] [--key VERIFIER-KEY]\n       \
-                         closedset ledger verify --file FILE [--key VERIFIER-KEY]"
-                    ),
-                }
-            }
-            if let Some(file) = file {
-                if only.is_some() {
-                    bail!("an export holds one production: --file takes no --production");
-                }
-                // Nothing of the server is needed: no database, no signing key.
-                return verify_export(&file, key);
-            }
-            let verifier = match key {
-                Some(key) => key,
-                None => own_verifier(&config)?,
-            };
-            let database = open(&config).await?;
-            verify_ledger(&database.pool, only, &verifier).await
-        }
-        ["ledger", "export", rest @ ..] => {
-            let mut only = None;
-            let mut key = None;
-            let mut out = None;
-            let mut it = rest.iter();
-            while let Some(arg) = it.next() {
-                match (*arg, it.next()) {
-                    ("--production", Some(id)) => {
-                        only = Some(id.parse().context("--production takes a number")?)
-                    }
-                    ("--key", Some(text)) => key = Some(read_verifier(text)?),
-                    ("--out", Some(path)) => out = Some(PathBuf::from(path)),
-                    _ => bail!(
-                        "usage: closedset ledger export --production ID [--out FILE] \
-                         [--key VERIFIER-KEY]"
-                    ),
-                }
-            }
-            let production_id: i64 = only.context("--production is required")?;
-            let verifier = match key {
-                Some(key) => key,
-                None => own_verifier(&config)?,
-            };
-            let database = open(&config).await?;
-            export_ledger(&database.pool, production_id, &verifier, out.as_deref()).await
-        }
-        ["receipt", "verify", rest @ ..] => verify_receipt(&config, rest),
+        ["ledger", "verify", rest @ ..] => commands::verify(&config, rest).await,
+        ["ledger", "export", rest @ ..] => commands::export(&config, rest).await,
+        ["ledger", "key"] => commands::key(&config),
+        ["receipt", "verify", rest @ ..] => commands::verify_receipt(&config, rest),
         ["demo", "--large", rest @ ..] => {
             let database = open(&config).await?;
             let started = std::time::Instant::now();
@@ -194,10 +138,7 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
 }
 
 async fn open(config: &Config) -> anyhow::Result<db::Database> {
-    if config.database_url.is_none() {
-        tracing::info!(data_dir = %config.data_dir.display(), "starting the private PostgreSQL cluster");
-    }
-    db::open(config).await
+    commands::open(config).await
 }
 
 async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()> {
@@ -250,200 +191,6 @@ async fn shutdown_signal() {
         _ = term.recv() => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
-}
-
-/// A verifier key given as its text (`name+id+key`) or as a file holding it.
-fn read_verifier(text: &str) -> anyhow::Result<VerifierKey> {
-    let text = match std::fs::read_to_string(text) {
-        Ok(file) => file,
-        Err(_) => text.to_string(),
-    };
-    text.trim()
-        .parse()
-        .context("--key takes a verifier key or a file holding one")
-}
-
-/// This server's own verifier key, from its signing key file.
-fn own_verifier(config: &Config) -> anyhow::Result<VerifierKey> {
-    if !config.log_key.exists() {
-        bail!(
-            "there is no log signing key at {} (set CLOSEDSET_LOG_KEY, or pass --key with the \
-             log's public key)",
-            config.log_key.display()
-        );
-    }
-    Ok(LogKey::load_or_create(&config.log_key, &config.log_name)?
-        .verifier()
-        .clone())
-}
-
-/// `receipt verify`: checks a receipt file with nothing but a verifier key. Today's log is not
-/// consulted (that needs the database; the `/verify` page does it).
-fn verify_receipt(config: &Config, args: &[&str]) -> anyhow::Result<()> {
-    const USAGE: &str = "usage: closedset receipt verify FILE [--key VERIFIER-KEY]";
-    let mut file = None;
-    let mut key = None;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match (*arg, it.clone().next()) {
-            ("--key", Some(text)) => {
-                key = Some(read_verifier(text)?);
-                it.next();
-            }
-            (path, _) if file.is_none() && !path.starts_with("--") => file = Some(path),
-            _ => bail!(USAGE),
-        }
-    }
-    let file = file.context(USAGE)?;
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
-    let receipt: Receipt = serde_json::from_str(&text)
-        .with_context(|| format!("{file} is not a Closed Set receipt"))?;
-    let verifier = match key {
-        Some(key) => key,
-        None if config.log_key.exists() => own_verifier(config)?,
-        None => {
-            let written: VerifierKey = receipt
-                .log
-                .verifier_key
-                .parse()
-                .context("the key written in the receipt is not a verifier key")?;
-            eprintln!(
-                "warning: there is no log key here, so the receipt is checked with the key \
-                 written in it. That only shows it is whole; compare that key with the log's \
-                 published key (its /verify page shows it), or pass --key."
-            );
-            written
-        }
-    };
-    println!("checking {file} with {verifier}");
-    match receipt::check(&receipt, &verifier) {
-        Ok(checked) => {
-            println!(
-                "valid: {} event{} of rider {}, each proved in {} at size {}, signed by this \
-                 key; the rider text matches its SHA-256 {}",
-                checked.events,
-                if checked.events == 1 { "" } else { "s" },
-                receipt.rider.rider_id,
-                checked.checkpoint.origin,
-                checked.checkpoint.size,
-                receipt.rider.text_sha256
-            );
-            Ok(())
-        }
-        Err(problems) => {
-            for problem in &problems {
-                println!("not valid: {problem}");
-            }
-            bail!(
-                "the receipt does not verify ({} problem(s))",
-                problems.len()
-            )
-        }
-    }
-}
-
-async fn verify_ledger(
-    pool: &sqlx::PgPool,
-    only: Option<i64>,
-    verifier: &VerifierKey,
-) -> anyhow::Result<()> {
-    let reports = closedset::ledger::verify_all(pool, only, verifier).await?;
-    if only.is_some() && reports.is_empty() {
-        bail!("there is no production with that id");
-    }
-    println!("checking signatures with {verifier}");
-    let broken = reports.iter().filter(|r| !print_report(r)).count();
-    if broken > 0 {
-        bail!("{broken} production log(s) do not verify");
-    }
-    Ok(())
-}
-
-/// Prints what was found for one production's log; true when it is intact.
-fn print_report(report: &closedset::ledger::Report) -> bool {
-    let id = report.production_id;
-    if report.is_intact() {
-        println!(
-            "production {id}: {} entries, chain intact, {} signed checkpoint{} checked{}",
-            report.entries,
-            report.checkpoints,
-            if report.checkpoints == 1 { "" } else { "s" },
-            if report.awaiting > 0 {
-                format!(" ({} newest entries await the next)", report.awaiting)
-            } else {
-                String::new()
-            }
-        );
-        return true;
-    }
-    if let Err(at) = &report.result {
-        println!("production {id}: chain BROKEN at {at}");
-    }
-    for problem in &report.checkpoint_problems {
-        println!("production {id}: {problem}");
-    }
-    for row in &report.state {
-        println!("production {id}: state disagrees with the log: {row}");
-    }
-    false
-}
-
-/// `ledger export`: to the file (removed again if the export fails) or to standard output.
-async fn export_ledger(
-    pool: &sqlx::PgPool,
-    production_id: i64,
-    verifier: &VerifierKey,
-    out: Option<&Path>,
-) -> anyhow::Result<()> {
-    let Some(path) = out else {
-        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        closedset::ledger::export::export(pool, production_id, verifier, &mut stdout).await?;
-        return Ok(());
-    };
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut writer = std::io::BufWriter::new(file);
-    match closedset::ledger::export::export(pool, production_id, verifier, &mut writer).await {
-        Ok(done) => {
-            writer.into_inner()?.sync_all()?;
-            eprintln!(
-                "wrote production {production_id}'s log to {}: {} entries, {} checkpoints",
-                path.display(),
-                done.entries,
-                done.checkpoints
-            );
-            Ok(())
-        }
-        Err(err) => {
-            drop(writer);
-            let _ = std::fs::remove_file(path);
-            Err(err)
-        }
-    }
-}
-
-/// `ledger verify --file`: an export checked with nothing but the file and the key.
-fn verify_export(path: &Path, key: Option<VerifierKey>) -> anyhow::Result<()> {
-    let given = key.is_some();
-    let check = closedset::ledger::export::verify_file(path, key)?;
-    if !given {
-        eprintln!(
-            "warning: checking with the key the export itself names. That shows the file is \
-             consistent with itself, not that it is the log's: compare this key with the one \
-             the log publishes, or pass it with --key."
-        );
-    }
-    println!("checking signatures with {}", check.checked_with);
-    let id = check.report.production_id;
-    let mut intact = print_report(&check.report);
-    for problem in &check.problems {
-        println!("production {id}: {problem}");
-        intact = false;
-    }
-    if !intact {
-        bail!("the export of production {id}'s log does not verify");
-    }
-    Ok(())
 }
 
 async fn create_user(pool: &sqlx::PgPool, args: &[&str]) -> anyhow::Result<()> {

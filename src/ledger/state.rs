@@ -67,7 +67,93 @@ pub async fn disagreements(
     .bind(production_id)
     .fetch_all(&mut *conn)
     .await?;
-    let events: Vec<Event> = rows.into_iter().map(Event::from).collect();
+    let events = Events(rows.into_iter().map(Event::from).collect());
+    disagreements_among(conn, production_id, events).await
+}
+
+/// The production's entries as this check reads them: gathered by `ledger verify` while it
+/// streams the log for the chain and the tree, so the log is read once.
+#[derive(Default)]
+pub struct Events(Vec<Event>);
+
+impl Events {
+    pub fn with_capacity(n: usize) -> Self {
+        Events(Vec::with_capacity(n))
+    }
+
+    /// The next entry, in `seq` order.
+    pub fn push(
+        &mut self,
+        event: &str,
+        rider_id: Option<i64>,
+        actor: Option<i64>,
+        at: i64,
+        details: &str,
+    ) {
+        self.0.push(Event {
+            event: event.to_string(),
+            rider_id,
+            actor,
+            at,
+            details: serde_json::from_str(details).unwrap_or(Value::Null),
+        });
+    }
+}
+
+/// One entry's fields the state check reads, copied out of the stream `verify` reads.
+pub struct RawEvent {
+    event: String,
+    rider_id: Option<i64>,
+    actor: Option<i64>,
+    at: i64,
+    details: String,
+}
+
+impl From<&super::verify::EntryView<'_>> for RawEvent {
+    fn from(e: &super::verify::EntryView<'_>) -> RawEvent {
+        RawEvent {
+            event: e.event.to_string(),
+            rider_id: e.rider_id,
+            actor: e.actor_user_id,
+            at: e.occurred_at_us,
+            details: e.details.to_string(),
+        }
+    }
+}
+
+impl Events {
+    /// A thread that reads batches of entries as they are sent and returns them all, read,
+    /// once the sender is dropped.
+    pub fn gather_in_background() -> (
+        std::sync::mpsc::Sender<Vec<RawEvent>>,
+        tokio::task::JoinHandle<Events>,
+    ) {
+        let (send, receive) = std::sync::mpsc::channel::<Vec<RawEvent>>();
+        let reading = tokio::task::spawn_blocking(move || {
+            let mut events = Events::default();
+            for batch in receive {
+                for raw in batch {
+                    events.0.push(Event {
+                        details: serde_json::from_str(&raw.details).unwrap_or(Value::Null),
+                        event: raw.event,
+                        rider_id: raw.rider_id,
+                        actor: raw.actor,
+                        at: raw.at,
+                    });
+                }
+            }
+            events
+        });
+        (send, reading)
+    }
+}
+
+/// `disagreements`, over entries already read (in the caller's snapshot).
+pub async fn disagreements_among(
+    conn: &mut PgConnection,
+    production_id: i64,
+    Events(events): Events,
+) -> sqlx::Result<Vec<Disagreement>> {
     let scenes = Scenes(
         sqlx::query_as::<_, (String, i64)>(
             "select number, scene_id from scene where production_id = $1",
