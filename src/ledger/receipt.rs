@@ -286,6 +286,9 @@ pub fn check(receipt: &Receipt, verifier: &VerifierKey) -> Result<Checked, Vec<S
         if entry_hash(&e.entry.prev_hash, &e.entry.content_hash) != e.entry.entry_hash {
             problems.push(format!("{at}: its chained hash does not match"));
         }
+        if note::origin(&verifier.name, e.entry.production_id) != checkpoint.origin {
+            problems.push(format!("{at}: it belongs to another production's log"));
+        }
         if e.entry.rider_id != Some(receipt.rider.rider_id) {
             problems.push(format!("{at}: it is about another rider"));
         }

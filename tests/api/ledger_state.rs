@@ -574,3 +574,43 @@ async fn several_rows_changed_at_once_are_all_named() {
     // others.
     assert_eq!(found.len(), 7, "{found:#?}");
 }
+
+/// The command an administrator or auditor runs names the withdrawal undone behind the
+/// ledger's back, with the production's log, tree and checkpoints still intact.
+#[tokio::test]
+async fn ledger_verify_names_a_withdrawal_undone_behind_its_back() {
+    let f = shot().await;
+    let key = crate::support::log_key(&f.app.db_name);
+    closedset::ledger::checkpoint::seal(&f.app.pool, &key, f.p)
+        .await
+        .unwrap();
+    let honest = f.app.verify_ledger(Some(f.p)).await;
+    assert!(honest[0].is_intact(), "{honest:?}");
+
+    sqlx::query("update rider set revoked_at = null, status = 'signed' where rider_id = $1")
+        .bind(f.sam_rider)
+        .execute(&f.app.owner_pool)
+        .await
+        .unwrap();
+    let reports = f.app.verify_ledger(Some(f.p)).await;
+    assert!(reports[0].result.is_ok() && reports[0].checkpoint_problems.is_empty());
+    assert!(!reports[0].is_intact());
+    assert!(named(&reports[0].state, "rider", &format!("rider {}", f.sam_rider)));
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
+        .args(["ledger", "verify", "--production", &f.p.to_string()])
+        .args(["--key", &f.app.verifier().to_string()])
+        .env("DATABASE_URL", crate::support::database_url(&f.app.db_name))
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains(&format!(
+            "state disagrees with the log: rider {}: revoked_at",
+            f.sam_rider
+        )),
+        "{said}"
+    );
+}
