@@ -18,25 +18,50 @@ pub async fn open(config: &Config) -> anyhow::Result<db::Database> {
     db::open(config).await
 }
 
-/// `closedset ledger verify [--production ID] [--key K]` or `--file FILE [--key K]`.
-pub async fn verify(config: &Config, rest: &[&str]) -> anyhow::Result<()> {
-    let mut only = None;
-    let mut key = None;
-    let mut file = None;
+/// The options the ledger commands take, each `--name value`.
+#[derive(Default)]
+struct Options {
+    production: Option<i64>,
+    key: Option<VerifierKey>,
+    file: Option<PathBuf>,
+    out: Option<PathBuf>,
+}
+
+/// Reads `rest` as options, refusing any not in `allowed` with `usage`.
+fn options(rest: &[&str], allowed: &[&str], usage: &str) -> anyhow::Result<Options> {
+    let mut options = Options::default();
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
-        match (*arg, it.next()) {
-            ("--production", Some(id)) => {
-                only = Some(id.parse().context("--production takes a number")?)
+        let (name, Some(value)) = (*arg, it.next()) else {
+            bail!("{usage}");
+        };
+        match name {
+            _ if !allowed.contains(&name) => bail!("{usage}"),
+            "--production" => {
+                options.production = Some(value.parse().context("--production takes a number")?)
             }
-            ("--key", Some(text)) => key = Some(read_verifier(text)?),
-            ("--file", Some(path)) => file = Some(PathBuf::from(path)),
-            _ => bail!(
-                "usage: closedset ledger verify [--production ID] [--key VERIFIER-KEY]\n       \
-                 closedset ledger verify --file FILE [--key VERIFIER-KEY]"
-            ),
+            "--key" => options.key = Some(read_verifier(value)?),
+            "--file" => options.file = Some(PathBuf::from(value)),
+            "--out" => options.out = Some(PathBuf::from(value)),
+            _ => bail!("{usage}"),
         }
     }
+    Ok(options)
+}
+
+/// `closedset ledger verify [--production ID] [--key K]` or `--file FILE [--key K]`.
+pub async fn verify(config: &Config, rest: &[&str]) -> anyhow::Result<()> {
+    let Options {
+        production: only,
+        key,
+        file,
+        ..
+    } = options(
+        rest,
+        &["--production", "--key", "--file"],
+        "usage: closedset ledger verify [--production ID] [--key VERIFIER-KEY]\n       \
+         closedset ledger verify --file FILE [--key VERIFIER-KEY]",
+    )?;
     if let Some(file) = file {
         if only.is_some() {
             bail!("an export holds one production: --file takes no --production");
@@ -54,23 +79,16 @@ pub async fn verify(config: &Config, rest: &[&str]) -> anyhow::Result<()> {
 
 /// `closedset ledger export --production ID [--out FILE] [--key K]`.
 pub async fn export(config: &Config, rest: &[&str]) -> anyhow::Result<()> {
-    let mut only = None;
-    let mut key = None;
-    let mut out = None;
-    let mut it = rest.iter();
-    while let Some(arg) = it.next() {
-        match (*arg, it.next()) {
-            ("--production", Some(id)) => {
-                only = Some(id.parse().context("--production takes a number")?)
-            }
-            ("--key", Some(text)) => key = Some(read_verifier(text)?),
-            ("--out", Some(path)) => out = Some(PathBuf::from(path)),
-            _ => bail!(
-                "usage: closedset ledger export --production ID [--out FILE] \
-                 [--key VERIFIER-KEY]"
-            ),
-        }
-    }
+    let Options {
+        production: only,
+        key,
+        out,
+        ..
+    } = options(
+        rest,
+        &["--production", "--key", "--out"],
+        "usage: closedset ledger export --production ID [--out FILE] [--key VERIFIER-KEY]",
+    )?;
     let production_id: i64 = only.context("--production is required")?;
     let verifier = match key {
         Some(key) => key,

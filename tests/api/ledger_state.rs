@@ -595,7 +595,11 @@ async fn ledger_verify_names_a_withdrawal_undone_behind_its_back() {
     let reports = f.app.verify_ledger(Some(f.p)).await;
     assert!(reports[0].result.is_ok() && reports[0].checkpoint_problems.is_empty());
     assert!(!reports[0].is_intact());
-    assert!(named(&reports[0].state, "rider", &format!("rider {}", f.sam_rider)));
+    assert!(named(
+        &reports[0].state,
+        "rider",
+        &format!("rider {}", f.sam_rider)
+    ));
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
         .args(["ledger", "verify", "--production", &f.p.to_string()])

@@ -350,11 +350,7 @@ async fn the_verify_page_says_valid_or_not_valid_and_nothing_else() {
     elsewhere.log.origin = cp.origin.clone();
     let page = verify_page(&f.app, &serde_json::to_string(&elsewhere).unwrap()).await;
     assert!(page.body.contains("<h2>Not valid</h2>"), "{}", page.body);
-    assert!(
-        page.body.contains("another production"),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("another production"), "{}", page.body);
     reveals_nothing(&page.body);
 
     // Someone with the database rewrites the log behind the app's back, every hash redone.
