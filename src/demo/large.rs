@@ -1,14 +1,18 @@
 //! `closedset demo --large`: a production the size of a long series (300 scenes, 60 cast, 90
-//! shoot days, 600 riders: one per performer of each two-hander scene, 5,000 consent events), seeded in bulk for `bench/run.sh` in seconds.
+//! shoot days, 600 riders: one per performer of each two-hander scene, 5,000 consent events),
+//! seeded in bulk for `bench/run.sh` in seconds, with a ledger that bears out every rider, shot
+//! mark, reconfirmation and closure it writes.
 
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
-use time::{Duration, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 
 use crate::auth::password::Password;
 use crate::ledger;
+use crate::vocab::LedgerEvent;
 use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
+use crate::vocab::ledger_event::{OnDay, SceneFact, Told};
 use crate::vocab::scope::{Scope, Uses};
 
 const LARGE_TITLE: &str = "The Long Shoot (large demo)";
@@ -189,42 +193,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     .execute(&mut *tx)
     .await?;
 
-    // 90 consecutive shoot days, a month of them already shot, general call 07:00 local; each
-    // scene on one day in script order, about three a day.
-    sqlx::query(
-        "insert into shoot_day (production_id, shoot_date, call_at, coordinator_user_id)
-         select $1, d::date, (d::date + time '07:00') at time zone 'Europe/London', $3
-         from generate_series(current_date - 30, current_date - 30 + ($2 - 1), interval '1 day') d",
-    )
-    .bind(production_id)
-    .bind(SHOOT_DAYS as i32)
-    .bind(coordinator)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position, shot_at,
-                                      shot_by)
-         select d.shoot_day_id, s.scene_id, $1,
-                row_number() over (partition by d.shoot_day_id order by s.scene_id),
-                case when d.shoot_date < current_date then d.call_at + interval '4 hours' end,
-                case when d.shoot_date < current_date then $3::bigint end
-         from (select scene_id, (row_number() over (order by sort_key collate \"C\") - 1)
-                                * $2 / (select count(*) from scene where production_id = $1)
-                                    as day_index
-               from scene where production_id = $1) s
-         join (select shoot_day_id, shoot_date, call_at,
-                      row_number() over (order by shoot_date) - 1 as day_index
-               from shoot_day where production_id = $1) d using (day_index)",
-    )
-    .bind(production_id)
-    .bind(SHOOT_DAYS)
-    .bind(coordinator)
-    .execute(&mut *tx)
-    .await?;
-
     // One rider per performer per scene: mostly signed, some delivered, viewed or drafted, one
-    // in ten revoked. Delivered ten days ago, so the notice is met where they are signed.
-    let now = OffsetDateTime::now_utc();
+    // in ten withdrawn (told to the coordinator: these performers have no accounts).
     struct NewRider {
         scene_index: usize,
         cast_member_id: i64,
@@ -254,12 +224,90 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
             });
         }
     }
-    let at = |days: i64, k: usize| now - Duration::days(days) + Duration::minutes(k as i64);
     let reached = |r: &NewRider, step: &str| {
         let order = ["drafted", "delivered", "viewed", "signed", "revoked"];
         let pos = |s: &str| order.iter().position(|o| *o == s).unwrap_or(0);
         pos(r.status) >= pos(step)
     };
+    // A scene was shot only where both its performers had signed by then (a withdrawal came
+    // later and leaves those takes alone).
+    let shootable: Vec<i64> = (0..scene_ids.len())
+        .filter(|&i| {
+            riders[2 * i..2 * i + 2]
+                .iter()
+                .all(|r| reached(r, "signed"))
+        })
+        .map(|i| scene_ids[i])
+        .collect();
+
+    // 90 consecutive shoot days, a month of them already shot, general call 07:00 local; each
+    // scene on one day in script order, about three a day.
+    sqlx::query(
+        "insert into shoot_day (production_id, shoot_date, call_at, coordinator_user_id)
+         select $1, d::date, (d::date + time '07:00') at time zone 'Europe/London', $3
+         from generate_series(current_date - 30, current_date - 30 + ($2 - 1), interval '1 day') d",
+    )
+    .bind(production_id)
+    .bind(SHOOT_DAYS as i32)
+    .bind(coordinator)
+    .execute(&mut *tx)
+    .await?;
+    let shot_on = "d.shoot_date < current_date and s.scene_id = any($4)";
+    sqlx::query(&format!(
+        "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position, shot_at,
+                                      shot_by)
+         select d.shoot_day_id, s.scene_id, $1,
+                row_number() over (partition by d.shoot_day_id order by s.scene_id),
+                case when {shot_on} then d.call_at + interval '4 hours' end,
+                case when {shot_on} then $3::bigint end
+         from (select scene_id, (row_number() over (order by sort_key collate \"C\") - 1)
+                                * $2 / (select count(*) from scene where production_id = $1)
+                                    as day_index
+               from scene where production_id = $1) s
+         join (select shoot_day_id, shoot_date, call_at,
+                      row_number() over (order by shoot_date) - 1 as day_index
+               from shoot_day where production_id = $1) d using (day_index)"
+    ))
+    .bind(production_id)
+    .bind(SHOOT_DAYS)
+    .bind(coordinator)
+    .bind(&shootable)
+    .execute(&mut *tx)
+    .await?;
+    // The scenes shot, with their day, call and mark to the microsecond.
+    let shot: Vec<(i64, i64, Date, i64, i64)> = sqlx::query_as(
+        "select ds.shoot_day_id, ds.scene_id, d.shoot_date,
+                (extract(epoch from d.call_at) * 1000000)::bigint,
+                (extract(epoch from ds.shot_at) * 1000000)::bigint
+         from shoot_day_scene ds join shoot_day d using (shoot_day_id)
+         where ds.production_id = $1 and ds.shot_at is not null
+         order by ds.shot_at, ds.scene_id",
+    )
+    .bind(production_id)
+    .fetch_all(&mut *tx)
+    .await?;
+
+    // Each rider's history, in microseconds: drafted (and revised) 41 days ago, delivered 40
+    // days ago, well before the first shoot day's notice, read the next day and signed the day
+    // after; withdrawals in the last ten hours, after every take already shot.
+    let now_us = i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000)?;
+    let (minute, day) = (60_000_000_i64, 86_400_000_000_i64);
+    let start = now_us - 40 * day;
+    let drafted_at = |k: usize| start - day + k as i64 * minute;
+    let delivered_at = |k: usize| start + k as i64 * minute;
+    let viewed_at = |k: usize| delivered_at(k) + day;
+    let signed_at = |k: usize| delivered_at(k) + 2 * day;
+    let revoked_at = |k: usize| now_us - (riders.len() - k) as i64 * minute;
+    let instant = |us: i64| OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000);
+    let at_step = |step: &str, stamp: &dyn Fn(usize) -> i64| -> anyhow::Result<Vec<_>> {
+        riders
+            .iter()
+            .enumerate()
+            .map(|(k, r)| reached(r, step).then(|| instant(stamp(k))).transpose())
+            .collect::<Result<Vec<Option<OffsetDateTime>>, _>>()
+            .map_err(Into::into)
+    };
+    let body_hash = |r: &NewRider| hex::encode(Sha256::digest(&r.body));
     let rider_ids: Vec<i64> = sqlx::query_scalar(
         "insert into rider (production_id, cast_member_id, status, body, body_sha256, in_picture,
                             created_by, delivered_at, viewed_at, signed_at, revoked_at)
@@ -278,37 +326,13 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     .bind(
         riders
             .iter()
-            .map(|r| reached(r, "delivered").then(|| hex::encode(Sha256::digest(&r.body))))
+            .map(|r| reached(r, "delivered").then(|| body_hash(r)))
             .collect::<Vec<_>>(),
     )
-    .bind(
-        riders
-            .iter()
-            .enumerate()
-            .map(|(k, r)| reached(r, "delivered").then(|| at(10, k)))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        riders
-            .iter()
-            .enumerate()
-            .map(|(k, r)| reached(r, "viewed").then(|| at(9, k)))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        riders
-            .iter()
-            .enumerate()
-            .map(|(k, r)| reached(r, "signed").then(|| at(8, k)))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        riders
-            .iter()
-            .enumerate()
-            .map(|(k, r)| reached(r, "revoked").then(|| at(1 + (k as i64 % 30), k)))
-            .collect::<Vec<_>>(),
-    )
+    .bind(at_step("delivered", &delivered_at)?)
+    .bind(at_step("viewed", &viewed_at)?)
+    .bind(at_step("signed", &signed_at)?)
+    .bind(at_step("revoked", &revoked_at)?)
     .fetch_all(&mut *tx)
     .await?;
     anyhow::ensure!(rider_ids.len() == riders.len(), "every rider was stored");
@@ -351,25 +375,186 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     .execute(&mut *tx)
     .await?;
 
-    // The ledger: each rider's lifecycle events, then further views of signed riders up to
-    // 5,000 entries, chained exactly as `ledger::append` chains them.
-    let mut events: Vec<(&'static str, usize)> = Vec::new();
-    for (k, r) in riders.iter().enumerate() {
-        for step in ["drafted", "delivered", "viewed", "signed", "revoked"] {
-            if reached(r, step) {
-                events.push((step, k));
+    // On each day shot: both performers reconfirmed after call, the mark, both closures.
+    struct OnSetRecord {
+        shoot_day_id: i64,
+        scene_id: i64,
+        cast_member_id: i64,
+        rider_id: i64,
+        confirmed_at: i64,
+        closed_at: i64,
+    }
+    let index_of = |scene_id: i64| scene_ids.binary_search(&scene_id).unwrap_or_default();
+    let records: Vec<OnSetRecord> = shot
+        .iter()
+        .flat_map(|&(shoot_day_id, scene_id, _, call_us, shot_us)| {
+            (0..2).map(move |j| (shoot_day_id, scene_id, call_us, shot_us, j))
+        })
+        .map(|(shoot_day_id, scene_id, call_us, shot_us, j)| {
+            let k = 2 * index_of(scene_id) + j;
+            OnSetRecord {
+                shoot_day_id,
+                scene_id,
+                cast_member_id: riders[k].cast_member_id,
+                rider_id: rider_ids[k],
+                confirmed_at: call_us + (30 + 5 * j as i64) * minute,
+                closed_at: shot_us + (20 + 5 * j as i64) * minute,
             }
+        })
+        .collect();
+    let column = |f: &dyn Fn(&OnSetRecord) -> i64| records.iter().map(f).collect::<Vec<i64>>();
+    sqlx::query(
+        "insert into reconfirmation (production_id, shoot_day_id, scene_id, cast_member_id,
+                                     rider_id, confirmed_at, recorded_by)
+         select $1, d, s, c, r, timestamptz 'epoch' + a * interval '1 microsecond', $7
+         from unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
+              as x(d, s, c, r, a)",
+    )
+    .bind(production_id)
+    .bind(column(&|r| r.shoot_day_id))
+    .bind(column(&|r| r.scene_id))
+    .bind(column(&|r| r.cast_member_id))
+    .bind(column(&|r| r.rider_id))
+    .bind(column(&|r| r.confirmed_at))
+    .bind(coordinator)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into closure (production_id, shoot_day_id, scene_id, cast_member_id, closed_at,
+                              recorded_by)
+         select $1, d, s, c, timestamptz 'epoch' + a * interval '1 microsecond', $6
+         from unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) as x(d, s, c, a)",
+    )
+    .bind(production_id)
+    .bind(column(&|r| r.shoot_day_id))
+    .bind(column(&|r| r.scene_id))
+    .bind(column(&|r| r.cast_member_id))
+    .bind(column(&|r| r.closed_at))
+    .bind(coordinator)
+    .execute(&mut *tx)
+    .await?;
+
+    // The ledger: every entry the app would have written for those rows, at the rows' own
+    // instants, then drafts revised before delivery up to 5,000 entries; in time order,
+    // chained exactly as `ledger::append` chains them.
+    let fact = |k: usize| SceneFact {
+        scene_id: scene_ids[riders[k].scene_index],
+        scene: (riders[k].scene_index + 1).to_string(),
+        version: 1,
+        content_hash: breakdowns[riders[k].scene_index].content_hash(),
+    };
+    let mut events: Vec<(i64, LedgerEvent, Option<i64>, Option<i64>)> = Vec::new();
+    for (k, r) in riders.iter().enumerate() {
+        let rider = Some(rider_ids[k]);
+        events.push((
+            drafted_at(k),
+            LedgerEvent::Drafted {
+                scenes: vec![fact(k)],
+            },
+            rider,
+            Some(coordinator),
+        ));
+        if !reached(r, "delivered") {
+            continue;
+        }
+        let text_sha256 = body_hash(r);
+        let scope = serde_json::from_str(&scopes[k])?;
+        events.push((
+            delivered_at(k),
+            LedgerEvent::Delivered {
+                text_sha256: text_sha256.clone(),
+                terms_sha256: ledger::state::terms_sha256(
+                    uses,
+                    false,
+                    &[(scene_ids[r.scene_index], scope)],
+                ),
+                scenes: vec![fact(k)],
+            },
+            rider,
+            Some(coordinator),
+        ));
+        if reached(r, "viewed") {
+            let viewed = LedgerEvent::Viewed {
+                text_sha256: text_sha256.clone(),
+            };
+            events.push((viewed_at(k), viewed, rider, None));
+        }
+        if reached(r, "signed") {
+            let signed = LedgerEvent::Signed {
+                text_sha256,
+                client_addr: "large demo loader".into(),
+                user_agent: "closedset demo --large".into(),
+                authenticated: "demo data: no password was entered".into(),
+            };
+            events.push((signed_at(k), signed, rider, None));
+        }
+        if reached(r, "revoked") {
+            events.push((
+                revoked_at(k),
+                LedgerEvent::RevokedForPerformer {
+                    told: Told::InPerson,
+                },
+                rider,
+                Some(coordinator),
+            ));
         }
     }
-    let signed: Vec<usize> = (0..riders.len())
-        .filter(|&k| riders[k].status == "signed")
+    let on = |shoot_day_id: i64, scene_id: i64, shoot_date: Date| OnDay {
+        scene_id,
+        scene: (index_of(scene_id) + 1).to_string(),
+        shoot_day_id,
+        shoot_date,
+    };
+    let dates: std::collections::HashMap<i64, Date> = shot
+        .iter()
+        .map(|&(day_id, _, date, _, _)| (day_id, date))
         .collect();
-    let mut n = 0;
-    while (events.len() as i64) < EVENTS && !signed.is_empty() {
-        events.push(("viewed", signed[n % signed.len()]));
-        n += 1;
+    for &(shoot_day_id, scene_id, shoot_date, _, shot_us) in &shot {
+        let mark = LedgerEvent::Shot(on(shoot_day_id, scene_id, shoot_date));
+        events.push((shot_us, mark, None, Some(coordinator)));
     }
-    let start_us = ((now - Duration::days(30)).unix_timestamp_nanos() / 1000) as i64;
+    for r in &records {
+        let day = on(r.shoot_day_id, r.scene_id, dates[&r.shoot_day_id]);
+        let cast_member_id = r.cast_member_id;
+        events.push((
+            r.confirmed_at,
+            LedgerEvent::Reconfirmed {
+                on: day.clone(),
+                cast_member_id,
+            },
+            Some(r.rider_id),
+            Some(coordinator),
+        ));
+        events.push((
+            r.closed_at,
+            LedgerEvent::Closed {
+                on: day,
+                cast_member_id,
+            },
+            Some(r.rider_id),
+            Some(coordinator),
+        ));
+    }
+    // Drafts revised before delivery, a few seconds apart, spread over the riders.
+    let revisions = usize::try_from(EVENTS)?.saturating_sub(events.len());
+    for n in 0..revisions {
+        let k = n % riders.len();
+        let again = (n / riders.len() + 1) as i64;
+        events.push((
+            drafted_at(k) + again * 10_000_000,
+            LedgerEvent::Drafted {
+                scenes: vec![fact(k)],
+            },
+            Some(rider_ids[k]),
+            Some(coordinator),
+        ));
+    }
+    anyhow::ensure!(
+        events.len() as i64 == EVENTS,
+        "the ledger holds {EVENTS} entries"
+    );
+    events.sort_by_key(|(at, ..)| *at);
+
     let mut prev = ledger::GENESIS.to_string();
     let mut seqs = Vec::new();
     let mut kinds = Vec::new();
@@ -380,32 +565,24 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     let mut contents = Vec::new();
     let mut prevs = Vec::new();
     let mut hashes = Vec::new();
-    for (index, (event, k)) in events.iter().enumerate() {
+    for (index, (occurred_us, event, rider_id, actor)) in events.iter().enumerate() {
         let seq = index as i64 + 1;
-        let rider_id = rider_ids[*k];
-        let actor = matches!(*event, "drafted" | "delivered").then_some(coordinator);
-        // Spread over the last month, a few hundred milliseconds apart, in chain order.
-        let occurred_us = start_us + seq * 500_000;
-        let details = ledger::canonical_details(&serde_json::json!({
-            "scenes": [(riders[*k].scene_index + 1).to_string()],
-        }));
+        let details = ledger::canonical_details(&event.details());
         let content = ledger::content_hash(
             production_id,
             seq,
-            event,
-            Some(rider_id),
-            actor,
-            occurred_us,
+            event.name(),
+            *rider_id,
+            *actor,
+            *occurred_us,
             &details,
         );
         let hash = ledger::entry_hash(&prev, &content);
         seqs.push(seq);
-        kinds.push(event);
-        event_riders.push(rider_id);
-        actors.push(actor);
-        occurred.push(OffsetDateTime::from_unix_timestamp_nanos(
-            i128::from(occurred_us) * 1000,
-        )?);
+        kinds.push(event.name());
+        event_riders.push(*rider_id);
+        actors.push(*actor);
+        occurred.push(*occurred_us);
         detail_texts.push(details);
         contents.push(content);
         prevs.push(prev.clone());
@@ -415,8 +592,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     sqlx::query(
         "insert into consent_event (production_id, seq, event, rider_id, actor_user_id,
                                     occurred_at, details, content_hash, prev_hash, entry_hash)
-         select $1, s, e, r, a, o, d, c, p, h
-         from unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[],
+         select $1, s, e, r, a, timestamptz 'epoch' + o * interval '1 microsecond', d, c, p, h
+         from unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
                      $7::text[], $8::text[], $9::text[], $10::text[]) as x(s, e, r, a, o, d, c, p, h)",
     )
     .bind(production_id)

@@ -1,8 +1,13 @@
 //! Demo on-set records: a shoot day three days ago with scene 5A reconfirmed, paused once by a
-//! performer and resolved, shot and closed, and a post-production review of its cut.
+//! performer and resolved, shot and closed, each on the ledger at its hour, and a
+//! post-production review of its cut.
 
 use anyhow::Context;
 use time::{Duration, OffsetDateTime, Time, macros::time};
+
+use crate::ledger;
+use crate::vocab::LedgerEvent;
+use crate::vocab::ledger_event::{OnDay, PausedBy};
 
 /// Loads the records; does nothing once the production has any reconfirmation.
 pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()> {
@@ -72,23 +77,49 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
     .bind(coordinator)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
+    let number: String = sqlx::query_scalar("select number from scene where scene_id = $1")
+        .bind(scene_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let on = OnDay {
+        scene_id,
+        scene: number,
+        shoot_day_id,
+        shoot_date: date,
+    };
+    // Each record of the day with the entry the app would have written at that moment: rows
+    // and entries stamped with the same instant, so the ledger bears out every row.
+    let mut entries: Vec<(OffsetDateTime, LedgerEvent, Option<i64>, Option<i64>)> = Vec::new();
+    let shot_at = at(time!(11:30))?;
+    let marked: Option<bool> = sqlx::query_scalar(
         "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position, shot_at,
                                       shot_by)
          values ($1, $2, $3, 1, $4, $5)
-         on conflict (shoot_day_id, scene_id) do nothing",
+         on conflict (shoot_day_id, scene_id) do update
+         set shot_at = excluded.shot_at, shot_by = excluded.shot_by
+         where shoot_day_scene.shot_at is null
+         returning true",
     )
     .bind(shoot_day_id)
     .bind(scene_id)
     .bind(production_id)
-    .bind(at(time!(11:30))?)
+    .bind(shot_at)
     .bind(coordinator)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    for ((cast_member_id, _, rider_id), (confirmed, closed)) in people
+    if marked.is_some() {
+        entries.push((
+            shot_at,
+            LedgerEvent::Shot(on.clone()),
+            None,
+            Some(coordinator),
+        ));
+    }
+    for (&(cast_member_id, _, rider_id), (confirmed, closed)) in people
         .iter()
         .zip([(time!(08:10), time!(12:05)), (time!(08:20), time!(12:15))])
     {
+        let (confirmed, closed) = (at(confirmed)?, at(closed)?);
         sqlx::query(
             "insert into reconfirmation (production_id, shoot_day_id, scene_id, cast_member_id,
                                          rider_id, confirmed_at, recorded_by)
@@ -99,10 +130,19 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
         .bind(scene_id)
         .bind(cast_member_id)
         .bind(rider_id)
-        .bind(at(confirmed)?)
+        .bind(confirmed)
         .bind(coordinator)
         .execute(&mut *tx)
         .await?;
+        entries.push((
+            confirmed,
+            LedgerEvent::Reconfirmed {
+                on: on.clone(),
+                cast_member_id,
+            },
+            rider_id,
+            Some(coordinator),
+        ));
         sqlx::query(
             "insert into closure (production_id, shoot_day_id, scene_id, cast_member_id,
                                   closed_at, recorded_by)
@@ -112,27 +152,60 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
         .bind(shoot_day_id)
         .bind(scene_id)
         .bind(cast_member_id)
-        .bind(at(closed)?)
+        .bind(closed)
         .bind(coordinator)
         .execute(&mut *tx)
         .await?;
+        entries.push((
+            closed,
+            LedgerEvent::Closed {
+                on: on.clone(),
+                cast_member_id,
+            },
+            rider_id,
+            Some(coordinator),
+        ));
     }
     // #2 paused once before the turn; the coordinator reset the set and resolved it.
-    sqlx::query(
+    let (paused, resolved) = (at(time!(09:40))?, at(time!(09:55))?);
+    let pause_id: i64 = sqlx::query_scalar(
         "insert into pause (production_id, shoot_day_id, scene_id, paused_by, paused_as,
                             paused_at, resolved_at, resolved_by, resolution_note)
          values ($1, $2, $3, $4, 'performer', $5, $6, $7,
-                 'Monitor moved outside the closed set; scene went on.')",
+                 'Monitor moved outside the closed set; scene went on.')
+         returning pause_id",
     )
     .bind(production_id)
     .bind(shoot_day_id)
     .bind(scene_id)
     .bind(people[1].1)
-    .bind(at(time!(09:40))?)
-    .bind(at(time!(09:55))?)
+    .bind(paused)
+    .bind(resolved)
     .bind(coordinator)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
+    entries.push((
+        paused,
+        LedgerEvent::Paused {
+            on: on.clone(),
+            by: PausedBy::Performer,
+            pause_id,
+        },
+        None,
+        people[1].1,
+    ));
+    entries.push((
+        resolved,
+        LedgerEvent::Resumed { on, pause_id },
+        None,
+        Some(coordinator),
+    ));
+    // On the ledger in the order they happened.
+    entries.sort_by_key(|(at, ..)| *at);
+    for (at, event, rider_id, actor) in &entries {
+        let at_us = i64::try_from(at.unix_timestamp_nanos() / 1000)?;
+        ledger::append_at(&mut tx, production_id, event, *rider_id, *actor, at_us).await?;
+    }
     sqlx::query(
         "insert into post_review (production_id, scene_id, reviewed_on, outcome, notes, recorded_by)
          values ($1, $2, $3, 'changes_requested', $4, $5)",

@@ -4,7 +4,7 @@
 use closedset::clock::{local_to_utc, parse_zone, utc_to_local};
 use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use closedset::vocab::breakdown::{Breakdown, PerformerPart};
-use closedset::vocab::scope::{Scope, Uses};
+use closedset::vocab::scope::Uses;
 use reqwest::StatusCode;
 use time::{Duration, OffsetDateTime, macros::time};
 
@@ -54,6 +54,7 @@ async fn setup(app: &TestApp) -> Set {
         let id = app.user(email, name).await;
         app.add_member(p, id, role).await;
     }
+    let cory = user_id(app, "cory@example.test").await;
     let mut cast = Vec::new();
     for (n, name, email) in [
         (1, "Alex Rivera", "alex@example.test"),
@@ -86,48 +87,21 @@ async fn setup(app: &TestApp) -> Set {
         alex: cast[0],
         sam: cast[1],
     };
+    // Delivered three days before the call and signed an hour later, on the ledger then.
+    let delivered = today_call - Duration::hours(72);
     for id in [set.alex, set.sam] {
-        signed_rider(app, &set, id, today_call - Duration::hours(72)).await;
+        build::rider(app, p, id, &[scene])
+            .by(cory)
+            .uses(Uses {
+                in_picture: true,
+                trailers: false,
+                stills: true,
+            })
+            .delivered_at(delivered)
+            .signed_at(delivered + Duration::hours(1))
+            .await;
     }
     set
-}
-
-/// Straight in SQL: the app stamps a delivery with the time it happens, and these riders were
-/// delivered (and signed an hour later) at a given time before the call.
-async fn signed_rider(app: &TestApp, set: &Set, cast_member_id: i64, delivered: OffsetDateTime) {
-    let scope = Scope::from_part(
-        &part(cast_member_id),
-        Uses {
-            in_picture: true,
-            trailers: false,
-            stills: true,
-        },
-        false,
-    );
-    let rider: i64 = sqlx::query_scalar(
-        "insert into rider (production_id, cast_member_id, status, body, body_sha256, in_stills,
-                            delivered_at, signed_at)
-         values ($1, $2, 'signed', 'SECRET-RIDER-TEXT', repeat('c', 64), true, $3,
-                 $3 + interval '1 hour')
-         returning rider_id",
-    )
-    .bind(set.p)
-    .bind(cast_member_id)
-    .bind(delivered)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into rider_scene (rider_id, scene_id, scene_version_id, production_id, scope)
-         select $1, scene_id, current_version_id, production_id, $2::jsonb from scene
-         where scene_id = $3",
-    )
-    .bind(rider)
-    .bind(serde_json::to_string(&scope).unwrap())
-    .bind(set.scene)
-    .execute(&app.pool)
-    .await
-    .unwrap();
 }
 
 fn on_set(set: &Set, day: i64) -> String {
@@ -509,7 +483,6 @@ async fn the_daily_report_holds_facts_and_times_never_content() {
             "SECRET-BOUNDARY-NOTE",
             "SECRET-PROFILE-NOTE",
             "SECRET-CONVERSATION-SUMMARY",
-            "SECRET-RIDER-TEXT",
             "SECRET-RESOLUTION-NOTE",
             "Embrace under the sheet",
             "by Sam Lindqvist",

@@ -368,6 +368,36 @@ async fn demo_large_seeds_a_production_whose_ledger_verifies() {
     assert!(again > 0);
 }
 
+/// `closedset demo` writes its consent history the way the app does: every rider, shot mark,
+/// hold, reconfirmation and closure it loads is borne out by its ledger.
+#[tokio::test]
+async fn the_demo_loads_consent_state_its_ledger_bears_out() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    let verify = closedset_binary(&app.db_name)
+        .args(["ledger", "verify", "--production", &production.to_string()])
+        .args(["--key", &app.verifier().to_string()])
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(verify.status.success(), "{said}");
+    assert!(!said.contains("disagrees"), "{said}");
+    let (pauses, reconfirmations, closures, shot): (i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from pause), (select count(*) from reconfirmation),
+                (select count(*) from closure),
+                (select count(*) from shoot_day_scene where shot_at is not null)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((pauses, reconfirmations, closures, shot), (1, 2, 2, 1));
+}
+
 /// The dashboard body is cached by production revision: a change committed anywhere it
 /// summarises must show on the very next view, never a stale consent status.
 #[tokio::test]

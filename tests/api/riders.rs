@@ -184,18 +184,26 @@ impl Film {
     }
 
     /// The shoot day becomes today, its call an hour ago; Alex and Sam sign riders delivered in
-    /// time (three days before, set in the database as if they had been) and are reconfirmed:
+    /// time (three days before, on the ledger then) and are reconfirmed by the coordinator:
     /// scene 5A is cleared to shoot now. Returns Alex's and Sam's riders.
     async fn cleared_today(&self, cora: &mut Client, alex: &mut Client) -> (i64, i64) {
         let mut sam = self.app.signed_in("sam@example.test").await;
-        let alex_rider = self.signed_rider(cora, alex).await;
-        let sam_rider = self.draft(cora, self.sam_cast, &[]).await;
-        self.deliver(cora, sam_rider).await;
-        sam.get(&self.rider_path(sam_rider, "")).await;
-        let signed = self
-            .sign(&mut sam, sam_rider, crate::support::PASSWORD)
-            .await;
-        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+        let three_days_ago = OffsetDateTime::now_utc() - Duration::days(3);
+        let mut riders = Vec::new();
+        for (cast_member_id, performer) in [(self.alex_cast, alex), (self.sam_cast, &mut sam)] {
+            let rider_id = build::rider(&self.app, self.production, cast_member_id, &[self.scene])
+                .by(self.cora)
+                .delivered_at(three_days_ago)
+                .delivered()
+                .await;
+            let page = performer.get(&self.rider_path(rider_id, "")).await;
+            assert_eq!(page.status, StatusCode::OK);
+            let page = self
+                .sign(performer, rider_id, crate::support::PASSWORD)
+                .await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+            riders.push(rider_id);
+        }
         sqlx::query(
             "update shoot_day d set shoot_date = (now() at time zone p.time_zone)::date,
                     call_at = now() - interval '1 hour'
@@ -205,28 +213,38 @@ impl Film {
         .execute(&self.app.pool)
         .await
         .unwrap();
-        sqlx::query(
-            "update rider set delivered_at = now() - interval '3 days' where rider_id = any($1)",
-        )
-        .bind(vec![alex_rider, sam_rider])
-        .execute(&self.app.pool)
-        .await
-        .unwrap();
-        sqlx::query(
-            "insert into reconfirmation (production_id, shoot_day_id, scene_id, cast_member_id,
-                                         rider_id, confirmed_at, recorded_by)
-             select $1, $2, $3, r.cast_member_id, r.rider_id, now(), $4
-             from rider r where r.rider_id = any($5)",
-        )
-        .bind(self.production)
-        .bind(self.shoot_day)
-        .bind(self.scene)
-        .bind(self.cora)
-        .bind(vec![alex_rider, sam_rider])
-        .execute(&self.app.pool)
-        .await
-        .unwrap();
-        (alex_rider, sam_rider)
+        for cast_member_id in [self.alex_cast, self.sam_cast] {
+            self.reconfirm(cora, cast_member_id).await;
+        }
+        (riders[0], riders[1])
+    }
+
+    /// The coordinator reconfirms a performer in scene 5A on its shoot day, keeping everything
+    /// their rider agrees to, as the on-set page offers it.
+    async fn reconfirm(&self, cora: &mut Client, cast_member_id: i64) {
+        let path = self.path(&format!(
+            "/schedule/{}/on-set/scenes/{}/cast/{cast_member_id}",
+            self.shoot_day, self.scene
+        ));
+        let page = cora.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let value_of = |rest: &str| rest[..rest.find('"').unwrap()].replace("&#39;", "'");
+        let rider = page
+            .body
+            .split("name=\"rider_id\" value=\"")
+            .nth(1)
+            .map(value_of)
+            .expect("the page stands on a signed rider");
+        let keep: Vec<String> = page
+            .body
+            .split("name=\"keep\" value=\"")
+            .skip(1)
+            .map(value_of)
+            .collect();
+        let mut fields = vec![("rider_id", rider.as_str())];
+        fields.extend(keep.iter().map(|k| ("keep", k.as_str())));
+        let page = cora.post(&format!("{path}/reconfirm"), &fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     }
 
     async fn hash(&self, rider_id: i64) -> String {
@@ -1277,17 +1295,11 @@ async fn a_scene_is_marked_shot_only_on_its_day_after_call_while_cleared_and_on_
     assert_eq!(count("shot_undone").await, 1);
 
     // A hold on the day blocks the mark.
-    sqlx::query(
-        "insert into pause (production_id, shoot_day_id, scene_id, paused_by, paused_as)
-         values ($1, $2, $3, $4, 'coordinator')",
-    )
-    .bind(f.production)
-    .bind(f.shoot_day)
-    .bind(f.scene)
-    .bind(f.cora)
-    .execute(&f.app.pool)
-    .await
-    .unwrap();
+    let pause = f.path(&format!(
+        "/schedule/{}/on-set/scenes/{}/pause",
+        f.shoot_day, f.scene
+    ));
+    assert_eq!(cora.post(&pause, &[]).await.status, StatusCode::SEE_OTHER);
     dana.post(&shot, &[]).await;
     assert!(shot_at().await.is_none());
     assert_eq!(count("shot").await, 1);

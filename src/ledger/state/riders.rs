@@ -163,7 +163,10 @@ fn derive(events: &[&Event], scenes: &Scenes) -> Derived {
             }
             word @ ("revoked" | "declined") => {
                 d.revoked_at = Some(e.at);
-                d.status = Some(if word == "revoked" {
+                // Saying no to a rider not yet signed is declining it, whoever records it
+                // (`rules::revocation::saying_no`): a coordinator recording it for the
+                // performer writes the word "revoked" for both, and the row says "declined".
+                d.status = Some(if word == "revoked" && d.status == Some("signed") {
                     "revoked"
                 } else {
                     "declined"
@@ -508,6 +511,30 @@ mod tests {
                 "rider_scene (rider 1, scene 9)"
             ],
             "{out:?}"
+        );
+    }
+
+    #[test]
+    fn saying_no_before_signing_is_a_decline_even_when_a_coordinator_records_it() {
+        let mut events = signed_over(&["5A"]);
+        events.pop();
+        let told = json!({"effective": "immediately", "told": "in_person"});
+        events.push(event("revoked", 40, told));
+        let mut row = rider("declined");
+        row.signed_at = None;
+        row.revoked_at = Some(40);
+        assert_eq!(compare(&[row], &[covered(7)], &events, &scenes()), vec![]);
+        // A signed rider's withdrawal stays a withdrawal.
+        let mut events = signed_over(&["5A"]);
+        events.push(event("revoked", 40, json!({})));
+        let mut row = rider("declined");
+        row.revoked_at = Some(40);
+        let out = compare(&[row], &[covered(7)], &events, &scenes());
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            out[0]
+                .what
+                .contains("status is declined on the row, but the ledger says revoked")
         );
     }
 

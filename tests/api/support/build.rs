@@ -4,12 +4,17 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
+use closedset::consent::rider_text;
 use closedset::consent::riders::lifecycle::{self, Terms};
+use closedset::ledger;
 use closedset::productions::Production;
 use closedset::scenes::number::SceneNumber;
 use closedset::scenes::{SaveOutcome, save_breakdown};
+use closedset::vocab::LedgerEvent;
 use closedset::vocab::breakdown::Breakdown;
+use closedset::vocab::ledger_event::SceneFact;
 use closedset::vocab::scope::Uses;
+use sqlx::PgConnection;
 use time::macros::{format_description, time};
 use time::{Date, OffsetDateTime};
 
@@ -270,6 +275,8 @@ pub async fn place(app: &TestApp, shoot_day: i64, scene: i64) {
 
 /// `rider(&app, production, alex, &[scene]).by(cora).delivered().await`: a picture-only rider
 /// for these scenes' current breakdowns, drafted and delivered by the app's own lifecycle.
+/// `.delivered_at(instant)` and `.signed_at(instant).await` give it a history that happened
+/// earlier.
 pub fn rider<'a>(
     app: &'a TestApp,
     production: i64,
@@ -290,6 +297,8 @@ pub fn rider<'a>(
             double_allowed: false,
         },
         by: None,
+        delivered_at: None,
+        signed_at: None,
     }
 }
 
@@ -300,6 +309,8 @@ pub struct NewRider<'a> {
     scenes: Vec<i64>,
     terms: Terms,
     by: Option<i64>,
+    delivered_at: Option<OffsetDateTime>,
+    signed_at: Option<OffsetDateTime>,
 }
 
 impl<'a> NewRider<'a> {
@@ -309,8 +320,37 @@ impl<'a> NewRider<'a> {
         self
     }
 
+    /// What the performer agrees the footage may be used for (the picture only, unless told).
+    pub fn uses(mut self, uses: Uses) -> Self {
+        self.terms.uses = uses;
+        self
+    }
+
+    /// Delivered at this earlier instant, as if the notice clock had started then.
+    pub fn delivered_at(mut self, at: OffsetDateTime) -> Self {
+        self.delivered_at = Some(at);
+        self
+    }
+
     /// Drafted and delivered; returns the rider id.
     pub async fn delivered(self) -> i64 {
+        self.build().await
+    }
+
+    /// Drafted, delivered and signed by the performer (their linked account) at this earlier
+    /// instant; returns the rider id.
+    pub async fn signed_at(mut self, at: OffsetDateTime) -> i64 {
+        self.signed_at = Some(at);
+        self.build().await
+    }
+
+    /// Drafting is always the app's own. Delivery and signing are too unless they happened at
+    /// an earlier instant: the app stamps each consent write with the moment it is made, so
+    /// those are written here as the lifecycle writes them (the same rows, text, hashes and
+    /// ledger entries), with rows and entries stamped at that instant, in one transaction.
+    /// The performer is not notified of a delivery written so, and their boundary profile is
+    /// not consulted.
+    async fn build(self) -> i64 {
         let by = self
             .by
             .expect("a rider is drafted by someone: call .by(coordinator)");
@@ -335,14 +375,132 @@ impl<'a> NewRider<'a> {
         .await
         .unwrap()
         .unwrap_or_else(|refused| panic!("the rider was not drafted: {}", refused.message));
-        // As a coordinator who has discussed any boundary conflict with the performer.
-        lifecycle::deliver(&mut tx, &production, rider_id, by, true)
-            .await
-            .unwrap()
-            .unwrap_or_else(|refused| panic!("the rider was not delivered: {}", refused.message));
+        match self.delivered_at {
+            Some(at) => deliver_at(&mut tx, &production, rider_id, by, at).await,
+            // As a coordinator who has discussed any boundary conflict with the performer.
+            None => lifecycle::deliver(&mut tx, &production, rider_id, by, true)
+                .await
+                .unwrap()
+                .unwrap_or_else(|refused| {
+                    panic!("the rider was not delivered: {}", refused.message)
+                }),
+        }
+        if let Some(at) = self.signed_at {
+            sign_at(&mut tx, self.production, rider_id, at).await;
+        }
         tx.commit().await.unwrap();
         rider_id
     }
+}
+
+/// An instant as the ledger keeps it: whole microseconds since 1970.
+fn micros(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1000).unwrap()
+}
+
+/// `lifecycle::deliver` at an earlier instant: the text rendered and locked with its hash, the
+/// terms hashed, the notice clock started, and the `delivered` entry, all stamped `at`.
+async fn deliver_at(
+    tx: &mut PgConnection,
+    production: &Production,
+    rider_id: i64,
+    by: i64,
+    at: OffsetDateTime,
+) {
+    let production_id = production.production_id;
+    let rider = lifecycle::load(tx, production_id, rider_id)
+        .await
+        .unwrap()
+        .expect("the drafted rider");
+    let scenes = lifecycle::covered(tx, rider_id).await.unwrap();
+    let body = lifecycle::render_text(production, &rider, &scenes);
+    let text_sha256 = rider_text::text_hash(&body);
+    let terms_sha256 = ledger::state::terms_sha256_of(tx, rider_id).await.unwrap();
+    sqlx::query(
+        "update rider set status = 'delivered', body = $2, body_sha256 = $3,
+                delivered_at = timestamptz 'epoch' + $4 * interval '1 microsecond',
+                updated_at = now()
+         where rider_id = $1",
+    )
+    .bind(rider_id)
+    .bind(&body)
+    .bind(&text_sha256)
+    .bind(micros(at))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let scenes = scenes
+        .iter()
+        .map(|s| SceneFact {
+            scene_id: s.scene_id,
+            scene: s.number.clone(),
+            version: s.version,
+            content_hash: s.content_hash.clone(),
+        })
+        .collect();
+    let delivered = LedgerEvent::Delivered {
+        text_sha256,
+        terms_sha256,
+        scenes,
+    };
+    ledger::append_at(
+        tx,
+        production_id,
+        &delivered,
+        Some(rider_id),
+        Some(by),
+        micros(at),
+    )
+    .await
+    .unwrap();
+}
+
+/// `lifecycle::sign` at an earlier instant, by the performer's linked account, for the text
+/// delivered. Only for a performer's first rider for its scenes: there is nothing to supersede.
+async fn sign_at(tx: &mut PgConnection, production_id: i64, rider_id: i64, at: OffsetDateTime) {
+    let older: bool = sqlx::query_scalar(
+        "select exists (select 1 from rider o join rider_scene os using (rider_id)
+                        join rider r on r.cast_member_id = o.cast_member_id
+                        join rider_scene rs on rs.rider_id = r.rider_id
+                                           and rs.scene_id = os.scene_id
+                        where r.rider_id = $1 and o.rider_id < r.rider_id)",
+    )
+    .bind(rider_id)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert!(!older, "signing at an earlier instant supersedes nothing");
+    let (performer, text_sha256): (Option<i64>, String) = sqlx::query_as(
+        "update rider r set status = 'signed',
+                signed_at = timestamptz 'epoch' + $2 * interval '1 microsecond',
+                updated_at = now()
+         from cast_member c
+         where r.rider_id = $1 and c.cast_member_id = r.cast_member_id
+           and r.status in ('delivered', 'viewed')
+         returning c.user_id, r.body_sha256",
+    )
+    .bind(rider_id)
+    .bind(micros(at))
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let performer = performer.expect("a rider is signed by the performer's own account");
+    let signed = LedgerEvent::Signed {
+        text_sha256,
+        client_addr: "127.0.0.1".into(),
+        user_agent: "test fixture".into(),
+        authenticated: "password re-entered".into(),
+    };
+    ledger::append_at(
+        tx,
+        production_id,
+        &signed,
+        Some(rider_id),
+        Some(performer),
+        micros(at),
+    )
+    .await
+    .unwrap();
 }
 
 /// A rehearsal of a scene (the app adds them only through its form); returns its id.
