@@ -53,6 +53,12 @@ impl Reader {
         chunk: &[u8],
         mut each: impl FnMut(&EntryView<'_>),
     ) -> Result<(), Unreadable> {
+        // The usual case, one whole entry per chunk: read it where it lies, copy nothing.
+        if self.header_read && self.buffer.is_empty() {
+            let used = entries(chunk, &mut self.finished, &mut each)?;
+            self.buffer.extend_from_slice(&chunk[used..]);
+            return Ok(());
+        }
         self.buffer.extend_from_slice(chunk);
         let mut at = 0;
         if !self.header_read {
@@ -74,20 +80,7 @@ impl Reader {
             at = SIGNATURE.len() + 8 + ext;
             self.header_read = true;
         }
-        loop {
-            match tuple(&self.buffer[at..])? {
-                Tuple::Incomplete => break,
-                Tuple::End => {
-                    self.finished = true;
-                    at = self.buffer.len();
-                    break;
-                }
-                Tuple::Entry(used, entry) => {
-                    each(&entry);
-                    at += used;
-                }
-            }
-        }
+        at += entries(&self.buffer[at..], &mut self.finished, &mut each)?;
         self.buffer.drain(..at);
         Ok(())
     }
@@ -98,6 +91,28 @@ impl Reader {
             Ok(())
         } else {
             Err(Unreadable("the stream ended early"))
+        }
+    }
+}
+
+/// Hands out every complete entry at the start of `bytes`; returns how many bytes they took.
+fn entries(
+    bytes: &[u8],
+    finished: &mut bool,
+    each: &mut impl FnMut(&EntryView<'_>),
+) -> Result<usize, Unreadable> {
+    let mut at = 0;
+    loop {
+        match tuple(&bytes[at..])? {
+            Tuple::Incomplete => return Ok(at),
+            Tuple::End => {
+                *finished = true;
+                return Ok(bytes.len());
+            }
+            Tuple::Entry(used, entry) => {
+                each(&entry);
+                at += used;
+            }
         }
     }
 }

@@ -194,8 +194,13 @@ impl From<verify::Findings> for Report {
     }
 }
 
-/// Entries handed to the state check's reader at a time.
-const BATCH: usize = 4096;
+/// A bundle of COPY messages, shared by the workers that read it.
+type Bundle = std::sync::Arc<Vec<bytes::Bytes>>;
+
+/// COPY messages (one entry each) per bundle passed to the checker, and bundles queued between
+/// the database and the checker (a few MB).
+const BUNDLE: usize = 256;
+const QUEUED: usize = 32;
 
 /// Verifies every production's log, or just one: chain, tree, checkpoints and state. Entries
 /// stream from the database through the checks, so memory stays flat however long the log.
@@ -219,6 +224,11 @@ pub async fn verify_all(
         sqlx::query("set transaction isolation level repeatable read, read only")
             .execute(&mut *conn)
             .await?;
+        // One plain index scan: compiling it (PostgreSQL's JIT, which a million-row estimate
+        // invites) costs more than it saves.
+        sqlx::query("set local jit = off")
+            .execute(&mut *conn)
+            .await?;
         let checkpoints = checkpoint::all(&mut conn, production_id)
             .await?
             .into_iter()
@@ -228,41 +238,73 @@ pub async fn verify_all(
                 note: c.note,
             })
             .collect();
-        let mut audit = Audit::new(production_id, verifier, checkpoints);
         let started = std::time::Instant::now();
-        // The state check's JSON reading runs on a second thread while this one hashes: on a
-        // long log the two halves of the work take about as long as each other.
-        let (batches, parsing) = state::Events::gather_in_background();
-        {
-            // Entries stream as binary COPY and are checked where they lie in the buffer; what
-            // the state check needs of them is passed on in batches.
+        // Three workers, so that none waits on another: this task only moves the database's
+        // COPY stream on in bundles (the database never stalls on a full socket), one thread
+        // checks chain, tree and checkpoints, another reads what the state check needs. Each
+        // reads the same bundles (shared, not copied) with a COPY reader of its own.
+        let (to_checker, mut checker_gets) = tokio::sync::mpsc::channel::<Bundle>(QUEUED);
+        let (to_state, mut state_gets) = tokio::sync::mpsc::channel::<Bundle>(QUEUED);
+        let verifier = verifier.clone();
+        let checking = tokio::task::spawn_blocking(move || {
+            let mut audit = Audit::new(production_id, &verifier, checkpoints);
             let mut reader = copy::Reader::new();
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut stream = conn.copy_out_raw(&copy::statement(production_id)).await?;
-            while let Some(chunk) = stream.try_next().await? {
-                reader
-                    .feed(&chunk, |entry| {
-                        audit.push_view(entry);
-                        batch.push(state::RawEvent::from(entry));
-                    })
-                    .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-                if batch.len() >= BATCH {
-                    // The receiver lives until every batch is sent.
-                    let _ = batches.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            while let Some(bundle) = checker_gets.blocking_recv() {
+                for chunk in bundle.iter() {
+                    reader.feed(chunk, |entry| audit.push_view(entry))?;
                 }
             }
-            reader
-                .finish()
-                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-            let _ = batches.send(batch);
-            drop(batches);
+            reader.finish()?;
+            Ok::<_, copy::Unreadable>(audit.finish())
+        });
+        let reading = tokio::task::spawn_blocking(move || {
+            let mut events = state::Events::default();
+            let mut reader = copy::Reader::new();
+            while let Some(bundle) = state_gets.blocking_recv() {
+                for chunk in bundle.iter() {
+                    reader.feed(chunk, |entry| events.push(entry))?;
+                }
+            }
+            reader.finish()?;
+            Ok::<_, copy::Unreadable>(events)
+        });
+        {
+            // COPY sends one message per entry: they travel in bundles, so the workers are
+            // woken once per bundle, not once per entry.
+            let mut stream = conn.copy_out_raw(&copy::statement(production_id)).await?;
+            let mut bundle = Vec::with_capacity(BUNDLE);
+            while let Some(chunk) = stream.try_next().await? {
+                bundle.push(chunk);
+                if bundle.len() == BUNDLE {
+                    let full =
+                        Bundle::new(std::mem::replace(&mut bundle, Vec::with_capacity(BUNDLE)));
+                    // A worker that stopped has an error that says why.
+                    if to_checker.send(full.clone()).await.is_err()
+                        || to_state.send(full).await.is_err()
+                    {
+                        break;
+                    }
+                }
+            }
+            let last = Bundle::new(bundle);
+            let _ = to_checker.send(last.clone()).await;
+            let _ = to_state.send(last).await;
         }
-        let events = parsing
+        drop((to_checker, to_state));
+        let unreadable = |e: &dyn std::fmt::Display| sqlx::Error::Protocol(e.to_string());
+        let found = checking
             .await
-            .map_err(|e| sqlx::Error::Protocol(format!("reading the entries' details: {e}")))?;
-        let mut report = Report::from(audit.finish());
+            .map_err(|e| unreadable(&e))?
+            .map_err(|e| unreadable(&e))?;
+        let events = reading
+            .await
+            .map_err(|e| unreadable(&e))?
+            .map_err(|e| unreadable(&e))?;
+        let mut report = Report::from(found);
         let log_checked = started.elapsed();
-        report.state = state::disagreements_among(&mut conn, production_id, events).await?;
+        report.state = state::disagreements_among(&mut conn, production_id, &events).await?;
+        // A million parsed entries take a while to free: let a thread of its own do it.
+        std::thread::spawn(move || drop(events));
         tracing::debug!(
             production_id,
             log = ?log_checked,

@@ -177,11 +177,11 @@ mod tests {
 
     fn event(word: &str, at: i64, details: serde_json::Value) -> Event {
         Event {
-            event: word.into(),
+            event: crate::ledger::state::word(word),
             rider_id: None,
             actor: Some(4),
             at,
-            details,
+            details: serde_json::from_value(details).expect("test details"),
         }
     }
 

@@ -279,7 +279,8 @@ fn reconfirmations(
         .iter()
         .filter(|e| e.event == "narrowed")
         .map(|e| {
-            let items = serde_json::from_value(e.details["taken_back"].clone()).unwrap_or_default();
+            let items = serde_json::from_value(e.details.taken_back.clone().unwrap_or_default())
+                .unwrap_or_default();
             ((e.rider_id, e.at), items)
         })
         .collect();
@@ -410,11 +411,11 @@ mod tests {
 
     fn event(word: &str, at: i64, details: serde_json::Value) -> Event {
         Event {
-            event: word.into(),
+            event: crate::ledger::state::word(word),
             rider_id: None,
             actor: Some(4),
             at,
-            details,
+            details: serde_json::from_value(details).expect("test details"),
         }
     }
 

@@ -112,13 +112,13 @@ struct Derived {
 fn derive(events: &[&Event], scenes: &Scenes) -> Derived {
     let mut d = Derived::default();
     for e in events {
-        match e.event.as_str() {
+        match e.event {
             word @ ("drafted" | "delivered") => {
                 // A re-drafted or delivered rider covers what its latest entry names.
                 d.scenes.clear();
-                let facts = e.details.get("scenes").and_then(Value::as_array);
+                let facts = e.details.scenes.as_ref().and_then(Value::as_array);
                 for fact in facts.into_iter().flatten() {
-                    match scenes.of(fact) {
+                    match scenes.of_fact(fact) {
                         Some(scene_id) => {
                             d.scenes.insert(
                                 scene_id,
@@ -174,9 +174,13 @@ fn derive(events: &[&Event], scenes: &Scenes) -> Derived {
             }
             "superseded" => {
                 let by = e.int("superseded_by");
-                let ids: Vec<Option<i64>> = match e.details.get("scene_ids") {
+                let ids: Vec<Option<i64>> = match e.details.scene_ids.as_ref() {
                     Some(Value::Array(ids)) => ids.iter().map(Value::as_i64).collect(),
-                    _ => e.details["scenes"]
+                    _ => e
+                        .details
+                        .scenes
+                        .as_ref()
+                        .unwrap_or(&Value::Null)
                         .as_array()
                         .into_iter()
                         .flatten()
@@ -390,11 +394,11 @@ mod tests {
 
     fn event(event: &str, at: i64, details: Value) -> Event {
         Event {
-            event: event.into(),
+            event: crate::ledger::state::word(event),
             rider_id: Some(1),
             actor: Some(2),
             at,
-            details,
+            details: serde_json::from_value(details).expect("test details"),
         }
     }
 
