@@ -159,7 +159,10 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         })
         .layer(middleware::from_fn(web::csrf::guard))
         .layer(auth_layer)
-        .layer(web::csrf::origin_layer(&config.base_url)?);
+        .layer(middleware::from_fn_with_state(
+            web::csrf::Origin::of_base_url(&config.base_url)?,
+            web::csrf::same_origin,
+        ));
 
     // Static files and health checks need no session: outside those layers they run no SQL
     // (a session cookie would otherwise cost a session and a user read per file). Static files

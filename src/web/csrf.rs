@@ -1,10 +1,10 @@
 //! Cross-site request forgery protection for every state-changing request.
-//! Two independent checks: the browser's origin signals (tower-http's `CsrfLayer`, see
-//! `origin_layer`), and a per-session form token checked here, for browsers that send neither.
+//! Two independent checks: the browser's origin signals against the configured base URL (see
+//! `same_origin`), and a per-session form token (see `guard`), for browsers that send neither.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::Method;
+use axum::extract::{Request, State};
+use axum::http::{Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
@@ -76,16 +76,193 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Refuses requests whose `Origin` or `Sec-Fetch-Site` says they come from another site.
-pub fn origin_layer(
-    base_url: &str,
-) -> anyhow::Result<
-    tower_http::csrf::CsrfLayer<
-        impl tower_http::csrf::ResponseForProtectionError<axum::body::Body> + use<>,
-    >,
-> {
-    let layer = tower_http::csrf::CsrfLayer::new()
-        .add_trusted_origin(base_url)
-        .map_err(|e| anyhow::anyhow!("CLOSEDSET_BASE_URL is not an origin: {e:?}"))?;
-    Ok(layer.with_rejection_response(|_| AppError::Forbidden.into_response()))
+/// A web origin compared whole: scheme, host and port, with the scheme's default port filled
+/// in, so `https://host` and `https://host:443` are the same and `http://host:443` is not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    scheme: &'static str,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    /// Reads an `Origin` header or a base URL (`scheme://host[:port]`, at most a `/` after it).
+    pub fn parse(text: &str) -> Option<Origin> {
+        let uri: Uri = text.parse().ok()?;
+        let (scheme, default_port) = match uri.scheme_str()? {
+            s if s.eq_ignore_ascii_case("http") => ("http", 80),
+            s if s.eq_ignore_ascii_case("https") => ("https", 443),
+            _ => return None,
+        };
+        let authority = uri.authority()?;
+        let bare = matches!(
+            uri.path_and_query().map(|p| p.as_str()),
+            None | Some("" | "/")
+        );
+        if !bare || authority.as_str().contains('@') || authority.host().is_empty() {
+            return None;
+        }
+        Some(Origin {
+            scheme,
+            host: authority.host().to_ascii_lowercase(),
+            port: authority.port_u16().unwrap_or(default_port),
+        })
+    }
+
+    /// The origin of the configured base URL, or why it is not one.
+    pub fn of_base_url(base_url: &str) -> anyhow::Result<Origin> {
+        Origin::parse(base_url.trim_end_matches('/')).ok_or_else(|| {
+            anyhow::anyhow!(
+                "CLOSEDSET_BASE_URL {base_url:?} is not an origin (http or https, a host, \
+                 an optional port, no path)"
+            )
+        })
+    }
+}
+
+/// Whether an unsafe request's origin signals allow it. Each header the browser sent must say
+/// "this site": `Sec-Fetch-Site` same-origin (or none, typed by the user), and `Origin` equal to
+/// ours in scheme, host and port. A client that sends neither is left to the form token.
+pub fn same_origin_signals(
+    ours: &Origin,
+    origin: Option<&[u8]>,
+    sec_fetch_site: Option<&[u8]>,
+) -> bool {
+    let site_ok = match sec_fetch_site {
+        None | Some(b"") => true,
+        Some(site) => matches!(site, b"same-origin" | b"none"),
+    };
+    let origin_ok = match origin {
+        None | Some(b"") => true,
+        Some(origin) => std::str::from_utf8(origin)
+            .ok()
+            .and_then(Origin::parse)
+            .is_some_and(|theirs| theirs == *ours),
+    };
+    site_ok && origin_ok
+}
+
+/// Refuses (403) any non-GET request whose `Origin` or `Sec-Fetch-Site` says it comes from
+/// another site, including our own host under the other scheme.
+pub async fn same_origin(State(ours): State<Origin>, request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let origin = headers.get("origin").map(|v| v.as_bytes());
+    let site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    if same_origin_signals(&ours, origin, site) {
+        next.run(request).await
+    } else {
+        AppError::Forbidden.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ours(base: &str) -> Origin {
+        Origin::of_base_url(base).unwrap()
+    }
+
+    fn allows(base: &str, origin: &str) -> bool {
+        same_origin_signals(&ours(base), Some(origin.as_bytes()), None)
+    }
+
+    #[test]
+    fn the_scheme_counts() {
+        assert!(allows("http://localhost:3000", "http://localhost:3000"));
+        assert!(!allows("http://localhost:3000", "https://localhost:3000"));
+        assert!(allows(
+            "https://closedset.example",
+            "https://closedset.example"
+        ));
+        assert!(!allows(
+            "https://closedset.example",
+            "http://closedset.example"
+        ));
+    }
+
+    #[test]
+    fn default_ports_are_filled_in() {
+        assert!(allows(
+            "https://closedset.example",
+            "https://closedset.example:443"
+        ));
+        assert!(allows(
+            "https://closedset.example:443/",
+            "https://closedset.example"
+        ));
+        assert!(allows(
+            "http://closedset.example",
+            "http://closedset.example:80"
+        ));
+        // Port 443 is not the default for http: another origin.
+        assert!(!allows(
+            "https://closedset.example",
+            "http://closedset.example:443"
+        ));
+        assert!(!allows(
+            "http://closedset.example",
+            "http://closedset.example:8080"
+        ));
+    }
+
+    #[test]
+    fn host_and_port_count_and_hosts_ignore_case() {
+        assert!(allows("http://127.0.0.1:3000", "http://127.0.0.1:3000"));
+        assert!(!allows("http://127.0.0.1:3000", "http://127.0.0.1:3001"));
+        assert!(!allows("http://127.0.0.1:3000", "http://localhost:3000"));
+        assert!(allows(
+            "https://ClosedSet.example",
+            "https://closedset.EXAMPLE"
+        ));
+        assert!(!allows(
+            "https://closedset.example",
+            "https://closedset.example.evil"
+        ));
+    }
+
+    #[test]
+    fn odd_origins_are_refused() {
+        for odd in [
+            "null",
+            "closedset.example",
+            "ftp://closedset.example",
+            "https://closedset.example/path",
+            "https://user@closedset.example",
+            "https://",
+        ] {
+            assert!(!allows("https://closedset.example", odd), "{odd}");
+        }
+    }
+
+    #[test]
+    fn fetch_site_must_be_our_own_and_agree_with_origin() {
+        let ours = ours("https://closedset.example");
+        let right = Some(&b"https://closedset.example"[..]);
+        assert!(same_origin_signals(&ours, right, Some(b"same-origin")));
+        assert!(same_origin_signals(&ours, None, Some(b"none")));
+        assert!(!same_origin_signals(&ours, right, Some(b"cross-site")));
+        assert!(!same_origin_signals(&ours, None, Some(b"same-site")));
+        let wrong_scheme = Some(&b"http://closedset.example"[..]);
+        assert!(!same_origin_signals(
+            &ours,
+            wrong_scheme,
+            Some(b"same-origin")
+        ));
+        // Neither header: an old browser or not a browser; the form token decides.
+        assert!(same_origin_signals(&ours, None, None));
+    }
+
+    #[test]
+    fn a_base_url_must_be_an_origin() {
+        assert!(Origin::of_base_url("https://closedset.example/").is_ok());
+        assert!(Origin::of_base_url("closedset.example").is_err());
+        assert!(Origin::of_base_url("https://closedset.example/app").is_err());
+    }
 }

@@ -50,6 +50,43 @@ async fn cross_site_posts_are_refused() {
 }
 
 #[tokio::test]
+async fn our_host_under_the_other_scheme_is_another_site() {
+    let app = TestApp::spawn().await;
+    app.user("ana@example.test", "Ana").await;
+    let mut client = app.signed_in("ana@example.test").await;
+    let token = client.csrf().await;
+
+    // The server is at http://host:port; a page at https://host:port is another origin.
+    let other_scheme = format!("https://{}", app.addr);
+    let page = client
+        .post_raw(
+            "/signout",
+            &[("csrf", &token)],
+            &[("origin", &other_scheme)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("sent from another site or has expired"));
+    // A browser that also claims same-origin does not change that.
+    let page = client
+        .post_raw(
+            "/signout",
+            &[("csrf", &token)],
+            &[("origin", &other_scheme), ("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(client.get("/account").await.status, StatusCode::OK);
+
+    // Our own origin, scheme and all, still works.
+    let ours = format!("http://{}", app.addr);
+    let page = client
+        .post_raw("/signout", &[("csrf", &token)], &[("origin", &ours)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
 async fn a_token_from_another_session_is_refused() {
     let app = TestApp::spawn().await;
     app.user("ana@example.test", "Ana").await;
