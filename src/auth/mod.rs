@@ -200,8 +200,9 @@ pub enum PasswordCheck {
 }
 
 /// The one way to check a typed password (sign-in, accepting an invitation with an existing
-/// account, changing the password, signing a rider): the limit on wrong passwords is asked
-/// first, so no form becomes a way to guess a password around it; a wrong password counts
+/// account, changing the password, signing a rider): an attempt is reserved against the limit
+/// before the password is checked, so no form becomes a way to guess a password around it and
+/// parallel guesses cannot all slip past one count; a wrong password keeps its reservation
 /// against the account and the address; a right one clears the account's count, as at sign-in.
 pub async fn check_password(
     state: &AppState,
@@ -213,7 +214,7 @@ pub async fn check_password(
         Whose::User(user) => user.email.clone(),
         Whose::Email(email) => normalize_email(email),
     };
-    if too_many_failures(state, &email, client_addr).await? {
+    if !reserve_attempt(state, &email, client_addr).await? {
         return Ok(PasswordCheck::Paused);
     }
     let user = match whose {
@@ -231,10 +232,8 @@ pub async fn check_password(
                 .await?;
             Ok(PasswordCheck::Right(user))
         }
-        _ => {
-            record_failure(state, &email, client_addr).await?;
-            Ok(PasswordCheck::Wrong)
-        }
+        // The reservation stays: it is this wrong password's count.
+        _ => Ok(PasswordCheck::Wrong),
     }
 }
 
@@ -242,31 +241,42 @@ pub async fn check_password(
 pub(crate) const PAUSED_MESSAGE: &str = "Too many wrong passwords. For your security, password checks are \
      paused for a while. Try again later.";
 
-/// Whether wrong passwords for this account, or from this address, have reached the limit within
-/// the window. `check_password` asks this first.
-async fn too_many_failures(state: &AppState, email: &str, addr: &str) -> Result<bool> {
+/// Counts one password check against the account and the address before it runs, unless either
+/// has already reached the limit within the window; false means the check must not run.
+///
+/// The attempt counts as a failure until the password proves right. Counting and inserting
+/// happen under per-account and per-address locks held to the end of a short transaction, so
+/// parallel attempts queue here and each sees the ones before it; the slow password hash runs
+/// after the locks are released.
+async fn reserve_attempt(state: &AppState, email: &str, addr: &str) -> Result<bool> {
     let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
-    let (by_email, by_addr): (i64, i64) = sqlx::query_as(
-        "select count(*) filter (where email = $1), count(*) filter (where client_addr = $2)
-         from sign_in_failure where failed_at > $3 and (email = $1 or client_addr = $2)",
+    let mut tx = state.pool.begin().await?;
+    // Always the account first, then the address: no one waits for an account's lock while
+    // holding an address's, so two attempts cannot deadlock.
+    sqlx::query("select pg_advisory_xact_lock(727200, hashtext($1))")
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("select pg_advisory_xact_lock(727201, hashtext($1))")
+        .bind(addr)
+        .execute(&mut *tx)
+        .await?;
+    let reserved = sqlx::query(
+        "insert into sign_in_failure (email, client_addr)
+         select $1, $2
+         where (select count(*) from sign_in_failure where email = $1 and failed_at > $3) < $4
+           and (select count(*) from sign_in_failure where client_addr = $2 and failed_at > $3) < $4",
     )
     .bind(email)
     .bind(addr)
     .bind(window_start)
-    .fetch_one(&state.pool)
-    .await?;
-    let limit = state.config.sign_in_max_failures;
-    Ok(by_email >= limit || by_addr >= limit)
-}
-
-/// Counts one wrong password against the account and the address.
-async fn record_failure(state: &AppState, email: &str, addr: &str) -> Result<()> {
-    sqlx::query("insert into sign_in_failure (email, client_addr) values ($1, $2)")
-        .bind(email)
-        .bind(addr)
-        .execute(&state.pool)
-        .await?;
-    Ok(())
+    .bind(state.config.sign_in_max_failures)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(reserved)
 }
 
 /// Starts a signed-in session under a fresh id, with a fresh CSRF token.

@@ -115,6 +115,51 @@ async fn failed_sign_ins_are_rate_limited_per_account_and_per_address() {
 }
 
 #[tokio::test]
+async fn parallel_wrong_passwords_get_no_more_checks_than_the_limit() {
+    let app = TestApp::spawn().await;
+    app.user("ana@example.test", "Ana").await;
+    // Forty browsers, each with its own session and token, ready before any of them posts.
+    let mut clients = Vec::new();
+    for _ in 0..40 {
+        let mut client = app.client();
+        client.csrf().await;
+        clients.push(client);
+    }
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|mut client| {
+            tokio::spawn(async move {
+                client
+                    .sign_in("ana@example.test", "wrong password!")
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    let mut paused = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            StatusCode::UNPROCESSABLE_ENTITY => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => paused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // Exactly the limit were checked (and told "wrong"); the rest were refused unchecked.
+    assert_eq!((checked, paused), (10, 30));
+    let counted: i64 = sqlx::query_scalar("select count(*) from sign_in_failure where email = $1")
+        .bind("ana@example.test")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(counted, 10);
+
+    // The account is paused: even the right password is refused now.
+    let page = app.client().sign_in("ana@example.test", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
 async fn failures_from_other_addresses_still_pause_the_account() {
     let app = TestApp::spawn().await;
     app.user("ana@example.test", "Ana").await;
