@@ -133,7 +133,10 @@ pub fn same_origin_signals(
         Some(site) => matches!(site, b"same-origin" | b"none"),
     };
     let origin_ok = match origin {
-        None | Some(b"") => true,
+        // Our pages send `Referrer-Policy: no-referrer`, under which browsers post our own
+        // forms with `Origin: null`: it says nothing either way, so `Sec-Fetch-Site` and the
+        // form token decide (a cross-site page is still "cross-site" there).
+        None | Some(b"") | Some(b"null") => true,
         Some(origin) => std::str::from_utf8(origin)
             .ok()
             .and_then(Origin::parse)
@@ -228,9 +231,24 @@ mod tests {
     }
 
     #[test]
+    fn a_null_origin_leaves_the_decision_to_fetch_site_and_the_token() {
+        let ours = ours("https://closedset.example");
+        assert!(same_origin_signals(
+            &ours,
+            Some(b"null"),
+            Some(b"same-origin")
+        ));
+        assert!(!same_origin_signals(
+            &ours,
+            Some(b"null"),
+            Some(b"cross-site")
+        ));
+        assert!(same_origin_signals(&ours, Some(b"null"), None));
+    }
+
+    #[test]
     fn odd_origins_are_refused() {
         for odd in [
-            "null",
             "closedset.example",
             "ftp://closedset.example",
             "https://closedset.example/path",
