@@ -17,6 +17,9 @@ pub enum Action {
     SeeMembers,
     /// See the cast list and a cast member's record.
     SeeCast,
+    /// Read cast members' dates of birth and their representatives' contacts; everyone else
+    /// who sees the cast gets an "under 18 on a shoot date" marker instead (R5).
+    ReadCastPersonal,
     /// Add and change cast members, and invite performers.
     EditCast,
     /// Add, change, omit scenes and their breakdowns.
@@ -65,11 +68,12 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the table's own test and for pages that list permissions.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ChangeSettings,
         Action::ManageMembers,
         Action::SeeMembers,
         Action::SeeCast,
+        Action::ReadCastPersonal,
         Action::EditCast,
         Action::EditScenes,
         Action::EditSchedule,
@@ -102,6 +106,10 @@ pub fn may(role: Role, action: Action) -> bool {
         ChangeSettings | ManageMembers | ManageBudget => role == Producer,
         SeeMembers | SeeCast => matches!(role, Producer | Coordinator | Director),
         EditCast | EditScenes => matches!(role, Producer | Coordinator),
+        // Directors need "under 18 on the day", never the date or the agent (DOMAIN §4). A
+        // performer's own record is shown on no page yet; that page will add them with its
+        // own-record check.
+        ReadCastPersonal => matches!(role, Producer | Coordinator),
         EditSchedule => matches!(role, Producer | Coordinator | Director),
         DraftRiders
         | AssignDoubles
@@ -133,6 +141,7 @@ mod tests {
         ManageMembers           y . . .
         SeeMembers              y y y .
         SeeCast                 y y y .
+        ReadCastPersonal        y y . .
         EditCast                y y . .
         EditScenes              y y . .
         EditSchedule            y y y .
@@ -190,6 +199,7 @@ mod tests {
             assert!(!may(role, Action::ReadConversations));
         }
         assert!(!may(Role::Director, Action::ManageBudget));
+        assert!(!may(Role::Director, Action::ReadCastPersonal));
         assert!(!may(Role::Coordinator, Action::ManageBudget));
     }
 }

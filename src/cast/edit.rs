@@ -10,7 +10,7 @@ use time::Date;
 use tower_sessions::Session;
 
 use super::forms::{CastForm, InviteForm, number_taken};
-use super::record::{CastMember, one};
+use super::record::{CastMember, one, under_18_on_a_shoot_date};
 use crate::access::Action;
 use crate::error::{OnConstraint, Result, Violated};
 use crate::productions::Member;
@@ -33,6 +33,10 @@ pub(super) struct EditPage {
     /// The invitation link, shown once right after it is made.
     new_link: Option<String>,
     can_edit: bool,
+    /// Whether the page shows the date of birth and the representative (DOMAIN §4).
+    can_read_personal: bool,
+    /// Under 18 on a shoot date (R5), shown to everyone who sees the cast.
+    under_18: bool,
 }
 
 impl EditPage {
@@ -53,12 +57,28 @@ impl EditPage {
             None => None,
         };
         let can_edit = member.can(Action::EditCast);
+        let under_18 = under_18_on_a_shoot_date(
+            pool,
+            member.production.production_id,
+            Some(cast.cast_member_id),
+            member.production.zone.today(),
+        )
+        .await?
+        .contains(&cast.cast_member_id);
+        // The form carries the date of birth, so only those who edit are given it.
+        let form = if can_edit {
+            CastForm::from_cast(&cast)
+        } else {
+            CastForm::default()
+        };
         Ok(EditPage {
             ctx,
+            can_read_personal: member.can(Action::ReadCastPersonal),
+            cast: cast.seen_by(&member),
             member,
-            form: CastForm::from_cast(&cast),
-            cast,
+            form,
             account,
+            under_18,
             errors: FieldErrors::default(),
             invite: InviteForm::default(),
             invite_errors: FieldErrors::default(),

@@ -8,7 +8,9 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::forms::{CastForm, number_taken};
-use super::record::{CastMember, cast_list};
+use std::collections::HashSet;
+
+use super::record::{CastMember, cast_list, under_18_on_a_shoot_date};
 use crate::access::Action;
 use crate::error::{OnConstraint, Result, Violated};
 use crate::productions::Member;
@@ -24,21 +26,37 @@ struct ListPage {
     form: CastForm,
     errors: FieldErrors,
     can_edit: bool,
+    /// Whether the page shows dates of birth and representatives (DOMAIN §4).
+    can_read_personal: bool,
+    /// Who is under 18 on a shoot date, marked for everyone who sees the cast.
+    under_18: HashSet<i64>,
 }
 
 impl ListPage {
     /// The page with the cast list and an empty form.
     async fn load(pool: &PgPool, ctx: Ctx, member: Member) -> Result<ListPage> {
-        let cast = cast_list(pool, member.production.production_id).await?;
-        let can_edit = member.can(Action::EditCast);
+        let production_id = member.production.production_id;
+        let cast = cast_list(pool, production_id)
+            .await?
+            .into_iter()
+            .map(|c| c.seen_by(&member))
+            .collect();
+        let today = member.production.zone.today();
+        let under_18 = under_18_on_a_shoot_date(pool, production_id, None, today).await?;
         Ok(ListPage {
             ctx,
+            can_edit: member.can(Action::EditCast),
+            can_read_personal: member.can(Action::ReadCastPersonal),
             member,
             cast,
             form: CastForm::default(),
             errors: FieldErrors::default(),
-            can_edit,
+            under_18,
         })
+    }
+
+    fn is_under_18(&self, cast_member_id: &i64) -> bool {
+        self.under_18.contains(cast_member_id)
     }
 
     /// The form as typed, with what to fix.
