@@ -13,6 +13,8 @@ use std::time::Instant;
 
 use closedset::db;
 use closedset::ledger::{self, LogKey, checkpoint};
+use closedset::vocab::LedgerEvent;
+use closedset::vocab::ledger_event::SceneFact;
 use sqlx::PgPool;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -108,82 +110,49 @@ async fn fill(pool: &PgPool, key: &LogKey, entries: i64, every: i64) -> anyhow::
     .fetch_one(pool)
     .await?;
     let start_us = 1_800_000_000_000_000i64;
-    let mut prev = ledger::GENESIS.to_string();
+    let hash = |n: i64| format!("{n:064x}");
     let mut seq = 0i64;
     while seq < entries {
         let batch = every.min(entries - seq);
-        let mut rows = Rows::default();
-        for _ in 0..batch {
-            seq += 1;
-            let (event, details) = match seq % 4 {
-                0 => (
-                    "signed",
-                    serde_json::json!({
-                        "text_sha256": format!("{:064x}", seq),
-                        "client_addr": "192.0.2.14",
-                        "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)",
-                        "authenticated": "password",
-                    }),
-                ),
-                1 => (
-                    "delivered",
-                    serde_json::json!({
-                        "text_sha256": format!("{:064x}", seq),
-                        "scenes": [{"scene": "12A", "version": 3,
-                                    "content_hash": format!("{:064x}", seq * 7)}],
-                    }),
-                ),
-                2 => (
-                    "viewed",
-                    serde_json::json!({ "text_sha256": format!("{:064x}", seq) }),
-                ),
-                _ => (
-                    "revoked",
-                    serde_json::json!({"effective": "immediately", "reason_asked": false}),
-                ),
-            };
-            let details = ledger::canonical_details(&details);
-            let occurred_us = start_us + seq * 1_000;
-            let content =
-                ledger::content_hash(production_id, seq, event, None, None, occurred_us, &details);
-            let hash = ledger::entry_hash(&prev, &content);
-            rows.seq.push(seq);
-            rows.event.push(event.to_string());
-            rows.occurred_us.push(occurred_us);
-            rows.details.push(details);
-            rows.content.push(content);
-            rows.prev.push(std::mem::replace(&mut prev, hash.clone()));
-            rows.hash.push(hash);
-        }
-        sqlx::query(
-            "insert into consent_event (production_id, seq, event, occurred_at, details,
-                                        content_hash, prev_hash, entry_hash)
-             select $1, s, e, timestamptz 'epoch' + o * interval '1 microsecond', d, c, p, h
-             from unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[],
-                         $7::text[], $8::text[]) as x(s, e, o, d, c, p, h)",
-        )
-        .bind(production_id)
-        .bind(&rows.seq)
-        .bind(&rows.event)
-        .bind(&rows.occurred_us)
-        .bind(&rows.details)
-        .bind(&rows.content)
-        .bind(&rows.prev)
-        .bind(&rows.hash)
-        .execute(pool)
-        .await?;
+        let events: Vec<LedgerEvent> = (seq + 1..=seq + batch)
+            .map(|n| match n % 4 {
+                0 => LedgerEvent::Signed {
+                    text_sha256: hash(n),
+                    client_addr: "192.0.2.14".into(),
+                    user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)".into(),
+                    authenticated: "password".into(),
+                },
+                1 => LedgerEvent::Delivered {
+                    text_sha256: hash(n),
+                    terms_sha256: hash(n * 3),
+                    scenes: vec![SceneFact {
+                        scene_id: 1,
+                        scene: "12A".into(),
+                        version: 3,
+                        content_hash: hash(n * 7),
+                    }],
+                },
+                2 => LedgerEvent::Viewed {
+                    text_sha256: hash(n),
+                },
+                _ => LedgerEvent::Revoked,
+            })
+            .collect();
+        let past: Vec<ledger::Past> = events
+            .iter()
+            .zip(seq + 1..)
+            .map(|(event, n)| ledger::Past {
+                event,
+                rider_id: None,
+                actor_user_id: None,
+                occurred_at_us: start_us + n * 1_000,
+            })
+            .collect();
+        let mut tx = pool.begin().await?;
+        ledger::append_history(&mut tx, production_id, &past).await?;
+        tx.commit().await?;
+        seq += batch;
         checkpoint::seal(pool, key, production_id).await?;
     }
     Ok(production_id)
-}
-
-#[derive(Default)]
-struct Rows {
-    seq: Vec<i64>,
-    event: Vec<String>,
-    occurred_us: Vec<i64>,
-    details: Vec<String>,
-    content: Vec<String>,
-    prev: Vec<String>,
-    hash: Vec<String>,
 }

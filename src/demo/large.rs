@@ -555,59 +555,16 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     );
     events.sort_by_key(|(at, ..)| *at);
 
-    let mut prev = ledger::GENESIS.to_string();
-    let mut seqs = Vec::new();
-    let mut kinds = Vec::new();
-    let mut event_riders = Vec::new();
-    let mut actors = Vec::new();
-    let mut occurred = Vec::new();
-    let mut detail_texts = Vec::new();
-    let mut contents = Vec::new();
-    let mut prevs = Vec::new();
-    let mut hashes = Vec::new();
-    for (index, (occurred_us, event, rider_id, actor)) in events.iter().enumerate() {
-        let seq = index as i64 + 1;
-        let details = ledger::canonical_details(&event.details());
-        let content = ledger::content_hash(
-            production_id,
-            seq,
-            event.name(),
-            *rider_id,
-            *actor,
-            *occurred_us,
-            &details,
-        );
-        let hash = ledger::entry_hash(&prev, &content);
-        seqs.push(seq);
-        kinds.push(event.name());
-        event_riders.push(*rider_id);
-        actors.push(*actor);
-        occurred.push(*occurred_us);
-        detail_texts.push(details);
-        contents.push(content);
-        prevs.push(prev.clone());
-        hashes.push(hash.clone());
-        prev = hash;
-    }
-    sqlx::query(
-        "insert into consent_event (production_id, seq, event, rider_id, actor_user_id,
-                                    occurred_at, details, content_hash, prev_hash, entry_hash)
-         select $1, s, e, r, a, timestamptz 'epoch' + o * interval '1 microsecond', d, c, p, h
-         from unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
-                     $7::text[], $8::text[], $9::text[], $10::text[]) as x(s, e, r, a, o, d, c, p, h)",
-    )
-    .bind(production_id)
-    .bind(&seqs)
-    .bind(&kinds)
-    .bind(&event_riders)
-    .bind(&actors)
-    .bind(&occurred)
-    .bind(&detail_texts)
-    .bind(&contents)
-    .bind(&prevs)
-    .bind(&hashes)
-    .execute(&mut *tx)
-    .await?;
+    let past: Vec<ledger::Past> = events
+        .iter()
+        .map(|(occurred_at_us, event, rider_id, actor)| ledger::Past {
+            event,
+            rider_id: *rider_id,
+            actor_user_id: *actor,
+            occurred_at_us: *occurred_at_us,
+        })
+        .collect();
+    ledger::append_history(&mut tx, production_id, &past).await?;
     tx.commit().await?;
     super::budget::load(pool, production_id).await?;
     // Fresh statistics, as a database that has lived a while would have: without them the

@@ -14,6 +14,7 @@ mod chain;
 pub mod checkpoint;
 mod copy;
 pub mod export;
+mod history;
 pub mod key;
 pub mod note;
 pub mod receipt;
@@ -24,6 +25,7 @@ pub mod verify;
 pub use chain::{
     Broken, Entry, GENESIS, canonical_content, canonical_details, content_hash, entry_hash, verify,
 };
+pub use history::{Past, append_history};
 pub use key::{LogKey, VerifierKey};
 
 use futures_util::TryStreamExt;
