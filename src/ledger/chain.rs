@@ -135,14 +135,20 @@ impl std::fmt::Display for Broken {
 
 /// Recomputes one production's chain, in `seq` order, and names the first entry that is off.
 pub fn verify(entries: &[Entry]) -> Result<(), Broken> {
-    let mut prev = GENESIS.to_string();
+    verify_after(0, GENESIS, entries)
+}
+
+/// Recomputes the entries that follow entry `after` (0: none) whose hash is `prev_hash`: the
+/// sealer checks only what is new since its last checkpoint.
+pub fn verify_after(after: i64, prev_hash: &str, entries: &[Entry]) -> Result<(), Broken> {
+    let mut prev = prev_hash.to_string();
     for (i, e) in entries.iter().enumerate() {
         let broken = |why| Broken {
             consent_event_id: e.consent_event_id,
             seq: e.seq,
             why,
         };
-        if e.seq != i as i64 + 1 {
+        if e.seq != after + i as i64 + 1 {
             return Err(broken(
                 "an entry is missing or out of order before this one",
             ));

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use super::key::LogKey;
 use super::note::{self, Checkpoint};
 use super::tree::{Frontier, Hash, leaf_hash};
-use super::{ENTRY_COLUMNS, Entry, GENESIS, content_hash, entry_hash};
+use super::{ENTRY_COLUMNS, Entry, GENESIS};
 
 /// One stored checkpoint.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -90,7 +90,7 @@ pub async fn seal(
     // The ledger lock: no entry can be appended while the head is read and signed.
     super::lock(&mut tx, production_id).await?;
     let last = latest(&mut tx, production_id).await?;
-    let (mut frontier, mut prev_hash, from) = match &last {
+    let (mut frontier, prev_hash, from) = match &last {
         Some(cp) => {
             let frontier = read_frontier(cp.size, &cp.frontier).ok_or(SealError::Unchained {
                 production_id,
@@ -122,28 +122,12 @@ pub async fn seal(
     if new.is_empty() {
         return Ok(last);
     }
-    for (i, entry) in new.iter().enumerate() {
-        let canonical = entry.canonical();
-        let chained = entry.seq == from + 1 + i as i64
-            && entry.prev_hash == prev_hash
-            && content_hash(
-                entry.production_id,
-                entry.seq,
-                &entry.event,
-                entry.rider_id,
-                entry.actor_user_id,
-                entry.occurred_at_us,
-                &entry.details,
-            ) == entry.content_hash
-            && entry_hash(&prev_hash, &entry.content_hash) == entry.entry_hash;
-        if !chained {
-            return Err(SealError::Unchained {
-                production_id,
-                seq: entry.seq,
-            });
-        }
-        frontier.push(leaf_hash(canonical.as_bytes()));
-        prev_hash = entry.entry_hash.clone();
+    super::chain::verify_after(from, &prev_hash, &new).map_err(|broken| SealError::Unchained {
+        production_id,
+        seq: broken.seq,
+    })?;
+    for entry in &new {
+        frontier.push(leaf_hash(entry.canonical().as_bytes()));
     }
     let checkpoint = Checkpoint {
         origin: note::origin(key.name(), production_id),

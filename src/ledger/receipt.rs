@@ -184,18 +184,7 @@ pub async fn build(
     let covering = checkpoint::covering(pool, key, production_id, newest.seq)
         .await?
         .ok_or(BuildError::NoEvents)?;
-    let leaves: Vec<Vec<u8>> = sqlx::query_as::<_, Entry>(&format!(
-        "select {ENTRY_COLUMNS} from consent_event where production_id = $1 and seq <= $2
-         order by seq"
-    ))
-    .bind(production_id)
-    .bind(covering.size)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|e| e.canonical().into_bytes())
-    .collect();
-    let tree = ProvingTree::new(leaves);
+    let tree = tree_of(pool, production_id, covering.size).await?;
     let events = mine
         .iter()
         .map(|e| ReceiptEvent {
@@ -234,6 +223,21 @@ pub async fn build(
         checkpoint: covering.note,
         events,
     })
+}
+
+/// The proving tree of the production's first `size` entries.
+async fn tree_of(pool: &PgPool, production_id: i64, size: i64) -> sqlx::Result<ProvingTree> {
+    let entries: Vec<Entry> = sqlx::query_as(&format!(
+        "select {ENTRY_COLUMNS} from consent_event where production_id = $1 and seq <= $2
+         order by seq"
+    ))
+    .bind(production_id)
+    .bind(size)
+    .fetch_all(pool)
+    .await?;
+    Ok(ProvingTree::new(
+        entries.iter().map(|e| e.canonical().into_bytes()),
+    ))
 }
 
 /// What a receipt that checks out proves.
@@ -352,18 +356,7 @@ pub async fn consistent_with(
     if today.size < signed.size {
         return Err(Inconsistent::Shorter);
     }
-    let leaves: Vec<Vec<u8>> = sqlx::query_as::<_, Entry>(&format!(
-        "select {ENTRY_COLUMNS} from consent_event where production_id = $1 and seq <= $2
-         order by seq"
-    ))
-    .bind(production_id)
-    .bind(today.size as i64)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|e| e.canonical().into_bytes())
-    .collect();
-    let tree = ProvingTree::new(leaves);
+    let tree = tree_of(pool, production_id, today.size as i64).await?;
     // The signed head must be the tree of today's entries, and the receipt's a prefix of it.
     if tree.size() != today.size || tree.root() != today.root {
         return Err(Inconsistent::Rewritten);
