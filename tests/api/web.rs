@@ -78,6 +78,23 @@ async fn our_host_under_the_other_scheme_is_another_site() {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(client.get("/account").await.status, StatusCode::OK);
 
+    // `Origin: null` (what browsers send under our no-referrer policy, and what a sandboxed
+    // frame sends) is no pass: a cross-site fetch is still refused, and without the form
+    // token nothing goes through.
+    let page = client
+        .post_raw(
+            "/signout",
+            &[("csrf", &token)],
+            &[("origin", "null"), ("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = client
+        .post_raw("/signout", &[("csrf", "forged")], &[("origin", "null")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(client.get("/account").await.status, StatusCode::OK);
+
     // Our own origin, scheme and all, still works.
     let ours = format!("http://{}", app.addr);
     let page = client

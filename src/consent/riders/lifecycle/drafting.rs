@@ -121,6 +121,17 @@ pub async fn draft(
         // The caller drops the transaction, so the rider row goes too.
         return Ok(Err(refused));
     }
+    record_drafted(conn, production_id, rider_id, actor).await?;
+    Ok(Ok(rider_id))
+}
+
+/// Puts the scene versions the draft now covers on the ledger as a `drafted` entry.
+async fn record_drafted(
+    conn: &mut PgConnection,
+    production_id: i64,
+    rider_id: i64,
+    actor: i64,
+) -> Result<()> {
     let scenes = covered(conn, rider_id).await?;
     ledger::append(
         conn,
@@ -132,7 +143,7 @@ pub async fn draft(
         Some(actor),
     )
     .await?;
-    Ok(Ok(rider_id))
+    Ok(())
 }
 
 /// Locks the production's ledger, then the rider row, for the rest of the transaction (the one
@@ -198,16 +209,6 @@ pub async fn update_draft(
     .bind(terms.double_allowed)
     .execute(&mut *conn)
     .await?;
-    let scenes = covered(conn, rider_id).await?;
-    ledger::append(
-        conn,
-        production_id,
-        &LedgerEvent::Drafted {
-            scenes: scene_facts(&scenes),
-        },
-        Some(rider_id),
-        Some(actor),
-    )
-    .await?;
+    record_drafted(conn, production_id, rider_id, actor).await?;
     Ok(Ok(()))
 }
