@@ -15,6 +15,9 @@ pub enum Action {
     ManageMembers,
     /// See who is in the production.
     SeeMembers,
+    /// Make a password reset link for a member, to hand over in person, when the server sends
+    /// no e-mail.
+    IssueResetLinks,
     /// See the cast list and a cast member's record.
     SeeCast,
     /// Read cast members' dates of birth and their representatives' contacts; everyone else
@@ -68,10 +71,11 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the table's own test and for pages that list permissions.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ChangeSettings,
         Action::ManageMembers,
         Action::SeeMembers,
+        Action::IssueResetLinks,
         Action::SeeCast,
         Action::ReadCastPersonal,
         Action::EditCast,
@@ -105,7 +109,7 @@ pub fn may(role: Role, action: Action) -> bool {
     match action {
         ChangeSettings | ManageMembers | ManageBudget => role == Producer,
         SeeMembers | SeeCast => matches!(role, Producer | Coordinator | Director),
-        EditCast | EditScenes => matches!(role, Producer | Coordinator),
+        EditCast | EditScenes | IssueResetLinks => matches!(role, Producer | Coordinator),
         // Directors need "under 18 on the day", never the date or the agent (DOMAIN §4). A
         // performer's own record is shown on no page yet; that page will add them with its
         // own-record check.
@@ -140,6 +144,7 @@ mod tests {
         ChangeSettings          y . . .
         ManageMembers           y . . .
         SeeMembers              y y y .
+        IssueResetLinks         y y . .
         SeeCast                 y y y .
         ReadCastPersonal        y y . .
         EditCast                y y . .

@@ -21,10 +21,22 @@ pub struct Config {
     pub base_url: String,
     pub session_idle: Duration,
     pub session_absolute: Duration,
-    /// Failed sign-ins allowed per account and per client address within `sign_in_window`.
+    /// Wrong passwords allowed for one account from one client address within
+    /// `sign_in_window`; then that address is paused for that account (the owner elsewhere,
+    /// or with a reset link, still gets in).
     pub sign_in_max_failures: i64,
+    /// Wrong passwords allowed from one client address, whatever the accounts, within
+    /// `sign_in_window`; then the address is paused for every account.
+    pub sign_in_max_failures_per_address: i64,
+    /// Each wrong password from an address past the third is answered this much later than
+    /// the one before (up to a second), so guessing slows before it pauses.
+    pub sign_in_slowdown: Duration,
+    /// Password reset e-mails allowed per account, and per client address, within an hour.
+    pub reset_requests_per_hour: i64,
+    /// Proxies whose forwarding headers name the client (`CLOSEDSET_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
     pub sign_in_window: Duration,
-    /// Where e-mail notices go (`CLOSEDSET_SMTP_URL`, `smtp://host:port`); none means no e-mail.
+    /// Where e-mail goes (`CLOSEDSET_SMTP_URL`); none means no e-mail.
     pub smtp: Option<SmtpRelay>,
     /// The sender of e-mail notices (`CLOSEDSET_MAIL_FROM`).
     pub mail_from: String,
@@ -36,37 +48,149 @@ pub struct Config {
     pub log_name: String,
 }
 
-/// An SMTP relay reached without TLS or authentication: a local relay (Postfix, msmtpd, a
-/// provider's agent) that forwards the mail on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The SMTP relay e-mail goes through, as `CLOSEDSET_SMTP_URL` names it: `smtp://host:port`
+/// (no TLS), `smtp://user:password@host:port?tls=required` (STARTTLS, refused if the relay does
+/// not offer it) or `smtps://user:password@host:port` (TLS from the first byte). The URL may
+/// hold a password, so it is never printed whole.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SmtpRelay {
-    pub host: String,
-    pub port: u16,
+    url: String,
 }
 
 impl SmtpRelay {
-    /// Reads `smtp://host[:port]` (port 25 by default).
+    /// Checks the URL as lettre will read it, and refuses a password that would cross the
+    /// network in clear (credentials without TLS are allowed only to a relay on this machine).
     pub fn parse(url: &str) -> anyhow::Result<SmtpRelay> {
-        let rest = url.trim().strip_prefix("smtp://").context(
-            "CLOSEDSET_SMTP_URL must look like smtp://host:port (smtps and credentials are not \
-             supported: point it at a local relay)",
+        let url = url.trim();
+        let parsed = url::Url::parse(url).context(
+            "CLOSEDSET_SMTP_URL must look like smtp://host:port, \
+             smtp://user:password@host:587?tls=required or smtps://user:password@host:465",
         )?;
-        let rest = rest.trim_end_matches('/');
-        if rest.contains('@') || rest.contains('/') || rest.is_empty() {
-            anyhow::bail!("CLOSEDSET_SMTP_URL must look like smtp://host:port");
-        }
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((host, port)) => (
-                host.trim_start_matches('[').trim_end_matches(']'),
-                port.parse()
-                    .context("the port in CLOSEDSET_SMTP_URL must be a number")?,
+        let tls = parsed
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        let encrypted = match (parsed.scheme(), tls.as_deref()) {
+            ("smtp", None) => false,
+            ("smtp", Some("required")) | ("smtps", None) => true,
+            ("smtp", Some(other)) => anyhow::bail!(
+                "CLOSEDSET_SMTP_URL: tls={other} is not supported; use tls=required (STARTTLS) \
+                 or smtps:// (or leave tls out for a relay without TLS)"
             ),
-            _ => (rest, 25),
+            (scheme, _) => anyhow::bail!(
+                "CLOSEDSET_SMTP_URL must start with smtp:// or smtps://, not {scheme}://"
+            ),
         };
+        let host = match parsed.host() {
+            Some(host) => host,
+            None => anyhow::bail!("CLOSEDSET_SMTP_URL names no host"),
+        };
+        let has_credentials = !parsed.username().is_empty() || parsed.password().is_some();
+        let loopback = match host {
+            url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+            url::Host::Ipv4(ip) => ip.is_loopback(),
+            url::Host::Ipv6(ip) => ip.is_loopback(),
+        };
+        if has_credentials && !encrypted && !loopback {
+            anyhow::bail!(
+                "CLOSEDSET_SMTP_URL has a user and password but no TLS: the password would cross \
+                 the network in clear. Add ?tls=required (STARTTLS, usually port 587) or use \
+                 smtps:// (usually port 465)"
+            );
+        }
+        // lettre reads the same URL when sending: refuse now what it would refuse then.
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("CLOSEDSET_SMTP_URL cannot be used: {e}"))?;
         Ok(SmtpRelay {
-            host: host.to_string(),
-            port,
+            url: url.to_string(),
         })
+    }
+
+    /// A relay on this machine without TLS or login (tests, a local Postfix).
+    pub fn plain(host: &str, port: u16) -> SmtpRelay {
+        SmtpRelay {
+            url: format!("smtp://{host}:{port}"),
+        }
+    }
+
+    /// The transport lettre sends through, with a timeout so a silent relay cannot hold a
+    /// sender for ever.
+    pub fn transport(
+        &self,
+    ) -> anyhow::Result<lettre::AsyncSmtpTransport<lettre::Tokio1Executor>> {
+        Ok(
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&self.url)?
+                .timeout(Some(std::time::Duration::from_secs(15)))
+                .build(),
+        )
+    }
+}
+
+// The URL may carry a password: show where mail goes, never who logs in.
+impl std::fmt::Debug for SmtpRelay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = match url::Url::parse(&self.url) {
+            Ok(url) => format!(
+                "{}://{}{}{}",
+                url.scheme(),
+                if url.username().is_empty() && url.password().is_none() {
+                    ""
+                } else {
+                    "[credentials]@"
+                },
+                url.host_str().unwrap_or(""),
+                url.port().map(|p| format!(":{p}")).unwrap_or_default(),
+            ),
+            Err(_) => "[unreadable]".into(),
+        };
+        f.debug_tuple("SmtpRelay").field(&shown).finish()
+    }
+}
+
+/// The reverse proxies (`CLOSEDSET_TRUSTED_PROXIES`, addresses and CIDR ranges separated by
+/// commas or spaces) whose `Forwarded` / `X-Forwarded-For` headers name the real client.
+/// Empty: every peer is the client, and those headers are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    pub fn parse(list: &str) -> anyhow::Result<TrustedProxies> {
+        let mut nets = Vec::new();
+        for item in list.split([',', ' ', '\t', '\n']).filter(|s| !s.is_empty()) {
+            let net = match item.parse::<ipnet::IpNet>() {
+                Ok(net) => net.trunc(),
+                Err(_) => match item.parse::<std::net::IpAddr>() {
+                    Ok(ip) => ipnet::IpNet::from(ip),
+                    Err(_) => anyhow::bail!(
+                        "CLOSEDSET_TRUSTED_PROXIES: {item:?} is neither an address (10.0.0.5, \
+                         ::1) nor a range (10.0.0.0/8, fd00::/8)"
+                    ),
+                },
+            };
+            nets.push(net);
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether a request from `ip` may tell us who its client is. An IPv4 address seen as
+    /// IPv6 (`::ffff:10.0.0.5`, on a dual-stack socket) counts as the IPv4 address.
+    pub fn trusts(&self, ip: std::net::IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// `::ffff:a.b.c.d` as `a.b.c.d`; any other address as it is.
+pub fn canonical(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(ip, std::net::IpAddr::V4),
+        v4 => v4,
     }
 }
 
@@ -87,6 +211,7 @@ impl std::fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("smtp", &self.smtp)
             .field("mail_from", &self.mail_from)
             .field("log_key", &self.log_key)
@@ -106,6 +231,10 @@ impl Default for Config {
             session_idle: Duration::hours(12),
             session_absolute: Duration::days(7),
             sign_in_max_failures: 10,
+            sign_in_max_failures_per_address: 30,
+            sign_in_slowdown: Duration::milliseconds(100),
+            reset_requests_per_hour: 3,
+            trusted_proxies: TrustedProxies::default(),
             sign_in_window: Duration::minutes(15),
             smtp: None,
             mail_from: "Closed Set <closedset@localhost>".into(),
@@ -158,6 +287,9 @@ impl Config {
         if let Some(url) = var("CLOSEDSET_SMTP_URL") {
             config.smtp = Some(SmtpRelay::parse(&url)?);
         }
+        if let Some(list) = var("CLOSEDSET_TRUSTED_PROXIES") {
+            config.trusted_proxies = TrustedProxies::parse(&list)?;
+        }
         if let Some(from) = var("CLOSEDSET_MAIL_FROM") {
             from.parse::<lettre::message::Mailbox>().context(
                 "CLOSEDSET_MAIL_FROM must be an address like Closed Set <noreply@example.org>",
@@ -173,6 +305,11 @@ impl Config {
             None => host_of(&config.base_url),
         };
         Ok(config)
+    }
+
+    /// Browsers are told to come back only over https (HSTS) when that is how people reach us.
+    pub fn strict_transport(&self) -> bool {
+        self.secure_cookies()
     }
 
     /// Cookies get the Secure flag when people reach us over https.
@@ -197,7 +334,7 @@ fn host_of(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::SmtpRelay;
+    use super::{SmtpRelay, TrustedProxies};
 
     #[test]
     fn the_log_key_lives_beside_the_data_directory() {
@@ -218,16 +355,43 @@ mod tests {
 
     #[test]
     fn smtp_urls() {
-        assert_eq!(
-            SmtpRelay::parse("smtp://127.0.0.1:2525").unwrap(),
-            SmtpRelay {
-                host: "127.0.0.1".into(),
-                port: 2525
-            }
-        );
-        assert_eq!(SmtpRelay::parse("smtp://mail.local").unwrap().port, 25);
-        assert!(SmtpRelay::parse("smtps://mail.local:465").is_err());
-        assert!(SmtpRelay::parse("smtp://user:pw@mail.local:25").is_err());
-        assert!(SmtpRelay::parse("smtp://mail.local:port").is_err());
+        for good in [
+            "smtp://127.0.0.1:2525",
+            "smtp://mail.local",
+            "smtp://user:pw@127.0.0.1:2525",
+            "smtp://user:pw@mail.example.org:587?tls=required",
+            "smtps://user:pw@mail.example.org:465",
+            "smtps://mail.example.org",
+        ] {
+            assert!(SmtpRelay::parse(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "smtp://mail.local:port",
+            "http://mail.local",
+            "smtp://mail.local?tls=opportunistic",
+            "smtp://user:pw@mail.example.org:25",
+            "mail.local:25",
+        ] {
+            assert!(SmtpRelay::parse(bad).is_err(), "{bad}");
+        }
+        let relay = SmtpRelay::parse("smtps://me:s3cret@mail.example.org:465").unwrap();
+        let shown = format!("{relay:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("me:"), "{shown}");
+        assert!(shown.contains("mail.example.org:465"), "{shown}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 192.0.2.7 ::1").unwrap();
+        assert!(proxies.trusts("10.1.2.3".parse().unwrap()));
+        assert!(proxies.trusts("192.0.2.7".parse().unwrap()));
+        assert!(proxies.trusts("::ffff:10.9.9.9".parse().unwrap()));
+        assert!(proxies.trusts("::1".parse().unwrap()));
+        assert!(!proxies.trusts("192.0.2.8".parse().unwrap()));
+        assert!(!proxies.trusts("11.0.0.1".parse().unwrap()));
+        assert!(TrustedProxies::parse("").unwrap().is_empty());
+        let refused = TrustedProxies::parse("10.0.0.0/8, proxy.local").unwrap_err();
+        assert!(refused.to_string().contains("proxy.local"), "{refused}");
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
     }
 }

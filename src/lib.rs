@@ -179,8 +179,22 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .service(ServeDir::new(static_dir));
     let open = web::open_router().nest_service("/static", static_files);
 
+    // HSTS only when people reach us over https: over plain http the header is ignored, and
+    // sent from a development server it would pin the browser to https for that host.
+    let hsts = config
+        .strict_transport()
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     let router = open
         .merge(pages)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<_>| hsts.clone(),
+        ))
+        // Before anything reads the client's address: from a trusted proxy, its headers.
+        .layer(middleware::from_fn_with_state(
+            Arc::new(config.trusted_proxies.clone()),
+            web::client::resolve,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

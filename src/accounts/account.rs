@@ -92,6 +92,7 @@ pub(super) async fn change_password(
     // Other sessions still carry the old hash and end at their next request; this one
     // continues under a new id.
     log_in(&mut auth, &user).await?;
+    super::reset::password_changed_mail(&state, &user);
     Flash::success(
         &auth.session,
         "Your password is changed. You are signed out everywhere else.",

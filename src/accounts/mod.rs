@@ -1,13 +1,17 @@
-//! The account pages: signing in and out, the account page and changing a password, and
-//! joining through an invitation link. There is no public sign-up. Who is signed in, and the
-//! password check these pages share, is `crate::auth`.
+//! The account pages: signing in and out, the account page and changing a password, getting
+//! back in with a reset link, and joining through an invitation link. There is no public
+//! sign-up. Who is signed in, and the password check these pages share, is `crate::auth`.
 //!
 //! - `signin`: the sign-in page, signing in and out;
 //! - `account`: the account page and changing a password;
-//! - `invitations`: making invitations, showing their link once, and joining through one.
+//! - `invitations`: making invitations, showing their link once, and joining through one;
+//! - `reset`: password reset links, by e-mail or made on the members page;
+//! - `mail`: the e-mails about an account itself, sent in the background.
 
 mod account;
 mod invitations;
+mod mail;
+mod reset;
 mod signin;
 
 use axum::Router;
@@ -15,6 +19,7 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 pub use invitations::{INVITATION_DAYS, create_invitation, show_invitation_once};
+pub use reset::{RESET_MINUTES, issue_reset, reset_link};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,6 +27,11 @@ pub fn router() -> Router<AppState> {
         .route("/signout", post(signin::sign_out))
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
+        .route("/reset", get(reset::request_page).post(reset::request_reset))
+        .route(
+            "/reset/{token}",
+            get(reset::reset_page).post(reset::reset_password),
+        )
         .route(
             "/invitations/{token}",
             get(invitations::invitation_page).post(invitations::accept_invitation),

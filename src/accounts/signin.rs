@@ -103,9 +103,9 @@ pub(super) async fn sign_in(
                 StatusCode::TOO_MANY_REQUESTS,
                 "email",
                 format!(
-                    "Too many failed sign-in attempts. For your security, signing in is paused \
-                     for up to {minutes} minutes. Try again later, or ask your production's \
-                     administrator for a new invitation if you have forgotten your password."
+                    "Too many failed sign-in attempts from here. For your security, signing in \
+                     from this connection is paused for up to {minutes} minutes. Try again \
+                     later, or reset your password if you have forgotten it."
                 ),
             );
         }

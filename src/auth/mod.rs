@@ -93,7 +93,7 @@ impl AuthnBackend for Backend {
     }
 }
 
-async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<User>, sqlx::Error> {
+pub(crate) async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select {USER_COLUMNS} from app_user where email = $1"
     ))
@@ -195,15 +195,19 @@ pub enum PasswordCheck {
     Right(User),
     /// The password is wrong (or there is no such account); the failure is counted.
     Wrong,
-    /// Too many wrong passwords for this account or from this address: nothing was checked.
+    /// Too many wrong passwords for this account from this address, or from this address for
+    /// any account: nothing was checked.
     Paused,
 }
 
 /// The one way to check a typed password (sign-in, accepting an invitation with an existing
-/// account, changing the password, signing a rider): an attempt is reserved against the limit
-/// before the password is checked, so no form becomes a way to guess a password around it and
-/// parallel guesses cannot all slip past one count; a wrong password keeps its reservation
-/// against the account and the address; a right one clears the account's count, as at sign-in.
+/// account, changing the password, signing a rider): an attempt is reserved against the limits
+/// before the password is checked, so no form becomes a way to guess a password around them
+/// and parallel guesses cannot all slip past one count. The limits are per account *from this
+/// address* and per address, never per account alone: wrong guesses from one place pause that
+/// place, and the account's owner elsewhere (or with a reset link) still gets in. A wrong
+/// password keeps its reservation and is answered a little later the more wrong ones came from
+/// the address; a right one clears this address's count for the account.
 pub async fn check_password(
     state: &AppState,
     whose: Whose<'_>,
@@ -214,9 +218,9 @@ pub async fn check_password(
         Whose::User(user) => user.email.clone(),
         Whose::Email(email) => normalize_email(email),
     };
-    if !reserve_attempt(state, &email, client_addr).await? {
+    let Some(earlier_failures) = reserve_attempt(state, &email, client_addr).await? else {
         return Ok(PasswordCheck::Paused);
-    }
+    };
     let user = match whose {
         Whose::User(user) => Some(user.clone()),
         Whose::Email(_) => user_by_email(&state.pool, &email).await?,
@@ -226,57 +230,76 @@ pub async fn check_password(
     let right = password::verify(typed, hash).await;
     match user {
         Some(user) if right => {
-            sqlx::query("delete from sign_in_failure where email = $1")
-                .bind(&email)
-                .execute(&state.pool)
-                .await?;
+            clear_failures(&state.pool, &email, client_addr).await?;
             Ok(PasswordCheck::Right(user))
         }
         // The reservation stays: it is this wrong password's count.
-        _ => Ok(PasswordCheck::Wrong),
+        _ => {
+            tokio::time::sleep(slowdown(state, earlier_failures)).await;
+            Ok(PasswordCheck::Wrong)
+        }
     }
 }
 
-/// Shown beside a password field while checks are paused.
-pub(crate) const PAUSED_MESSAGE: &str = "Too many wrong passwords. For your security, password checks are \
-     paused for a while. Try again later.";
+/// How much later a wrong password is answered: nothing for the first three from an address,
+/// then one `sign_in_slowdown` step more for each, up to a second.
+fn slowdown(state: &AppState, earlier_failures: i64) -> std::time::Duration {
+    let steps = (earlier_failures + 1 - 3).clamp(0, 1000) as u32;
+    let delay = state.config.sign_in_slowdown.unsigned_abs() * steps;
+    delay.min(std::time::Duration::from_secs(1))
+}
 
-/// Counts one password check against the account and the address before it runs, unless either
-/// has already reached the limit within the window; false means the check must not run.
+/// Forgets the wrong passwords typed for an account from one address (after the right one,
+/// or a password reset from there).
+pub async fn clear_failures(pool: &PgPool, email: &str, client_addr: &str) -> Result<()> {
+    sqlx::query("delete from sign_in_failure where email = $1 and client_addr = $2")
+        .bind(normalize_email(email))
+        .bind(client_addr)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Shown beside a password field while checks are paused.
+pub(crate) const PAUSED_MESSAGE: &str = "Too many wrong passwords from here. For your security, \
+     password checks from this connection are paused for a while. Try again later.";
+
+/// Counts one password check against the account from this address, and against the
+/// address, before it runs, unless either has already reached its limit within the window.
+/// Returns how many failures the address had before this one; none means the check must not
+/// run.
 ///
-/// The attempt counts as a failure until the password proves right. Counting and inserting
-/// happen under per-account and per-address locks held to the end of a short transaction, so
-/// parallel attempts queue here and each sees the ones before it; the slow password hash runs
-/// after the locks are released.
-async fn reserve_attempt(state: &AppState, email: &str, addr: &str) -> Result<bool> {
+/// The attempt counts as a failure until the password proves right. Both counts are of rows
+/// with this address, so one lock on the address, held to the end of a short transaction,
+/// makes parallel attempts queue here and each see the ones before it; the slow password hash
+/// runs after the lock is released.
+async fn reserve_attempt(state: &AppState, email: &str, addr: &str) -> Result<Option<i64>> {
     let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
     let mut tx = state.pool.begin().await?;
-    // Always the account first, then the address: no one waits for an account's lock while
-    // holding an address's, so two attempts cannot deadlock.
-    sqlx::query("select pg_advisory_xact_lock(727200, hashtext($1))")
-        .bind(email)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query("select pg_advisory_xact_lock(727201, hashtext($1))")
         .bind(addr)
         .execute(&mut *tx)
         .await?;
-    let reserved = sqlx::query(
+    // The subquery in `returning` sees the table as it was before this insert.
+    let earlier: Option<i64> = sqlx::query_scalar(
         "insert into sign_in_failure (email, client_addr)
          select $1, $2
-         where (select count(*) from sign_in_failure where email = $1 and failed_at > $3) < $4
-           and (select count(*) from sign_in_failure where client_addr = $2 and failed_at > $3) < $4",
+         where (select count(*) from sign_in_failure
+                where email = $1 and client_addr = $2 and failed_at > $3) < $4
+           and (select count(*) from sign_in_failure
+                where client_addr = $2 and failed_at > $3) < $5
+         returning (select count(*) from sign_in_failure
+                    where client_addr = $2 and failed_at > $3)",
     )
     .bind(email)
     .bind(addr)
     .bind(window_start)
     .bind(state.config.sign_in_max_failures)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
+    .bind(state.config.sign_in_max_failures_per_address)
+    .fetch_optional(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(reserved)
+    Ok(earlier)
 }
 
 /// Starts a signed-in session under a fresh id, with a fresh CSRF token.
@@ -297,7 +320,7 @@ pub async fn log_in(auth: &mut AuthSession, user: &User) -> Result<()> {
     Ok(())
 }
 
-/// The stored form of an invitation token.
+/// The stored form of a link's token (invitations, password resets).
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -2,7 +2,6 @@
 //! each person's choice of which notices reach them by e-mail.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use askama::Template;
 use axum::extract::State;
@@ -94,18 +93,24 @@ pub enum MailJob {
     Sweep,
 }
 
-/// Sends one e-mail per new notice, one at a time, for as long as the process runs. A failed
-/// send is logged and not retried: the notice is still in the app.
+/// Sends one e-mail per new notice, one at a time, for as long as the process runs, through
+/// the relay as configured (plain, STARTTLS required, or TLS, with or without a login). A
+/// failed send (a relay that does not offer the TLS asked for, a refused login) is logged and
+/// not retried: the notice is still in the app.
 pub async fn worker(
     pool: PgPool,
     config: Arc<Config>,
     relay: SmtpRelay,
     mut jobs: mpsc::UnboundedReceiver<MailJob>,
 ) {
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(relay.host.clone())
-        .port(relay.port)
-        .timeout(Some(Duration::from_secs(15)))
-        .build();
+    // The URL was checked at start-up; a failure here would be lettre changing its mind.
+    let transport = match relay.transport() {
+        Ok(transport) => transport,
+        Err(err) => {
+            tracing::error!(error = %err, relay = ?relay, "e-mail relay unusable; no e-mail is sent");
+            return;
+        }
+    };
     while let Some(job) = jobs.recv().await {
         let ids: Vec<i64> = match job {
             MailJob::Notification(id) => vec![id],

@@ -1,10 +1,10 @@
-//! The members page of a production: who is in it with which role, the open invitations, and
-//! inviting someone with a role or withdrawing an invitation.
+//! The members page of a production: who is in it with which role, the open invitations,
+//! inviting someone with a role or withdrawing an invitation, and (when the server sends no
+//! e-mail) making a password reset link for a member.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
@@ -64,13 +64,18 @@ struct MembersPage {
     errors: FieldErrors,
     /// The link to hand to the invitee; shown once, right after the invitation is made.
     new_link: Option<String>,
+    /// A password reset link made for a member; shown once, right after it is made.
+    reset_link: Option<String>,
+    /// Whether the server sends e-mail (then people reset their password themselves).
+    mail_configured: bool,
     roles: [Role; 4],
 }
 
 impl MembersPage {
     /// The page with the member list, and the open invitations for those who manage members;
     /// an empty invitation form.
-    async fn load(pool: &PgPool, ctx: Ctx, member: Member) -> Result<MembersPage> {
+    async fn load(state: &AppState, ctx: Ctx, member: Member) -> Result<MembersPage> {
+        let pool = &state.pool;
         let production_id = member.production.production_id;
         let members: Vec<MemberListing> = sqlx::query_as(
             "select m.member_id, u.user_id, u.name, u.email, m.role
@@ -103,13 +108,29 @@ impl MembersPage {
             form: InviteForm::default(),
             errors: FieldErrors::default(),
             new_link: None,
+            reset_link: None,
+            mail_configured: state.config.smtp.is_some(),
             roles: Role::ALL,
         })
     }
 
-    /// The invitation link made on the page before, shown this once.
-    fn with_link(self, new_link: Option<String>) -> MembersPage {
-        MembersPage { new_link, ..self }
+    /// The invitation or reset link made on the page before, shown this once.
+    fn with_links(self, new_link: Option<String>, reset_link: Option<String>) -> MembersPage {
+        MembersPage {
+            new_link,
+            reset_link,
+            ..self
+        }
+    }
+
+    /// Whether this page offers reset links: to producers and coordinators, when the server
+    /// sends no e-mail (with e-mail, people ask for their own).
+    fn offers_reset_links(&self) -> bool {
+        !self.mail_configured && self.member.can(Action::IssueResetLinks)
+    }
+
+    fn reset_minutes(&self) -> i64 {
+        crate::accounts::RESET_MINUTES
     }
 
     /// The invitation form as typed, with what to fix.
@@ -142,9 +163,13 @@ pub(super) async fn members_page(
         .remove("invitation_link")
         .await
         .map_err(crate::web::session_err)?;
-    MembersPage::load(&state.pool, ctx, member)
+    let reset_link: Option<String> = session
+        .remove(RESET_LINK_KEY)
+        .await
+        .map_err(crate::web::session_err)?;
+    MembersPage::load(&state, ctx, member)
         .await?
-        .with_link(new_link)
+        .with_links(new_link, reset_link)
         .respond()
 }
 
@@ -183,7 +208,7 @@ pub(super) async fn invite(
         }
     }
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
-        return MembersPage::load(&state.pool, ctx, member)
+        return MembersPage::load(&state, ctx, member)
             .await?
             .with_form(form, errors)
             .respond();
@@ -233,6 +258,56 @@ pub(super) async fn revoke_invitation(
     Flash::success(
         &session,
         "The invitation is withdrawn; its link no longer works.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}/members", member.base())).into_response())
+}
+
+/// Session key of a reset link made on the page before, until the page shows it.
+const RESET_LINK_KEY: &str = "reset_link";
+
+/// Makes a password reset link for another member, to hand over in person, when the server
+/// sends no e-mail. Like an invitation link, it sits in clear only in the maker's session until
+/// the next page shows it; the database keeps its hash. Making it changes no password and ends
+/// no session: only using it does.
+pub(super) async fn issue_reset_link(
+    State(state): State<AppState>,
+    member: Member,
+    session: Session,
+    Path((_, member_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    member.may(Action::IssueResetLinks)?;
+    if state.config.smtp.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let target: Option<(i64, String)> = sqlx::query_as(
+        "select u.user_id, u.name from member m join app_user u using (user_id)
+         where m.member_id = $1 and m.production_id = $2",
+    )
+    .bind(member_id)
+    .bind(member.production.production_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    // One's own password is changed on the account page, knowing the current one.
+    let Some((user_id, name)) = target.filter(|(id, _)| *id != member.user.user_id) else {
+        return Err(AppError::NotFound);
+    };
+    let mut conn = state.pool.acquire().await?;
+    let token = crate::accounts::issue_reset(&mut conn, user_id, Some(member.user.user_id)).await?;
+    session
+        .insert(
+            RESET_LINK_KEY,
+            crate::accounts::reset_link(&state.config.base_url, &token),
+        )
+        .await
+        .map_err(crate::web::session_err)?;
+    Flash::success(
+        &session,
+        format!(
+            "Reset link made for {name}. Hand it to them yourself; it works once, for {} \
+             minutes. Their password stays as it is until they use it.",
+            crate::accounts::RESET_MINUTES
+        ),
     )
     .await?;
     Ok(Redirect::to(&format!("{}/members", member.base())).into_response())

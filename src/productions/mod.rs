@@ -41,6 +41,10 @@ pub fn router() -> Router<AppState> {
             post(roles::remove_member),
         )
         .route(
+            "/productions/{production_id}/members/{member_id}/reset-link",
+            post(members::issue_reset_link),
+        )
+        .route(
             "/productions/{production_id}/invitations/{invitation_id}/revoke",
             post(members::revoke_invitation),
         )

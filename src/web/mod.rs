@@ -2,24 +2,24 @@
 //! reading forms, form errors, CSRF checks, rendering and health checks.
 
 pub mod cache;
+pub mod client;
 pub mod csrf;
 pub mod form;
 mod state;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use crate::error::{AppError, Result};
+pub use client::ClientAddr;
 pub use csrf::rotate_csrf;
 pub use form::FormBody;
 pub use state::AppState;
@@ -144,23 +144,6 @@ impl Ctx {
     }
 }
 
-/// The client's address, for sign-in throttling.
-pub struct ClientAddr(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
-    }
-}
-
 /// Health checks: served outside the session, sign-in and CSRF layers (see `crate::app`).
 pub fn open_router() -> Router<AppState> {
     Router::new()
@@ -184,13 +167,15 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Deletes expired sessions and old sign-in failures, every ten minutes.
+/// Deletes expired sessions, old sign-in failures and old reset requests, every ten minutes.
 pub async fn housekeeping(pool: sqlx::PgPool) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
         let result = sqlx::query(
-            "with s as (delete from tower_sessions.session where expiry_date < now())
+            "with s as (delete from tower_sessions.session where expiry_date < now()),
+                  r as (delete from password_reset_request
+                        where requested_at < now() - interval '1 day')
              delete from sign_in_failure where failed_at < now() - interval '1 day'",
         )
         .execute(&pool)

@@ -3,95 +3,14 @@
 
 use std::time::Duration;
 
-use closedset::config::SmtpRelay;
 use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use closedset::vocab::breakdown::{Breakdown, PerformerPart, empty_breakdown};
 use reqwest::StatusCode;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::sync::mpsc;
 
+use crate::support::mail::MailSink;
 use crate::support::{Client, TestApp, build};
 
 const RIDER_TEXT: &str = "Upper body only, back to camera, SECRET-RIDER-WORDS";
-
-/// A tiny SMTP server on loopback: accepts everything and hands each mail (envelope and
-/// data) to the test.
-struct MailSink {
-    port: u16,
-    mails: mpsc::UnboundedReceiver<String>,
-}
-
-impl MailSink {
-    async fn start() -> MailSink {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (tx, mails) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(smtp_session(socket, tx.clone()));
-            }
-        });
-        MailSink { port, mails }
-    }
-
-    fn relay(&self) -> SmtpRelay {
-        SmtpRelay {
-            host: "127.0.0.1".into(),
-            port: self.port,
-        }
-    }
-
-    async fn next(&mut self, within: Duration) -> Option<String> {
-        tokio::time::timeout(within, self.mails.recv())
-            .await
-            .ok()
-            .flatten()
-    }
-}
-
-async fn smtp_session(socket: tokio::net::TcpStream, tx: mpsc::UnboundedSender<String>) {
-    let (read, mut write) = socket.into_split();
-    let mut lines = BufReader::new(read);
-    let _ = write.write_all(b"220 sink.test ESMTP\r\n").await;
-    let mut mail = String::new();
-    loop {
-        let mut line = String::new();
-        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-            return;
-        }
-        let command = line.get(..4).unwrap_or("").to_ascii_uppercase();
-        let reply: &[u8] = match command.as_str() {
-            "EHLO" | "HELO" => b"250 sink.test\r\n",
-            "MAIL" | "RCPT" => {
-                mail.push_str(&line);
-                b"250 OK\r\n"
-            }
-            "DATA" => {
-                let _ = write
-                    .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                    .await;
-                loop {
-                    let mut data = String::new();
-                    if lines.read_line(&mut data).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if data == ".\r\n" {
-                        break;
-                    }
-                    mail.push_str(&data);
-                }
-                let _ = tx.send(std::mem::take(&mut mail));
-                b"250 OK queued\r\n"
-            }
-            "QUIT" => {
-                let _ = write.write_all(b"221 bye\r\n").await;
-                return;
-            }
-            _ => b"250 OK\r\n",
-        };
-        let _ = write.write_all(reply).await;
-    }
-}
 
 /// An open `/events` stream, read as a browser's EventSource would.
 struct Events {

@@ -3,6 +3,7 @@
 //! owns nothing (the owner's pool is there for tests that tamper).
 
 pub mod build;
+pub mod mail;
 
 use std::net::SocketAddr;
 use std::str::FromStr;
