@@ -87,7 +87,13 @@ impl SmtpRelay {
         };
         let has_credentials = !parsed.username().is_empty() || parsed.password().is_some();
         let loopback = match host {
-            url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+            // smtp is not a scheme the URL standard knows, so an IPv4 address arrives as a name.
+            url::Host::Domain(name) => {
+                name.eq_ignore_ascii_case("localhost")
+                    || name
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback())
+            }
             url::Host::Ipv4(ip) => ip.is_loopback(),
             url::Host::Ipv6(ip) => ip.is_loopback(),
         };
@@ -115,9 +121,7 @@ impl SmtpRelay {
 
     /// The transport lettre sends through, with a timeout so a silent relay cannot hold a
     /// sender for ever.
-    pub fn transport(
-        &self,
-    ) -> anyhow::Result<lettre::AsyncSmtpTransport<lettre::Tokio1Executor>> {
+    pub fn transport(&self) -> anyhow::Result<lettre::AsyncSmtpTransport<lettre::Tokio1Executor>> {
         Ok(
             lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&self.url)?
                 .timeout(Some(std::time::Duration::from_secs(15)))
@@ -187,9 +191,7 @@ impl TrustedProxies {
 /// `::ffff:a.b.c.d` as `a.b.c.d`; any other address as it is.
 pub fn canonical(ip: std::net::IpAddr) -> std::net::IpAddr {
     match ip {
-        std::net::IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map_or(ip, std::net::IpAddr::V4),
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
         v4 => v4,
     }
 }
@@ -376,7 +378,10 @@ mod tests {
         }
         let relay = SmtpRelay::parse("smtps://me:s3cret@mail.example.org:465").unwrap();
         let shown = format!("{relay:?}");
-        assert!(!shown.contains("s3cret") && !shown.contains("me:"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("me:"),
+            "{shown}"
+        );
         assert!(shown.contains("mail.example.org:465"), "{shown}");
     }
 

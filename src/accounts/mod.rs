@@ -27,7 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/signout", post(signin::sign_out))
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
-        .route("/reset", get(reset::request_page).post(reset::request_reset))
+        .route(
+            "/reset",
+            get(reset::request_page).post(reset::request_reset),
+        )
         .route(
             "/reset/{token}",
             get(reset::reset_page).post(reset::reset_password),

@@ -13,11 +13,12 @@ use time::OffsetDateTime;
 use super::mail::{AccountMail, send_in_background};
 use crate::auth::password::{self, Password};
 use crate::auth::{
-    AuthSession, USER_COLUMNS, User, clear_failures, log_in, new_token, parse_email,
-    token_hash,
+    AuthSession, USER_COLUMNS, User, clear_failures, log_in, new_token, parse_email, token_hash,
 };
 use crate::error::Result;
-use crate::web::{AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, render, render_with_status};
+use crate::web::{
+    AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, render, render_with_status,
+};
 
 /// How long a reset link works.
 pub const RESET_MINUTES: i64 = 60;

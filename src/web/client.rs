@@ -150,8 +150,14 @@ mod tests {
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_it_claims() {
         let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
-        let spoof = headers(&[("x-forwarded-for", "198.51.100.1"), ("forwarded", "for=1.2.3.4")]);
-        assert_eq!(client_ip(&proxies, ip("203.0.113.5"), &spoof), ip("203.0.113.5"));
+        let spoof = headers(&[
+            ("x-forwarded-for", "198.51.100.1"),
+            ("forwarded", "for=1.2.3.4"),
+        ]);
+        assert_eq!(
+            client_ip(&proxies, ip("203.0.113.5"), &spoof),
+            ip("203.0.113.5")
+        );
         let none = TrustedProxies::default();
         assert_eq!(client_ip(&none, ip("10.0.0.1"), &spoof), ip("10.0.0.1"));
     }
@@ -163,19 +169,31 @@ mod tests {
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.0.0.9")]);
         assert_eq!(client_ip(&proxies, ip("10.0.0.1"), &h), ip("198.51.100.7"));
         // Two header lines are one list.
-        let h = headers(&[("x-forwarded-for", "6.6.6.6"), ("x-forwarded-for", "198.51.100.7")]);
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-for", "198.51.100.7"),
+        ]);
         assert_eq!(client_ip(&proxies, ip("10.0.0.1"), &h), ip("198.51.100.7"));
         // Forwarded wins over X-Forwarded-For, with ports, quotes and IPv6.
         let h = headers(&[
-            ("forwarded", r#"for=6.6.6.6, for="[2001:db8::7]:4711";proto=https"#),
+            (
+                "forwarded",
+                r#"for=6.6.6.6, for="[2001:db8::7]:4711";proto=https"#,
+            ),
             ("x-forwarded-for", "198.51.100.7"),
         ]);
         assert_eq!(client_ip(&proxies, ip("10.0.0.1"), &h), ip("2001:db8::7"));
         let h = headers(&[("forwarded", "for=198.51.100.8:1234;by=10.0.0.1")]);
-        assert_eq!(client_ip(&proxies, ip("::ffff:10.0.0.1"), &h), ip("198.51.100.8"));
+        assert_eq!(
+            client_ip(&proxies, ip("::ffff:10.0.0.1"), &h),
+            ip("198.51.100.8")
+        );
         // An unreadable hop stops at the last trusted proxy; no header leaves the proxy.
         let h = headers(&[("x-forwarded-for", "198.51.100.7, garbage")]);
         assert_eq!(client_ip(&proxies, ip("10.0.0.1"), &h), ip("10.0.0.1"));
-        assert_eq!(client_ip(&proxies, ip("10.0.0.1"), &HeaderMap::new()), ip("10.0.0.1"));
+        assert_eq!(
+            client_ip(&proxies, ip("10.0.0.1"), &HeaderMap::new()),
+            ip("10.0.0.1")
+        );
     }
 }

@@ -87,34 +87,6 @@ async fn a_signed_in_visit_to_signin_follows_no_next_with_a_tab() {
 }
 
 #[tokio::test]
-async fn failed_sign_ins_are_rate_limited_per_account_and_per_address() {
-    let app = TestApp::spawn().await;
-    app.user("ana@example.test", "Ana").await;
-    app.user("ben@example.test", "Ben").await;
-    let mut client = app.client();
-    for _ in 0..10 {
-        let page = client.sign_in("ana@example.test", "wrong password!").await;
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    // Even the right password is refused now, with a clear message.
-    let page = client.sign_in("ana@example.test", PASSWORD).await;
-    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(page.body.contains("Too many failed sign-in attempts"));
-
-    // The same address is also paused for other accounts.
-    let page = client.sign_in("ben@example.test", PASSWORD).await;
-    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
-
-    // Once the failures are older than the window, signing in works again.
-    sqlx::query("update sign_in_failure set failed_at = now() - interval '16 minutes'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let page = client.sign_in("ana@example.test", PASSWORD).await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER);
-}
-
-#[tokio::test]
 async fn parallel_wrong_passwords_get_no_more_checks_than_the_limit() {
     let app = TestApp::spawn().await;
     app.user("ana@example.test", "Ana").await;
@@ -154,25 +126,38 @@ async fn parallel_wrong_passwords_get_no_more_checks_than_the_limit() {
         .unwrap();
     assert_eq!(counted, 10);
 
-    // The account is paused: even the right password is refused now.
+    // The account is paused from this address: even the right password is refused now.
     let page = app.client().sign_in("ana@example.test", PASSWORD).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// Issue #13: anyone who knew a performer's e-mail could pause their account again and again.
+/// Wrong guesses now pause the address they come from (for that account, and past a higher
+/// limit for every account), never the account itself. (`client_address.rs` drives the same
+/// through a proxy, with the attacker and the owner at different addresses.)
 #[tokio::test]
-async fn failures_from_other_addresses_still_pause_the_account() {
+async fn failures_from_other_addresses_do_not_pause_the_owner() {
     let app = TestApp::spawn().await;
     app.user("ana@example.test", "Ana").await;
-    for i in 0..10 {
+    let mut tx = app.pool.begin().await.unwrap();
+    for i in 0..40 {
+        // Ten addresses each at their limit for Ana.
         sqlx::query("insert into sign_in_failure (email, client_addr) values ($1, $2)")
             .bind("ana@example.test")
-            .bind(format!("203.0.113.{i}"))
-            .execute(&app.pool)
+            .bind(format!("203.0.113.{}", i % 10))
+            .execute(&mut *tx)
             .await
             .unwrap();
     }
+    tx.commit().await.unwrap();
     let page = app.client().sign_in("ana@example.test", PASSWORD).await;
-    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    // Her signing in clears only her own address's count.
+    let left: i64 = sqlx::query_scalar("select count(*) from sign_in_failure")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 40);
 }
 
 #[tokio::test]

@@ -62,6 +62,10 @@ async fn smtp_session(
     loop {
         let mut line = String::new();
         if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+            // Commands that carried no mail (a login, say) still reach the test.
+            if !mail.is_empty() {
+                let _ = tx.send(mail);
+            }
             return;
         }
         let command = line.get(..4).unwrap_or("").to_ascii_uppercase();
@@ -106,6 +110,9 @@ async fn smtp_session(
             }
             "QUIT" => {
                 let _ = write.write_all(b"221 bye\r\n").await;
+                if !mail.is_empty() {
+                    let _ = tx.send(mail);
+                }
                 return;
             }
             _ => b"250 OK\r\n",
