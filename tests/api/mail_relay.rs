@@ -46,8 +46,15 @@ async fn a_relay_without_starttls_gets_nothing_when_tls_is_required() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("we sent a link"));
-    // Nothing crossed in clear: no login, no envelope, no message.
-    assert!(sink.next(Duration::from_secs(2)).await.is_none());
+    // The relay was reached and greeted, then left: no login, envelope or message in clear.
+    let session = sink
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the relay is reached");
+    assert!(session.starts_with("EHLO"), "{session}");
+    for word in ["AUTH", "MAIL FROM", "RCPT TO", "Subject"] {
+        assert!(!session.contains(word), "{word} in {session}");
+    }
     // The link was made all the same (the owner may ask again once the relay is fixed).
     let links: i64 = sqlx::query_scalar("select count(*) from password_reset")
         .fetch_one(&app.pool)
@@ -63,4 +70,20 @@ fn a_password_is_never_sent_to_a_remote_relay_without_tls() {
     assert!(!refused.to_string().contains("s3cret"));
     assert!(SmtpRelay::parse("smtp://mailer:s3cret@mail.example.org:587?tls=required").is_ok());
     assert!(SmtpRelay::parse("smtps://mailer:s3cret@mail.example.org").is_ok());
+}
+
+#[tokio::test]
+async fn smtps_speaks_tls_from_the_first_byte_and_never_plain_text() {
+    let mut sink = MailSink::start_with_login().await;
+    let relay =
+        SmtpRelay::parse(&format!("smtps://mailer:s3cret@127.0.0.1:{}", sink.port)).unwrap();
+    let app = TestApp::spawn_with(|config| config.smtp = Some(relay)).await;
+    app.user("ana@example.test", "Ana").await;
+    let page = app
+        .client()
+        .post("/reset", &[("email", "ana@example.test")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The plain-text sink hears a TLS greeting it cannot read, and no SMTP command at all.
+    assert!(sink.next(Duration::from_secs(2)).await.is_none());
 }

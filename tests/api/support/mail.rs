@@ -70,8 +70,14 @@ async fn smtp_session(
         }
         let command = line.get(..4).unwrap_or("").to_ascii_uppercase();
         let reply: &[u8] = match command.as_str() {
-            "EHLO" if login => b"250-sink.test\r\n250 AUTH PLAIN LOGIN\r\n",
-            "EHLO" | "HELO" => b"250 sink.test\r\n",
+            "EHLO" | "HELO" => {
+                mail.push_str(&line);
+                if login {
+                    b"250-sink.test\r\n250 AUTH PLAIN LOGIN\r\n"
+                } else {
+                    b"250 sink.test\r\n"
+                }
+            }
             "AUTH" => {
                 mail.push_str(&line);
                 if line.to_ascii_uppercase().starts_with("AUTH LOGIN") {
