@@ -292,8 +292,23 @@ pub(super) async fn issue_reset_link(
     let Some((user_id, name)) = target.filter(|(id, _)| *id != member.user.user_id) else {
         return Err(AppError::NotFound);
     };
-    let mut conn = state.pool.acquire().await?;
-    let token = crate::accounts::issue_reset(&mut conn, user_id, Some(member.user.user_id)).await?;
+    let mut tx = state.pool.begin().await?;
+    let token = crate::accounts::issue_reset(&mut tx, user_id, Some(member.user.user_id)).await?;
+    // The account's owner learns who made a way into their account, whoever uses it.
+    crate::notifications::notify(
+        &mut tx,
+        member.production.production_id,
+        &[user_id],
+        crate::notifications::kind::RESET_LINK_MADE,
+        &format!(
+            "{} made a password reset link for your account. If you did not ask for one, \
+             tell your production's intimacy coordinator.",
+            member.user.name
+        ),
+        "/account",
+    )
+    .await?;
+    tx.commit().await?;
     session
         .insert(
             RESET_LINK_KEY,

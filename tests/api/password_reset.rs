@@ -340,6 +340,15 @@ async fn without_email_producers_and_coordinators_make_a_reset_link_on_the_membe
             .await
             .unwrap();
     assert!(issued_by.is_some());
+    // Alex is told who made it.
+    let notices = alex.get("/notifications").await;
+    assert!(
+        notices
+            .body
+            .contains("Cora Coordinator made a password reset link for your account"),
+        "{}",
+        notices.body
+    );
 
     // A producer can too.
     let mut pat_client = app.signed_in("pat@example.test").await;
