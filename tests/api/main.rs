@@ -17,6 +17,7 @@ mod ledger;
 mod ledger_export;
 mod ledger_state;
 mod live;
+mod once;
 mod onset;
 mod producer_dashboard;
 mod productions;
