@@ -157,6 +157,11 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
                 "There is nothing here, or it is not shared with you.",
             )
         })
+        // Inside the CSRF guard: only a genuine form's key is claimed.
+        .layer(middleware::from_fn_with_state(
+            state.pool.clone(),
+            web::once::guard,
+        ))
         .layer(middleware::from_fn(web::csrf::guard))
         .layer(auth_layer)
         .layer(middleware::from_fn_with_state(

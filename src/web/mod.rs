@@ -5,6 +5,7 @@ pub mod cache;
 pub mod client;
 pub mod csrf;
 pub mod form;
+pub mod once;
 mod state;
 
 use std::collections::BTreeMap;
@@ -116,6 +117,8 @@ pub struct Ctx {
     pub flash: Vec<Flash>,
     /// Unread notifications of the signed-in person, for the header.
     pub unread: i64,
+    /// The one-time submission key this page's forms carry (see `once`).
+    pub once: String,
 }
 
 impl Ctx {
@@ -140,6 +143,7 @@ impl Ctx {
             csrf,
             flash,
             unread,
+            once: once::new_key(),
         })
     }
 }
@@ -167,7 +171,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Deletes expired sessions, old sign-in failures and old reset requests, every ten minutes.
+/// Deletes expired sessions, old sign-in failures, old reset requests and old one-time form keys,
+/// every ten minutes.
 pub async fn housekeeping(pool: sqlx::PgPool) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -180,6 +185,10 @@ pub async fn housekeeping(pool: sqlx::PgPool) {
         )
         .execute(&pool)
         .await;
+        let result = match result {
+            Ok(_) => once::forget_old(&pool).await,
+            Err(err) => Err(err),
+        };
         if let Err(err) = result {
             tracing::warn!(error = %err, "housekeeping failed");
         }

@@ -19,6 +19,7 @@ mod ledger_export;
 mod ledger_state;
 mod live;
 mod mail_relay;
+mod once;
 mod onset;
 mod password_reset;
 mod producer_dashboard;
