@@ -204,3 +204,42 @@ impl<T> OnConstraint<T> for std::result::Result<T, sqlx::Error> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_of(err: sqlx::Error) -> (StatusCode, bool) {
+        let response = AppError::from(err).into_response();
+        (
+            response.status(),
+            response
+                .headers()
+                .contains_key(axum::http::header::RETRY_AFTER),
+        )
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_with_retry_after_and_anything_else_is_not() {
+        for outage in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        ] {
+            assert_eq!(status_of(outage), (StatusCode::SERVICE_UNAVAILABLE, true));
+        }
+        assert_eq!(
+            status_of(sqlx::Error::RowNotFound),
+            (StatusCode::NOT_FOUND, false)
+        );
+        assert_eq!(
+            status_of(sqlx::Error::ColumnNotFound("x".into())),
+            (StatusCode::INTERNAL_SERVER_ERROR, false)
+        );
+        let wrapped = anyhow::Error::new(sqlx::Error::PoolTimedOut).context("loading the page");
+        assert_eq!(
+            AppError::Other(wrapped).into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+}

@@ -131,3 +131,43 @@ pub async fn supervise(cluster: Ctl, health: Health, policy: Policy) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Mutex;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn it_gives_up_after_its_restarts_and_says_so_in_the_health() {
+        // A cluster whose pg_ctl always fails, with no postmaster running.
+        let dir = std::env::temp_dir().join(format!("closedset-supervise-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pg_ctl = dir.join("pg_ctl");
+        std::fs::write(&pg_ctl, "#!/bin/sh\nexit 1\n").unwrap();
+        std::fs::set_permissions(&pg_ctl, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let cluster = Ctl {
+            bindir: dir.clone(),
+            pgdata: dir.join("postgres"),
+            run_as: None,
+            stopping: Arc::new(Mutex::new(false)),
+        };
+        let health = Health::default();
+        assert!(!health.is_down());
+        let policy = Policy {
+            every: Duration::from_millis(10),
+            restarts: 1,
+            window: Duration::from_secs(60),
+        };
+        tokio::time::timeout(
+            Duration::from_secs(30),
+            supervise(cluster, health.clone(), policy),
+        )
+        .await
+        .expect("the supervisor gives up rather than trying forever");
+        assert!(health.is_down());
+        assert!(health.gave_up());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
