@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 
-use crate::support::{free_port, wait_ready};
+use crate::support::free_port;
 
 /// With `DATABASE_URL` the binary starts no cluster: nothing here applies.
-fn external_database() -> bool {
+pub fn external_database() -> bool {
     std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty())
 }
 
 /// A directory the cluster's user can reach, as a checkout under a home directory is.
-fn data_home() -> tempfile::TempDir {
+pub fn data_home() -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("closedset-sup-")
         .tempdir()
@@ -32,44 +32,72 @@ fn data_home() -> tempfile::TempDir {
 }
 
 /// The real server on a private cluster in `data_dir`, its log in a file beside it.
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
     log: PathBuf,
 }
 
 impl Server {
-    async fn start(data_dir: &Path, run: &str) -> Server {
-        let port = free_port();
+    /// Starts the binary and waits until it serves. A port from `free_port` can be taken by
+    /// another test's server (they bind port 0) while the binary starts its database, and then
+    /// `/readyz` would be answered by that server: so ready means our own log says it listens,
+    /// and a binary that could not listen is started again on another port.
+    pub async fn start(data_dir: &Path, run: &str) -> Server {
         let log = data_dir.with_file_name(format!("server-{run}.log"));
-        let child = closedset(data_dir, port)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut server = Server { child, port, log };
-        if !wait_ready(&server.url("/readyz")).await {
-            let _ = server.child.kill();
-            let _ = server.child.wait();
-            panic!("{run}: the server did not become ready:\n{}", server.log());
+        for _ in 0..5 {
+            let port = free_port();
+            let child = closedset(data_dir, port)
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).unwrap())
+                .spawn()
+                .unwrap();
+            let mut server = Server {
+                child,
+                port,
+                log: log.clone(),
+            };
+            let deadline = Instant::now() + Duration::from_secs(90);
+            loop {
+                if let Some(exit) = server.child.try_wait().unwrap() {
+                    let said = server.log();
+                    if said.contains(&format!("listening on 127.0.0.1:{port}:")) {
+                        break;
+                    }
+                    panic!("{run}: the server exited ({exit}):\n{said}");
+                }
+                if server.log().contains("Closed Set is listening on")
+                    && reqwest::get(server.url("/readyz"))
+                        .await
+                        .is_ok_and(|r| r.status().is_success())
+                {
+                    return server;
+                }
+                if Instant::now() > deadline {
+                    let _ = server.child.kill();
+                    let _ = server.child.wait();
+                    panic!("{run}: the server did not become ready:\n{}", server.log());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
         }
-        server
+        panic!("{run}: no free port in five tries");
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    fn log(&self) -> String {
+    pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    fn pid(&self) -> u32 {
+    pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// SIGTERM, then the exit status must be success.
-    async fn terminate(mut self) -> String {
+    pub async fn terminate(mut self) -> String {
         signal("-TERM", self.pid());
         let exit = tokio::task::spawn_blocking(move || {
             let exit = self.child.wait().unwrap();
@@ -109,11 +137,11 @@ fn signal(which: &str, pid: u32) {
     assert!(status.success(), "kill {which} {pid}");
 }
 
-fn postmaster_pid(data_dir: &Path) -> Option<u32> {
+pub fn postmaster_pid(data_dir: &Path) -> Option<u32> {
     closedset::db::postmaster::recorded_pid(&data_dir.join("postgres"))
 }
 
-fn alive(pid: u32) -> bool {
+pub fn alive(pid: u32) -> bool {
     closedset::db::postmaster::is_alive(pid)
 }
 
@@ -152,7 +180,7 @@ async fn killing_the_private_postgres_under_load_answers_503_then_recovers_by_it
     let home = data_home();
     let data_dir = home.path().join("data");
     let server = Server::start(&data_dir, "load").await;
-    let first = postmaster_pid(&data_dir).unwrap();
+    let first = postmaster_pid(&data_dir).expect("a running cluster in the data directory");
 
     // Four browsers asking for the sign-in page (a session written on every view) and a
     // load balancer asking /readyz, all the time.
