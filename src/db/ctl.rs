@@ -115,9 +115,10 @@ impl Ctl {
 
     /// Called with the data directory's lock held, so no live Closed Set process uses it: a
     /// PostgreSQL still running on it was left by one that died (killed together with its
-    /// watchdog) and is stopped. A `postmaster.pid` naming a process that is not a postmaster of
-    /// this directory is stale (pids are reused); that process is left alone and the file
-    /// removed, because PostgreSQL would refuse to start while the pid it names is alive.
+    /// watchdog) and is stopped. A `postmaster.pid` naming a process that is not PostgreSQL at
+    /// all is stale (pids are reused); that process is left alone and the file removed, because
+    /// PostgreSQL would refuse to start while the pid it names is alive. A PostgreSQL that cannot
+    /// be shown to be ours is left alone too, and the start refused.
     pub(super) fn take_over_leftovers(&self) -> anyhow::Result<()> {
         let Some(pid) = postmaster::recorded_pid(&self.pgdata) else {
             return Ok(());
@@ -151,11 +152,21 @@ impl Ctl {
                     self.pgdata.display()
                 );
             }
+        } else if postmaster::is_postgres(pid) {
+            // A PostgreSQL we cannot show works elsewhere: starting beside it could put two
+            // servers on one data directory.
+            bail!(
+                "postmaster.pid in {} names pid {pid}, a PostgreSQL process ({}) that Closed Set \
+                 cannot tell apart from one using this data directory; it is left alone. Stop \
+                 it, or remove postmaster.pid if it does not use this directory",
+                self.pgdata.display(),
+                describe(pid)
+            );
         } else {
             tracing::warn!(
                 pid,
-                "postmaster.pid in {} names pid {pid}, which is not a PostgreSQL of this data \
-                 directory ({}); leaving that process alone and removing the stale file",
+                "postmaster.pid in {} names pid {pid}, which is not a PostgreSQL process ({}); \
+                 leaving that process alone and removing the stale file",
                 self.pgdata.display(),
                 describe(pid)
             );

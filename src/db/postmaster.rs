@@ -109,24 +109,26 @@ pub fn command_line(pid: u32) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `pid` runs the `postgres` program (a postmaster or one of its processes).
+pub fn is_postgres(pid: u32) -> bool {
+    let cmdline = command_line(pid);
+    // A postmaster keeps its command line; its children rewrite theirs as "postgres: …".
+    let program = cmdline.split(' ').next().unwrap_or("");
+    Path::new(program.trim_end_matches(':'))
+        .file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name == "postgres" || name == "postmaster")
+}
+
 /// Whether `pid` is a PostgreSQL postmaster serving `pgdata`: its program is `postgres` and it
 /// works in that directory (the postmaster changes into its data directory) or names it on its
 /// command line. Anything else is never ours to stop.
 pub fn is_postmaster_of(pid: u32, pgdata: &Path) -> bool {
-    if !is_alive(pid) {
-        return false;
-    }
-    let cmdline = command_line(pid);
-    let program = cmdline.split(' ').next().unwrap_or("");
-    let is_postgres = Path::new(program)
-        .file_name()
-        .and_then(|name| name.to_str())
-        .is_some_and(|name| name == "postgres" || name == "postmaster");
-    if !is_postgres {
+    if !is_alive(pid) || !is_postgres(pid) {
         return false;
     }
     let works_there = std::fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd == pgdata);
-    works_there || cmdline.contains(&*pgdata.to_string_lossy())
+    works_there || command_line(pid).contains(&*pgdata.to_string_lossy())
 }
 
 #[cfg(test)]
@@ -155,6 +157,7 @@ mod tests {
     fn a_process_that_is_not_postgres_is_never_a_postmaster() {
         let me = std::process::id();
         assert!(is_alive(me));
+        assert!(!is_postgres(me));
         assert!(!is_postmaster_of(me, Path::new("/")));
         assert!(!is_alive(u32::MAX));
     }

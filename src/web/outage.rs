@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use sqlx::PgPool;
@@ -45,11 +45,35 @@ async fn answer_outages(State(watch): State<Watch>, request: Request, next: Next
         return next.run(request).await;
     }
     if watch.health.is_down() {
-        return unavailable_page();
+        return with_page_headers(unavailable_page());
     }
     let response = next.run(request).await;
     if response.status() == StatusCode::INTERNAL_SERVER_ERROR && watch.unreachable().await {
-        return unavailable_page();
+        // The 500's headers (set by the layers inside: security headers, request id) stay.
+        let (mut parts, _) = response.into_parts();
+        let (page, body) = unavailable_page().into_parts();
+        parts.status = page.status;
+        parts.headers.extend(page.headers);
+        return Response::from_parts(parts, body);
+    }
+    response
+}
+
+/// The headers every page gets from the layers inside, for a page answered before them: this
+/// page loads nothing but the stylesheet.
+fn with_page_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; frame-ancestors 'none'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
     }
     response
 }
