@@ -42,6 +42,9 @@ Usage:
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
 
+The commands that read the database work beside a server running on the same
+private data directory: they connect to its PostgreSQL instead of starting one.
+
 Settings come from the environment: DATABASE_URL, CLOSEDSET_MIGRATION_DATABASE_URL,
 CLOSEDSET_DATA_DIR, CLOSEDSET_LISTEN, CLOSEDSET_BASE_URL (see README.md).";
 
