@@ -42,7 +42,7 @@ async fn main() -> anyhow::Result<()> {
         data_dir: dir.path().join("data"),
         ..closedset::Config::default()
     };
-    let mut database = db::open(&config).await?;
+    let mut database = db::open(&config, db::Purpose::Serve).await?;
     let pool = database.pool.clone();
     // With DATABASE_URL, a server may be running on the same database: sign with its key
     // (CLOSEDSET_LOG_KEY) so its sealer and this benchmark agree.

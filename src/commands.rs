@@ -10,12 +10,18 @@ use crate::db;
 use crate::ledger::receipt::{self, Receipt};
 use crate::ledger::{LogKey, VerifierKey};
 
-/// Opens the database the configuration names, starting the private cluster if it names none.
+/// Opens the database the configuration names for a command: the private cluster a running
+/// server started, else one started for the command (if the configuration names none).
 pub async fn open(config: &Config) -> anyhow::Result<db::Database> {
+    open_for(config, db::Purpose::Command).await
+}
+
+/// Opens the database for `purpose`, saying so when the private cluster is used.
+pub async fn open_for(config: &Config, purpose: db::Purpose) -> anyhow::Result<db::Database> {
     if config.database_url.is_none() {
-        tracing::info!(data_dir = %config.data_dir.display(), "starting the private PostgreSQL cluster");
+        tracing::info!(data_dir = %config.data_dir.display(), "opening the private PostgreSQL cluster");
     }
-    db::open(config).await
+    db::open(config, purpose).await
 }
 
 /// The options the ledger commands take, each `--name value`.

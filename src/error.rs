@@ -24,12 +24,58 @@ pub enum AppError {
     /// Not signed in: go to the sign-in page and come back.
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// Any database error but an outage (see `From<sqlx::Error>`).
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error(transparent)]
     Template(#[from] askama::Error),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+    /// The database cannot be reached right now (refused, closed, or no connection within the
+    /// pool's timeout): a 503 "Back in a moment", not a 500.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        if is_outage(&err) {
+            AppError::Unavailable(err)
+        } else {
+            AppError::Database(err)
+        }
+    }
+}
+
+/// Whether the error means the database is out of reach, rather than that it refused this
+/// request: no connection in time, the connection failed or closed, or the server is shutting
+/// down, starting up or crashed (SQLSTATE classes 08 and 57P).
+pub fn is_outage(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
+}
+
+/// The plain page for a database outage, with when to try again.
+pub fn unavailable_page() -> Response {
+    let mut response = error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Back in a moment",
+        "Closed Set cannot reach its database just now and is bringing it back. If you were \
+         sending a form, it was not saved: wait a few seconds, reload and send it again.",
+    );
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("5"),
+    );
+    response
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -91,7 +137,15 @@ impl IntoResponse for AppError {
             }
             AppError::Database(err) => internal(&err),
             AppError::Template(err) => internal(&err),
+            AppError::Other(err)
+                if err
+                    .chain()
+                    .any(|cause| cause.downcast_ref::<sqlx::Error>().is_some_and(is_outage)) =>
+            {
+                outage(&*err)
+            }
             AppError::Other(err) => internal(&*err),
+            AppError::Unavailable(err) => outage(&err),
         }
     }
 }
@@ -104,6 +158,11 @@ fn internal(err: &dyn std::error::Error) -> Response {
         "The request could not be completed and nothing was changed by the part that failed. \
          Try again; if it keeps happening, tell your production's administrator.",
     )
+}
+
+fn outage(err: &dyn std::error::Error) -> Response {
+    tracing::warn!(error = %err, "database unavailable");
+    unavailable_page()
 }
 
 /// Percent-encodes a path for a query parameter.
@@ -143,5 +202,44 @@ impl<T> OnConstraint<T> for std::result::Result<T, sqlx::Error> {
             Err(err) if is_violation(&err, constraint) => Ok(Err(Violated)),
             Err(err) => Err(err.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_of(err: sqlx::Error) -> (StatusCode, bool) {
+        let response = AppError::from(err).into_response();
+        (
+            response.status(),
+            response
+                .headers()
+                .contains_key(axum::http::header::RETRY_AFTER),
+        )
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_with_retry_after_and_anything_else_is_not() {
+        for outage in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        ] {
+            assert_eq!(status_of(outage), (StatusCode::SERVICE_UNAVAILABLE, true));
+        }
+        assert_eq!(
+            status_of(sqlx::Error::RowNotFound),
+            (StatusCode::NOT_FOUND, false)
+        );
+        assert_eq!(
+            status_of(sqlx::Error::ColumnNotFound("x".into())),
+            (StatusCode::INTERNAL_SERVER_ERROR, false)
+        );
+        let wrapped = anyhow::Error::new(sqlx::Error::PoolTimedOut).context("loading the page");
+        assert_eq!(
+            AppError::Other(wrapped).into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
     }
 }

@@ -42,6 +42,9 @@ Usage:
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
 
+The commands that read the database work beside a server running on the same
+private data directory: they connect to its PostgreSQL instead of starting one.
+
 Settings come from the environment: DATABASE_URL, CLOSEDSET_MIGRATION_DATABASE_URL,
 CLOSEDSET_DATA_DIR, CLOSEDSET_LISTEN, CLOSEDSET_BASE_URL (see README.md).";
 
@@ -92,17 +95,17 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match words.as_slice() {
         [] | ["serve"] => {
-            let database = open(&config).await?;
+            let database = open(&config, db::Purpose::Serve).await?;
             serve(config, database).await
         }
         ["demo"] => {
-            let database = open(&config).await?;
+            let database = open(&config, db::Purpose::Serve).await?;
             closedset::demo::load(&database.pool).await?;
             println!("{}", closedset::demo::ACCOUNTS_NOTICE);
             serve(config, database).await
         }
         ["user", "create", rest @ ..] => {
-            let database = open(&config).await?;
+            let database = open(&config, db::Purpose::Command).await?;
             create_user(&database.pool, rest).await
         }
         ["ledger", "verify", rest @ ..] => commands::verify(&config, rest).await,
@@ -110,7 +113,12 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
         ["ledger", "key"] => commands::key(&config),
         ["receipt", "verify", rest @ ..] => commands::verify_receipt(&config, rest),
         ["demo", "--large", rest @ ..] => {
-            let database = open(&config).await?;
+            let purpose = if rest == ["--no-serve"] {
+                db::Purpose::Command
+            } else {
+                db::Purpose::Serve
+            };
+            let database = open(&config, purpose).await?;
             let started = std::time::Instant::now();
             let id = closedset::demo::large::load(&database.pool).await?;
             let key = LogKey::load_or_create(&config.log_key, &config.log_name)?;
@@ -137,15 +145,26 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
     }
 }
 
-async fn open(config: &Config) -> anyhow::Result<db::Database> {
-    commands::open(config).await
+async fn open(config: &Config, purpose: db::Purpose) -> anyhow::Result<db::Database> {
+    commands::open_for(config, purpose).await
 }
 
 async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()> {
+    // Before anything can take long: a SIGTERM from here on shuts down cleanly.
+    let shutdown = shutdown_signal()?;
     password::warm_up();
     let listen = config.listen;
     let state = AppState::new(database.pool.clone(), config)?;
-    let app = closedset::app(state.clone())?;
+    let health = db::Health::default();
+    if let Some(cluster) = database.cluster.as_ref() {
+        tokio::spawn(db::supervise::supervise(
+            cluster.supervised(),
+            health.clone(),
+            db::supervise::Policy::default(),
+        ));
+    }
+    let app =
+        closedset::web::outage::guard(closedset::app(state.clone())?, state.pool.clone(), health);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -167,30 +186,35 @@ async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()>
     .with_graceful_shutdown({
         let live = state.live.clone();
         async move {
-            shutdown_signal().await;
+            shutdown.await;
             // Open live streams never end by themselves.
             live.shut_down();
         }
     })
     .await;
-    // In-flight requests have finished; now the database can go.
+    // In-flight requests have finished; now the database can go (also when it is down: there
+    // is nothing to stop then).
     database.pool.close().await;
-    if let Some(cluster) = database.cluster.as_mut() {
-        cluster.stop()?;
+    if let Some(mut cluster) = database.cluster.take() {
+        tokio::task::spawn_blocking(move || cluster.stop()).await??;
         tracing::info!("the private PostgreSQL cluster is stopped");
     }
     served.context("serving")
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing the SIGTERM handler");
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term.recv() => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
+/// future is first polled, so a signal that arrives early is not lost.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {},
+            _ = term.recv() => {},
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
 
 async fn create_user(pool: &sqlx::PgPool, args: &[&str]) -> anyhow::Result<()> {

@@ -1,18 +1,23 @@
 //! The private PostgreSQL cluster Closed Set starts when no `DATABASE_URL` is given.
-//! It finds the server binaries, creates the cluster with `initdb`, starts and stops it.
+//! It finds the server binaries, creates the cluster with `initdb`, starts and stops it, and
+//! lets a command work beside a server that already runs it.
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use sqlx::postgres::PgConnectOptions;
 
+use super::ctl::Ctl;
+use super::postmaster::{Claim, DataDirLock};
+
 /// The role and database names inside a private cluster. This role owns the tables and runs the
 /// migrations; the server itself connects as `db::APPLICATION_ROLE`.
-const SUPERUSER: &str = "closedset";
+pub(super) const SUPERUSER: &str = "closedset";
 
 /// What went wrong looking for PostgreSQL, worded for the person running the command.
 pub const NOT_INSTALLED: &str = "Closed Set needs PostgreSQL. Either install the server \
@@ -29,10 +34,10 @@ pub enum Durability {
 
 /// A running private cluster. Dropping it stops the server.
 pub struct EmbeddedPostgres {
-    bindir: PathBuf,
-    pgdata: PathBuf,
-    run_as: Option<(u32, u32)>,
-    stopped: bool,
+    ctl: Ctl,
+    // Held for the life of the process; the watchdog holds a copy, so the lock outlives us until
+    // the watchdog has stopped the cluster.
+    _lock: DataDirLock,
     // Held open for the life of the process: when it closes (however we exit),
     // the watchdog stops the cluster so no PostgreSQL is left behind.
     _watchdog: Option<(Child, ChildStdin)>,
@@ -41,19 +46,59 @@ pub struct EmbeddedPostgres {
 impl std::fmt::Debug for EmbeddedPostgres {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmbeddedPostgres")
-            .field("pgdata", &self.pgdata)
+            .field("pgdata", &self.ctl.pgdata)
             .finish_non_exhaustive()
     }
 }
 
+/// The private cluster a command works on: one it started, or the one a running server started.
+#[derive(Debug)]
+pub enum PrivateCluster {
+    Started(EmbeddedPostgres),
+    /// A live Closed Set server (this pid) runs the cluster; connect beside it, stop nothing.
+    Beside {
+        server: u32,
+        pgdata: PathBuf,
+    },
+}
+
+impl PrivateCluster {
+    /// Connection options for a database in this cluster as its superuser (see
+    /// `EmbeddedPostgres::connect_options`).
+    pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        match self {
+            PrivateCluster::Started(cluster) => cluster.connect_options(database),
+            PrivateCluster::Beside { pgdata, .. } => options_for(pgdata, database),
+        }
+    }
+}
+
 impl EmbeddedPostgres {
-    /// Creates (on first use) and starts a cluster under `data_dir/postgres`.
+    /// Creates (on first use) and starts a cluster under `data_dir/postgres`, refusing when
+    /// another live Closed Set process uses it.
     /// With `remove_on_exit`, the watchdog also deletes `data_dir` once the process is gone.
     pub fn start(
         data_dir: &Path,
         durability: Durability,
         remove_on_exit: bool,
     ) -> anyhow::Result<Self> {
+        match Self::start_or_join(data_dir, durability, remove_on_exit)? {
+            PrivateCluster::Started(cluster) => Ok(cluster),
+            PrivateCluster::Beside { server, pgdata } => bail!(
+                "the database in {} is already in use by another Closed Set server (pid \
+                 {server}); stop it first or choose another CLOSEDSET_DATA_DIR",
+                pgdata.display()
+            ),
+        }
+    }
+
+    /// Like `start`, but when a live Closed Set server already runs the cluster, answers where
+    /// to find it instead of refusing: a command can work beside the server.
+    pub fn start_or_join(
+        data_dir: &Path,
+        durability: Durability,
+        remove_on_exit: bool,
+    ) -> anyhow::Result<PrivateCluster> {
         let bindir = find_bindir().context(NOT_INSTALLED)?;
         let run_as = if is_root() {
             Some(unprivileged_user().context(
@@ -97,158 +142,69 @@ impl EmbeddedPostgres {
             }
         }
 
-        let mut cluster = EmbeddedPostgres {
+        let ctl = Ctl {
             bindir,
             pgdata,
             run_as,
-            stopped: true,
-            _watchdog: None,
+            stopping: Arc::new(Mutex::new(true)),
         };
-        if !cluster.pgdata.join("PG_VERSION").exists() {
-            cluster.init(durability)?;
+        let lock = match claim(&data_dir)? {
+            Ok(lock) => lock,
+            Err(server) => {
+                if !ctl.is_running() {
+                    bail!(
+                        "the Closed Set server (pid {server}) using {} has its database down \
+                         right now (it restarts it by itself); try again in a moment",
+                        ctl.pgdata.display()
+                    );
+                }
+                return Ok(PrivateCluster::Beside {
+                    server,
+                    pgdata: ctl.pgdata,
+                });
+            }
+        };
+        if !ctl.pgdata.join("PG_VERSION").exists() {
+            ctl.init(durability)?;
         }
-        if cluster.is_running() {
-            bail!(
-                "the database in {} is already in use by another Closed Set server; \
-                 stop it first or choose another CLOSEDSET_DATA_DIR",
-                cluster.pgdata.display()
-            );
-        }
-        cluster.run(cluster.pg_ctl(&["start", "-w", "-t", "60", "-s"]).arg("-l").arg(
-            cluster.pgdata.join("server.log"),
-        ))
-        .context("starting the private PostgreSQL cluster (its log is server.log in the data directory)")?;
-        cluster.stopped = false;
-        cluster._watchdog = Some(cluster.spawn_watchdog(remove_on_exit.then_some(&data_dir))?);
-        Ok(cluster)
+        ctl.take_over_leftovers()?;
+        ctl.start_postmaster().context(
+            "starting the private PostgreSQL cluster (its log is server.log in the data directory)",
+        )?;
+        *ctl.stopping.lock().unwrap_or_else(|e| e.into_inner()) = false;
+        let watchdog = ctl.spawn_watchdog(&lock, remove_on_exit.then_some(&data_dir))?;
+        Ok(PrivateCluster::Started(EmbeddedPostgres {
+            ctl,
+            _lock: lock,
+            _watchdog: Some(watchdog),
+        }))
     }
 
     /// Connection options for a database in this cluster, over its Unix socket, as the
     /// superuser that owns the tables (`.username(…)` connects as another role).
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.pgdata)
-            .username(SUPERUSER)
-            .database(database)
+        options_for(&self.ctl.pgdata, database)
     }
 
     /// The directory holding the cluster's Unix socket.
     pub fn socket_dir(&self) -> &Path {
-        &self.pgdata
+        &self.ctl.pgdata
     }
 
-    /// Stops the server and waits for it to finish; safe to call twice.
+    /// What the supervisor needs to watch and restart this cluster.
+    pub fn supervised(&self) -> Ctl {
+        self.ctl.clone()
+    }
+
+    /// Stops the server and waits for it to be gone; safe to call twice, and when PostgreSQL
+    /// already died (there is nothing left to stop then).
     pub fn stop(&mut self) -> anyhow::Result<()> {
-        if self.stopped {
+        let mut stopping = self.ctl.stopping.lock().unwrap_or_else(|e| e.into_inner());
+        if *stopping {
             return Ok(());
         }
-        self.stopped = true;
-        self.run(&mut self.pg_ctl(&["stop", "-w", "-m", "fast", "-s"]))
-    }
-
-    fn init(&self, durability: Durability) -> anyhow::Result<()> {
-        std::fs::create_dir_all(&self.pgdata)?;
-        std::fs::set_permissions(&self.pgdata, std::fs::Permissions::from_mode(0o700))?;
-        if let Some((uid, gid)) = self.run_as {
-            chown(&self.pgdata, uid, gid)?;
-        }
-        let mut initdb = self.command("initdb");
-        initdb.arg("-D").arg(&self.pgdata).args([
-            "-U",
-            SUPERUSER,
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-        ]);
-        if durability == Durability::Throwaway {
-            initdb.arg("--no-sync");
-        }
-        self.run(&mut initdb).context("initdb failed")?;
-
-        // Only a Unix socket inside the (0700) data directory: nobody else can connect,
-        // which is what makes `trust` authentication safe here.
-        let mut settings = format!(
-            "\n# Closed Set private cluster\nlisten_addresses = ''\nunix_socket_directories = '{}'\n\
-             max_connections = 200\nshared_buffers = 64MB\n",
-            self.pgdata.display().to_string().replace('\'', "''")
-        );
-        if durability == Durability::Throwaway {
-            settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
-        }
-        let conf = self.pgdata.join("postgresql.conf");
-        let mut file = std::fs::OpenOptions::new().append(true).open(&conf)?;
-        file.write_all(settings.as_bytes())?;
-        Ok(())
-    }
-
-    fn is_running(&self) -> bool {
-        self.pg_ctl(&["status", "-s"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-
-    fn spawn_watchdog(&self, remove: Option<&PathBuf>) -> anyhow::Result<(Child, ChildStdin)> {
-        // `read` returns when our end of the pipe closes, i.e. when this process exits
-        // for any reason, including a crash or SIGKILL.
-        let mut script =
-            String::from("read -r _ignored; \"$0\" -D \"$1\" stop -m fast -s >/dev/null 2>&1");
-        if remove.is_some() {
-            script.push_str("; rm -rf \"$2\"");
-        }
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c")
-            .arg(script)
-            .arg(self.bindir.join("pg_ctl"))
-            .arg(&self.pgdata)
-            .arg(remove.map(|p| p.as_os_str()).unwrap_or_default())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            // Its own process group, so Ctrl-C reaches only the server, which then stops
-            // PostgreSQL after the last request has finished.
-            .process_group(0);
-        // pg_ctl refuses to run as root, so the watchdog runs as the cluster's user.
-        if let Some((uid, gid)) = self.run_as {
-            cmd.uid(uid).gid(gid);
-        }
-        let mut child = cmd.spawn().context("starting the cluster watchdog")?;
-        let stdin = child.stdin.take().context("watchdog pipe")?;
-        Ok((child, stdin))
-    }
-
-    fn pg_ctl(&self, args: &[&str]) -> Command {
-        let mut cmd = self.command("pg_ctl");
-        cmd.arg("-D").arg(&self.pgdata).args(args);
-        cmd
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(self.bindir.join(program));
-        cmd.process_group(0).env("LC_ALL", "C").current_dir("/");
-        if let Some((uid, gid)) = self.run_as {
-            cmd.uid(uid).gid(gid);
-        }
-        cmd
-    }
-
-    fn run(&self, cmd: &mut Command) -> anyhow::Result<()> {
-        let output = cmd
-            .stdin(Stdio::null())
-            .output()
-            .with_context(|| format!("running {:?}", cmd.get_program()))?;
-        if !output.status.success() {
-            bail!(
-                "{:?} exited with {}: {}{}",
-                cmd.get_program(),
-                output.status,
-                String::from_utf8_lossy(&output.stdout).trim(),
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        Ok(())
+        *stopping = true;
+        self.ctl.stop_postmaster()
     }
 }
 
@@ -256,6 +212,46 @@ impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
         if let Err(err) = self.stop() {
             eprintln!("stopping the private PostgreSQL cluster: {err:#}");
+        }
+    }
+}
+
+fn options_for(pgdata: &Path, database: &str) -> PgConnectOptions {
+    PgConnectOptions::new()
+        .socket(pgdata)
+        .username(SUPERUSER)
+        .database(database)
+}
+
+/// Takes the data directory's lock, or names the live server holding it. A holder whose pid no
+/// longer runs is a dead server's watchdog stopping its PostgreSQL: wait for it to finish.
+fn claim(data_dir: &Path) -> anyhow::Result<Result<DataDirLock, u32>> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut told = false;
+    loop {
+        match DataDirLock::try_take(data_dir)
+            .with_context(|| format!("locking {}", data_dir.display()))?
+        {
+            Claim::Taken(lock) => return Ok(Ok(lock)),
+            Claim::Held { by: Some(pid) } => return Ok(Err(pid)),
+            Claim::Held { by: None } => {
+                if Instant::now() > deadline {
+                    bail!(
+                        "{} is still locked by a stopped Closed Set server's watchdog after 30 \
+                         s; is its PostgreSQL hanging?",
+                        data_dir.display()
+                    );
+                }
+                if !told {
+                    tracing::info!(
+                        "waiting for a stopped Closed Set server's watchdog to finish stopping \
+                         its PostgreSQL in {}",
+                        data_dir.display()
+                    );
+                    told = true;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
     }
 }

@@ -2,8 +2,11 @@
 //! Migrates as the tables' owner at start-up and connects the server as a role that owns
 //! nothing, so it cannot switch off the ledger's append-only guard (README: "Database roles").
 
+mod ctl;
 pub mod embedded;
 pub mod hub;
+pub mod postmaster;
+pub mod supervise;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,7 +17,9 @@ use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
 use crate::config::Config;
 
-pub use embedded::{Durability, EmbeddedPostgres};
+pub use ctl::Ctl;
+pub use embedded::{Durability, EmbeddedPostgres, PrivateCluster};
+pub use supervise::Health;
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
@@ -36,12 +41,21 @@ pub struct Database {
     pub cluster: Option<EmbeddedPostgres>,
 }
 
+/// What the database is opened for: serving (which needs the private cluster to itself), or a
+/// command, which may work beside a server already running it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Serve,
+    Command,
+}
+
 /// Connects to `DATABASE_URL` when given, otherwise starts the private cluster in the data
-/// directory; migrates as the tables' owner and grants the server's role what it needs.
-pub async fn open(config: &Config) -> anyhow::Result<Database> {
+/// directory (or, for a command, joins the one a running server started); migrates as the
+/// tables' owner and grants the server's role what it needs.
+pub async fn open(config: &Config, purpose: Purpose) -> anyhow::Result<Database> {
     let database = match config.database_url.as_deref() {
         Some(url) => open_external(url, config.migration_database_url.as_deref()).await?,
-        None => open_private_cluster(config).await?,
+        None => open_private_cluster(config, purpose).await?,
     };
     warn_if_the_server_owns_the_tables(&database.pool).await?;
     Ok(database)
@@ -76,12 +90,36 @@ async fn open_external(url: &str, migration_url: Option<&str>) -> anyhow::Result
     })
 }
 
-async fn open_private_cluster(config: &Config) -> anyhow::Result<Database> {
+async fn open_private_cluster(config: &Config, purpose: Purpose) -> anyhow::Result<Database> {
     let data_dir = config.data_dir.clone();
-    let cluster = tokio::task::spawn_blocking(move || {
-        EmbeddedPostgres::start(&data_dir, Durability::Durable, false)
+    let private = tokio::task::spawn_blocking(move || match purpose {
+        Purpose::Serve => EmbeddedPostgres::start(&data_dir, Durability::Durable, false)
+            .map(PrivateCluster::Started),
+        Purpose::Command => EmbeddedPostgres::start_or_join(&data_dir, Durability::Durable, false),
     })
     .await??;
+    let cluster = match private {
+        PrivateCluster::Started(cluster) => cluster,
+        beside @ PrivateCluster::Beside { server, .. } => {
+            // The server migrated and granted when it started; connect as it does.
+            tracing::info!(
+                "the private cluster is running for the Closed Set server (pid {server}); \
+                 working beside it"
+            );
+            let pool = pool_options()
+                .connect_with(
+                    beside
+                        .connect_options("closedset")
+                        .username(APPLICATION_ROLE),
+                )
+                .await
+                .context("connecting to the running server's private cluster")?;
+            return Ok(Database {
+                pool,
+                cluster: None,
+            });
+        }
+    };
     let mut superuser = cluster
         .connect_options("postgres")
         .connect()
@@ -299,10 +337,16 @@ fn is_local(options: &PgConnectOptions) -> bool {
 }
 
 /// Pool settings shared by the server and the tests.
+///
+/// The acquire timeout bounds how long a page waits for a connection before it answers 503
+/// ("Back in a moment"): while the database is unreachable, sqlx keeps retrying a refused
+/// connection until this deadline. Two seconds is far beyond a normal wait (a page holds a
+/// connection for milliseconds, so even a burst queued on eight is served well within it) yet
+/// short enough that a person is not left staring at a blank tab during an outage.
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(8)
-        .acquire_timeout(Duration::from_secs(3))
+        .acquire_timeout(Duration::from_secs(2))
 }
 
 async fn create_database_if_missing(conn: &mut PgConnection, name: &str) -> anyhow::Result<()> {

@@ -6,11 +6,13 @@ pub mod client;
 pub mod csrf;
 pub mod form;
 pub mod once;
+pub mod outage;
 mod state;
 
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Extension;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,6 +21,7 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+use crate::db::Health;
 use crate::error::{AppError, Result};
 pub use client::ClientAddr;
 pub use csrf::rotate_csrf;
@@ -155,11 +158,24 @@ pub fn open_router() -> Router<AppState> {
         .route("/readyz", get(readyz))
 }
 
-async fn healthz() -> &'static str {
-    "ok"
+/// Whether the process is worth keeping: 503 once the supervisor has given up restarting the
+/// private database, so that whatever runs the server restarts it.
+async fn healthz(health: Option<Extension<Health>>) -> Response {
+    match health {
+        Some(Extension(health)) if health.gave_up() => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the private database could not be restarted",
+        )
+            .into_response(),
+        _ => (StatusCode::OK, "ok").into_response(),
+    }
 }
 
-async fn readyz(State(state): State<AppState>) -> Response {
+/// Whether requests can be served now: 503 while the database is down or does not answer.
+async fn readyz(State(state): State<AppState>, health: Option<Extension<Health>>) -> Response {
+    if health.is_some_and(|Extension(health)| health.is_down()) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database restarting").into_response();
+    }
     let ping = tokio::time::timeout(
         std::time::Duration::from_secs(2),
         sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool),

@@ -27,5 +27,6 @@ mod productions;
 mod receipts;
 mod riders;
 mod schedule;
+mod supervision;
 mod support;
 mod web;
