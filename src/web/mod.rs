@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod form;
 mod state;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
@@ -21,7 +22,7 @@ use tower_sessions::Session;
 
 use crate::error::{AppError, Result};
 pub use csrf::rotate_csrf;
-pub use form::FormBody;
+pub use form::{FormBody, Len};
 pub use state::AppState;
 
 /// Renders a template as a 200 page.
@@ -45,13 +46,16 @@ pub fn render_with_status<T: Template>(status: StatusCode, page: &T) -> Result<R
     Ok((status, Html(page.render()?)).into_response())
 }
 
-/// Messages shown beside form fields, by field name.
+/// Messages shown beside form fields, by field name. A name is usually a literal; fields a page
+/// repeats (one note per performer) have names made at run time.
 #[derive(Debug, Default, Clone)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
+pub struct FieldErrors(BTreeMap<Cow<'static, str>, String>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+    /// Adds the message for `field`, unless it already has one: the first problem found is the
+    /// one to fix first (a field too long is reported before what its text says).
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
     }
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
@@ -60,8 +64,16 @@ impl FieldErrors {
         self.0.is_empty()
     }
     /// Field name and message pairs, for the summary at the top of a form.
-    pub fn iter(&self) -> impl Iterator<Item = (&&'static str, &String)> {
-        self.0.iter()
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &String)> {
+        self.0
+            .iter()
+            .map(|(field, message)| (field.as_ref(), message))
+    }
+    /// Adds every message of `other` whose field has none yet.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, message) in other.0 {
+            self.add(field, message);
+        }
     }
 }
 
