@@ -196,21 +196,28 @@ pub(super) async fn record_review(
     let form = ReviewForm::read(&body);
     let number = flagged_scene(&state.pool, &member, scene_id).await?;
     let mut errors = form.too_long.clone();
-    let date = parse_date(&form.reviewed_on);
-    match date {
-        None => errors.add(
-            "reviewed_on",
-            "Enter the date of the review, for example 2027-06-14.",
-        ),
-        Some(d) if production_date(d).is_err() => {
-            errors.add("reviewed_on", production_date(d).unwrap_err())
+    let today = member.production.zone.today();
+    let date = match parse_date(&form.reviewed_on).map(production_date) {
+        None => {
+            errors.add(
+                "reviewed_on",
+                "Enter the date of the review, for example 2027-06-14.",
+            );
+            None
         }
-        Some(d) if d > member.production.zone.today() => errors.add(
-            "reviewed_on",
-            "The review date is still to come; record the review once it is held.",
-        ),
-        Some(_) => {}
-    }
+        Some(Err(message)) => {
+            errors.add("reviewed_on", message);
+            None
+        }
+        Some(Ok(d)) if d > today => {
+            errors.add(
+                "reviewed_on",
+                "The review date is still to come; record the review once it is held.",
+            );
+            None
+        }
+        Some(Ok(d)) => Some(d),
+    };
     let outcome = Outcome::parse(form.outcome.trim());
     if outcome.is_none() {
         errors.add("outcome", "Choose what the review found.");
