@@ -36,7 +36,7 @@ impl LineForm {
         LineForm {
             account_code: r.text("account_code", Len::Code),
             category: r.text("category", Len::Code),
-            description: r.text("description", Len::Line),
+            description: r.text("description", Len::Paragraph),
             quantity: r.text("quantity", Len::Code),
             unit_rate: r.text("unit_rate", Len::Code),
             planned: r.text("planned", Len::Code),

@@ -69,12 +69,6 @@ impl FieldErrors {
             .iter()
             .map(|(field, message)| (field.as_ref(), message))
     }
-    /// Adds every message of `other` whose field has none yet.
-    pub fn merge(&mut self, other: FieldErrors) {
-        for (field, message) in other.0 {
-            self.add(field, message);
-        }
-    }
 }
 
 /// A one-time message shown on the next page.

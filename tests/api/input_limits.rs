@@ -317,7 +317,7 @@ async fn a_hundred_thousand_characters_get_a_message_beside_the_field_and_are_ne
             ],
         )
         .await;
-    refused_beside(&page, "description", "Keep this to 300 characters");
+    refused_beside(&page, "description", "Keep this to 5,000 characters");
     assert_eq!(f.count("budget_line").await, 0);
 
     let page = pat
