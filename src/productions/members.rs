@@ -2,7 +2,7 @@
 //! inviting someone with a role or withdrawing an invitation.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -13,6 +13,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_form};
 
 #[derive(sqlx::FromRow)]
@@ -215,7 +216,7 @@ pub(super) async fn revoke_invitation(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, invitation_id)): Path<(i64, i64)>,
+    Ids((_, invitation_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::ManageMembers)?;
     let done = sqlx::query(

@@ -56,9 +56,15 @@ pub async fn guard(session: Session, request: Request, next: Next) -> Response {
 async fn check(session: &Session, request: Request) -> Result<Request> {
     let expected: Option<String> = session.get(CSRF_KEY).await.map_err(session_err)?;
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    // Too large is said as such (413), whoever sent it; only a body that could be a form
+    // goes on to the token check.
+    let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|err| {
+        if err.into_inner().is::<http_body_util::LengthLimitError>() {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::Forbidden
+        }
+    })?;
     let offered = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == FIELD)
         .map(|(_, v)| v.into_owned());

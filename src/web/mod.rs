@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod csrf;
 pub mod form;
+pub mod ids;
 mod state;
 
 use std::collections::BTreeMap;
