@@ -12,6 +12,7 @@ mod consent_records;
 mod dashboards;
 mod database_role;
 mod embedded;
+mod fuzz;
 mod layers;
 mod ledger;
 mod ledger_export;
