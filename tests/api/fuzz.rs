@@ -302,6 +302,22 @@ async fn fuzz_edges(fuzz: &mut Fuzz, visitors: &[Visitor], walked: &Walk) {
         fuzz.expect(nobody, method, target, vec![], &[status], why)
             .await;
     }
+    // Headers no browser of ours sends: a session cookie that is no session, another site.
+    let stranger = Visitor {
+        name: "stranger",
+        cookie: "closedset=not-a-session-id".into(),
+        csrf: String::new(),
+    };
+    fuzz.expect(&stranger, "GET", "/", vec![], &[303], "a made-up session")
+        .await;
+    let fetched = [("sec-fetch-site", "cross-site"), ("origin", "null")];
+    let body = format!("csrf={}", nobody.csrf).into_bytes();
+    if let Some(reply) = fuzz.send(nobody, "POST", "/signin", body, &fetched).await
+        && reply.status != 403
+    {
+        fuzz.findings
+            .push(format!("a cross-site fetch got {}", reply.status));
+    }
 }
 
 #[tokio::test]
