@@ -421,3 +421,60 @@ async fn every_route_and_form_answers_malformed_input_with_a_page() {
         findings.join("\n")
     );
 }
+
+/// The refusals the fuzz test looks for, one of each, quickly: each is our page.
+#[tokio::test]
+async fn malformed_ids_methods_and_bodies_get_our_pages() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    let mut fuzz = Fuzz {
+        app,
+        patterns: crawl::route_patterns(),
+        findings: Vec::new(),
+        requests: 0,
+    };
+    let producer = fuzz.visitor("producer", Some("producer@demo.test")).await;
+    let scene: i64 = sqlx::query_scalar("select min(scene_id) from scene where production_id = $1")
+        .bind(production)
+        .fetch_one(&fuzz.app.pool)
+        .await
+        .unwrap();
+    let base = format!("/productions/{production}");
+    let page = fuzz
+        .send(
+            &producer,
+            "GET",
+            &format!("{base}/scenes/{scene}"),
+            vec![],
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.status, 200, "the canonical id is served");
+    let mut big = format!("csrf={}&number=", producer.csrf).into_bytes();
+    big.resize(10 * 1024 * 1024, b'1');
+    for (method, target, body, status) in [
+        ("GET", format!("/productions/0{production}"), vec![], 404),
+        ("GET", format!("{base}/scenes/+{scene}"), vec![], 404),
+        ("GET", format!("{base}/scenes/%2B{scene}"), vec![], 404),
+        ("GET", format!("{base}/scenes/{scene}.0"), vec![], 404),
+        ("GET", format!("{base}/scenes/abc"), vec![], 404),
+        ("GET", format!("{base}/scenes/.."), vec![], 404),
+        ("GET", format!("{base}/scenes/{scene}%00"), vec![], 422),
+        ("GET", format!("/calendar/{}", "A".repeat(64)), vec![], 404),
+        (
+            "GET",
+            "/signin?next=/account&next=/b".to_string(),
+            vec![],
+            303,
+        ),
+        ("PUT", format!("{base}/scenes/{scene}"), vec![], 405),
+        ("GET", "/static/none.css".to_string(), vec![], 404),
+        ("POST", format!("{base}/scenes"), big, 413),
+    ] {
+        let why = "one of each refusal";
+        fuzz.expect(&producer, method, &target, body, &[status], why)
+            .await;
+    }
+    assert!(fuzz.findings.is_empty(), "{:#?}", fuzz.findings);
+}
