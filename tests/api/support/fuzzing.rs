@@ -23,13 +23,16 @@ pub enum Mutation {
 }
 
 pub const NUL: &str = "a\0b";
+/// Typed with combining accents; kept in NFC it reads "Zoé Müller".
+const DECOMPOSED: &str = "Zoe\u{301} Mu\u{308}ller";
+const PADDED: &str = "  padded  ";
 
 pub const MUTATIONS: [Mutation; 16] = [
     Mutation::Value(NUL),
     Mutation::Value("bell\u{7}tab\u{1b}"),
     Mutation::Long,
-    Mutation::Value("Zoe\u{301} Mu\u{308}ller"),
-    Mutation::Value("  padded  "),
+    Mutation::Value(DECOMPOSED),
+    Mutation::Value(PADDED),
     Mutation::Value("abc"),
     Mutation::Value("1.0"),
     Mutation::Value("-1"),
@@ -217,7 +220,8 @@ pub fn kinds_of(names: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Values stored outside any range a person could mean, read from the whole database.
+/// Values stored outside any range a person could mean, read from the whole database: dates
+/// and instants outside 1900-2200, negative numbers, and text kept as the fuzz typed it.
 pub async fn stored_out_of_range(app: &TestApp) -> Vec<String> {
     // Counts that may be negative, each with why.
     const SIGNED: [(&str, &str, &str); 0] = [];
@@ -229,7 +233,8 @@ pub async fn stored_out_of_range(app: &TestApp) -> Vec<String> {
                        where t.table_schema = 'public' and t.table_name = c.table_name
                          and t.table_type = 'BASE TABLE')
            and data_type in ('date', 'timestamp with time zone', 'timestamp without time zone',
-                             'smallint', 'integer', 'bigint', 'numeric')
+                             'smallint', 'integer', 'bigint', 'numeric',
+                             'text', 'character varying', 'jsonb', 'json')
          order by 1, 2",
     )
     .fetch_all(&app.owner_pool)
@@ -237,6 +242,13 @@ pub async fn stored_out_of_range(app: &TestApp) -> Vec<String> {
     .unwrap();
     let mut found = Vec::new();
     for (table, column, kind) in columns {
+        if matches!(
+            kind.as_str(),
+            "text" | "character varying" | "jsonb" | "json"
+        ) {
+            found.extend(stored_as_typed(app, &table, &column).await);
+            continue;
+        }
         let outside = if kind.starts_with("date") || kind.starts_with("timestamp") {
             format!("{column} < '1900-01-01' or {column} >= '2201-01-01'")
         } else if SIGNED.iter().any(|(t, c, _)| *t == table && *c == column) {
@@ -254,6 +266,32 @@ pub async fn stored_out_of_range(app: &TestApp) -> Vec<String> {
         }
     }
     found
+}
+
+/// Text the fuzz typed that was kept as typed: its 100,000 characters, its padding, its
+/// decomposed accents (forms keep text trimmed, capped and in NFC).
+async fn stored_as_typed(app: &TestApp, table: &str, column: &str) -> Vec<String> {
+    let sql = format!(
+        "select count(*) filter (where length({column}::text) >= 100000),
+                count(*) filter (where strpos({column}::text, $1) > 0),
+                count(*) filter (where strpos({column}::text, $2) > 0)
+         from {table}"
+    );
+    let (long, padded, decomposed): (i64, i64, i64) = sqlx::query_as(&sql)
+        .bind(PADDED)
+        .bind(DECOMPOSED)
+        .fetch_one(&app.owner_pool)
+        .await
+        .unwrap();
+    [
+        (long, "100,000 characters"),
+        (padded, "untrimmed spaces"),
+        (decomposed, "decomposed accents (not NFC)"),
+    ]
+    .into_iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, what)| format!("stored {table}.{column} with {what} in {count} rows"))
+    .collect()
 }
 
 fn kind_of(name: &str) -> String {
