@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-/// Every path pattern given to `.route(` anywhere in `src/`, read from the source itself so a
-/// new route cannot be missed by a list kept by hand.
+/// Every path pattern given to `.route(` or `.route_service(` anywhere in `src/`, read from the
+/// source itself so a new route cannot be missed by a list kept by hand. (`/static` is the one
+/// nested service; the fuzz test tries it by hand.)
 pub fn route_patterns() -> Vec<String> {
     let mut patterns = Vec::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
@@ -17,8 +18,13 @@ pub fn route_patterns() -> Vec<String> {
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let mut rest = text.as_str();
-                while let Some(at) = rest.find(".route(") {
-                    rest = &rest[at + ".route(".len()..];
+                while let Some(at) = rest.find(".route") {
+                    rest = &rest[at + ".route".len()..];
+                    let Some(after) = ["(", "_service("].iter().find_map(|o| rest.strip_prefix(o))
+                    else {
+                        continue;
+                    };
+                    rest = after;
                     let literal = rest.trim_start();
                     let pattern = literal
                         .strip_prefix('"')
@@ -261,6 +267,17 @@ fn the_scan_reads_our_forms_as_a_browser_would() {
     );
     assert_eq!(forms[0].names, ["csrf", "kinds", "phase", "bare", "notes"]);
     assert_eq!(links(html), ["/b?c=1"]);
+    let declared = route_patterns();
+    for route in [
+        "/",
+        "/signin",
+        "/productions/{production_id}/scenes/{scene_id}",
+    ] {
+        assert!(
+            declared.iter().any(|r| r == route),
+            "{route} is read from src/"
+        );
+    }
     let patterns = vec!["/s/{id}".to_string(), "/s/new".to_string()];
     assert_eq!(pattern_of("/s/new", &patterns), Some("/s/new"));
     assert_eq!(pattern_of("/s/7", &patterns), Some("/s/{id}"));

@@ -62,10 +62,22 @@ pub async fn send(
         let _ = done.await;
     });
     let mut raw = Vec::new();
-    tokio::time::timeout(Duration::from_secs(30), reader.read_to_end(&mut raw))
+    let reading = async {
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            match reader.read(&mut chunk).await {
+                Ok(0) => return Ok(()),
+                Ok(n) => raw.extend_from_slice(&chunk[..n]),
+                // A server that answered without reading the whole body may reset the
+                // connection after its answer: what arrived before the reset stands.
+                Err(_) if !raw.is_empty() => return Ok(()),
+                Err(e) => return Err(format!("reading: {e}")),
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), reading)
         .await
-        .map_err(|_| "no answer within 30 s".to_string())?
-        .map_err(|e| format!("reading: {e}"))?;
+        .map_err(|_| "no answer within 30 s".to_string())??;
     let _ = read.send(());
     writing.abort();
     parse(&raw)
