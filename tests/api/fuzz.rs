@@ -45,6 +45,8 @@ struct Walk {
     reached: BTreeSet<String>,
     pages: Vec<(usize, String, String)>,
     forms: Vec<(usize, String, Form)>,
+    /// Links that answered 4xx.
+    broken: Vec<String>,
 }
 
 /// Walks every visitor's pages from their starts; forms already in `form_keys` are not
@@ -57,10 +59,13 @@ async fn walk(
 ) -> Walk {
     let mut found = Walk::default();
     for (who, visitor) in visitors.iter().enumerate() {
-        let mut queue: VecDeque<String> = starts[who].iter().cloned().collect();
-        let mut seen: HashSet<String> = queue.iter().cloned().collect();
+        let mut queue: VecDeque<(String, String)> = starts[who]
+            .iter()
+            .map(|s| (s.clone(), "the start".into()))
+            .collect();
+        let mut seen: HashSet<String> = starts[who].iter().cloned().collect();
         let mut per_route: BTreeMap<String, usize> = BTreeMap::new();
-        while let Some(url) = queue.pop_front() {
+        while let Some((url, from)) = queue.pop_front() {
             let Some(pattern) = fuzz.pattern(&url) else {
                 fuzz.findings.push(format!(
                     "{} links to {url}, which no route serves",
@@ -76,6 +81,14 @@ async fn walk(
             let Some(page) = fuzz.send(visitor, "GET", &url, vec![], &[]).await else {
                 continue;
             };
+            if page.status >= 400 {
+                // Before any fuzzing, a link of our own that goes nowhere is broken.
+                found.broken.push(format!(
+                    "{} {url} (from {from}): {}",
+                    visitor.name, page.status
+                ));
+                continue;
+            }
             found.reached.insert(pattern.clone());
             found.pages.push((who, url.clone(), pattern));
             if !page.content_type.starts_with("text/html") {
@@ -84,7 +97,7 @@ async fn walk(
             let path = url.split('?').next().unwrap_or_default();
             for link in crawl::links(&page.body) {
                 if !link.starts_with("/static/") && seen.insert(link.clone()) {
-                    queue.push_back(link);
+                    queue.push_back((link, url.clone()));
                 }
             }
             for form in crawl::forms(&page.body, path) {
@@ -380,6 +393,10 @@ async fn every_route_and_form_answers_malformed_input_with_a_page() {
 
     let mut form_keys = HashSet::new();
     let mut walked = walk(&mut fuzz, &visitors, &starts, &mut form_keys).await;
+    for link in &walked.broken {
+        fuzz.findings
+            .push(format!("a link answered an error: {link}"));
+    }
     let walk_requests = fuzz.requests;
     fuzz_forms(&mut fuzz, &visitors, &walked.forms).await;
     // What the forms changed can bring forms of its own (a scene omitted offers "restore").

@@ -406,15 +406,12 @@ pub async fn stage(app: &TestApp, production: i64) -> (Vec<Vec<String>>, String)
     let on_set = format!("{base}/schedule/{today}/on-set");
     let mut starts: Vec<Vec<String>> = closedset::demo::PEOPLE
         .iter()
-        .map(|_| {
-            vec![
-                "/".to_string(),
-                base.clone(),
-                "/account".into(),
-                on_set.clone(),
-            ]
-        })
+        .map(|_| vec!["/".to_string(), base.clone(), "/account".into()])
         .collect();
+    // Everyone but the two performers not in today's scene may see today's on-set page.
+    for start in &mut starts[..4] {
+        start.push(on_set.clone());
+    }
     starts[0].push(format!("{base}/scenes/{omitted}"));
     starts[0].push(format!("{base}/cast/{on_paper}"));
     starts[1].push(format!("{base}/scenes/{first_scene}/doubles"));
