@@ -70,7 +70,7 @@ use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum_login::AuthManagerLayerBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -109,11 +109,11 @@ impl MakeRequestId for MakeId {
     }
 }
 
-async fn not_found() -> axum::response::Response {
+async fn not_found() -> Response {
     error::AppError::NotFound.into_response()
 }
 
-async fn method_not_allowed() -> axum::response::Response {
+async fn method_not_allowed() -> Response {
     error::error_page(
         StatusCode::METHOD_NOT_ALLOWED,
         "Not something this page does",

@@ -189,7 +189,7 @@ async fn fuzz_paths(fuzz: &mut Fuzz, visitors: &[Visitor], walked: &Walk) {
         .map(|(w, p, f)| (*w, "POST", f.action.clone(), p, crawl::encode(&f.fields)));
     let samples: Vec<_> = gets.chain(posts).collect();
     for (who, method, url, pattern, body) in samples {
-        if !pattern.contains('{') || !done.insert((method, pattern.clone())) {
+        if !pattern.contains('{') || !done.insert(pattern.clone()) {
             continue;
         }
         let (path, query) = url
