@@ -1,7 +1,7 @@
 //! Invitations: making one (from the members page or for a cast member), showing its link once,
 //! and the page where the invitee joins, creating an account or proving the one they have.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
@@ -14,6 +14,7 @@ use crate::auth::{
 };
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
+use crate::web::ids::PathToken;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render_with_status,
 };
@@ -134,7 +135,7 @@ impl InvitationPage {
 pub(super) async fn invitation_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
 ) -> Result<Response> {
     let invitation = open_invitation(&state.pool, &token).await?;
     let status = if invitation.is_some() {
@@ -167,7 +168,7 @@ pub(super) async fn accept_invitation(
     ClientAddr(addr): ClientAddr,
     ctx: Ctx,
     mut auth: AuthSession,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
     body: FormBody,
 ) -> Result<Response> {
     let form = AcceptForm::read(&body);

@@ -4,7 +4,7 @@
 //! ends every other session, signs in here and says so by e-mail. Links are made here too for
 //! the members page, when the server sends no e-mail.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
@@ -16,6 +16,7 @@ use crate::auth::{
     AuthSession, USER_COLUMNS, User, clear_failures, log_in, new_token, parse_email, token_hash,
 };
 use crate::error::Result;
+use crate::web::ids::PathToken;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render, render_with_status,
 };
@@ -243,7 +244,7 @@ struct ResetPage {
 pub(super) async fn reset_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
 ) -> Result<Response> {
     let reset = open_reset(&state.pool, &token).await?;
     let status = if reset.is_some() {
@@ -281,7 +282,7 @@ pub(super) async fn reset_password(
     ClientAddr(addr): ClientAddr,
     ctx: Ctx,
     mut auth: AuthSession,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
     body: FormBody,
 ) -> Result<Response> {
     let form = NewPasswordForm::read(&body);

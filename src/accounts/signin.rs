@@ -1,7 +1,7 @@
 //! Signing in and out: the sign-in page, checking the password under the sign-in limit, and
 //! following `next` afterwards only to a path on this site.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::auth::password::Password;
 use crate::auth::{AuthSession, PasswordCheck, Whose, check_password, log_in, normalize_email};
 use crate::error::Result;
+use crate::web::ids::Params;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, FormBody, Len, render, render_with_status,
 };
@@ -44,7 +45,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub(super) async fn sign_in_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response> {
+pub(super) async fn sign_in_page(ctx: Ctx, Params(q): Params<NextQuery>) -> Result<Response> {
     if ctx.user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }

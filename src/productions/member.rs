@@ -10,6 +10,7 @@ use crate::auth::{CurrentUser, User};
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::canonical_id;
 
 /// The signed-in person's membership of the production named in the path.
 ///
@@ -66,7 +67,7 @@ impl FromRequestParts<AppState> for Member {
         let production_id: i64 = params
             .iter()
             .find(|(k, _)| *k == "production_id")
-            .and_then(|(_, v)| v.parse().ok())
+            .and_then(|(_, v)| canonical_id(v))
             .ok_or(AppError::NotFound)?;
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         let row: MemberRow = sqlx::query_as(

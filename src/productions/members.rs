@@ -3,7 +3,7 @@
 //! e-mail) making a password reset link for a member.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -13,6 +13,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, FormBody, Len, render_form};
 
 #[derive(sqlx::FromRow)]
@@ -243,7 +244,7 @@ pub(super) async fn revoke_invitation(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, invitation_id)): Path<(i64, i64)>,
+    Ids((_, invitation_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::ManageMembers)?;
     let done = sqlx::query(
@@ -277,7 +278,7 @@ pub(super) async fn issue_reset_link(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, member_id)): Path<(i64, i64)>,
+    Ids((_, member_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::IssueResetLinks)?;
     if state.config.smtp.is_some() {

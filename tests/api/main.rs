@@ -13,6 +13,7 @@ mod consent_records;
 mod dashboards;
 mod database_role;
 mod embedded;
+mod fuzz;
 mod input_limits;
 mod layers;
 mod ledger;
