@@ -64,13 +64,15 @@ struct SignInForm {
 }
 
 impl SignInForm {
-    fn read(body: &FormBody) -> SignInForm {
+    /// The form, and the messages for fields too long to be an address or a password.
+    fn read(body: &FormBody) -> (SignInForm, FieldErrors) {
         let mut r = body.reader();
-        SignInForm {
+        let form = SignInForm {
             email: r.text("email", Len::Line),
             password: Password::new(r.password("password")),
             next: r.text("next", Len::Line),
-        }
+        };
+        (form, r.finish())
     }
 }
 
@@ -81,7 +83,7 @@ pub(super) async fn sign_in(
     mut auth: AuthSession,
     body: FormBody,
 ) -> Result<Response> {
-    let form = SignInForm::read(&body);
+    let (form, too_long) = SignInForm::read(&body);
     let email = normalize_email(&form.email);
     let next = safe_next(Some(&form.next));
     let page = |ctx: Ctx, status: StatusCode, field: &'static str, message: String| {
@@ -98,6 +100,19 @@ pub(super) async fn sign_in(
         )
     };
 
+    // Refused before any check: no account has such an address or password, so it is no
+    // attempt to count, and nothing of it is stored.
+    if !too_long.is_empty() {
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SignInPage {
+                ctx,
+                email: form.email.clone(),
+                next,
+                errors: too_long,
+            },
+        );
+    }
     let user = match check_password(&state, Whose::Email(&email), &addr, &form.password).await? {
         PasswordCheck::Right(user) => user,
         PasswordCheck::Paused => {

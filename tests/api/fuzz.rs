@@ -360,6 +360,12 @@ async fn every_route_and_form_answers_malformed_input_with_a_page() {
     )
     .await
     .unwrap();
+    // A reset link of an account no visitor uses: using it signs the visitor in as that account
+    // and ends its other sessions.
+    let resettable = app.user("resettable@demo.test", "Reset Able").await;
+    let reset = closedset::accounts::issue_reset(&mut conn, resettable, None)
+        .await
+        .unwrap();
     drop(conn);
     let calendar = closedset::auth::new_token();
     sqlx::query(
@@ -394,6 +400,7 @@ async fn every_route_and_form_answers_malformed_input_with_a_page() {
         "/verify".into(),
         format!("/invitations/{invitation}"),
         format!("/calendar/{calendar}"),
+        format!("/reset/{reset}"),
     ]);
 
     let mut form_keys = HashSet::new();
