@@ -25,6 +25,7 @@ mod password_reset;
 mod producer_dashboard;
 mod productions;
 mod receipts;
+mod reset_links;
 mod riders;
 mod schedule;
 mod supervision;
