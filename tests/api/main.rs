@@ -30,4 +30,5 @@ mod riders;
 mod schedule;
 mod supervision;
 mod support;
+mod two_step;
 mod web;
