@@ -32,3 +32,4 @@ mod supervision;
 mod support;
 mod two_step;
 mod web;
+mod your_sessions;
