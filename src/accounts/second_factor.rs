@@ -203,6 +203,9 @@ struct TwoStepPage {
     setup: Option<NewSecret>,
     new_codes: Vec<String>,
     errors: FieldErrors,
+    /// The productions that require a second factor of this person (as producer or
+    /// coordinator), to say why they were sent here.
+    required_by: Vec<String>,
 }
 
 impl TwoStepPage {
@@ -222,8 +225,18 @@ impl TwoStepPage {
                 uri,
             }
         });
+        let required_by: Vec<String> = sqlx::query_scalar(
+            "select p.title from production p join member m using (production_id)
+             where m.user_id = $1 and p.second_factor_required
+               and m.role in ('producer', 'coordinator')
+             order by p.title",
+        )
+        .bind(user.user_id)
+        .fetch_all(&state.pool)
+        .await?;
         Ok(TwoStepPage {
             ctx,
+            required_by,
             enabled,
             codes_left: totp::recovery_codes_left(&state.pool, user.user_id).await?,
             setup,

@@ -20,6 +20,9 @@ pub struct Production {
     pub ic_account_code: String,
     /// Moves with every change to what the production's pages summarise (migration 0011).
     pub revision: i64,
+    /// Producers and coordinators must sign in with a second factor to reach its pages.
+    #[sqlx(default)]
+    pub second_factor_required: bool,
 }
 
 impl Production {
@@ -97,6 +100,7 @@ pub struct ProductionForm {
     pub agreement: String,
     pub notice_hours: String,
     pub ic_account_code: String,
+    pub second_factor_required: bool,
 }
 
 impl Default for ProductionForm {
@@ -109,6 +113,7 @@ impl Default for ProductionForm {
             currency: "GBP".into(),
             agreement: Agreement::EquityUk.as_str().into(),
             notice_hours: "48".into(),
+            second_factor_required: false,
             ic_account_code: "2950".into(),
         }
     }
@@ -125,6 +130,7 @@ pub struct ProductionInput {
     pub agreement: Agreement,
     pub notice_hours: i32,
     pub ic_account_code: String,
+    pub second_factor_required: bool,
 }
 
 impl ProductionForm {
@@ -138,6 +144,7 @@ impl ProductionForm {
             agreement: body.get("agreement"),
             notice_hours: body.get("notice_hours"),
             ic_account_code: body.get("ic_account_code"),
+            second_factor_required: !body.get("second_factor_required").is_empty(),
         }
     }
 
@@ -151,6 +158,7 @@ impl ProductionForm {
             agreement: p.agreement.clone(),
             notice_hours: p.notice_hours.to_string(),
             ic_account_code: p.ic_account_code.clone(),
+            second_factor_required: p.second_factor_required,
         }
     }
 
@@ -225,6 +233,7 @@ impl ProductionForm {
                 agreement,
                 notice_hours,
                 ic_account_code,
+                second_factor_required: self.second_factor_required,
             }),
             _ => Err(errors),
         }

@@ -188,3 +188,70 @@ async fn wrong_codes_pause_the_second_step_like_wrong_passwords() {
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(guesser.get("/account").await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_production_can_require_a_second_factor_of_producers_and_coordinators() {
+    let app = TestApp::spawn().await;
+    let pat = app.user("pat@example.test", "Pat Producer").await;
+    let production = app.production("Night Swim", pat).await;
+    let cora = app.user("cora@example.test", "Cora Coordinator").await;
+    app.add_member(production, cora, "coordinator").await;
+    let alex = app.user("alex@example.test", "Alex Rivera").await;
+    app.add_member(production, alex, "performer").await;
+    let base = format!("/productions/{production}");
+    let mut pat_client = app.signed_in("pat@example.test").await;
+    let page = pat_client.get(&format!("{base}/settings")).await;
+    assert!(
+        page.body
+            .contains("Producers and coordinators must use a second factor")
+    );
+    let settings: Vec<(String, String)> = [
+        ("title", "Night Swim"),
+        ("kind", "feature"),
+        ("phase", "pre_production"),
+        ("time_zone", "Europe/London"),
+        ("currency", "GBP"),
+        ("agreement", "equity_uk"),
+        ("notice_hours", "48"),
+        ("ic_account_code", "2950"),
+        ("second_factor_required", "yes"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let once_start = page.body.find("name=\"once\" value=\"").unwrap() + 19;
+    let once: String = page.body[once_start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let mut fields: Vec<(&str, &str)> = settings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    fields.push(("once", &once));
+    let page = pat_client.post(&format!("{base}/settings"), &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    // The producer and the coordinator are sent to set one up; the performer is not.
+    for client in [
+        &mut pat_client,
+        &mut app.signed_in("cora@example.test").await,
+    ] {
+        let page = client.get(&base).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert_eq!(page.location(), "/account/two-step?required");
+        let page = client.get("/account/two-step?required").await;
+        assert!(
+            page.body
+                .contains("<strong>Night Swim</strong> requires producers")
+        );
+    }
+    let mut alex_client = app.signed_in("alex@example.test").await;
+    assert_eq!(alex_client.get(&base).await.status, StatusCode::OK);
+
+    // With a second factor, the coordinator gets in.
+    let mut cora_client = app.client();
+    cora_client.sign_in("cora@example.test", PASSWORD).await;
+    turn_on(&mut cora_client).await;
+    assert_eq!(cora_client.get(&base).await.status, StatusCode::OK);
+}
