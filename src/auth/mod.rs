@@ -351,7 +351,7 @@ pub async fn log_in(
         &auth.session,
         user.user_id,
         device,
-        state.config.session_absolute,
+        (state.config.session_idle, state.config.session_absolute),
     )
     .await?;
     crate::web::rotate_csrf(&auth.session).await?;

@@ -43,21 +43,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Device {
     }
 }
 
-/// Records a new signed-in session, and forgets this account's sessions past the absolute
-/// limit (their cookies no longer work).
+/// Records a new signed-in session, and forgets this account's sessions past the idle or
+/// absolute limit (their cookies no longer work).
 pub(super) async fn record(
     pool: &PgPool,
     session: &Session,
     user_id: i64,
     device: &Device,
-    absolute: time::Duration,
+    limits: (time::Duration, time::Duration),
 ) -> Result<()> {
     let key = super::new_token();
-    sqlx::query("delete from user_session where user_id = $1 and signed_in_at < $2")
-        .bind(user_id)
-        .bind(OffsetDateTime::now_utc() - absolute)
-        .execute(pool)
-        .await?;
+    let (idle, absolute) = limits;
+    let now = OffsetDateTime::now_utc();
+    sqlx::query(
+        "delete from user_session
+         where user_id = $1 and (signed_in_at < $2 or last_seen_at < $3)",
+    )
+    .bind(user_id)
+    .bind(now - absolute)
+    // The session store's idle expiry moves every few minutes, this row's every minute.
+    .bind(now - idle - time::Duration::minutes(10))
+    .execute(pool)
+    .await?;
     sqlx::query(
         "insert into user_session (session_key, user_id, user_agent, client_addr)
          values ($1, $2, $3, $4)",
@@ -154,7 +161,7 @@ pub async fn open_sessions(
          order by last_seen_at desc",
     )
     .bind(user_id)
-    .bind(now - idle - time::Duration::minutes(5))
+    .bind(now - idle - time::Duration::minutes(10))
     .bind(now - absolute)
     .fetch_all(pool)
     .await?)
