@@ -42,6 +42,13 @@ pub(super) async fn finish_sign_in(
         log_in(state, auth, user, device).await?;
         return Ok(Redirect::to(next).into_response());
     }
+    // Whoever was signed in on this browser is signed out: half-way is not signed in.
+    if auth.user.is_some() {
+        crate::auth::sessions::forget(&state.pool, &auth.session).await?;
+        auth.logout()
+            .await
+            .map_err(|e| anyhow::anyhow!("ending session: {e}"))?;
+    }
     let session = &auth.session;
     session.cycle_id().await.map_err(crate::web::session_err)?;
     let now = OffsetDateTime::now_utc().unix_timestamp();

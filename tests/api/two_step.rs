@@ -50,8 +50,9 @@ fn step_now() -> u64 {
         / 30
 }
 
-/// Turns two-step sign-in on for a signed-in client; the secret and the recovery codes.
-async fn turn_on(client: &mut Client) -> (Vec<u8>, Vec<String>) {
+/// Turns two-step sign-in on for a signed-in client; the secret, the recovery codes and the
+/// code that turned it on.
+async fn turn_on(client: &mut Client) -> (Vec<u8>, Vec<String>, String) {
     let page = client.post("/account/two-step/start", &[]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let page = client.get("/account/two-step").await;
@@ -88,7 +89,7 @@ async fn turn_on(client: &mut Client) -> (Vec<u8>, Vec<String>) {
     let again = client.get("/account/two-step").await;
     assert!(!again.body.contains(&codes[0]));
     assert!(again.body.contains("10 recovery codes left"));
-    (secret, codes)
+    (secret, codes, code)
 }
 
 async fn failures(app: &TestApp) -> i64 {
@@ -103,7 +104,7 @@ async fn two_step_sign_in_asks_for_a_fresh_code_after_the_password() {
     let app = TestApp::spawn().await;
     app.user("ana@example.test", "Ana").await;
     let mut ana = app.signed_in("ana@example.test").await;
-    let (secret, codes) = turn_on(&mut ana).await;
+    let (secret, codes, used) = turn_on(&mut ana).await;
     let stored: Vec<String> = sqlx::query_scalar("select code_hash from recovery_code")
         .fetch_all(&app.pool)
         .await
@@ -121,7 +122,6 @@ async fn two_step_sign_in_asks_for_a_fresh_code_after_the_password() {
     assert!(page.body.contains("Enter your code"));
 
     // The code used to turn it on cannot be used again.
-    let used = totp(&secret, step_now());
     let before = failures(&app).await;
     let page = other.post("/signin/code", &[("code", &used)]).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -134,6 +134,7 @@ async fn two_step_sign_in_asks_for_a_fresh_code_after_the_password() {
 
     // The next step's code works (clocks may drift by a step) and signs in.
     let next = totp(&secret, step_now() + 1);
+    assert_ne!(next, used);
     let page = other.post("/signin/code", &[("code", &next)]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(page.location(), "/");
@@ -175,7 +176,7 @@ async fn wrong_codes_pause_the_second_step_like_wrong_passwords() {
     let app = TestApp::spawn_with(|config| config.sign_in_max_failures = 3).await;
     app.user("ana@example.test", "Ana").await;
     let mut ana = app.signed_in("ana@example.test").await;
-    let (secret, _) = turn_on(&mut ana).await;
+    let (secret, ..) = turn_on(&mut ana).await;
     let mut guesser = app.client();
     guesser.sign_in("ana@example.test", PASSWORD).await;
     for _ in 0..3 {
@@ -254,4 +255,26 @@ async fn a_production_can_require_a_second_factor_of_producers_and_coordinators(
     cora_client.sign_in("cora@example.test", PASSWORD).await;
     turn_on(&mut cora_client).await;
     assert_eq!(cora_client.get(&base).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_in_half_way_on_a_signed_in_browser_signs_the_first_person_out() {
+    let app = TestApp::spawn().await;
+    app.user("ana@example.test", "Ana").await;
+    app.user("ben@example.test", "Ben").await;
+    let mut ana = app.signed_in("ana@example.test").await;
+    let (secret, ..) = turn_on(&mut ana).await;
+    let mut shared = app.signed_in("ben@example.test").await;
+    assert_eq!(shared.get("/account").await.status, StatusCode::OK);
+    let page = shared.sign_in("ana@example.test", PASSWORD).await;
+    assert_eq!(page.location(), "/signin/code");
+    let page = shared.get("/account").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "Ben is signed out");
+    let page = shared.get("/signin/code").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let code = totp(&secret, step_now() + 1);
+    let page = shared.post("/signin/code", &[("code", &code)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = shared.get("/account").await;
+    assert!(page.body.contains("ana@example.test"));
 }
