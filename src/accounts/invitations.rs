@@ -3,13 +3,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::auth::password::{self, Password};
 use crate::auth::{
-    AuthSession, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose, check_password, log_in,
+    AuthSession, Device, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose, check_password,
     new_token, token_hash,
 };
 use crate::error::{AppError, Result};
@@ -166,6 +166,7 @@ impl AcceptForm {
 pub(super) async fn accept_invitation(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     PathToken(token): PathToken,
@@ -281,11 +282,13 @@ pub(super) async fn accept_invitation(
     .await?;
     tx.commit().await?;
 
-    log_in(&mut auth, &user).await?;
+    let next = format!("/productions/{}", invitation.production_id);
+    let response =
+        super::second_factor::finish_sign_in(&state, &mut auth, &user, &device, &next).await?;
     Flash::success(
         &auth.session,
         format!("Welcome to {}.", invitation.production_title),
     )
     .await?;
-    Ok(Redirect::to(&format!("/productions/{}", invitation.production_id)).into_response())
+    Ok(response)
 }

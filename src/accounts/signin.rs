@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::password::Password;
-use crate::auth::{AuthSession, PasswordCheck, Whose, check_password, log_in, normalize_email};
+use crate::auth::{AuthSession, Device, PasswordCheck, Whose, check_password, normalize_email};
 use crate::error::Result;
 use crate::web::ids::Params;
 use crate::web::{
@@ -79,6 +79,7 @@ impl SignInForm {
 pub(super) async fn sign_in(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     body: FormBody,
@@ -137,11 +138,14 @@ pub(super) async fn sign_in(
             );
         }
     };
-    log_in(&mut auth, &user).await?;
-    Ok(Redirect::to(&next).into_response())
+    super::second_factor::finish_sign_in(&state, &mut auth, &user, &device, &next).await
 }
 
-pub(super) async fn sign_out(mut auth: AuthSession) -> Result<Response> {
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+) -> Result<Response> {
+    crate::auth::sessions::forget(&state.pool, &auth.session).await?;
     auth.logout()
         .await
         .map_err(|e| anyhow::anyhow!("signing out: {e}"))?;
