@@ -14,9 +14,9 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::error::{AppError, Result};
+pub use crate::web::Device;
 use crate::web::{AppState, Ctx, Viewer};
 use password::Password;
-pub use sessions::Device;
 
 /// A signed-in person.
 #[derive(Clone, sqlx::FromRow)]

@@ -2,46 +2,15 @@
 //! session, written at sign-in, touched at most once a minute, removed at sign-out; a session
 //! whose row is gone is signed out at its next request.
 
-use axum::extract::FromRequestParts;
-use axum::http::header;
-use axum::http::request::Parts;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use crate::error::Result;
-use crate::web::ClientAddr;
+use crate::web::Device;
 
 /// Session key holding this session's `user_session.session_key`.
 pub(super) const SESSION_KEY: &str = "user_session_key";
-
-/// Where a request comes from: its client address and browser.
-#[derive(Clone, Debug)]
-pub struct Device {
-    pub client_addr: String,
-    pub user_agent: String,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Device {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let ClientAddr(client_addr) = ClientAddr::from_request_parts(parts, state).await?;
-        // Bounded: the header is the client's to choose.
-        let user_agent = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .chars()
-            .take(300)
-            .collect();
-        Ok(Device {
-            client_addr,
-            user_agent,
-        })
-    }
-}
 
 /// Records a new signed-in session, and forgets this account's sessions past the idle or
 /// absolute limit (their cookies no longer work).

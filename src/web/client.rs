@@ -6,12 +6,41 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::config::{TrustedProxies, canonical};
+
+/// Where a request comes from: its client address and browser, as sessions list them and a
+/// signature's ledger entry records them.
+#[derive(Clone, Debug)]
+pub struct Device {
+    pub client_addr: String,
+    pub user_agent: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Device {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ClientAddr(client_addr) = ClientAddr::from_request_parts(parts, state).await?;
+        // Bounded: the header is the client's to choose, and the ledger keeps it for good.
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        Ok(Device {
+            client_addr,
+            user_agent,
+        })
+    }
+}
 
 /// The client's address as text (what signatures record and limits count by).
 pub struct ClientAddr(pub String);

@@ -25,7 +25,7 @@ use tower_sessions::Session;
 
 use crate::db::Health;
 use crate::error::{AppError, Result};
-pub use client::ClientAddr;
+pub use client::{ClientAddr, Device};
 pub use csrf::rotate_csrf;
 pub use form::{FormBody, Len};
 pub use state::AppState;

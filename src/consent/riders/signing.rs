@@ -1,9 +1,7 @@
 //! Delivering and signing: the coordinator delivers a draft (its text locks, the notice clock
 //! starts); the performer signs it with their password, from a device the ledger records.
 
-use axum::extract::{FromRequestParts, State};
-use axum::http::header;
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -14,7 +12,7 @@ use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::ids::Ids;
-use crate::web::{ClientAddr, Ctx, FieldErrors, Flash};
+use crate::web::{Ctx, Device, FieldErrors, Flash};
 use crate::web::{FormBody, Len};
 
 use super::lifecycle;
@@ -182,32 +180,5 @@ impl SignForm {
             text_sha256: r.text("text_sha256", Len::Code),
             too_long: r.finish(),
         }
-    }
-}
-
-/// Where a signature came from, as the ledger records it.
-pub(super) struct Device {
-    client_addr: String,
-    user_agent: String,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Device {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let ClientAddr(client_addr) = ClientAddr::from_request_parts(parts, state).await?;
-        // Bounded: the header is the client's to choose and the ledger keeps it for good.
-        let user_agent = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .chars()
-            .take(300)
-            .collect();
-        Ok(Device {
-            client_addr,
-            user_agent,
-        })
     }
 }
