@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod boundary;
+pub mod beat;
 pub mod breakdown;
 pub mod fixed_list;
 pub mod ledger_event;
