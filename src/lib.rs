@@ -21,7 +21,7 @@
 //! layer: scenes
 //! layer: schedule
 //! layer: consent
-//! layer: onset concerns budget
+//! layer: onset concerns budget choreography
 //! layer: pages
 //! layer: demo commands
 //!
@@ -41,6 +41,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod budget;
+pub mod choreography;
 pub mod cast;
 pub mod clock;
 pub mod commands;
@@ -150,6 +151,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(concerns::router())
         .merge(budget::router())
         .merge(onset::router())
+        .merge(choreography::router())
         .fallback(|| async {
             error::error_page(
                 StatusCode::NOT_FOUND,
