@@ -4,8 +4,10 @@
 //! the signed riders in `consent::beat_check`; rehearsals mark beats rehearsed, changed or
 //! dropped. The crew briefing lives in `briefing`.
 
+pub mod day;
 mod form;
 mod page;
+pub mod rehearse;
 pub mod store;
 
 use axum::Router;
@@ -30,5 +32,9 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/scenes/{scene_id}/choreography/beats/{beat_key}/remove",
             post(page::remove_beat),
+        )
+        .route(
+            "/productions/{production_id}/scenes/{scene_id}/choreography/beats/{beat_key}/rehearsal",
+            post(rehearse::mark_beat),
         )
 }

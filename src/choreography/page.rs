@@ -28,6 +28,8 @@ pub struct BeatView {
     pub key: i64,
     pub no: usize,
     pub performers: String,
+    /// (cast member, label) of each performer, for the check-ins.
+    pub people: Vec<(i64, String)>,
     pub action: String,
     pub contacts: Vec<String>,
     pub exposures: Vec<String>,
@@ -59,6 +61,7 @@ fn view(
             .map(|id| name(*id))
             .collect::<Vec<_>>()
             .join(", "),
+        people: beat.performers.iter().map(|id| (*id, name(*id))).collect(),
         action: beat.action.clone(),
         contacts: beat
             .contacts
@@ -118,6 +121,8 @@ struct ChoreographyPage {
     beats: Vec<BeatView>,
     blocked_by_beats: bool,
     can_edit: bool,
+    can_rehearse: bool,
+    outcomes: [super::rehearse::Outcome; 3],
     cast: Vec<(i64, String)>,
     form: BeatForm,
     errors: FieldErrors,
@@ -240,6 +245,8 @@ impl ChoreographyPage {
             blocked_by_beats: beats.iter().any(|b| !b.beyond.is_empty()),
             beats,
             can_edit: member.can(Action::EditChoreography),
+            can_rehearse: member.can(Action::RecordBeatRehearsal),
+            outcomes: super::rehearse::Outcome::ALL,
             form: BeatForm::empty(&scene.cast),
             cast: scene.cast,
             errors: FieldErrors::default(),

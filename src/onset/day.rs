@@ -17,6 +17,7 @@ use crate::access::Action;
 use crate::consent::status::{Only, lines_for, production_status};
 use crate::error::{AppError, Result};
 use crate::ledger;
+use crate::choreography::day::{DayBeat, scene_beats};
 use crate::notifications;
 use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
@@ -38,6 +39,8 @@ struct SceneCard {
     pub mine_open: bool,
     pub performers: Vec<PerformerLine>,
     pub status: Option<StatusLine>,
+    /// For the coordinator: the scene's beats in order, with hold points (issue #20).
+    pub beats: Vec<DayBeat>,
 }
 
 #[derive(Template)]
@@ -102,9 +105,20 @@ impl OnSetPage {
                 None,
             )
         };
+        let beats = if is_coordinator {
+            let ids: Vec<i64> = scenes.iter().map(|s| s.scene_id).collect();
+            scene_beats(pool, &ids).await?
+        } else {
+            Vec::new()
+        };
         let cards = scenes
             .into_iter()
             .map(|scene| {
+                let beats = beats
+                    .iter()
+                    .find(|b| b.scene_id == scene.scene_id)
+                    .map(|b| b.day_beats())
+                    .unwrap_or_default();
                 let mine: Vec<&PauseRow> = pauses
                     .iter()
                     .filter(|p| p.scene_id == scene.scene_id)
@@ -127,6 +141,7 @@ impl OnSetPage {
                         })
                         .cloned(),
                     performers,
+                    beats,
                     scene,
                 }
             })

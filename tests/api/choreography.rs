@@ -11,6 +11,7 @@ use crate::support::{Client, TestApp, build};
 struct Set {
     production: i64,
     scene: i64,
+    day: i64,
     alex: i64,
     sam: i64,
 }
@@ -79,6 +80,7 @@ async fn setup(app: &TestApp) -> Set {
     let set = Set {
         production,
         scene,
+        day,
         alex: cast[0],
         sam: cast[1],
     };
@@ -348,4 +350,67 @@ async fn a_bad_beat_comes_back_with_messages_and_what_was_typed() {
         .await
         .unwrap();
     assert_eq!(none, 0);
+}
+
+#[tokio::test]
+async fn a_rehearsal_marks_beats_and_the_day_and_report_say_which_ran_as_rehearsed() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let mut cory = app.signed_in("cory@example.test").await;
+    for action in ["Both lie down under the sheet", "Alex turns to the window"] {
+        post_beat(&mut cory, &format!("{}/beats", set.path()), action, &[set.alex, set.sam], None).await;
+    }
+    let first = first_beat_key(&app, &set, 0).await;
+    let second = first_beat_key(&app, &set, 1).await;
+    let alex = set.alex.to_string();
+    let check_in = format!("check_in_{alex}");
+    let marked = cory
+        .post(
+            &format!("{}/beats/{first}/rehearsal", set.path()),
+            &[("outcome", "rehearsed"), (check_in.as_str(), "Comfortable")],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER);
+    cory.post(
+        &format!("{}/beats/{second}/rehearsal", set.path()),
+        &[("outcome", "changed")],
+    )
+    .await;
+    let notes: String = sqlx::query_scalar(
+        "select check_ins::text from beat_rehearsal where beat_key = $1",
+    )
+    .bind(first)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(notes.contains("Comfortable"));
+    // A performer cannot mark, and the producer cannot either.
+    let mut sam = app.signed_in("sam@example.test").await;
+    let tried = sam
+        .post(&format!("{}/beats/{first}/rehearsal", set.path()), &[("outcome", "dropped")])
+        .await;
+    assert_eq!(tried.status, StatusCode::NOT_FOUND);
+
+    let day = cory
+        .get(&format!("/productions/{}/schedule/{}/on-set", set.production, set.day))
+        .await;
+    assert_eq!(day.status, StatusCode::OK);
+    assert!(day.body.contains("Beats in order"), "{}", day.body);
+    assert!(day.body.contains("Hold point"));
+    assert!(day.body.contains("Rehearsed as written"));
+    assert!(day.body.contains("Changed at rehearsal"));
+
+    let mut pat = app.signed_in("pat@example.test").await;
+    let report = pat
+        .get(&format!("/productions/{}/schedule/{}/ic-report", set.production, set.day))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(
+        report.body.contains("Beats 1 of 2 ran as rehearsed; beat 2: changed at rehearsal."),
+        "{}",
+        report.body
+    );
+    assert!(!report.body.contains("lie down"));
+    let page = pat.get(&set.path()).await;
+    assert!(page.body.contains("2 of 2 rehearsed"), "{}", page.body);
 }
