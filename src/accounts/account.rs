@@ -37,10 +37,11 @@ struct PasswordForm {
 
 impl PasswordForm {
     fn read(body: &FormBody) -> PasswordForm {
+        let mut r = body.reader();
         PasswordForm {
-            current_password: Password::new(body.get("current_password")),
-            new_password: Password::new(body.get("new_password")),
-            confirm_password: Password::new(body.get("confirm_password")),
+            current_password: Password::new(r.password("current_password")),
+            new_password: Password::new(r.password("new_password")),
+            confirm_password: Password::new(r.password("confirm_password")),
         }
     }
 }

@@ -14,7 +14,9 @@ use crate::auth::{
 };
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
-use crate::web::{AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, render_with_status};
+use crate::web::{
+    AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render_with_status,
+};
 
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
@@ -151,10 +153,11 @@ struct AcceptForm {
 
 impl AcceptForm {
     fn read(body: &FormBody) -> AcceptForm {
+        let mut r = body.reader();
         AcceptForm {
-            name: body.get("name"),
-            password: Password::new(body.get("password")),
-            confirm_password: Password::new(body.get("confirm_password")),
+            name: r.text("name", Len::Line),
+            password: Password::new(r.password("password")),
+            confirm_password: Password::new(r.password("confirm_password")),
         }
     }
 }

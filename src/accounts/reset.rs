@@ -17,7 +17,7 @@ use crate::auth::{
 };
 use crate::error::Result;
 use crate::web::{
-    AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, render, render_with_status,
+    AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render, render_with_status,
 };
 
 /// How long a reset link works.
@@ -90,8 +90,9 @@ struct RequestForm {
 
 impl RequestForm {
     fn read(body: &FormBody) -> RequestForm {
+        let mut r = body.reader();
         RequestForm {
-            email: body.get("email"),
+            email: r.text("email", Len::Line),
         }
     }
 }
@@ -267,9 +268,10 @@ struct NewPasswordForm {
 
 impl NewPasswordForm {
     fn read(body: &FormBody) -> NewPasswordForm {
+        let mut r = body.reader();
         NewPasswordForm {
-            password: Password::new(body.get("password")),
-            confirm_password: Password::new(body.get("confirm_password")),
+            password: Password::new(r.password("password")),
+            confirm_password: Password::new(r.password("confirm_password")),
         }
     }
 }

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use crate::auth::password::Password;
 use crate::auth::{AuthSession, PasswordCheck, Whose, check_password, log_in, normalize_email};
 use crate::error::Result;
-use crate::web::{AppState, ClientAddr, Ctx, FieldErrors, FormBody, render, render_with_status};
+use crate::web::{
+    AppState, ClientAddr, Ctx, FieldErrors, FormBody, Len, render, render_with_status,
+};
 
 #[derive(askama::Template)]
 #[template(path = "accounts/signin.html")]
@@ -62,10 +64,11 @@ struct SignInForm {
 
 impl SignInForm {
     fn read(body: &FormBody) -> SignInForm {
+        let mut r = body.reader();
         SignInForm {
-            email: body.get("email"),
-            password: Password::new(body.get("password")),
-            next: body.get("next"),
+            email: r.text("email", Len::Line),
+            password: Password::new(r.password("password")),
+            next: r.text("next", Len::Line),
         }
     }
 }

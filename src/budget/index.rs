@@ -17,11 +17,13 @@ use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
 use crate::rules::budget_forecast::{Category, Settings};
+use crate::rules::input_ranges::rate;
 use crate::vocab::money::{
-    format_minor, format_plain, format_quantity, format_signed, parse_minor, parse_quantity,
+    exponent, format_minor, format_plain, format_quantity, format_signed, parse_minor,
+    parse_quantity,
 };
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_with_status};
+use crate::web::{Ctx, FieldErrors, Flash, FormBody, Len, render_with_status};
 
 /// The forecast settings as typed.
 #[derive(Clone, Debug, Default)]
@@ -29,14 +31,17 @@ struct SettingsForm {
     ic_day_rate: String,
     prep_days: String,
     post_days: String,
+    too_long: FieldErrors,
 }
 
 impl SettingsForm {
     fn read(body: &FormBody) -> SettingsForm {
+        let mut r = body.reader();
         SettingsForm {
-            ic_day_rate: body.get("ic_day_rate"),
-            prep_days: body.get("prep_days"),
-            post_days: body.get("post_days"),
+            ic_day_rate: r.text("ic_day_rate", Len::Code),
+            prep_days: r.text("prep_days", Len::Code),
+            post_days: r.text("post_days", Len::Code),
+            too_long: r.finish(),
         }
     }
 
@@ -48,14 +53,16 @@ impl SettingsForm {
                 .unwrap_or_default(),
             prep_days: format_quantity(i64::from(s.prep_hundredths_per_scene)),
             post_days: format_quantity(i64::from(s.post_hundredths_per_scene)),
+            too_long: FieldErrors::default(),
         }
     }
 
     fn parse(&self, currency: &str) -> Result<Settings, FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let ic_day_rate = match self.ic_day_rate.trim() {
             "" => None,
             text => parse_minor(text, currency)
+                .and_then(|minor| rate(minor, exponent(currency), currency))
                 .map_err(|m| errors.add("ic_day_rate", m))
                 .ok(),
         };

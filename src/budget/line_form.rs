@@ -3,8 +3,9 @@
 
 use crate::productions::Production;
 use crate::rules::budget_forecast::{BudgetLine, Category};
-use crate::vocab::money::{format_plain, format_quantity, parse_minor, parse_quantity};
-use crate::web::{FieldErrors, FormBody};
+use crate::rules::input_ranges::rate;
+use crate::vocab::money::{exponent, format_plain, format_quantity, parse_minor, parse_quantity};
+use crate::web::{FieldErrors, FormBody, Len};
 
 /// A budget line as typed, kept to show again beside any error.
 #[derive(Clone, Debug, Default)]
@@ -16,6 +17,7 @@ pub(super) struct LineForm {
     pub(super) unit_rate: String,
     pub(super) planned: String,
     pub(super) actual: String,
+    pub(super) too_long: FieldErrors,
 }
 
 pub(super) struct LineInput {
@@ -30,14 +32,16 @@ pub(super) struct LineInput {
 
 impl LineForm {
     pub(super) fn read(body: &FormBody) -> LineForm {
+        let mut r = body.reader();
         LineForm {
-            account_code: body.get("account_code"),
-            category: body.get("category"),
-            description: body.get("description"),
-            quantity: body.get("quantity"),
-            unit_rate: body.get("unit_rate"),
-            planned: body.get("planned"),
-            actual: body.get("actual"),
+            account_code: r.text("account_code", Len::Code),
+            category: r.text("category", Len::Code),
+            description: r.text("description", Len::Paragraph),
+            quantity: r.text("quantity", Len::Code),
+            unit_rate: r.text("unit_rate", Len::Code),
+            planned: r.text("planned", Len::Code),
+            actual: r.text("actual", Len::Code),
+            too_long: r.finish(),
         }
     }
 
@@ -59,11 +63,12 @@ impl LineForm {
             unit_rate: format_plain(line.unit_rate, currency),
             planned: format_plain(line.planned, currency),
             actual: format_plain(line.actual, currency),
+            too_long: FieldErrors::default(),
         }
     }
 
     pub(super) fn parse(&self, currency: &str) -> Result<LineInput, FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let account_code = self.account_code.trim().to_string();
         if account_code.is_empty() {
             errors.add("account_code", "Write the account code, for example 2950.");
@@ -87,6 +92,7 @@ impl LineForm {
             .map_err(|m| errors.add("quantity", m))
             .ok();
         let unit_rate = parse_minor(&self.unit_rate, currency)
+            .and_then(|minor| rate(minor, exponent(currency), currency))
             .map_err(|m| errors.add("unit_rate", m))
             .ok();
         // Blank planned means quantity × rate; blank actual means nothing spent yet.

@@ -5,8 +5,9 @@ use time::Date;
 
 use super::record::CastMember;
 use crate::error::Result;
+use crate::rules::input_ranges::birth_date;
 use crate::web::AppState;
-use crate::web::{FieldErrors, FormBody};
+use crate::web::{FieldErrors, FormBody, Len};
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct CastForm {
@@ -16,17 +17,20 @@ pub(super) struct CastForm {
     pub(super) date_of_birth: String,
     pub(super) union_name: String,
     pub(super) representative: String,
+    pub(super) too_long: FieldErrors,
 }
 
 impl CastForm {
     pub(super) fn read(body: &FormBody) -> CastForm {
+        let mut r = body.reader();
         CastForm {
-            cast_number: body.get("cast_number"),
-            name: body.get("name"),
-            character_name: body.get("character_name"),
-            date_of_birth: body.get("date_of_birth"),
-            union_name: body.get("union_name"),
-            representative: body.get("representative"),
+            cast_number: r.text("cast_number", Len::Code),
+            name: r.text("name", Len::Line),
+            character_name: r.text("character_name", Len::Line),
+            date_of_birth: r.text("date_of_birth", Len::Code),
+            union_name: r.text("union_name", Len::Line),
+            representative: r.text("representative", Len::Line),
+            too_long: r.finish(),
         }
     }
 
@@ -38,11 +42,12 @@ impl CastForm {
             date_of_birth: c.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
             union_name: c.union_name.clone(),
             representative: c.representative.clone(),
+            too_long: FieldErrors::default(),
         }
     }
 
     pub(super) fn parse(&self, today: Date) -> Result<CastInput, FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let cast_number = match self
             .cast_number
             .trim()
@@ -70,14 +75,9 @@ impl CastForm {
                 text,
                 time::macros::format_description!("[year]-[month]-[day]"),
             ) {
-                Ok(d) if d > today => {
-                    errors.add(
-                        "date_of_birth",
-                        "The date of birth cannot be in the future.",
-                    );
-                    None
-                }
-                Ok(d) => Some(d),
+                Ok(d) => birth_date(d, today)
+                    .map_err(|m| errors.add("date_of_birth", m))
+                    .ok(),
                 Err(_) => {
                     errors.add(
                         "date_of_birth",
@@ -133,12 +133,15 @@ pub(super) async fn number_taken(
 #[derive(Default)]
 pub(super) struct InviteForm {
     pub(super) email: String,
+    pub(super) too_long: FieldErrors,
 }
 
 impl InviteForm {
     pub(super) fn read(body: &FormBody) -> InviteForm {
+        let mut r = body.reader();
         InviteForm {
-            email: body.get("email"),
+            email: r.text("email", Len::Line),
+            too_long: r.finish(),
         }
     }
 }

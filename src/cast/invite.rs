@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, FormBody};
+use crate::web::{Ctx, FormBody};
 
 pub(super) async fn invite(
     State(state): State<AppState>,
@@ -28,7 +28,7 @@ pub(super) async fn invite(
     let cast = one(&state, &member, cast_member_id).await?;
     let form = InviteForm::read(&body);
     let production_id = member.production.production_id;
-    let mut errors = FieldErrors::default();
+    let mut errors = form.too_long.clone();
     let email = crate::auth::parse_email(&form.email)
         .map_err(|m| errors.add("email", m))
         .ok();

@@ -14,8 +14,8 @@ use crate::productions::Member;
 use crate::rules::concerns::recipients;
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
+use crate::web::{FormBody, Len};
 
 /// A producer or coordinator a concern can be sent to.
 #[derive(sqlx::FromRow, Clone)]
@@ -48,16 +48,19 @@ struct ConcernForm {
     recipients: Vec<i64>,
     /// A recipient value that is not an id at all: the form was not the one offered.
     tampered: bool,
+    too_long: FieldErrors,
 }
 
 impl ConcernForm {
     fn read(body: &FormBody) -> Self {
         let ids = body.ids("recipients");
+        let mut r = body.reader();
         ConcernForm {
-            body: body.get("body"),
+            body: r.text("body", Len::Long),
             anonymous: body.has("anonymous"),
             tampered: ids.is_none(),
             recipients: ids.unwrap_or_default(),
+            too_long: r.finish(),
         }
     }
 
@@ -67,7 +70,7 @@ impl ConcernForm {
 
     /// The body, and the chosen recipients, each of whom must be on the offered list.
     fn parse(&self, offered: &[Eligible]) -> std::result::Result<(String, Vec<i64>), FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let body = self.body.trim().to_string();
         if body.is_empty() {
             errors.add("body", "Describe the concern.");

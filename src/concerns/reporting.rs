@@ -11,8 +11,8 @@ use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
+use crate::web::{FormBody, Len};
 
 /// Said beside every placeholder: the wording and contacts are not ours to invent.
 pub const PLACEHOLDER_NOTE: &str = "This is placeholder text: confirm the current reporting \
@@ -145,9 +145,11 @@ pub(super) async fn save_reporting_line(
 ) -> Result<Response> {
     member.may(Action::ChangeSettings)?;
     let production_id = member.production.production_id;
-    let text = body.get("reporting_line").trim().to_string();
-    if text.chars().count() > 2000 {
-        let mut errors = FieldErrors::default();
+    let mut r = body.reader();
+    let text = r.text("reporting_line", Len::Paragraph);
+    let too_long = r.finish();
+    if !too_long.is_empty() || text.chars().count() > 2000 {
+        let mut errors = too_long;
         errors.add("reporting_line", "Keep it under 2,000 characters.");
         return ReportingLinePage::new(&state.pool, ctx, member)
             .await?

@@ -16,8 +16,8 @@ use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
+use crate::web::{FormBody, Len};
 
 #[derive(sqlx::FromRow)]
 struct ConcernRow {
@@ -175,9 +175,10 @@ pub(super) async fn follow_up(
     if !concern.is_recipient {
         return Err(AppError::NotFound);
     }
-    let note = body.get("note").trim().to_string();
-    let status = Status::parse(&body.get("status"));
-    let mut errors = FieldErrors::default();
+    let mut r = body.reader();
+    let note = r.text("note", Len::Paragraph);
+    let status = Status::parse(&r.text("status", Len::Code));
+    let mut errors = r.finish();
     match status {
         None => errors.add("status", "Choose where the concern stands."),
         Some(s) if s.as_str() == concern.status && note.is_empty() => {

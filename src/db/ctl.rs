@@ -11,8 +11,18 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::embedded::{Durability, SUPERUSER};
 use super::postmaster::{self, DataDirLock};
+
+/// The role and database names inside a private cluster. This role owns the tables and runs the
+/// migrations; the server itself connects as `db::APPLICATION_ROLE`.
+pub(super) const SUPERUSER: &str = "closedset";
+
+/// How the cluster is tuned: durable for real data, fast for throwaway test clusters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    Durable,
+    Throwaway,
+}
 
 /// How to run `pg_ctl` and friends on one cluster: shared by the cluster's owner and the
 /// supervisor that restarts it.

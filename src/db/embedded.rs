@@ -12,25 +12,15 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use sqlx::postgres::PgConnectOptions;
 
-use super::ctl::Ctl;
+pub use super::ctl::Durability;
+use super::ctl::{Ctl, SUPERUSER};
 use super::postmaster::{Claim, DataDirLock};
-
-/// The role and database names inside a private cluster. This role owns the tables and runs the
-/// migrations; the server itself connects as `db::APPLICATION_ROLE`.
-pub(super) const SUPERUSER: &str = "closedset";
 
 /// What went wrong looking for PostgreSQL, worded for the person running the command.
 pub const NOT_INSTALLED: &str = "Closed Set needs PostgreSQL. Either install the server \
 (Debian/Ubuntu: `apt-get install postgresql`) so Closed Set can start its own private cluster, \
 or set DATABASE_URL to a PostgreSQL server you run, e.g. \
 DATABASE_URL=postgres://user:password@localhost/closedset";
-
-/// How the cluster is tuned: durable for real data, fast for throwaway test clusters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Durability {
-    Durable,
-    Throwaway,
-}
 
 /// A running private cluster. Dropping it stops the server.
 pub struct EmbeddedPostgres {

@@ -13,7 +13,7 @@ use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::{Ctx, FormBody, render};
+use crate::web::{Ctx, FormBody, Len, render};
 
 pub mod kind;
 pub mod mail;
@@ -166,14 +166,15 @@ async fn list_page(
 
 struct ReadForm {
     /// The newest notification the page showed: anything that arrived after stays unread.
-    /// `None` when the form sent no number: then nothing is marked.
+    /// `None` when the form sent no number, or one below zero (no notice has such an id): then
+    /// nothing is marked.
     up_to: Option<i64>,
 }
 
 impl ReadForm {
     fn read(body: &FormBody) -> ReadForm {
         ReadForm {
-            up_to: body.get("up_to").trim().parse().ok(),
+            up_to: crate::rules::input_ranges::count(&body.reader().text("up_to", Len::Code)),
         }
     }
 }

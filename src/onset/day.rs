@@ -26,8 +26,8 @@ use crate::vocab::LedgerEvent;
 use crate::vocab::Role;
 use crate::vocab::ledger_event::{OnDay, PausedBy};
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
+use crate::web::{FormBody, Len};
 
 // ---------------------------------------------------------------- the page
 
@@ -297,12 +297,15 @@ pub(super) async fn pause(
 /// The note a coordinator may leave when resolving a pause.
 pub(super) struct ResolveForm {
     note: String,
+    too_long: FieldErrors,
 }
 
 impl ResolveForm {
     fn read(body: &FormBody) -> Self {
+        let mut r = body.reader();
         ResolveForm {
-            note: body.get("note"),
+            note: r.text("note", Len::Paragraph),
+            too_long: r.finish(),
         }
     }
 }
@@ -331,8 +334,8 @@ pub(super) async fn resolve(
     let (shoot_day_id, shoot_date, scene_id, number, paused_by) =
         found.ok_or(AppError::NotFound)?;
     let note = form.note.trim().to_string();
-    if note.chars().count() > 2000 {
-        let mut errors = FieldErrors::default();
+    if !form.too_long.is_empty() || note.chars().count() > 2000 {
+        let mut errors = form.too_long.clone();
         errors.add("note", "Keep the note to 2000 characters.");
         let day = day_facts(&state.pool, production_id, shoot_day_id).await?;
         return OnSetPage::load(&state.pool, ctx, member, day)

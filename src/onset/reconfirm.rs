@@ -18,8 +18,8 @@ use crate::rules::on_set::recording_open;
 use crate::vocab::LedgerEvent;
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash};
+use crate::web::{FormBody, Len};
 
 /// The instant a ledger entry was written: what the reconfirmation or closure row records, so
 /// the row and its event agree to the microsecond and no typed time can stand in for it.
@@ -44,9 +44,10 @@ struct ReconfirmForm {
 
 impl ReconfirmForm {
     fn read(body: &FormBody) -> Self {
+        let mut r = body.reader();
         ReconfirmForm {
-            rider_id: body.get("rider_id"),
-            keep: body.all("keep"),
+            rider_id: r.text("rider_id", Len::Code),
+            keep: r.all("keep", Len::Code),
         }
     }
 }

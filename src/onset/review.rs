@@ -13,9 +13,10 @@ use crate::clock::format_date;
 use crate::clock::parse_date;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::rules::input_ranges::production_date;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
+use crate::web::{FormBody, Len};
 
 /// What the review of the cut found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,14 +89,17 @@ pub(super) struct ReviewForm {
     reviewed_on: String,
     outcome: String,
     notes: String,
+    too_long: FieldErrors,
 }
 
 impl ReviewForm {
     fn read(body: &FormBody) -> Self {
+        let mut r = body.reader();
         ReviewForm {
-            reviewed_on: body.get("reviewed_on"),
-            outcome: body.get("outcome"),
-            notes: body.get("notes"),
+            reviewed_on: r.text("reviewed_on", Len::Code),
+            outcome: r.text("outcome", Len::Code),
+            notes: r.text("notes", Len::Paragraph),
+            too_long: r.finish(),
         }
     }
 }
@@ -191,19 +195,29 @@ pub(super) async fn record_review(
     member.may(Action::RecordPostReview)?;
     let form = ReviewForm::read(&body);
     let number = flagged_scene(&state.pool, &member, scene_id).await?;
-    let mut errors = FieldErrors::default();
-    let date = parse_date(&form.reviewed_on);
-    match date {
-        None => errors.add(
-            "reviewed_on",
-            "Enter the date of the review, for example 2027-06-14.",
-        ),
-        Some(d) if d > member.production.zone.today() => errors.add(
-            "reviewed_on",
-            "The review date is still to come; record the review once it is held.",
-        ),
-        Some(_) => {}
-    }
+    let mut errors = form.too_long.clone();
+    let today = member.production.zone.today();
+    let date = match parse_date(&form.reviewed_on).map(production_date) {
+        None => {
+            errors.add(
+                "reviewed_on",
+                "Enter the date of the review, for example 2027-06-14.",
+            );
+            None
+        }
+        Some(Err(message)) => {
+            errors.add("reviewed_on", message);
+            None
+        }
+        Some(Ok(d)) if d > today => {
+            errors.add(
+                "reviewed_on",
+                "The review date is still to come; record the review once it is held.",
+            );
+            None
+        }
+        Some(Ok(d)) => Some(d),
+    };
     let outcome = Outcome::parse(form.outcome.trim());
     if outcome.is_none() {
         errors.add("outcome", "Choose what the review found.");

@@ -5,6 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::error::Result;
 use crate::productions::Member;
+use crate::rules::input_ranges::production_date;
 use crate::scenes::heading::{IntExt, TimeOfDay};
 use crate::web::{AppState, FieldErrors};
 
@@ -59,13 +60,20 @@ pub(super) fn parse_day(
     member: &Member,
     errors: &mut FieldErrors,
 ) -> Option<(Date, OffsetDateTime, String)> {
-    let date = crate::clock::parse_date(shoot_date);
-    if date.is_none() {
-        errors.add(
-            "shoot_date",
-            "Enter the shoot date, for example 2027-05-04.",
-        );
-    }
+    let date = match crate::clock::parse_date(shoot_date).map(production_date) {
+        None => {
+            errors.add(
+                "shoot_date",
+                "Enter the shoot date, for example 2027-05-04.",
+            );
+            None
+        }
+        Some(Err(message)) => {
+            errors.add("shoot_date", message);
+            None
+        }
+        Some(Ok(date)) => Some(date),
+    };
     let time = crate::clock::parse_time(call_time);
     if time.is_none() {
         errors.add(

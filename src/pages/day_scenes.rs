@@ -12,7 +12,7 @@ use crate::error::{AppError, OnConstraint, Result, Violated};
 use crate::productions::Member;
 use crate::rules::minors;
 use crate::schedule::board;
-use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody};
+use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, Len};
 
 /// The add-scene form on the day page.
 pub(super) struct AddSceneForm {
@@ -22,7 +22,7 @@ pub(super) struct AddSceneForm {
 impl AddSceneForm {
     fn read(body: &FormBody) -> Self {
         AddSceneForm {
-            scene_id: body.get("scene_id"),
+            scene_id: body.reader().text("scene_id", Len::Code),
         }
     }
 }

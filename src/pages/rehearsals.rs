@@ -10,9 +10,10 @@ use super::stripboard::{BoardPage, RehearsalForm};
 use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::rules::input_ranges::production_date;
 use crate::schedule::performer_filter;
 use crate::schedule::rehearsals::{self, RehearsalView};
-use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, render};
+use crate::web::{AppState, Ctx, Flash, FormBody, render};
 
 pub(super) async fn create(
     State(state): State<AppState>,
@@ -25,7 +26,7 @@ pub(super) async fn create(
     let production_id = member.production.production_id;
     let zone = member.production.zone.tz();
     let form = RehearsalForm::read(&body);
-    let mut errors = FieldErrors::default();
+    let mut errors = form.too_long.clone();
 
     let scene: Option<(i64, String, Vec<i64>)> = match form.scene_id.trim().parse::<i64>() {
         Ok(id) => {
@@ -65,13 +66,20 @@ pub(super) async fn create(
             );
         }
     }
-    let date = crate::clock::parse_date(&form.date);
-    if date.is_none() {
-        errors.add(
-            "rehearsal_date",
-            "Enter the rehearsal date, for example 2027-04-28.",
-        );
-    }
+    let date = match crate::clock::parse_date(&form.date).map(production_date) {
+        None => {
+            errors.add(
+                "rehearsal_date",
+                "Enter the rehearsal date, for example 2027-04-28.",
+            );
+            None
+        }
+        Some(Err(message)) => {
+            errors.add("rehearsal_date", message);
+            None
+        }
+        Some(Ok(date)) => Some(date),
+    };
     let start = crate::clock::parse_time(&form.start);
     if start.is_none() {
         errors.add(

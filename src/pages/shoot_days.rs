@@ -15,7 +15,7 @@ use crate::productions::Member;
 use crate::rules::minors::{self, CastAge};
 use crate::schedule::board::{self, DayView, SceneMinorFacts};
 use crate::schedule::{load_days, load_placed, performer_filter};
-use crate::web::{AppState, FormBody, render_form};
+use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
 /// A person offered in a select list.
@@ -42,16 +42,19 @@ pub(super) struct DayForm {
     pub unit: String,
     pub coordinator_user_id: String,
     pub notes: String,
+    pub too_long: FieldErrors,
 }
 
 impl DayForm {
     fn read(body: &FormBody) -> Self {
+        let mut r = body.reader();
         DayForm {
-            shoot_date: body.get("shoot_date"),
-            call_time: body.get("call_time"),
-            unit: body.get("unit"),
-            coordinator_user_id: body.get("coordinator_user_id"),
-            notes: body.get("notes"),
+            shoot_date: r.text("shoot_date", Len::Code),
+            call_time: r.text("call_time", Len::Code),
+            unit: r.text("unit", Len::Code),
+            coordinator_user_id: r.text("coordinator_user_id", Len::Code),
+            notes: r.text("notes", Len::Paragraph),
+            too_long: r.finish(),
         }
     }
 
@@ -68,6 +71,7 @@ impl DayForm {
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
             notes: view.day.notes.clone(),
+            too_long: FieldErrors::default(),
         }
     }
 }
@@ -222,7 +226,7 @@ pub(super) async fn update_day(
     let form = DayForm::read(&body);
     let production_id = member.production.production_id;
     let view = day_view(&state, &member, shoot_day_id).await?;
-    let mut errors = FieldErrors::default();
+    let mut errors = form.too_long.clone();
     let parsed = parse_day(
         &form.shoot_date,
         &form.call_time,

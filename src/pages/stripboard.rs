@@ -14,7 +14,7 @@ use crate::schedule::board::{self, DayView};
 use crate::schedule::rehearsals::{self, RehearsalView};
 use crate::schedule::{load_days, load_placed, performer_filter};
 use crate::vocab::Role;
-use crate::web::{AppState, FormBody, render_form};
+use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
 /// The add-day form on the stripboard.
@@ -23,14 +23,17 @@ pub(super) struct NewDayForm {
     pub shoot_date: String,
     pub call_time: String,
     pub unit: String,
+    pub too_long: FieldErrors,
 }
 
 impl NewDayForm {
     fn read(body: &FormBody) -> Self {
+        let mut r = body.reader();
         NewDayForm {
-            shoot_date: body.get("shoot_date"),
-            call_time: body.get("call_time"),
-            unit: body.get("unit"),
+            shoot_date: r.text("shoot_date", Len::Code),
+            call_time: r.text("call_time", Len::Code),
+            unit: r.text("unit", Len::Code),
+            too_long: r.finish(),
         }
     }
 }
@@ -44,17 +47,20 @@ pub(super) struct RehearsalForm {
     pub start: String,
     pub end: String,
     pub location: String,
+    pub too_long: FieldErrors,
 }
 
 impl RehearsalForm {
     pub(super) fn read(body: &FormBody) -> Self {
+        let mut r = body.reader();
         RehearsalForm {
-            scene_id: body.get("rehearsal_scene"),
-            cast: body.all("rehearsal_cast"),
-            date: body.get("rehearsal_date"),
-            start: body.get("rehearsal_start"),
-            end: body.get("rehearsal_end"),
-            location: body.get("rehearsal_location"),
+            scene_id: r.text("rehearsal_scene", Len::Code),
+            cast: r.all("rehearsal_cast", Len::Code),
+            date: r.text("rehearsal_date", Len::Code),
+            start: r.text("rehearsal_start", Len::Code),
+            end: r.text("rehearsal_end", Len::Code),
+            location: r.text("rehearsal_location", Len::Line),
+            too_long: r.finish(),
         }
     }
 
@@ -190,7 +196,7 @@ pub(super) async fn create_day(
 ) -> Result<Response> {
     member.may(Action::EditSchedule)?;
     let form = NewDayForm::read(&body);
-    let mut errors = FieldErrors::default();
+    let mut errors = form.too_long.clone();
     let Some((date, call_at, unit)) = parse_day(
         &form.shoot_date,
         &form.call_time,

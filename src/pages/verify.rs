@@ -169,7 +169,7 @@ pub(super) async fn verify(
 ) -> Result<Response> {
     // Read by hand rather than through `FormBody`'s extractor, which refuses a NUL byte
     // outright: here a stray character is a message beside the field, with the text kept.
-    let text = FormBody::parse(&body).get(FIELD);
+    let text = FormBody::parse(&body).verbatim(FIELD);
     let mut page = VerifyPage::new(&state, ctx);
     match read(&text) {
         Err(message) => {

@@ -2,7 +2,7 @@
 //! Kinds, phases and agreements are closed lists; zones are IANA names; currencies ISO 4217.
 
 use crate::clock::Zone;
-use crate::web::{FieldErrors, FormBody};
+use crate::web::{FieldErrors, FormBody, Len};
 
 /// A production as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -97,6 +97,8 @@ pub struct ProductionForm {
     pub agreement: String,
     pub notice_hours: String,
     pub ic_account_code: String,
+    /// Messages for fields typed longer than they may be; empty for a form not read from a post.
+    pub too_long: FieldErrors,
 }
 
 impl Default for ProductionForm {
@@ -110,6 +112,7 @@ impl Default for ProductionForm {
             agreement: Agreement::EquityUk.as_str().into(),
             notice_hours: "48".into(),
             ic_account_code: "2950".into(),
+            too_long: FieldErrors::default(),
         }
     }
 }
@@ -129,15 +132,17 @@ pub struct ProductionInput {
 
 impl ProductionForm {
     pub fn read(body: &FormBody) -> Self {
+        let mut r = body.reader();
         ProductionForm {
-            title: body.get("title"),
-            kind: body.get("kind"),
-            phase: body.get("phase"),
-            time_zone: body.get("time_zone"),
-            currency: body.get("currency"),
-            agreement: body.get("agreement"),
-            notice_hours: body.get("notice_hours"),
-            ic_account_code: body.get("ic_account_code"),
+            title: r.text("title", Len::Line),
+            kind: r.text("kind", Len::Code),
+            phase: r.text("phase", Len::Code),
+            time_zone: r.text("time_zone", Len::Code),
+            currency: r.text("currency", Len::Code),
+            agreement: r.text("agreement", Len::Code),
+            notice_hours: r.text("notice_hours", Len::Code),
+            ic_account_code: r.text("ic_account_code", Len::Code),
+            too_long: r.finish(),
         }
     }
 
@@ -151,12 +156,13 @@ impl ProductionForm {
             agreement: p.agreement.clone(),
             notice_hours: p.notice_hours.to_string(),
             ic_account_code: p.ic_account_code.clone(),
+            too_long: FieldErrors::default(),
         }
     }
 
     /// Turns what was typed into a production, or says what to fix, field by field.
     pub fn parse(&self) -> Result<ProductionInput, FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let title = self.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 200 {
             errors.add(

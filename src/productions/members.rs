@@ -13,7 +13,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_form};
+use crate::web::{Ctx, FieldErrors, Flash, FormBody, Len, render_form};
 
 #[derive(sqlx::FromRow)]
 struct MemberListing {
@@ -42,13 +42,16 @@ impl PendingInvitation {
 struct InviteForm {
     email: String,
     role: String,
+    too_long: FieldErrors,
 }
 
 impl InviteForm {
     fn read(body: &FormBody) -> InviteForm {
+        let mut r = body.reader();
         InviteForm {
-            email: body.get("email"),
-            role: body.get("role"),
+            email: r.text("email", Len::Line),
+            role: r.text("role", Len::Code),
+            too_long: r.finish(),
         }
     }
 }
@@ -182,7 +185,7 @@ pub(super) async fn invite(
 ) -> Result<Response> {
     member.may(Action::ManageMembers)?;
     let form = InviteForm::read(&body);
-    let mut errors = FieldErrors::default();
+    let mut errors = form.too_long.clone();
     let email = crate::auth::parse_email(&form.email)
         .map_err(|m| errors.add("email", m))
         .ok();

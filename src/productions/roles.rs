@@ -10,7 +10,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::{Flash, FormBody};
+use crate::web::{Flash, FormBody, Len};
 
 struct RoleForm {
     role: String,
@@ -18,8 +18,9 @@ struct RoleForm {
 
 impl RoleForm {
     fn read(body: &FormBody) -> RoleForm {
+        let mut r = body.reader();
         RoleForm {
-            role: body.get("role"),
+            role: r.text("role", Len::Code),
         }
     }
 }

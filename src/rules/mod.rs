@@ -16,6 +16,7 @@
 //! | R9 stills | whether stills are allowed: asked for, and allowed by every rider | `stills` |
 //! | R10 hold, R11 on the day | when a hold can be pressed, when reconfirmations and closures are logged, what a reconfirmation and a narrowing ask | `on_set` |
 //! | R12 budget follows the schedule | IC days needed from the schedule, and the budget's warnings | `budget_forecast` |
+//! | Values in range (issue #18) | dates a production can have, dates of birth, rates and amounts, counts | `input_ranges` |
 //! | R13 concerns | who a concern goes to: only recipients chosen from those offered | `concerns` |
 //!
 //! Who may do what at all (DOMAIN §4) is the access table, `crate::access`.
@@ -30,6 +31,7 @@ pub mod concerns;
 pub mod expanding;
 pub mod facts;
 pub mod first_meeting;
+pub mod input_ranges;
 pub mod minors;
 pub mod on_set;
 pub mod revocation;

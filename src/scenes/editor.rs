@@ -19,7 +19,7 @@ use crate::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
 use crate::web::form::lines;
-use crate::web::{AppState, FormBody, render_form};
+use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
 /// One performer's part as typed.
@@ -35,6 +35,11 @@ pub struct PartForm {
 }
 
 impl PartForm {
+    /// The name of this performer's acts field, which its length message is kept under.
+    pub fn acts_key(&self) -> String {
+        format!("p{}_acts", self.cast_member_id)
+    }
+
     /// Whether the area is ticked in the `shown`, `touched` or `touching` grid.
     pub fn has(&self, which: &str, area: &BodyArea) -> bool {
         let list = match which {
@@ -54,6 +59,7 @@ pub struct EditorForm {
     pub stills_allowed: bool,
     pub closed_set: String,
     pub monitor_list: String,
+    pub too_long: FieldErrors,
 }
 
 /// The people a breakdown has parts for: the scene's cast, plus anyone still in the current
@@ -103,12 +109,14 @@ impl EditorForm {
             stills_allowed: b.stills_allowed,
             closed_set: b.closed_set.join("\n"),
             monitor_list: b.monitor_list.join("\n"),
+            too_long: FieldErrors::default(),
         }
     }
 
     fn read(body: &FormBody, people: &[(&CastMember, bool)]) -> EditorForm {
+        let mut r = body.reader();
         EditorForm {
-            kinds: body.all("kinds"),
+            kinds: r.all("kinds", Len::Code),
             parts: people
                 .iter()
                 .map(|(c, here)| {
@@ -117,18 +125,19 @@ impl EditorForm {
                         cast_member_id: c.cast_member_id,
                         label: c.label(),
                         in_scene: *here,
-                        nudity: body.get(&key("nudity")),
-                        shown: body.all(&key("shown")),
-                        touched: body.all(&key("touched")),
-                        touching: body.all(&key("touching")),
-                        acts: body.get(&key("acts")),
+                        nudity: r.text(key("nudity"), Len::Code),
+                        shown: r.all(key("shown"), Len::Code),
+                        touched: r.all(key("touched"), Len::Code),
+                        touching: r.all(key("touching"), Len::Code),
+                        acts: r.text(key("acts"), Len::Paragraph),
                     }
                 })
                 .collect(),
-            garments: body.get("garments"),
+            garments: r.text("garments", Len::Paragraph),
             stills_allowed: body.has("stills_allowed"),
-            closed_set: body.get("closed_set"),
-            monitor_list: body.get("monitor_list"),
+            closed_set: r.text("closed_set", Len::Paragraph),
+            monitor_list: r.text("monitor_list", Len::Paragraph),
+            too_long: r.finish(),
         }
     }
 
@@ -137,7 +146,7 @@ impl EditorForm {
     }
 
     fn parse(&self) -> std::result::Result<Breakdown, FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let mut kinds = Vec::new();
         for k in &self.kinds {
             match k.parse::<IntimacyKind>() {

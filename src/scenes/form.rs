@@ -19,7 +19,7 @@ use crate::scenes::heading::{IntExt, RevisionColour, TimeOfDay};
 use crate::scenes::number::SceneNumber;
 use crate::scenes::stored::{SceneRow, age, load_scene, scene_dates};
 use crate::vocab::breakdown::read_breakdown;
-use crate::web::{AppState, FormBody, render_form};
+use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
 pub fn router() -> Router<AppState> {
@@ -46,19 +46,22 @@ struct SceneForm {
     synopsis: String,
     revision_colour: String,
     cast: Vec<String>,
+    too_long: FieldErrors,
 }
 
 impl SceneForm {
     fn read(body: &FormBody) -> SceneForm {
+        let mut r = body.reader();
         SceneForm {
-            number: body.get("number"),
-            int_ext: body.get("int_ext"),
-            set_name: body.get("set_name"),
-            time_of_day: body.get("time_of_day"),
-            eighths: body.get("eighths"),
-            synopsis: body.get("synopsis"),
-            revision_colour: body.get("revision_colour"),
-            cast: body.all("cast"),
+            number: r.text("number", Len::Code),
+            int_ext: r.text("int_ext", Len::Code),
+            set_name: r.text("set_name", Len::Line),
+            time_of_day: r.text("time_of_day", Len::Code),
+            eighths: r.text("eighths", Len::Code),
+            synopsis: r.text("synopsis", Len::Paragraph),
+            revision_colour: r.text("revision_colour", Len::Code),
+            cast: r.all("cast", Len::Code),
+            too_long: r.finish(),
         }
     }
 
@@ -72,6 +75,7 @@ impl SceneForm {
             synopsis: scene.synopsis.clone(),
             revision_colour: scene.revision_colour.clone(),
             cast: cast.iter().map(|id| id.to_string()).collect(),
+            too_long: FieldErrors::default(),
         }
     }
 
@@ -80,7 +84,7 @@ impl SceneForm {
     }
 
     fn parse(&self, cast: &[CastMember]) -> Result<SceneInput, FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let number = SceneNumber::parse(&self.number)
             .map_err(|e| errors.add("number", e.to_string()))
             .ok();

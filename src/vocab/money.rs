@@ -2,7 +2,7 @@
 //! whole yen) and quantities in hundredths; parsing what people type and formatting for display.
 
 /// Amounts above this (in minor units) are refused: far beyond any IC budget, far below overflow.
-const MAX_MINOR: i64 = 1_000_000_000_000;
+pub const MAX_MINOR: i64 = 1_000_000_000_000;
 
 /// Digits after the decimal point in the currency's minor unit (ISO 4217 exponent).
 pub fn exponent(currency: &str) -> u32 {

@@ -9,6 +9,7 @@ pub mod once;
 pub mod outage;
 mod state;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -25,7 +26,7 @@ use crate::db::Health;
 use crate::error::{AppError, Result};
 pub use client::ClientAddr;
 pub use csrf::rotate_csrf;
-pub use form::FormBody;
+pub use form::{FormBody, Len};
 pub use state::AppState;
 
 /// Renders a template as a 200 page.
@@ -49,13 +50,16 @@ pub fn render_with_status<T: Template>(status: StatusCode, page: &T) -> Result<R
     Ok((status, Html(page.render()?)).into_response())
 }
 
-/// Messages shown beside form fields, by field name.
+/// Messages shown beside form fields, by field name. A name is usually a literal; fields a page
+/// repeats (one note per performer) have names made at run time.
 #[derive(Debug, Default, Clone)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
+pub struct FieldErrors(BTreeMap<Cow<'static, str>, String>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+    /// Adds the message for `field`, unless it already has one: the first problem found is the
+    /// one to fix first (a field too long is reported before what its text says).
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
     }
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
@@ -64,8 +68,10 @@ impl FieldErrors {
         self.0.is_empty()
     }
     /// Field name and message pairs, for the summary at the top of a form.
-    pub fn iter(&self) -> impl Iterator<Item = (&&'static str, &String)> {
-        self.0.iter()
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &String)> {
+        self.0
+            .iter()
+            .map(|(field, message)| (field.as_ref(), message))
     }
 }
 

@@ -14,6 +14,7 @@ mod consent_records;
 mod dashboards;
 mod database_role;
 mod embedded;
+mod input_limits;
 mod layers;
 mod ledger;
 mod ledger_export;

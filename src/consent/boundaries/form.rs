@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::vocab::body::BodyArea;
 use crate::vocab::boundary::{Answer, Contact, Entry, Profile};
-use crate::web::FormBody;
+use crate::web::{FieldErrors, FormBody, Len};
 
 /// Field names of one row: `seen_unclothed.breasts` and `seen_unclothed.breasts.note`.
 pub(super) fn field(contact: Contact, area: BodyArea) -> String {
@@ -41,6 +41,7 @@ pub(super) struct ProfileForm {
     answers: BTreeMap<String, String>,
     pub(super) notes: String,
     pub(super) with_performer: bool,
+    too_long: FieldErrors,
 }
 
 impl ProfileForm {
@@ -55,28 +56,35 @@ impl ProfileForm {
             answers,
             notes: profile.notes.clone(),
             with_performer: false,
+            too_long: FieldErrors::default(),
         }
     }
 
     pub(super) fn read(body: &FormBody) -> ProfileForm {
+        let mut r = body.reader();
         let mut answers = BTreeMap::new();
         for contact in Contact::ALL {
             for area in BodyArea::all() {
                 let name = field(contact, *area);
-                answers.insert(format!("{name}.note"), body.get(&format!("{name}.note")));
-                answers.insert(name.clone(), body.get(&name));
+                let note = format!("{name}.note");
+                answers.insert(note.clone(), r.text(note, Len::Paragraph));
+                answers.insert(name.clone(), r.text(name, Len::Code));
             }
         }
         ProfileForm {
             answers,
-            notes: body.get("notes"),
+            notes: r.text("notes", Len::Paragraph),
             with_performer: body.has("with_performer"),
+            too_long: r.finish(),
         }
     }
 
     /// Turns the form into a profile, or the errors to show beside each row.
     pub(super) fn parse(&self) -> Result<Profile, KeyedErrors> {
         let mut errors = KeyedErrors::default();
+        for (field, message) in self.too_long.iter() {
+            errors.add(field, message.clone());
+        }
         let mut entries = Vec::new();
         for contact in Contact::ALL {
             for area in BodyArea::all() {

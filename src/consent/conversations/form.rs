@@ -13,7 +13,8 @@ use crate::clock::parse_date;
 use crate::clock::parse_time;
 use crate::consent::boundaries::KeyedErrors;
 use crate::rules::first_meeting::{FirstOneToOneRefusal, first_one_to_one_refusals};
-use crate::web::FormBody;
+use crate::rules::input_ranges::production_date;
+use crate::web::{FieldErrors, FormBody, Len};
 
 /// Names of the follow-up rows on the new-conversation form (field errors need fixed names).
 pub(super) const FOLLOW_UP_FIELDS: [(&str, &str); 3] = [
@@ -34,6 +35,7 @@ pub(super) struct ConversationForm {
     pub(super) notes: Vec<(i64, String)>,
     /// Body and due date per row of `FOLLOW_UP_FIELDS`.
     pub(super) follow_ups: Vec<(String, String)>,
+    too_long: FieldErrors,
 }
 
 /// The most a summary or a note may hold.
@@ -42,20 +44,25 @@ const TEXT_MAX: usize = 20_000;
 impl ConversationForm {
     /// What was sent, with a note per cast member offered.
     pub(super) fn read(body: &FormBody, cast: &[CastOption]) -> ConversationForm {
+        let mut r = body.reader();
         ConversationForm {
-            kind: body.get("kind"),
-            performers: body.all("performers"),
-            date: body.get("date"),
-            time: body.get("time"),
-            summary: body.get("summary"),
+            kind: r.text("kind", Len::Code),
+            performers: r.all("performers", Len::Code),
+            date: r.text("date", Len::Code),
+            time: r.text("time", Len::Code),
+            summary: r.text("summary", Len::Long),
             notes: cast
                 .iter()
-                .map(|c| (c.cast_member_id, body.get(&note_field(c.cast_member_id))))
+                .map(|c| {
+                    let note = r.text(note_field(c.cast_member_id), Len::Long);
+                    (c.cast_member_id, note)
+                })
                 .collect(),
             follow_ups: FOLLOW_UP_FIELDS
                 .iter()
-                .map(|(text, due)| (body.get(text), body.get(due)))
+                .map(|(text, due)| (r.text(*text, Len::Paragraph), r.text(*due, Len::Code)))
                 .collect(),
+            too_long: r.finish(),
         }
     }
 
@@ -73,6 +80,7 @@ impl ConversationForm {
                 .map(|n| (n.cast_member_id, n.note.clone()))
                 .collect(),
             follow_ups: Vec::new(),
+            too_long: FieldErrors::default(),
         }
     }
 
@@ -110,6 +118,9 @@ impl ConversationForm {
         with_follow_ups: bool,
     ) -> Result<ConversationInput, KeyedErrors> {
         let mut errors = KeyedErrors::default();
+        for (field, message) in self.too_long.iter() {
+            errors.add(field, message.clone());
+        }
         let kind = Kind::parse(&self.kind);
         if kind.is_none() {
             errors.add("kind", "Choose what kind of conversation it was.");
@@ -128,13 +139,20 @@ impl ConversationForm {
         if performers.is_empty() {
             errors.add("performers", "Choose at least one performer who was there.");
         }
-        let date = parse_date(&self.date);
-        if date.is_none() {
-            errors.add(
-                "date",
-                "Enter the date it was held, for example 2027-04-20.",
-            );
-        }
+        let date = match parse_date(&self.date).map(production_date) {
+            None => {
+                errors.add(
+                    "date",
+                    "Enter the date it was held, for example 2027-04-20.",
+                );
+                None
+            }
+            Some(Err(message)) => {
+                errors.add("date", message);
+                None
+            }
+            Some(Ok(date)) => Some(date),
+        };
         let time = parse_time(&self.time);
         if time.is_none() {
             errors.add("time", "Enter the time it started, for example 14:30.");
@@ -232,10 +250,19 @@ pub(super) fn parse_follow_up(
     let text = text.trim();
     let due_on = match due.trim() {
         "" => None,
-        d => Some(parse_date(d).ok_or((
-            true,
-            "Enter the due date as year-month-day, for example 2027-04-25.",
-        ))?),
+        d => {
+            let date = parse_date(d).ok_or((
+                true,
+                "Enter the due date as year-month-day, for example 2027-04-25.",
+            ))?;
+            Some(production_date(date).map_err(|_| {
+                (
+                    true,
+                    "Enter a due date from 2000-01-01 to 2099-12-31: a production's dates fall \
+                     in this century.",
+                )
+            })?)
+        }
     };
     if text.is_empty() {
         return match due_on {

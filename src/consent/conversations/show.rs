@@ -27,8 +27,8 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
+use crate::web::{FormBody, Len};
 
 #[derive(Template)]
 #[template(path = "consent/conversation.html")]
@@ -338,22 +338,28 @@ pub(super) async fn add_follow_up(
 ) -> Result<Response> {
     member.may(Action::KeepConversations)?;
     let conversation = readable(&state.pool, &member, conversation_id).await?;
-    let (text, due) = (body.get("follow_up"), body.get("follow_up_due"));
-    let parsed = match parse_follow_up(&text, &due) {
-        Ok(None) => Err((false, "Write what needs doing.")),
-        other => other,
-    };
-    let (text_out, due_on) = match parsed {
-        Ok(Some(row)) => row,
-        Ok(None) => unreachable!("blank rows are refused above"),
-        Err((on_due, message)) => {
-            let mut errors = FieldErrors::default();
-            errors.add(if on_due { "follow_up_due" } else { "follow_up" }, message);
-            return ShowPage::new(&state.pool, ctx, member, conversation)
-                .await?
-                .with_follow_up((text, due), errors)
-                .respond();
+    let mut r = body.reader();
+    let (text, due) = (
+        r.text("follow_up", Len::Paragraph),
+        r.text("follow_up_due", Len::Code),
+    );
+    let mut errors = r.finish();
+    let row = match parse_follow_up(&text, &due) {
+        Ok(Some(row)) => Some(row),
+        Ok(None) => {
+            errors.add("follow_up", "Write what needs doing.");
+            None
         }
+        Err((on_due, message)) => {
+            errors.add(if on_due { "follow_up_due" } else { "follow_up" }, message);
+            None
+        }
+    };
+    let Some((text_out, due_on)) = row.filter(|_| errors.is_empty()) else {
+        return ShowPage::new(&state.pool, ctx, member, conversation)
+            .await?
+            .with_follow_up((text, due), errors)
+            .respond();
     };
     sqlx::query(
         "insert into follow_up (conversation_id, production_id, body, due_on)

@@ -2,7 +2,7 @@
 //! holds as typed, and the scenes it offers with what the breakdown asks (the prefill).
 
 use crate::vocab::scope::Uses;
-use crate::web::FormBody;
+use crate::web::{FormBody, Len};
 
 use super::lifecycle::{Candidate, Covered, RiderRow, Terms};
 
@@ -19,9 +19,10 @@ pub(super) struct DraftForm {
 
 impl DraftForm {
     pub(super) fn read(body: &FormBody) -> DraftForm {
+        let mut r = body.reader();
         DraftForm {
-            cast_member_id: body.get("cast_member_id"),
-            scenes: body.all("scenes"),
+            cast_member_id: r.text("cast_member_id", Len::Code),
+            scenes: r.all("scenes", Len::Code),
             in_picture: body.has("in_picture"),
             in_trailers: body.has("in_trailers"),
             in_stills: body.has("in_stills"),

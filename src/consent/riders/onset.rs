@@ -23,8 +23,8 @@ use crate::vocab::LedgerEvent;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::ledger_event::OnDay;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
+use crate::web::{FormBody, Len};
 use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
@@ -242,9 +242,10 @@ struct DoubleForm {
 
 impl DoubleForm {
     fn read(body: &FormBody) -> DoubleForm {
+        let mut r = body.reader();
         DoubleForm {
-            original_cast_member_id: body.get("original_cast_member_id"),
-            double_cast_member_id: body.get("double_cast_member_id"),
+            original_cast_member_id: r.text("original_cast_member_id", Len::Code),
+            double_cast_member_id: r.text("double_cast_member_id", Len::Code),
         }
     }
 }

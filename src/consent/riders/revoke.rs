@@ -17,7 +17,7 @@ use super::reading::{maybe_time, own};
 use crate::access::Action;
 use crate::rules::revocation::SayingNo;
 use crate::vocab::ledger_event::Told;
-use crate::web::{FieldErrors, FormBody};
+use crate::web::{FieldErrors, FormBody, Len};
 
 #[derive(Template)]
 #[template(path = "consent/rider_revoke.html")]
@@ -114,7 +114,7 @@ pub(super) async fn withdraw_for_performer(
     member.may(Action::RecordWithdrawalForPerformer)?;
     let production_id = member.production.production_id;
     let link = lifecycle::rider_link(production_id, rider_id);
-    let Some(told) = Told::parse(&body.get("told")) else {
+    let Some(told) = Told::parse(&body.reader().text("told", Len::Code)) else {
         let mut errors = FieldErrors::default();
         errors.add(
             "told",

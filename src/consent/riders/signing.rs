@@ -13,8 +13,8 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
-use crate::web::FormBody;
 use crate::web::{ClientAddr, Ctx, FieldErrors, Flash};
+use crate::web::{FormBody, Len};
 
 use super::lifecycle;
 use super::reading::{own, readable};
@@ -80,9 +80,11 @@ pub(super) async fn sign(
 ) -> Result<Response> {
     let rider = own(&state, &member, rider_id).await?;
     let form = SignForm::read(&body);
-    let mut errors = FieldErrors::default();
+    let mut errors = form.too_long.clone();
     // The same limit as sign-in: a session left open must not become a way to guess a password.
-    if form.password.expose().is_empty() {
+    if !errors.is_empty() {
+        // Too long to be anyone's password: refused before argon2 spends a core on it.
+    } else if form.password.expose().is_empty() {
         errors.add(
             "password",
             "Enter your password to sign. Nothing was signed.",
@@ -168,13 +170,16 @@ pub(super) async fn sign(
 struct SignForm {
     password: Password,
     text_sha256: String,
+    too_long: FieldErrors,
 }
 
 impl SignForm {
     fn read(body: &FormBody) -> SignForm {
+        let mut r = body.reader();
         SignForm {
-            password: Password::new(body.get("password")),
-            text_sha256: body.get("text_sha256"),
+            password: Password::new(r.password("password")),
+            text_sha256: r.text("text_sha256", Len::Code),
+            too_long: r.finish(),
         }
     }
 }
