@@ -4,11 +4,9 @@
 
 use crate::vocab::beat::{Beat, Contact, Exposure};
 use crate::vocab::body::{BodyArea, NudityLevel};
-use crate::web::{FieldErrors, FormBody};
+use crate::web::{FieldErrors, FormBody, Len};
 
 pub const CONTACT_ROWS: usize = 3;
-const LONG_TEXT: usize = 2000;
-const SHORT_TEXT: usize = 500;
 
 #[derive(Clone, Debug, Default)]
 pub struct ContactRow {
@@ -45,6 +43,8 @@ pub struct BeatForm {
     pub hold_point: bool,
     /// The beat's place in the order, from 1; empty for the end.
     pub place: String,
+    /// Fields typed longer than they may be, with their messages.
+    pub too_long: FieldErrors,
 }
 
 impl BeatForm {
@@ -96,37 +96,39 @@ impl BeatForm {
     }
 
     pub fn read(body: &FormBody, cast: &[(i64, String)]) -> BeatForm {
+        let mut r = body.reader();
         BeatForm {
-            action: body.get("action"),
-            performers: body.all("performer"),
+            action: r.text("action", Len::Paragraph),
+            performers: r.all("performer", Len::Code),
             contacts: (0..CONTACT_ROWS)
                 .map(|i| ContactRow {
-                    by: body.get(&format!("contact_by_{i}")),
-                    with: body.get(&format!("contact_with_{i}")),
-                    to: body.get(&format!("contact_to_{i}")),
-                    area: body.get(&format!("contact_area_{i}")),
+                    by: r.text(format!("contact_by_{i}"), Len::Code),
+                    with: r.text(format!("contact_with_{i}"), Len::Code),
+                    to: r.text(format!("contact_to_{i}"), Len::Code),
+                    area: r.text(format!("contact_area_{i}"), Len::Code),
                 })
                 .collect(),
             exposures: cast
                 .iter()
                 .map(|(id, _)| ExposureRow {
                     cast_member_id: *id,
-                    nudity: body.get(&format!("nudity_{id}")),
-                    shown: body.all(&format!("shown_{id}")),
+                    nudity: r.text(format!("nudity_{id}"), Len::Code),
+                    shown: r.all(format!("shown_{id}"), Len::Code),
                 })
                 .collect(),
-            positions: body.get("positions"),
-            garments: body.get("garments"),
-            camera: body.get("camera"),
-            hold_point: !body.get("hold_point").is_empty(),
-            place: body.get("place"),
+            positions: r.text("positions", Len::Line),
+            garments: r.text("garments", Len::Line),
+            camera: r.text("camera", Len::Line),
+            hold_point: !r.text("hold_point", Len::Code).is_empty(),
+            place: r.text("place", Len::Code),
+            too_long: r.finish(),
         }
     }
 
     /// The beat the form describes, with `key`, or the messages to show beside the fields.
     /// `cast` is who the scene's breakdown asks something of: only they can be in a beat.
     pub fn parse(&self, key: i64, cast: &[(i64, String)]) -> Result<Beat, FieldErrors> {
-        let mut errors = FieldErrors::default();
+        let mut errors = self.too_long.clone();
         let in_scene = |text: &str| -> Option<i64> {
             let id = text.trim().parse::<i64>().ok()?;
             cast.iter().any(|(c, _)| *c == id).then_some(id)
@@ -134,17 +136,6 @@ impl BeatForm {
         let action = self.action.trim();
         if action.is_empty() {
             errors.add("action", "Say what happens in this beat, in clinical words.");
-        } else if action.chars().count() > LONG_TEXT {
-            errors.add("action", "Keep what happens to 2000 characters.");
-        }
-        for (field, text) in [
-            ("positions", &self.positions),
-            ("garments", &self.garments),
-            ("camera", &self.camera),
-        ] {
-            if text.trim().chars().count() > SHORT_TEXT {
-                errors.add(field, "Keep this to 500 characters.");
-            }
         }
         let performers: Option<Vec<i64>> = self.performers.iter().map(|p| in_scene(p)).collect();
         let performers = match performers {
@@ -163,10 +154,7 @@ impl BeatForm {
             if row.is_blank() {
                 continue;
             }
-            let field: &'static str = ["contact_0", "contact_1", "contact_2"]
-                .get(i)
-                .copied()
-                .unwrap_or("contact_0");
+            let field = format!("contact_{i}");
             let parsed = (
                 in_scene(&row.by),
                 row.with.parse::<BodyArea>().ok(),
@@ -179,7 +167,7 @@ impl BeatForm {
                         contacts.push(Contact { by, with, to, area });
                     } else {
                         errors.add(
-                            field,
+                            field.clone(),
                             "Both people in a contact must be among the beat's performers.",
                         );
                     }

@@ -10,7 +10,7 @@ use super::store;
 use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
-use crate::web::{AppState, Flash, FormBody};
+use crate::web::{AppState, Flash, FormBody, Len};
 
 /// What a rehearsal did with a beat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct CheckIn {
     pub note: String,
 }
 
-const NOTE_MAX: usize = 500;
+const NOTE_MAX: usize = 300;
 
 pub(super) async fn mark_beat(
     State(state): State<AppState>,
@@ -70,7 +70,8 @@ pub(super) async fn mark_beat(
         .find(|b| b.key == key)
         .ok_or(AppError::NotFound)?;
     let back = format!("{}/scenes/{scene_id}/choreography#beat-{key}", member.base());
-    let Some(outcome) = Outcome::parse(&body.get("outcome")) else {
+    let mut r = body.reader();
+    let Some(outcome) = Outcome::parse(&r.text("outcome", Len::Code)) else {
         Flash::info(&session, "Choose what the rehearsal did with the beat.").await?;
         return Ok(Redirect::to(&back).into_response());
     };
@@ -79,9 +80,9 @@ pub(super) async fn mark_beat(
         .iter()
         .map(|id| CheckIn {
             cast_member_id: *id,
-            note: body
-                .get(&format!("check_in_{id}"))
-                .trim()
+            // A check-in is a word or two; anything longer is cut rather than lost.
+            note: r
+                .text(format!("check_in_{id}"), Len::Line)
                 .chars()
                 .take(NOTE_MAX)
                 .collect(),
