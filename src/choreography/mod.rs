@@ -4,6 +4,7 @@
 //! the signed riders in `consent::beat_check`; rehearsals mark beats rehearsed, changed or
 //! dropped. The crew briefing lives in `briefing`.
 
+mod briefing;
 pub mod day;
 mod form;
 mod page;
@@ -37,4 +38,10 @@ pub fn router() -> Router<AppState> {
             "/productions/{production_id}/scenes/{scene_id}/choreography/beats/{beat_key}/rehearsal",
             post(rehearse::mark_beat),
         )
+        .route(
+            "/productions/{production_id}/briefing",
+            get(briefing::briefing_page).post(briefing::send_briefing),
+        )
+        .route("/briefing/{token}", get(briefing::public_page))
+        .route("/briefing/{token}/confirm", post(briefing::confirm))
 }

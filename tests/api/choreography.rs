@@ -63,6 +63,7 @@ async fn setup(app: &TestApp) -> Set {
     }
     let scene = build::scene(app, production, "5A")
         .on_set("Lake house bedroom")
+        .synopsis("They undress by the lake")
         .with(&cast[..2])
         .await;
     let b = Breakdown {
@@ -413,4 +414,65 @@ async fn a_rehearsal_marks_beats_and_the_day_and_report_say_which_ran_as_rehears
     assert!(!report.body.contains("lie down"));
     let page = pat.get(&set.path()).await;
     assert!(page.body.contains("2 of 2 rehearsed"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_crew_briefing_fits_one_page_names_no_scene_content_and_records_each_read() {
+    let app = TestApp::spawn().await;
+    let set = setup(&app).await;
+    let mut cory = app.signed_in("cory@example.test").await;
+    post_beat(
+        &mut cory,
+        &format!("{}/beats", set.path()),
+        "Alex kisses Sam's neck slowly",
+        &[set.alex, set.sam],
+        None,
+    )
+    .await;
+    let path = format!("/productions/{}/briefing", set.production);
+    let page = cory.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in ["Cory Coordinator", "Morgan Ellis", "pause", "Robes", "No personal phones"] {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    let start = page.body.find("<div class=\"briefing\">").unwrap();
+    let end = start + page.body[start..].find("</div>").unwrap();
+    let briefing = &page.body[start..end];
+    assert!(briefing.len() < 3_500, "one printed page: {} bytes", briefing.len());
+    for secret in ["kisses", "Embrace", "undress", "Breasts", "Upper back", "5A", "Lake house"] {
+        assert!(!briefing.contains(secret), "{secret} in {briefing}");
+    }
+    // Performers are not sent the crew briefing page; a bad send comes back with its messages.
+    let mut sam = app.signed_in("sam@example.test").await;
+    assert_eq!(sam.get(&path).await.status, StatusCode::NOT_FOUND);
+    let bad = cory.post(&path, &[("name", " "), ("department", "Camera")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Enter the name of the department head."));
+    assert!(bad.body.contains("value=\"Camera\""));
+
+    let sent = cory.post(&path, &[("name", "Jo Camera"), ("department", "Camera")]).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    let at = sent.body.find("/briefing/").unwrap();
+    let link: String = sent.body[at..]
+        .chars()
+        .take_while(|c| *c != '<' && *c != '"')
+        .collect();
+    assert!(link.len() > "/briefing/".len() + 32, "{link}");
+    let mut jo = app.client();
+    let read = jo.get(&link).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("For Jo Camera."));
+    assert!(!read.body.contains("kisses"));
+    let page = cory.get(&path).await;
+    assert!(page.body.contains("Not yet"));
+    let confirmed = jo.post(&format!("{link}/confirm"), &[]).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    let page = cory.get(&path).await;
+    assert!(page.body.contains("Confirmed"), "{}", page.body);
+    assert_eq!(
+        jo.get("/briefing/0000000000000000000000000000000000000000000000000000000000000000")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
