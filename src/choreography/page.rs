@@ -196,13 +196,19 @@ impl ChoreographyPage {
         if show_content {
             let statuses =
                 production_status(pool, &member.production, Only::Scene(scene_id)).await?;
-            if let Some(Clearance::Blocked(reasons)) = statuses.first().map(|s| &s.clearance) {
+            // Every day the scene is on asks the same of the beats; a day already shot hears
+            // none of them, so the reasons come from whichever days still can.
+            for status in &statuses {
+                let Clearance::Blocked(reasons) = &status.clearance else {
+                    continue;
+                };
                 for r in reasons {
                     if let Problem::BeatBeyond { beat_no, items } = &r.problem {
-                        beyond
-                            .entry(*beat_no)
-                            .or_default()
-                            .push((r.cast_member_id, words(items)));
+                        let found = beyond.entry(*beat_no).or_default();
+                        let line = (r.cast_member_id, words(items));
+                        if !found.contains(&line) {
+                            found.push(line);
+                        }
                     }
                 }
             }

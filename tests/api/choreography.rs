@@ -476,3 +476,42 @@ async fn the_crew_briefing_fits_one_page_names_no_scene_content_and_records_each
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_demo_scene_has_a_rehearsed_beat_a_beat_beyond_a_rider_and_a_briefing() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    closedset::demo::load(&app.pool).await.unwrap();
+    let scene: i64 = sqlx::query_scalar(
+        "select scene_id from scene where production_id = $1 and number = '5A'",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let versions: i64 = sqlx::query_scalar(
+        "select count(*) from choreography_version where production_id = $1",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(versions, 1, "loading twice changes nothing");
+    let mut coordinator = app.client();
+    coordinator.sign_in("coordinator@demo.test", "closedset-demo").await;
+    let page = coordinator
+        .get(&format!("/productions/{production}/scenes/{scene}/choreography"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Rehearsed as written"), "{}", page.body);
+    assert!(page.body.contains("#1 Alex Rivera: Lower back touched"), "{}", page.body);
+    let scene_page = coordinator
+        .get(&format!("/productions/{production}/scenes/{scene}"))
+        .await;
+    assert!(scene_page.body.contains("beat 3 of the choreography asks more"));
+    let briefing = coordinator
+        .get(&format!("/productions/{production}/briefing"))
+        .await;
+    assert!(briefing.body.contains("Camera department head"));
+    assert!(briefing.body.contains("Confirmed"));
+}
