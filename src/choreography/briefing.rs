@@ -189,12 +189,17 @@ pub(super) async fn send_briefing(
     .await?;
     Flash::success(
         &session,
-        format!("The briefing link for {name} ({department}) is made. Copy it now: it is shown once."),
+        format!(
+            "The briefing link for {name} ({department}) is made. Copy it now: it is shown once."
+        ),
     )
     .await?;
     let page = BriefingPage::load(&state, page.ctx, page.member).await?;
     render(&BriefingPage {
-        new_link: Some(format!("{}/briefing/{token}", state.config.base_url.trim_end_matches('/'))),
+        new_link: Some(format!(
+            "{}/briefing/{token}",
+            state.config.base_url.trim_end_matches('/')
+        )),
         ..page
     })
 }
@@ -264,6 +269,10 @@ pub(super) async fn confirm(
     .bind(id)
     .execute(&state.pool)
     .await?;
-    Flash::success(&session, "Thank you: your reading of the briefing is confirmed.").await?;
+    Flash::success(
+        &session,
+        "Thank you: your reading of the briefing is confirmed.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/briefing/{token}")).into_response())
 }

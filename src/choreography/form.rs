@@ -135,7 +135,10 @@ impl BeatForm {
         };
         let action = self.action.trim();
         if action.is_empty() {
-            errors.add("action", "Say what happens in this beat, in clinical words.");
+            errors.add(
+                "action",
+                "Say what happens in this beat, in clinical words.",
+            );
         }
         let performers: Option<Vec<i64>> = self.performers.iter().map(|p| in_scene(p)).collect();
         let performers = match performers {
@@ -186,10 +189,16 @@ impl BeatForm {
             } else {
                 row.nudity.parse::<NudityLevel>().ok()
             };
-            let shown: Option<Vec<BodyArea>> =
-                row.shown.iter().map(|a| a.parse::<BodyArea>().ok()).collect();
+            let shown: Option<Vec<BodyArea>> = row
+                .shown
+                .iter()
+                .map(|a| a.parse::<BodyArea>().ok())
+                .collect();
             let (Some(nudity), Some(shown)) = (nudity, shown) else {
-                errors.add(field, "Choose a nudity level and body areas from the lists.");
+                errors.add(
+                    field,
+                    "Choose a nudity level and body areas from the lists.",
+                );
                 continue;
             };
             if nudity == NudityLevel::None && shown.is_empty() {
@@ -210,7 +219,10 @@ impl BeatForm {
         }
         let place = self.place.trim();
         if !place.is_empty() && place.parse::<usize>().map_or(true, |p| p == 0) {
-            errors.add("place", "Give the beat's place as a number from 1, or leave it empty.");
+            errors.add(
+                "place",
+                "Give the beat's place as a number from 1, or leave it empty.",
+            );
         }
         if !errors.is_empty() {
             return Err(errors);

@@ -86,7 +86,11 @@ fn view(
                 } else {
                     format!("; shown: {}", shown.join(", "))
                 };
-                format!("{}: nudity {}{shown}", name(e.cast_member_id), e.nudity.label())
+                format!(
+                    "{}: nudity {}{shown}",
+                    name(e.cast_member_id),
+                    e.nudity.label()
+                )
             })
             .collect(),
         positions: beat.positions.clone(),
@@ -320,11 +324,21 @@ pub(super) async fn add_beat(
     };
     change(&state, &member, scene_id, |c| {
         let at = form.index_in(c.beats.len());
-        c.beats.insert(at, Beat { key: c.next_key(), ..beat });
+        c.beats.insert(
+            at,
+            Beat {
+                key: c.next_key(),
+                ..beat
+            },
+        );
         Ok(())
     })
     .await?;
-    Flash::success(&session, "The beat is added; the choreography has a new version.").await?;
+    Flash::success(
+        &session,
+        "The beat is added; the choreography has a new version.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("{}/scenes/{scene_id}/choreography", member.base())).into_response())
 }
 
@@ -424,7 +438,11 @@ pub(super) async fn save_beat(
         Ok(())
     })
     .await?;
-    Flash::success(&session, "The beat is saved; the choreography has a new version.").await?;
+    Flash::success(
+        &session,
+        "The beat is saved; the choreography has a new version.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("{}/scenes/{scene_id}/choreography", member.base())).into_response())
 }
 
@@ -444,6 +462,10 @@ pub(super) async fn remove_beat(
         Ok(())
     })
     .await?;
-    Flash::success(&session, "The beat is removed; the choreography has a new version.").await?;
+    Flash::success(
+        &session,
+        "The beat is removed; the choreography has a new version.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("{}/scenes/{scene_id}/choreography", member.base())).into_response())
 }

@@ -69,7 +69,10 @@ pub(super) async fn mark_beat(
         .iter()
         .find(|b| b.key == key)
         .ok_or(AppError::NotFound)?;
-    let back = format!("{}/scenes/{scene_id}/choreography#beat-{key}", member.base());
+    let back = format!(
+        "{}/scenes/{scene_id}/choreography#beat-{key}",
+        member.base()
+    );
     let mut r = body.reader();
     let Some(outcome) = Outcome::parse(&r.text("outcome", Len::Code)) else {
         Flash::info(&session, "Choose what the rehearsal did with the beat.").await?;
@@ -88,8 +91,8 @@ pub(super) async fn mark_beat(
                 .collect(),
         })
         .collect();
-    let json = serde_json::to_string(&check_ins)
-        .map_err(|e| anyhow::anyhow!("writing check-ins: {e}"))?;
+    let json =
+        serde_json::to_string(&check_ins).map_err(|e| anyhow::anyhow!("writing check-ins: {e}"))?;
     sqlx::query(
         "insert into beat_rehearsal
            (production_id, scene_id, beat_key, beat_hash, outcome, check_ins, recorded_by)

@@ -37,7 +37,7 @@ pub fn beat_conflicts(
             let asked_by_breakdown = breakdown.performers.iter().any(|p| p.cast_member_id == *id);
             let covered = riders.iter().any(|r| r.cast_member_id == *id);
             if !asked_by_breakdown && !covered {
-                agreed.entry(*id).or_insert_with(|| nothing_agreed());
+                agreed.entry(*id).or_insert_with(nothing_agreed);
             }
         }
     }
@@ -55,4 +55,3 @@ fn nothing_agreed() -> Scope {
         double_allowed: false,
     }
 }
-

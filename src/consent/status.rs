@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use sqlx::{PgConnection, PgPool};
 use time::{Date, Duration, OffsetDateTime};
 
+use super::beat_check::beat_conflicts;
 use crate::error::Result;
 use crate::productions::Production;
+use crate::rules::beats::with_beats;
 use crate::rules::cleared::StatusLine;
 use crate::rules::facts::Call;
 use crate::rules::facts::Clearance;
@@ -18,8 +20,6 @@ use crate::rules::facts::Problem;
 use crate::rules::facts::Reason;
 use crate::rules::facts::Rider;
 use crate::rules::facts::Scene;
-use super::beat_check::beat_conflicts;
-use crate::rules::beats::with_beats;
 use crate::rules::staleness::part_changed;
 use crate::vocab::beat::Choreography;
 use crate::vocab::body::NudityLevel;
@@ -312,7 +312,12 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
     } = facts;
     let choreographies: HashMap<i64, Choreography> = choreographies
         .into_iter()
-        .map(|c| (c.scene_id, serde_json::from_value(c.beats).unwrap_or_default()))
+        .map(|c| {
+            (
+                c.scene_id,
+                serde_json::from_value(c.beats).unwrap_or_default(),
+            )
+        })
         .collect();
     let cast: HashMap<i64, CastFacts> = cast.into_iter().map(|c| (c.cast_member_id, c)).collect();
     let performer = |id: i64| -> Performer {
@@ -443,9 +448,8 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
             .get(&scene.scene_id)
             .map(|c| beat_conflicts(c, breakdown, facts_riders))
             .unwrap_or_default();
-        let decide_with_beats = |clearance: Clearance| {
-            with_beats(clearance, &beat_conflicts, |id| performer(id).label)
-        };
+        let decide_with_beats =
+            |clearance: Clearance| with_beats(clearance, &beat_conflicts, |id| performer(id).label);
         match placements_by_scene.get(&scene.scene_id) {
             Some(placements) => {
                 for placement in placements {

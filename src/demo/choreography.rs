@@ -38,13 +38,12 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
     if has {
         return Ok(());
     }
-    let scene: i64 = sqlx::query_scalar(
-        "select scene_id from scene where production_id = $1 and number = '5A'",
-    )
-    .bind(production_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .context("the demo choreography needs scene 5A")?;
+    let scene: i64 =
+        sqlx::query_scalar("select scene_id from scene where production_id = $1 and number = '5A'")
+            .bind(production_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .context("the demo choreography needs scene 5A")?;
     let cast = |n: i32| {
         sqlx::query_scalar::<_, i64>(
             "select cast_member_id from cast_member where production_id = $1 and cast_number = $2",

@@ -126,10 +126,7 @@ mod tests {
     fn riders() -> HashMap<i64, Scope> {
         HashMap::from([
             (1, agreed(&[], &[], NudityLevel::None)),
-            (
-                2,
-                agreed(&[BodyArea::Shoulders], &[], NudityLevel::Implied),
-            ),
+            (2, agreed(&[BodyArea::Shoulders], &[], NudityLevel::Implied)),
         ])
     }
 
@@ -187,7 +184,11 @@ mod tests {
         let c = Choreography { beats: vec![b] };
         let found = conflicts(&c, &riders());
         assert_eq!(found.len(), 1);
-        assert!(found[0].items.contains(&ScopeItem::Shown(BodyArea::Breasts)));
+        assert!(
+            found[0]
+                .items
+                .contains(&ScopeItem::Shown(BodyArea::Breasts))
+        );
         assert!(found[0].items.iter().any(|i| matches!(
             i,
             ScopeItem::Nudity {

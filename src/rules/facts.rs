@@ -98,7 +98,10 @@ pub enum Problem {
     NotInPicture,
     /// R2: a beat of the choreography asks more than the signed rider allows. The items stay
     /// off the sentence: producers read reasons and never the choreography's content.
-    BeatBeyond { beat_no: usize, items: Vec<ScopeItem> },
+    BeatBeyond {
+        beat_no: usize,
+        items: Vec<ScopeItem>,
+    },
 }
 
 impl Problem {

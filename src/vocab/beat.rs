@@ -112,7 +112,12 @@ impl Beat {
         }
         b.exposures.sort_by_key(|e| e.cast_member_id);
         b.exposures.dedup_by_key(|e| e.cast_member_id);
-        for text in [&mut b.action, &mut b.positions, &mut b.garments, &mut b.camera] {
+        for text in [
+            &mut b.action,
+            &mut b.positions,
+            &mut b.garments,
+            &mut b.camera,
+        ] {
             *text = tidy(text);
         }
         b
@@ -220,7 +225,9 @@ mod tests {
         assert_eq!(a.content_hash(), b.content_hash());
         b.hold_point = false;
         assert_ne!(a.content_hash(), b.content_hash());
-        let one = Choreography { beats: vec![a.clone()] };
+        let one = Choreography {
+            beats: vec![a.clone()],
+        };
         let two = Choreography {
             beats: vec![a.clone(), Beat { key: 2, ..a }],
         };

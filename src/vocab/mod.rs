@@ -3,9 +3,9 @@
 //! a rider agrees to. Plain data and its own invariants; nothing here reads the database or the
 //! clock.
 
+pub mod beat;
 pub mod body;
 pub mod boundary;
-pub mod beat;
 pub mod breakdown;
 pub mod fixed_list;
 pub mod ledger_event;

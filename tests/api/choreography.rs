@@ -198,7 +198,8 @@ async fn a_beat_beyond_a_signed_rider_blocks_the_scene_until_it_is_narrowed() {
     )
     .await;
     assert_eq!(beyond.status, StatusCode::SEE_OTHER, "{}", beyond.body);
-    let reason = "#2 Sam Lindqvist: beat 2 of the choreography asks more than the signed rider allows";
+    let reason =
+        "#2 Sam Lindqvist: beat 2 of the choreography asks more than the signed rider allows";
     for email in ["cory@example.test", "pat@example.test", "dana@example.test"] {
         let mut client = app.signed_in(email).await;
         let page = client.get(&set.scene_path()).await;
@@ -211,11 +212,23 @@ async fn a_beat_beyond_a_signed_rider_blocks_the_scene_until_it_is_narrowed() {
     assert!(schedule.body.contains(reason), "{}", schedule.body);
     // The choreography names the item beyond the rider, beside the beat.
     let chor = cory.get(&set.path()).await;
-    assert!(chor.body.contains("Beyond the signed rider"), "{}", chor.body);
-    assert!(chor.body.contains("#2 Sam Lindqvist: Thighs touched"), "{}", chor.body);
+    assert!(
+        chor.body.contains("Beyond the signed rider"),
+        "{}",
+        chor.body
+    );
+    assert!(
+        chor.body.contains("#2 Sam Lindqvist: Thighs touched"),
+        "{}",
+        chor.body
+    );
     // The coordinator's dashboard says so too.
     let home = cory.get(&format!("/productions/{}", set.production)).await;
-    assert!(home.body.contains("beat 2 of the choreography"), "{}", home.body);
+    assert!(
+        home.body.contains("beat 2 of the choreography"),
+        "{}",
+        home.body
+    );
 
     // Narrowed back to the shoulders: cleared again.
     let key = first_beat_key(&app, &set, 1).await;
@@ -249,7 +262,14 @@ async fn a_performer_reads_only_the_beats_they_are_in() {
         ("Both lie down under the sheet", vec![set.alex, set.sam]),
         ("Alex alone turns to the window", vec![set.alex]),
     ] {
-        let page = post_beat(&mut dana, &format!("{}/beats", set.path()), action, &people, None).await;
+        let page = post_beat(
+            &mut dana,
+            &format!("{}/beats", set.path()),
+            action,
+            &people,
+            None,
+        )
+        .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     }
     let mut alex = app.signed_in("alex@example.test").await;
@@ -261,12 +281,23 @@ async fn a_performer_reads_only_the_beats_they_are_in() {
     let page = sam.get(&set.path()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Both lie down under the sheet"));
-    assert!(!page.body.contains("Alex alone turns to the window"), "{}", page.body);
+    assert!(
+        !page.body.contains("Alex alone turns to the window"),
+        "{}",
+        page.body
+    );
     // Performers do not edit, and one not in the scene sees nothing of it.
     let key = first_beat_key(&app, &set, 1).await;
     let edit = sam.get(&format!("{}/beats/{key}", set.path())).await;
     assert_eq!(edit.status, StatusCode::NOT_FOUND);
-    let tried = post_beat(&mut sam, &format!("{}/beats", set.path()), "Sam adds", &[set.sam], None).await;
+    let tried = post_beat(
+        &mut sam,
+        &format!("{}/beats", set.path()),
+        "Sam adds",
+        &[set.sam],
+        None,
+    )
+    .await;
     assert_eq!(tried.status, StatusCode::NOT_FOUND);
     let mut kim = app.signed_in("kim@example.test").await;
     assert_eq!(kim.get(&set.path()).await.status, StatusCode::NOT_FOUND);
@@ -300,7 +331,14 @@ async fn a_producer_learns_the_choreography_exists_but_no_beat() {
     for path in [format!("{}/beats/{key}", set.path())] {
         assert_eq!(pat.get(&path).await.status, StatusCode::NOT_FOUND);
     }
-    let tried = post_beat(&mut pat, &format!("{}/beats", set.path()), "x", &[set.alex], None).await;
+    let tried = post_beat(
+        &mut pat,
+        &format!("{}/beats", set.path()),
+        "x",
+        &[set.alex],
+        None,
+    )
+    .await;
     assert_eq!(tried.status, StatusCode::NOT_FOUND);
     let removed = pat
         .post(&format!("{}/beats/{key}/remove", set.path()), &[])
@@ -359,7 +397,14 @@ async fn a_rehearsal_marks_beats_and_the_day_and_report_say_which_ran_as_rehears
     let set = setup(&app).await;
     let mut cory = app.signed_in("cory@example.test").await;
     for action in ["Both lie down under the sheet", "Alex turns to the window"] {
-        post_beat(&mut cory, &format!("{}/beats", set.path()), action, &[set.alex, set.sam], None).await;
+        post_beat(
+            &mut cory,
+            &format!("{}/beats", set.path()),
+            action,
+            &[set.alex, set.sam],
+            None,
+        )
+        .await;
     }
     let first = first_beat_key(&app, &set, 0).await;
     let second = first_beat_key(&app, &set, 1).await;
@@ -377,23 +422,28 @@ async fn a_rehearsal_marks_beats_and_the_day_and_report_say_which_ran_as_rehears
         &[("outcome", "changed")],
     )
     .await;
-    let notes: String = sqlx::query_scalar(
-        "select check_ins::text from beat_rehearsal where beat_key = $1",
-    )
-    .bind(first)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let notes: String =
+        sqlx::query_scalar("select check_ins::text from beat_rehearsal where beat_key = $1")
+            .bind(first)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert!(notes.contains("Comfortable"));
     // A performer cannot mark, and the producer cannot either.
     let mut sam = app.signed_in("sam@example.test").await;
     let tried = sam
-        .post(&format!("{}/beats/{first}/rehearsal", set.path()), &[("outcome", "dropped")])
+        .post(
+            &format!("{}/beats/{first}/rehearsal", set.path()),
+            &[("outcome", "dropped")],
+        )
         .await;
     assert_eq!(tried.status, StatusCode::NOT_FOUND);
 
     let day = cory
-        .get(&format!("/productions/{}/schedule/{}/on-set", set.production, set.day))
+        .get(&format!(
+            "/productions/{}/schedule/{}/on-set",
+            set.production, set.day
+        ))
         .await;
     assert_eq!(day.status, StatusCode::OK);
     assert!(day.body.contains("Beats in order"), "{}", day.body);
@@ -403,11 +453,16 @@ async fn a_rehearsal_marks_beats_and_the_day_and_report_say_which_ran_as_rehears
 
     let mut pat = app.signed_in("pat@example.test").await;
     let report = pat
-        .get(&format!("/productions/{}/schedule/{}/ic-report", set.production, set.day))
+        .get(&format!(
+            "/productions/{}/schedule/{}/ic-report",
+            set.production, set.day
+        ))
         .await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(
-        report.body.contains("Beats 1 of 2 ran as rehearsed; beat 2: changed at rehearsal."),
+        report
+            .body
+            .contains("Beats 1 of 2 ran as rehearsed; beat 2: changed at rehearsal."),
         "{}",
         report.body
     );
@@ -432,25 +487,47 @@ async fn the_crew_briefing_fits_one_page_names_no_scene_content_and_records_each
     let path = format!("/productions/{}/briefing", set.production);
     let page = cory.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
-    for expected in ["Cory Coordinator", "Morgan Ellis", "pause", "Robes", "No personal phones"] {
+    for expected in [
+        "Cory Coordinator",
+        "Morgan Ellis",
+        "pause",
+        "Robes",
+        "No personal phones",
+    ] {
         assert!(page.body.contains(expected), "{expected}: {}", page.body);
     }
     let start = page.body.find("<div class=\"briefing\">").unwrap();
     let end = start + page.body[start..].find("</div>").unwrap();
     let briefing = &page.body[start..end];
-    assert!(briefing.len() < 3_500, "one printed page: {} bytes", briefing.len());
-    for secret in ["kisses", "Embrace", "undress", "Breasts", "Upper back", "5A", "Lake house"] {
+    assert!(
+        briefing.len() < 3_500,
+        "one printed page: {} bytes",
+        briefing.len()
+    );
+    for secret in [
+        "kisses",
+        "Embrace",
+        "undress",
+        "Breasts",
+        "Upper back",
+        "5A",
+        "Lake house",
+    ] {
         assert!(!briefing.contains(secret), "{secret} in {briefing}");
     }
     // Performers are not sent the crew briefing page; a bad send comes back with its messages.
     let mut sam = app.signed_in("sam@example.test").await;
     assert_eq!(sam.get(&path).await.status, StatusCode::NOT_FOUND);
-    let bad = cory.post(&path, &[("name", " "), ("department", "Camera")]).await;
+    let bad = cory
+        .post(&path, &[("name", " "), ("department", "Camera")])
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Enter the name of the department head."));
     assert!(bad.body.contains("value=\"Camera\""));
 
-    let sent = cory.post(&path, &[("name", "Jo Camera"), ("department", "Camera")]).await;
+    let sent = cory
+        .post(&path, &[("name", "Jo Camera"), ("department", "Camera")])
+        .await;
     assert_eq!(sent.status, StatusCode::OK);
     let at = sent.body.find("/briefing/").unwrap();
     let link: String = sent.body[at..]
@@ -482,33 +559,43 @@ async fn the_demo_scene_has_a_rehearsed_beat_a_beat_beyond_a_rider_and_a_briefin
     let app = TestApp::spawn().await;
     let production = closedset::demo::load(&app.pool).await.unwrap();
     closedset::demo::load(&app.pool).await.unwrap();
-    let scene: i64 = sqlx::query_scalar(
-        "select scene_id from scene where production_id = $1 and number = '5A'",
-    )
-    .bind(production)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let versions: i64 = sqlx::query_scalar(
-        "select count(*) from choreography_version where production_id = $1",
-    )
-    .bind(production)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let scene: i64 =
+        sqlx::query_scalar("select scene_id from scene where production_id = $1 and number = '5A'")
+            .bind(production)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let versions: i64 =
+        sqlx::query_scalar("select count(*) from choreography_version where production_id = $1")
+            .bind(production)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(versions, 1, "loading twice changes nothing");
     let mut coordinator = app.client();
-    coordinator.sign_in("coordinator@demo.test", "closedset-demo").await;
+    coordinator
+        .sign_in("coordinator@demo.test", "closedset-demo")
+        .await;
     let page = coordinator
-        .get(&format!("/productions/{production}/scenes/{scene}/choreography"))
+        .get(&format!(
+            "/productions/{production}/scenes/{scene}/choreography"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Rehearsed as written"), "{}", page.body);
-    assert!(page.body.contains("#1 Alex Rivera: Lower back touched"), "{}", page.body);
+    assert!(
+        page.body.contains("#1 Alex Rivera: Lower back touched"),
+        "{}",
+        page.body
+    );
     let scene_page = coordinator
         .get(&format!("/productions/{production}/scenes/{scene}"))
         .await;
-    assert!(scene_page.body.contains("beat 3 of the choreography asks more"));
+    assert!(
+        scene_page
+            .body
+            .contains("beat 3 of the choreography asks more")
+    );
     let briefing = coordinator
         .get(&format!("/productions/{production}/briefing"))
         .await;
