@@ -13,6 +13,15 @@ create table choreography_version (
     constraint choreography_version_number_key unique (scene_id, version),
     constraint choreography_version_hash_check check (content_hash ~ '^[0-9a-f]{64}$')
 );
+-- Beats feed clearance (consent::status), which the cached producer dashboard shows: every
+-- write moves the production's revision, once per statement, as 0013 set up for the others.
+create trigger choreography_version_insert_bumps_revision after insert on choreography_version
+    referencing new table as n for each statement execute function bump_production_revisions();
+create trigger choreography_version_update_bumps_revision after update on choreography_version
+    referencing new table as n old table as o
+    for each statement execute function bump_production_revisions();
+create trigger choreography_version_delete_bumps_revision after delete on choreography_version
+    referencing old table as o for each statement execute function bump_production_revisions();
 
 -- What a rehearsal did with one beat: rehearsed as written, changed or dropped, with a word
 -- from each performer in it. `beat_hash` is the beat as it stood, so the day's page can tell
