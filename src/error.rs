@@ -24,6 +24,9 @@ pub enum AppError {
     /// Not signed in: go to the sign-in page and come back.
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// A production requires a second factor of this member, who has none yet: set one up.
+    #[error("second factor required")]
+    SecondFactorRequired,
     /// Any database error but an outage (see `From<sqlx::Error>`).
     #[error(transparent)]
     Database(sqlx::Error),
@@ -134,6 +137,9 @@ impl IntoResponse for AppError {
                     format!("/signin?next={}", urlencode(&next))
                 };
                 Redirect::to(&target).into_response()
+            }
+            AppError::SecondFactorRequired => {
+                Redirect::to("/account/two-step?required").into_response()
             }
             AppError::Database(err) => internal(&err),
             AppError::Template(err) => internal(&err),

@@ -71,6 +71,7 @@ use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware;
+use axum::response::{IntoResponse, Response};
 use axum_login::AuthManagerLayerBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -107,6 +108,19 @@ impl MakeRequestId for MakeId {
             .ok()
             .map(RequestId::new)
     }
+}
+
+async fn not_found() -> Response {
+    error::AppError::NotFound.into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    error::error_page(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Not something this page does",
+        "This address exists, but not for what was asked of it. Go back and use the page's \
+         own links and buttons.",
+    )
 }
 
 /// Builds the application: every area's routes, sessions, sign-in, CSRF checks,
@@ -152,13 +166,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(budget::router())
         .merge(onset::router())
         .merge(choreography::router())
-        .fallback(|| async {
-            error::error_page(
-                StatusCode::NOT_FOUND,
-                "Page not found",
-                "There is nothing here, or it is not shared with you.",
-            )
-        })
+        .fallback(not_found)
         // Inside the CSRF guard: only a genuine form's key is claimed.
         .layer(middleware::from_fn_with_state(
             state.pool.clone(),
@@ -183,7 +191,14 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
                     .then(|| HeaderValue::from_static(STATIC_CACHE_CONTROL))
             },
         ))
-        .service(ServeDir::new(static_dir));
+        .service(
+            // A missing file or another method gets our own 404 page, not an empty body.
+            ServeDir::new(static_dir)
+                .call_fallback_on_method_not_allowed(true)
+                .not_found_service(axum::handler::HandlerWithoutStateExt::into_service(
+                    not_found,
+                )),
+        );
     let open = web::open_router().nest_service("/static", static_files);
 
     // HSTS only when people reach us over https: over plain http the header is ignored, and
@@ -202,6 +217,9 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
             Arc::new(config.trusted_proxies.clone()),
             web::client::resolve,
         ))
+        // After every route is in: a known path asked with another method gets the page too.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(web::ids::refuse_nul))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

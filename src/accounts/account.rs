@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::password::{self, Password};
 use crate::auth::{
-    AuthSession, CurrentUser, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose,
+    AuthSession, CurrentUser, Device, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose,
     check_password, log_in,
 };
 use crate::error::Result;
@@ -20,12 +20,18 @@ use crate::web::{
 struct AccountPage {
     ctx: Ctx,
     errors: FieldErrors,
+    two_step: bool,
 }
 
-pub(super) async fn account_page(ctx: Ctx, _user: CurrentUser) -> Result<Response> {
+pub(super) async fn account_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response> {
     render(&AccountPage {
         ctx,
         errors: FieldErrors::default(),
+        two_step: crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?,
     })
 }
 
@@ -50,11 +56,13 @@ pub(super) async fn change_password(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ClientAddr(addr): ClientAddr,
+    device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     body: FormBody,
 ) -> Result<Response> {
     let form = PasswordForm::read(&body);
+    let two_step = crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?;
     let mut errors = FieldErrors::default();
     // A session left open must not become a way to guess the password: the sign-in limit holds.
     match check_password(&state, Whose::User(&user), &addr, &form.current_password).await? {
@@ -64,7 +72,14 @@ pub(super) async fn change_password(
         }
         PasswordCheck::Paused => {
             errors.add("current_password", PAUSED_MESSAGE);
-            return render_with_status(StatusCode::TOO_MANY_REQUESTS, &AccountPage { ctx, errors });
+            return render_with_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                &AccountPage {
+                    ctx,
+                    errors,
+                    two_step,
+                },
+            );
         }
     }
     if let Err(message) = password::check_policy(form.new_password.expose(), &user.email) {
@@ -78,7 +93,11 @@ pub(super) async fn change_password(
     if !errors.is_empty() {
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &AccountPage { ctx, errors },
+            &AccountPage {
+                ctx,
+                errors,
+                two_step,
+            },
         );
     }
     let hash = password::hash(&form.new_password).await?;
@@ -92,7 +111,7 @@ pub(super) async fn change_password(
     .await?;
     // Other sessions still carry the old hash and end at their next request; this one
     // continues under a new id.
-    log_in(&mut auth, &user).await?;
+    log_in(&state, &mut auth, &user, &device).await?;
     super::reset::password_changed_mail(&state, &user);
     Flash::success(
         &auth.session,

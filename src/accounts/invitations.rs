@@ -1,19 +1,20 @@
 //! Invitations: making one (from the members page or for a cast member), showing its link once,
 //! and the page where the invitee joins, creating an account or proving the one they have.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::auth::password::{self, Password};
 use crate::auth::{
-    AuthSession, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose, check_password, log_in,
+    AuthSession, Device, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose, check_password,
     new_token, token_hash,
 };
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
+use crate::web::ids::PathToken;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render_with_status,
 };
@@ -134,7 +135,7 @@ impl InvitationPage {
 pub(super) async fn invitation_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
 ) -> Result<Response> {
     let invitation = open_invitation(&state.pool, &token).await?;
     let status = if invitation.is_some() {
@@ -165,9 +166,10 @@ impl AcceptForm {
 pub(super) async fn accept_invitation(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
     body: FormBody,
 ) -> Result<Response> {
     let form = AcceptForm::read(&body);
@@ -280,11 +282,13 @@ pub(super) async fn accept_invitation(
     .await?;
     tx.commit().await?;
 
-    log_in(&mut auth, &user).await?;
+    let next = format!("/productions/{}", invitation.production_id);
+    let response =
+        super::second_factor::finish_sign_in(&state, &mut auth, &user, &device, &next).await?;
     Flash::success(
         &auth.session,
         format!("Welcome to {}.", invitation.production_title),
     )
     .await?;
-    Ok(Redirect::to(&format!("/productions/{}", invitation.production_id)).into_response())
+    Ok(response)
 }

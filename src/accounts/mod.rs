@@ -5,6 +5,8 @@
 //! - `signin`: the sign-in page, signing in and out;
 //! - `account`: the account page and changing a password;
 //! - `invitations`: making invitations, showing their link once, and joining through one;
+//! - `second_factor`: two-step sign-in with an authenticator app, and the sign-in's second step;
+//! - `sessions`: "Your sessions", listing and signing out the devices signed in;
 //! - `reset`: password reset links, by e-mail or made on the members page;
 //! - `mail`: the e-mails about an account itself, sent in the background.
 
@@ -12,6 +14,8 @@ mod account;
 mod invitations;
 mod mail;
 mod reset;
+mod second_factor;
+mod sessions;
 mod signin;
 
 use axum::Router;
@@ -27,6 +31,27 @@ pub fn router() -> Router<AppState> {
         .route("/signout", post(signin::sign_out))
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
+        .route(
+            "/signin/code",
+            get(second_factor::code_page).post(second_factor::check_sign_in_code),
+        )
+        .route("/account/two-step", get(second_factor::two_step_page))
+        .route("/account/two-step/start", post(second_factor::start_setup))
+        .route(
+            "/account/two-step/confirm",
+            post(second_factor::confirm_setup),
+        )
+        .route("/account/two-step/codes", post(second_factor::new_codes))
+        .route("/account/two-step/off", post(second_factor::turn_off))
+        .route("/account/sessions", get(sessions::sessions_page))
+        .route(
+            "/account/sessions/others/signout",
+            post(sessions::sign_out_others),
+        )
+        .route(
+            "/account/sessions/{user_session_id}/signout",
+            post(sessions::sign_out_one),
+        )
         .route(
             "/reset",
             get(reset::request_page).post(reset::request_reset),

@@ -4,18 +4,19 @@
 //! ends every other session, signs in here and says so by e-mail. Links are made here too for
 //! the members page, when the server sends no e-mail.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use super::mail::{AccountMail, send_in_background};
 use crate::auth::password::{self, Password};
 use crate::auth::{
-    AuthSession, USER_COLUMNS, User, clear_failures, log_in, new_token, parse_email, token_hash,
+    AuthSession, Device, USER_COLUMNS, User, clear_failures, new_token, parse_email, token_hash,
 };
 use crate::error::Result;
+use crate::web::ids::PathToken;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render, render_with_status,
 };
@@ -243,7 +244,7 @@ struct ResetPage {
 pub(super) async fn reset_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
 ) -> Result<Response> {
     let reset = open_reset(&state.pool, &token).await?;
     let status = if reset.is_some() {
@@ -279,9 +280,10 @@ impl NewPasswordForm {
 pub(super) async fn reset_password(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
     body: FormBody,
 ) -> Result<Response> {
     let form = NewPasswordForm::read(&body);
@@ -347,14 +349,16 @@ pub(super) async fn reset_password(
     // Every session holds the old password's hash and ends at its next request; this one
     // signs in afresh. Wrong guesses typed here before are forgiven; others' are not.
     clear_failures(&state.pool, &user.email, &addr).await?;
-    log_in(&mut auth, &user).await?;
     password_changed_mail(&state, &user);
+    // A reset link stands in for the password only: a second factor is still asked for.
+    let response =
+        super::second_factor::finish_sign_in(&state, &mut auth, &user, &device, "/").await?;
     Flash::success(
         &auth.session,
-        "Your password is changed. You are signed in here and signed out everywhere else.",
+        "Your password is changed. You are signed out everywhere else.",
     )
     .await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(response)
 }
 
 /// Tells the account's owner their password changed, so a change they did not make is noticed.

@@ -1,14 +1,15 @@
 //! Signing in and out: the sign-in page, checking the password under the sign-in limit, and
 //! following `next` afterwards only to a path on this site.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::password::Password;
-use crate::auth::{AuthSession, PasswordCheck, Whose, check_password, log_in, normalize_email};
+use crate::auth::{AuthSession, Device, PasswordCheck, Whose, check_password, normalize_email};
 use crate::error::Result;
+use crate::web::ids::Params;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, FormBody, Len, render, render_with_status,
 };
@@ -44,7 +45,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub(super) async fn sign_in_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response> {
+pub(super) async fn sign_in_page(ctx: Ctx, Params(q): Params<NextQuery>) -> Result<Response> {
     if ctx.user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
@@ -63,24 +64,27 @@ struct SignInForm {
 }
 
 impl SignInForm {
-    fn read(body: &FormBody) -> SignInForm {
+    /// The form, and the messages for fields too long to be an address or a password.
+    fn read(body: &FormBody) -> (SignInForm, FieldErrors) {
         let mut r = body.reader();
-        SignInForm {
+        let form = SignInForm {
             email: r.text("email", Len::Line),
             password: Password::new(r.password("password")),
             next: r.text("next", Len::Line),
-        }
+        };
+        (form, r.finish())
     }
 }
 
 pub(super) async fn sign_in(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     body: FormBody,
 ) -> Result<Response> {
-    let form = SignInForm::read(&body);
+    let (form, too_long) = SignInForm::read(&body);
     let email = normalize_email(&form.email);
     let next = safe_next(Some(&form.next));
     let page = |ctx: Ctx, status: StatusCode, field: &'static str, message: String| {
@@ -97,6 +101,19 @@ pub(super) async fn sign_in(
         )
     };
 
+    // Refused before any check: no account has such an address or password, so it is no
+    // attempt to count, and nothing of it is stored.
+    if !too_long.is_empty() {
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SignInPage {
+                ctx,
+                email: form.email.clone(),
+                next,
+                errors: too_long,
+            },
+        );
+    }
     let user = match check_password(&state, Whose::Email(&email), &addr, &form.password).await? {
         PasswordCheck::Right(user) => user,
         PasswordCheck::Paused => {
@@ -121,11 +138,14 @@ pub(super) async fn sign_in(
             );
         }
     };
-    log_in(&mut auth, &user).await?;
-    Ok(Redirect::to(&next).into_response())
+    super::second_factor::finish_sign_in(&state, &mut auth, &user, &device, &next).await
 }
 
-pub(super) async fn sign_out(mut auth: AuthSession) -> Result<Response> {
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+) -> Result<Response> {
+    crate::auth::sessions::forget(&state.pool, &auth.session).await?;
     auth.logout()
         .await
         .map_err(|e| anyhow::anyhow!("signing out: {e}"))?;

@@ -3,6 +3,8 @@
 //! context every page gets. The pages that use these live in `accounts`.
 
 pub mod password;
+pub mod sessions;
+pub mod totp;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -14,6 +16,7 @@ use time::OffsetDateTime;
 use crate::error::{AppError, Result};
 use crate::web::{AppState, Ctx, Viewer};
 use password::Password;
+pub use sessions::Device;
 
 /// A signed-in person.
 #[derive(Clone, sqlx::FromRow)]
@@ -137,6 +140,25 @@ impl FromRequestParts<AppState> for CurrentUser {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let limit = state.config.session_absolute.whole_seconds();
         if signed_in_at.is_none_or(|at| now - at > limit) {
+            auth.logout()
+                .await
+                .map_err(|e| anyhow::anyhow!("ending session: {e}"))?;
+            return Err(AppError::SignInRequired { next });
+        }
+        // A session signed out from "Your sessions" (its row removed) ends here.
+        let key: Option<String> = auth
+            .session
+            .get(sessions::SESSION_KEY)
+            .await
+            .map_err(crate::web::session_err)?;
+        let crate::web::ClientAddr(addr) = crate::web::ClientAddr::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let open = match &key {
+            Some(key) => sessions::still_open(&state.pool, key, user.user_id, &addr).await?,
+            None => false,
+        };
+        if !open {
             auth.logout()
                 .await
                 .map_err(|e| anyhow::anyhow!("ending session: {e}"))?;
@@ -302,8 +324,16 @@ async fn reserve_attempt(state: &AppState, email: &str, addr: &str) -> Result<Op
     Ok(earlier)
 }
 
-/// Starts a signed-in session under a fresh id, with a fresh CSRF token.
-pub async fn log_in(auth: &mut AuthSession, user: &User) -> Result<()> {
+/// Starts a signed-in session under a fresh id, with a fresh CSRF token, listed under "Your
+/// sessions" with the device it came from.
+pub async fn log_in(
+    state: &AppState,
+    auth: &mut AuthSession,
+    user: &User,
+    device: &Device,
+) -> Result<()> {
+    // The session being replaced (if it was signed in) leaves the list.
+    sessions::forget(&state.pool, &auth.session).await?;
     // A new session id at every sign-in, even when the visitor already had one.
     auth.session
         .cycle_id()
@@ -316,6 +346,14 @@ pub async fn log_in(auth: &mut AuthSession, user: &User) -> Result<()> {
         .insert(SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
         .await
         .map_err(crate::web::session_err)?;
+    sessions::record(
+        &state.pool,
+        &auth.session,
+        user.user_id,
+        device,
+        (state.config.session_idle, state.config.session_absolute),
+    )
+    .await?;
     crate::web::rotate_csrf(&auth.session).await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! One budget line: its edit page, saving it and deleting it.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
@@ -13,6 +13,7 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::rules::budget_forecast::{BudgetLine, Category};
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_with_status};
 
 const LINE_COLUMNS: &str = "budget_line_id, account_code, category, description, \
@@ -49,7 +50,7 @@ pub(super) async fn edit_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, budget_line_id)): Path<(i64, i64)>,
+    Ids((_, budget_line_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::ManageBudget)?;
     let line = one_line(&state.pool, &member, budget_line_id).await?;
@@ -71,7 +72,7 @@ pub(super) async fn update_line(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, budget_line_id)): Path<(i64, i64)>,
+    Ids((_, budget_line_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::ManageBudget)?;
@@ -120,7 +121,7 @@ pub(super) async fn delete_line(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, budget_line_id)): Path<(i64, i64)>,
+    Ids((_, budget_line_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::ManageBudget)?;
     let description: String = sqlx::query_scalar(

@@ -2,7 +2,7 @@
 //! that links them to an account (`invite` handles the form; this page shows it).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
@@ -16,6 +16,7 @@ use crate::error::{OnConstraint, Result, Violated};
 use crate::productions::Member;
 use crate::rules::minors::{self, CastAge};
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_with_status};
 
 #[derive(Template)]
@@ -126,7 +127,7 @@ pub(super) async fn edit_page(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, cast_member_id)): Path<(i64, i64)>,
+    Ids((_, cast_member_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::SeeCast)?;
     let cast = one(&state, &member, cast_member_id).await?;
@@ -152,7 +153,7 @@ pub(super) async fn update(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, cast_member_id)): Path<(i64, i64)>,
+    Ids((_, cast_member_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditCast)?;

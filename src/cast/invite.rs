@@ -1,7 +1,7 @@
 //! Inviting a cast member to link an account: the invitation made for them joins the account
 //! to their cast record when accepted (one account plays one cast member per production).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FormBody};
 
 pub(super) async fn invite(
@@ -21,7 +22,7 @@ pub(super) async fn invite(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, cast_member_id)): Path<(i64, i64)>,
+    Ids((_, cast_member_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditCast)?;

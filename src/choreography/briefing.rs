@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::{Date, OffsetDateTime};
@@ -20,6 +20,7 @@ use crate::clock::format_date;
 use crate::error::{AppError, Result};
 use crate::productions::{Member, Production};
 use crate::vocab::breakdown::read_breakdown;
+use crate::web::ids::PathToken;
 use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, Len, render, render_form};
 
 /// What the briefing says, whoever reads it.
@@ -242,7 +243,7 @@ async fn by_token(
 pub(super) async fn public_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
 ) -> Result<Response> {
     let (_, name, confirmed, production) = by_token(&state.pool, &token).await?;
     let briefing = briefing(&state.pool, &production).await?;
@@ -259,7 +260,7 @@ pub(super) async fn public_page(
 pub(super) async fn confirm(
     State(state): State<AppState>,
     session: Session,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
 ) -> Result<Response> {
     let (id, _, _, _) = by_token(&state.pool, &token).await?;
     sqlx::query(

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use tower_sessions::Session;
@@ -21,6 +21,7 @@ use crate::vocab::Role;
 use crate::vocab::beat::{Beat, Choreography};
 use crate::vocab::body::{BodyArea, NudityLevel};
 use crate::vocab::scope::words;
+use crate::web::ids::Ids;
 use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, render_form};
 
 /// One beat as the page shows it.
@@ -275,7 +276,7 @@ pub(super) async fn choreography_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::SeeChoreography)?;
     let page = ChoreographyPage::load(&state.pool, ctx, member, scene_id).await?;
@@ -303,7 +304,7 @@ pub(super) async fn add_beat(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditChoreography)?;
@@ -367,7 +368,7 @@ pub(super) async fn edit_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id, key)): Path<(i64, i64, i64)>,
+    Ids((_, scene_id, key)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::EditChoreography)?;
     let scene = store::flagged_scene(&state.pool, &member, scene_id).await?;
@@ -399,7 +400,7 @@ pub(super) async fn save_beat(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, scene_id, key)): Path<(i64, i64, i64)>,
+    Ids((_, scene_id, key)): Ids<(i64, i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditChoreography)?;
@@ -450,7 +451,7 @@ pub(super) async fn remove_beat(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, scene_id, key)): Path<(i64, i64, i64)>,
+    Ids((_, scene_id, key)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::EditChoreography)?;
     store::flagged_scene(&state.pool, &member, scene_id).await?;

@@ -2,7 +2,7 @@
 //! changed or dropped, with a check-in from each performer in it. The mark keeps the beat's
 //! hash, so later pages say whether the beat is still the one rehearsed.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -10,6 +10,7 @@ use super::store;
 use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::web::ids::Ids;
 use crate::web::{AppState, Flash, FormBody, Len};
 
 /// What a rehearsal did with a beat.
@@ -57,7 +58,7 @@ pub(super) async fn mark_beat(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, scene_id, key)): Path<(i64, i64, i64)>,
+    Ids((_, scene_id, key)): Ids<(i64, i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::RecordBeatRehearsal)?;

@@ -4,7 +4,7 @@
 use std::borrow::Borrow;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
@@ -16,6 +16,7 @@ use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
 use crate::web::{FormBody, Len};
 
@@ -152,7 +153,7 @@ pub(super) async fn show_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, concern_id)): Path<(i64, i64)>,
+    Ids((_, concern_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     ShowPage::new(&state.pool, ctx, member, concern_id)
         .await?
@@ -166,7 +167,7 @@ pub(super) async fn follow_up(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, concern_id)): Path<(i64, i64)>,
+    Ids((_, concern_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     let production_id = member.production.production_id;

@@ -3,7 +3,7 @@
 //! reconfirmation and closure. A pause and its resolution are ledger events.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -26,6 +26,7 @@ use crate::vocab::LedgerEvent;
 use crate::vocab::Role;
 use crate::vocab::ledger_event::{OnDay, PausedBy};
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
 use crate::web::{FormBody, Len};
 
@@ -183,7 +184,7 @@ pub(super) async fn on_set_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
+    Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let day = day_facts(&state.pool, member.production.production_id, shoot_day_id).await?;
     OnSetPage::load(&state.pool, ctx, member, day)
@@ -197,7 +198,7 @@ pub(super) async fn pause(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::Pause)?;
     let production_id = member.production.production_id;
@@ -315,7 +316,7 @@ pub(super) async fn resolve(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, pause_id)): Path<(i64, i64)>,
+    Ids((_, pause_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::RecordOnSet)?;

@@ -3,7 +3,7 @@
 //! forms. Both are recorded at the server's time when submitted; no time is typed.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use time::OffsetDateTime;
 
@@ -17,6 +17,7 @@ use crate::rules::on_set::recording_open;
 use crate::vocab::scope::Narrowing;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, render_form};
 
 /// The rider a performer stands on for a scene today: signed, not withdrawn or replaced, for the
@@ -199,7 +200,7 @@ pub(super) async fn performer_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, shoot_day_id, scene_id, cast_member_id)): Path<(i64, i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id, cast_member_id)): Ids<(i64, i64, i64, i64)>,
 ) -> Result<Response> {
     let facts = performer_facts(&state, &member, shoot_day_id, scene_id, cast_member_id).await?;
     PerformerPage::new(ctx, member, facts, cast_member_id).render()

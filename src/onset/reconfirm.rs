@@ -2,7 +2,7 @@
 //! items taken back (a narrowing, announced), and their closure after wrap. Each is a ledger
 //! event, at the server's time: a time typed into the form is never what is recorded.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -18,6 +18,7 @@ use crate::rules::on_set::recording_open;
 use crate::vocab::LedgerEvent;
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash};
 use crate::web::{FormBody, Len};
 
@@ -57,7 +58,7 @@ pub(super) async fn reconfirm(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id, scene_id, cast_member_id)): Path<(i64, i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id, cast_member_id)): Ids<(i64, i64, i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     let facts = performer_facts(&state, &member, shoot_day_id, scene_id, cast_member_id).await?;
@@ -205,7 +206,7 @@ pub(super) async fn closure(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id, scene_id, cast_member_id)): Path<(i64, i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id, cast_member_id)): Ids<(i64, i64, i64, i64)>,
 ) -> Result<Response> {
     // The form carries no time (a `closure_time`, if posted, is not read): the closure is
     // recorded when it is submitted.

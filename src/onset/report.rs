@@ -2,7 +2,7 @@
 //! and times only. Never boundary notes, conversation summaries, rider text or narrowed items.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::day_facts::{DayFacts, DayScene, day_facts, day_scenes};
@@ -15,6 +15,7 @@ use crate::clock::span;
 use crate::error::Result;
 use crate::productions::Member;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, render};
 
 /// A pause as the report gives it: when, by which role, when resolved. Not the note.
@@ -49,7 +50,7 @@ pub(super) async fn report_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
+    Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::SeeDailyReport)?;
     let pool = &state.pool;

@@ -2,7 +2,7 @@
 //! it found (as agreed, changes requested, footage removed), listed on the scene page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use time::Date;
@@ -15,6 +15,7 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::rules::input_ranges::production_date;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
 use crate::web::{FormBody, Len};
 
@@ -176,7 +177,7 @@ pub(super) async fn review_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::SeeFootageUse)?;
     ReviewPage::load(&state.pool, ctx, member, scene_id)
@@ -189,7 +190,7 @@ pub(super) async fn record_review(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::RecordPostReview)?;

@@ -2,7 +2,7 @@
 //! for flagged scenes, the closed-set note (R8). It never carries breakdown content.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use crate::error::{AppError, Result};
@@ -10,6 +10,7 @@ use crate::productions::Member;
 use crate::schedule::board::{self, DayView};
 use crate::schedule::{load_days, load_placed, performer_filter};
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, render};
 
 /// A cast member called because they are in one of the day's scenes.
@@ -33,7 +34,7 @@ pub(super) async fn call_sheet(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
+    Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let production_id = member.production.production_id;
     let performer = performer_filter(&member);

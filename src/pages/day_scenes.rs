@@ -1,7 +1,7 @@
 //! Scenes on a shoot day: placing one (R5, minors, checked against the day's date under a
 //! lock), moving it up or down the running order, and taking it off the day.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use time::Date;
 use tower_sessions::Session;
@@ -12,6 +12,7 @@ use crate::error::{AppError, OnConstraint, Result, Violated};
 use crate::productions::Member;
 use crate::rules::minors;
 use crate::schedule::board;
+use crate::web::ids::Ids;
 use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, Len};
 
 /// The add-scene form on the day page.
@@ -32,7 +33,7 @@ pub(super) async fn add_scene(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
+    Ids((_, shoot_day_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditSchedule)?;
@@ -166,7 +167,7 @@ async fn rearrange(
 pub(super) async fn move_up(
     State(state): State<AppState>,
     member: Member,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     rearrange(&state, &member, shoot_day_id, scene_id, Move::Up).await
 }
@@ -174,7 +175,7 @@ pub(super) async fn move_up(
 pub(super) async fn move_down(
     State(state): State<AppState>,
     member: Member,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     rearrange(&state, &member, shoot_day_id, scene_id, Move::Down).await
 }
@@ -183,7 +184,7 @@ pub(super) async fn remove_scene(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     let response = rearrange(&state, &member, shoot_day_id, scene_id, Move::Remove).await?;
     Flash::success(&session, "The scene is off this day.").await?;

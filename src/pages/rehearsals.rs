@@ -2,7 +2,7 @@
 //! production's clocks, and where; a flagged scene needs a first one-to-one first (R6).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -13,6 +13,7 @@ use crate::productions::Member;
 use crate::rules::input_ranges::production_date;
 use crate::schedule::performer_filter;
 use crate::schedule::rehearsals::{self, RehearsalView};
+use crate::web::ids::Ids;
 use crate::web::{AppState, Ctx, Flash, FormBody, render};
 
 pub(super) async fn create(
@@ -187,7 +188,7 @@ pub(super) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, rehearsal_id)): Path<(i64, i64)>,
+    Ids((_, rehearsal_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let row = rehearsals::load(
         &state.pool,
@@ -211,7 +212,7 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, rehearsal_id)): Path<(i64, i64)>,
+    Ids((_, rehearsal_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::EditSchedule)?;
     let done = sqlx::query("delete from rehearsal where rehearsal_id = $1 and production_id = $2")

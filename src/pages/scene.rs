@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use tower_sessions::Session;
@@ -26,6 +26,7 @@ use crate::scenes::stored::{SceneRow, VersionListing, load_scene};
 use crate::vocab::Role;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::scope::Scope;
+use crate::web::ids::Ids;
 use crate::web::{AppState, Ctx, FormBody, render};
 
 pub fn router() -> Router<AppState> {
@@ -54,7 +55,7 @@ async fn breakdown_editor(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;
     let conflicts = readable_conflicts(&state, &member, scene_id).await?;
@@ -66,7 +67,7 @@ async fn save_breakdown(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;
@@ -200,7 +201,7 @@ async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let scene = load_scene(&state, &member, scene_id).await?;
     let all_cast = cast_list(&state.pool, member.production.production_id).await?;

@@ -2,7 +2,7 @@
 //! when it is re-dated; `minor_facts` gathers what R5 checks, here and when placing a scene.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgConnection;
 use time::Date;
@@ -15,6 +15,7 @@ use crate::productions::Member;
 use crate::rules::minors::{self, CastAge};
 use crate::schedule::board::{self, DayView, SceneMinorFacts};
 use crate::schedule::{load_days, load_placed, performer_filter};
+use crate::web::ids::Ids;
 use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
@@ -206,7 +207,7 @@ pub(super) async fn day_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
+    Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let mut view = day_view(&state, &member, shoot_day_id).await?;
     crate::onset::pauses::mark_paused(&state.pool, &member, std::slice::from_mut(&mut view))
@@ -219,7 +220,7 @@ pub(super) async fn update_day(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
+    Ids((_, shoot_day_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditSchedule)?;
@@ -310,7 +311,7 @@ pub(super) async fn delete_day(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id)): Path<(i64, i64)>,
+    Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::EditSchedule)?;
     let done = sqlx::query("delete from shoot_day where shoot_day_id = $1 and production_id = $2")

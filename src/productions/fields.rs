@@ -20,6 +20,9 @@ pub struct Production {
     pub ic_account_code: String,
     /// Moves with every change to what the production's pages summarise (migration 0011).
     pub revision: i64,
+    /// Producers and coordinators must sign in with a second factor to reach its pages.
+    #[sqlx(default)]
+    pub second_factor_required: bool,
 }
 
 impl Production {
@@ -99,6 +102,7 @@ pub struct ProductionForm {
     pub ic_account_code: String,
     /// Messages for fields typed longer than they may be; empty for a form not read from a post.
     pub too_long: FieldErrors,
+    pub second_factor_required: bool,
 }
 
 impl Default for ProductionForm {
@@ -111,6 +115,7 @@ impl Default for ProductionForm {
             currency: "GBP".into(),
             agreement: Agreement::EquityUk.as_str().into(),
             notice_hours: "48".into(),
+            second_factor_required: false,
             ic_account_code: "2950".into(),
             too_long: FieldErrors::default(),
         }
@@ -128,6 +133,7 @@ pub struct ProductionInput {
     pub agreement: Agreement,
     pub notice_hours: i32,
     pub ic_account_code: String,
+    pub second_factor_required: bool,
 }
 
 impl ProductionForm {
@@ -142,6 +148,7 @@ impl ProductionForm {
             agreement: r.text("agreement", Len::Code),
             notice_hours: r.text("notice_hours", Len::Code),
             ic_account_code: r.text("ic_account_code", Len::Code),
+            second_factor_required: body.has("second_factor_required"),
             too_long: r.finish(),
         }
     }
@@ -157,6 +164,7 @@ impl ProductionForm {
             notice_hours: p.notice_hours.to_string(),
             ic_account_code: p.ic_account_code.clone(),
             too_long: FieldErrors::default(),
+            second_factor_required: p.second_factor_required,
         }
     }
 
@@ -231,6 +239,7 @@ impl ProductionForm {
                 agreement,
                 notice_hours,
                 ic_account_code,
+                second_factor_required: self.second_factor_required,
             }),
             _ => Err(errors),
         }

@@ -10,6 +10,7 @@ use crate::auth::{CurrentUser, User};
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::canonical_id;
 
 /// The signed-in person's membership of the production named in the path.
 ///
@@ -66,12 +67,13 @@ impl FromRequestParts<AppState> for Member {
         let production_id: i64 = params
             .iter()
             .find(|(k, _)| *k == "production_id")
-            .and_then(|(_, v)| v.parse().ok())
+            .and_then(|(_, v)| canonical_id(v))
             .ok_or(AppError::NotFound)?;
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         let row: MemberRow = sqlx::query_as(
             "select m.member_id, m.role, p.production_id, p.title, p.kind, p.phase, p.time_zone,
-                    p.currency, p.agreement, p.notice_hours, p.ic_account_code, p.revision
+                    p.currency, p.agreement, p.notice_hours, p.ic_account_code, p.revision,
+                    p.second_factor_required
              from member m join production p using (production_id)
              where m.production_id = $1 and m.user_id = $2",
         )
@@ -80,6 +82,14 @@ impl FromRequestParts<AppState> for Member {
         .fetch_optional(&state.pool)
         .await?
         .ok_or(AppError::NotFound)?;
+        // The production's pages hold what a second factor protects: a producer or
+        // coordinator without one is sent to set it up first.
+        if row.production.second_factor_required
+            && matches!(row.role, Role::Producer | Role::Coordinator)
+            && !crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?
+        {
+            return Err(AppError::SecondFactorRequired);
+        }
         Ok(Member {
             user,
             production: row.production,

@@ -3,7 +3,7 @@
 //! e-mail) making a password reset link for a member.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -13,6 +13,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, FormBody, Len, render_form};
 
 #[derive(sqlx::FromRow)]
@@ -22,7 +23,56 @@ struct MemberListing {
     name: String,
     email: String,
     role: Role,
+    is_admin: bool,
+    /// Whether they are also in a production where the viewer is neither producer nor
+    /// coordinator.
+    beyond_viewer: bool,
 }
+
+impl MemberListing {
+    fn target(&self) -> ResetTarget {
+        ResetTarget {
+            is_admin: self.is_admin,
+            role: self.role,
+            beyond_maker: self.beyond_viewer,
+        }
+    }
+}
+
+/// What decides whether a reset link may be made for someone: a reset link opens their
+/// account everywhere, not only in this production.
+struct ResetTarget {
+    is_admin: bool,
+    role: Role,
+    beyond_maker: bool,
+}
+
+/// Why no reset link may be made for this person by someone with `maker_role` here, if not.
+/// A link reaches the whole account, so it must not reach further than the maker's own
+/// standing: no administrators, no producers unless the maker is one, and no one who is in a
+/// production where the maker is not a producer or coordinator.
+fn reset_refusal(maker_role: Role, target: &ResetTarget) -> Option<&'static str> {
+    if target.is_admin {
+        Some("They administer this server; an administrator's password is not reset from here.")
+    } else if target.role == Role::Producer && maker_role != Role::Producer {
+        Some("Only a producer can make a reset link for a producer.")
+    } else if target.beyond_maker {
+        Some(
+            "They are also in a production where you are not a producer or coordinator;              ask a producer there, or they can reset it with e-mail once the server sends it.",
+        )
+    } else {
+        None
+    }
+}
+
+/// The SQL giving, for `u` (an account) and the maker `$2`, whether `u` is in a production
+/// where the maker is neither producer nor coordinator.
+const BEYOND_MAKER: &str = "exists (select 1 from member other
+                where other.user_id = u.user_id
+                  and not exists (select 1 from member mine
+                                  where mine.production_id = other.production_id
+                                    and mine.user_id = $2
+                                    and mine.role in ('producer', 'coordinator')))";
 
 #[derive(sqlx::FromRow)]
 struct PendingInvitation {
@@ -80,14 +130,16 @@ impl MembersPage {
     async fn load(state: &AppState, ctx: Ctx, member: Member) -> Result<MembersPage> {
         let pool = &state.pool;
         let production_id = member.production.production_id;
-        let members: Vec<MemberListing> = sqlx::query_as(
-            "select m.member_id, u.user_id, u.name, u.email, m.role
+        let members: Vec<MemberListing> = sqlx::query_as(&format!(
+            "select m.member_id, u.user_id, u.name, u.email, m.role, u.is_admin,
+                    {BEYOND_MAKER} as beyond_viewer
              from member m join app_user u using (user_id)
              where m.production_id = $1
              order by array_position(array['producer','coordinator','director','performer'], m.role),
-                      u.name",
-        )
+                      u.name"
+        ))
         .bind(production_id)
+        .bind(member.user.user_id)
         .fetch_all(pool)
         .await?;
         let invitations: Vec<PendingInvitation> = if member.can(Action::ManageMembers) {
@@ -130,6 +182,11 @@ impl MembersPage {
     /// sends no e-mail (with e-mail, people ask for their own).
     fn offers_reset_links(&self) -> bool {
         !self.mail_configured && self.member.can(Action::IssueResetLinks)
+    }
+
+    /// Why this page makes no reset link for `listing`, if it does not.
+    fn reset_refused(&self, listing: &MemberListing) -> Option<&'static str> {
+        reset_refusal(self.member.role, &listing.target())
     }
 
     fn reset_minutes(&self) -> i64 {
@@ -243,7 +300,7 @@ pub(super) async fn revoke_invitation(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, invitation_id)): Path<(i64, i64)>,
+    Ids((_, invitation_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::ManageMembers)?;
     let done = sqlx::query(
@@ -277,24 +334,36 @@ pub(super) async fn issue_reset_link(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, member_id)): Path<(i64, i64)>,
+    Ids((_, member_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::IssueResetLinks)?;
     if state.config.smtp.is_some() {
         return Err(AppError::NotFound);
     }
-    let target: Option<(i64, String)> = sqlx::query_as(
-        "select u.user_id, u.name from member m join app_user u using (user_id)
-         where m.member_id = $1 and m.production_id = $2",
-    )
+    let target: Option<(i64, String, Role, bool, bool)> = sqlx::query_as(&format!(
+        "select u.user_id, u.name, m.role, u.is_admin, {BEYOND_MAKER}
+         from member m join app_user u using (user_id)
+         where m.member_id = $1 and m.production_id = $3"
+    ))
     .bind(member_id)
+    .bind(member.user.user_id)
     .bind(member.production.production_id)
     .fetch_optional(&state.pool)
     .await?;
     // One's own password is changed on the account page, knowing the current one.
-    let Some((user_id, name)) = target.filter(|(id, _)| *id != member.user.user_id) else {
+    let Some((user_id, name, role, is_admin, beyond_maker)) =
+        target.filter(|(id, ..)| *id != member.user.user_id)
+    else {
         return Err(AppError::NotFound);
     };
+    let target = ResetTarget {
+        is_admin,
+        role,
+        beyond_maker,
+    };
+    if reset_refusal(member.role, &target).is_some() {
+        return Err(AppError::NotFound);
+    }
     let mut tx = state.pool.begin().await?;
     let token = crate::accounts::issue_reset(&mut tx, user_id, Some(member.user.user_id)).await?;
     // The account's owner learns who made a way into their account, whoever uses it.
@@ -329,4 +398,34 @@ pub(super) async fn issue_reset_link(
     )
     .await?;
     Ok(Redirect::to(&format!("{}/members", member.base())).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(role: Role) -> ResetTarget {
+        ResetTarget {
+            is_admin: false,
+            role,
+            beyond_maker: false,
+        }
+    }
+
+    #[test]
+    fn reset_links_reach_no_further_than_the_maker() {
+        assert!(reset_refusal(Role::Coordinator, &target(Role::Performer)).is_none());
+        assert!(reset_refusal(Role::Coordinator, &target(Role::Producer)).is_some());
+        assert!(reset_refusal(Role::Producer, &target(Role::Producer)).is_none());
+        let admin = ResetTarget {
+            is_admin: true,
+            ..target(Role::Performer)
+        };
+        assert!(reset_refusal(Role::Producer, &admin).is_some());
+        let elsewhere = ResetTarget {
+            beyond_maker: true,
+            ..target(Role::Director)
+        };
+        assert!(reset_refusal(Role::Producer, &elsewhere).is_some());
+    }
 }

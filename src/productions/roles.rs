@@ -1,7 +1,7 @@
 //! Changing a member's role and removing a member, under the rule that a production always keeps
 //! at least one producer, however two producers' changes interleave.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -10,6 +10,7 @@ use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Flash, FormBody, Len};
 
 struct RoleForm {
@@ -77,7 +78,7 @@ pub(super) async fn change_role(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, member_id)): Path<(i64, i64)>,
+    Ids((_, member_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::ManageMembers)?;
@@ -114,7 +115,7 @@ pub(super) async fn remove_member(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, member_id)): Path<(i64, i64)>,
+    Ids((_, member_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::ManageMembers)?;
     let production_id = member.production.production_id;

@@ -165,7 +165,8 @@ pub(super) async fn update(
     };
     sqlx::query(
         "update production set title = $2, kind = $3, phase = $4, time_zone = $5, currency = $6,
-                agreement = $7, notice_hours = $8, ic_account_code = $9, updated_at = now()
+                agreement = $7, notice_hours = $8, ic_account_code = $9,
+                second_factor_required = $10, updated_at = now()
          where production_id = $1",
     )
     .bind(member.production.production_id)
@@ -177,6 +178,7 @@ pub(super) async fn update(
     .bind(input.agreement.as_str())
     .bind(input.notice_hours)
     .bind(&input.ic_account_code)
+    .bind(input.second_factor_required)
     .execute(&state.pool)
     .await?;
     Flash::success(&session, "The production's settings are saved.").await?;

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
@@ -19,6 +19,7 @@ use crate::scenes::heading::{IntExt, RevisionColour, TimeOfDay};
 use crate::scenes::number::SceneNumber;
 use crate::scenes::stored::{SceneRow, age, load_scene, scene_dates};
 use crate::vocab::breakdown::read_breakdown;
+use crate::web::ids::Ids;
 use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
@@ -313,7 +314,7 @@ async fn edit_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;
     let scene = load_scene(&state, &member, scene_id).await?;
@@ -334,7 +335,7 @@ async fn update(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::EditScenes)?;

@@ -2,7 +2,7 @@
 //! order, and leaves the page total and the select lists.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use tower_sessions::Session;
@@ -10,6 +10,7 @@ use tower_sessions::Session;
 use crate::access::Action;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
+use crate::web::ids::Ids;
 use crate::web::{AppState, Flash};
 
 pub fn router() -> Router<AppState> {
@@ -55,7 +56,7 @@ async fn omit(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     set_omitted(&state, &member, &session, scene_id, true).await
 }
@@ -64,7 +65,7 @@ async fn restore(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     set_omitted(&state, &member, &session, scene_id, false).await
 }

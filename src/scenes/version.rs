@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -13,6 +13,7 @@ use crate::cast::cast_list;
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::breakdown::read_breakdown;
+use crate::web::ids::Ids;
 use crate::web::{AppState, Ctx, render};
 
 pub fn router() -> Router<AppState> {
@@ -51,7 +52,7 @@ async fn version_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id, version)): Path<(i64, i64, i32)>,
+    Ids((_, scene_id, version)): Ids<(i64, i64, i32)>,
 ) -> Result<Response> {
     let scene = load_scene(&state, &member, scene_id).await?;
     let row: VersionRow = sqlx::query_as(

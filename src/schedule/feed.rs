@@ -2,7 +2,7 @@
 //! request) serving their shoot days and rehearsals as iCalendar with neutral titles.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use time::{Duration, OffsetDateTime};
@@ -16,6 +16,7 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::PathToken;
 use crate::web::{Ctx, Flash, render};
 
 const LINK_KEY: &str = "calendar_link";
@@ -101,7 +102,7 @@ struct FeedOwner {
 /// The feed itself: no session, the secret in the path is the key.
 pub(super) async fn feed(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    PathToken(token): PathToken,
 ) -> Result<Response> {
     let owner: FeedOwner = sqlx::query_as(
         "select p.production_id, p.title, p.time_zone, m.role, m.user_id

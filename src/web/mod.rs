@@ -5,6 +5,7 @@ pub mod cache;
 pub mod client;
 pub mod csrf;
 pub mod form;
+pub mod ids;
 pub mod once;
 pub mod outage;
 mod state;

@@ -86,7 +86,8 @@ struct ViewRow {
     /// For a breakdown, the number of the scene.
     scene_number: Option<String>,
     /// For a conversation, whether the performer is still one of its people; for a breakdown,
-    /// whether they are still in the scene (so may open it).
+    /// whether they are still in the scene; for a rider, whether it has left the draft (so
+    /// they may open it: a draft the coordinator read is not theirs to open yet).
     may_open: bool,
 }
 
@@ -136,8 +137,10 @@ impl ViewsPage {
                 "{base}/boundaries/{}/versions/{v}",
                 self.cast_member_id
             )),
-            ("rider", Some(id), _) => Some(format!("{base}/riders/{id}")),
-            ("certificate", Some(id), _) => Some(format!("{base}/riders/{id}/certificate")),
+            ("rider", Some(id), _) if row.may_open => Some(format!("{base}/riders/{id}")),
+            ("certificate", Some(id), _) if row.may_open => {
+                Some(format!("{base}/riders/{id}/certificate"))
+            }
             ("conversation", Some(id), _) if row.may_open => {
                 Some(format!("{base}/conversations/{id}"))
             }
@@ -171,7 +174,10 @@ async fn views_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> 
                 or exists (select 1 from scene_cast sc
                            where rv.record_kind = 'breakdown'
                              and sc.scene_id = rv.record_id
-                             and sc.cast_member_id = rv.cast_member_id) as may_open
+                             and sc.cast_member_id = rv.cast_member_id)
+                or exists (select 1 from rider r
+                           where rv.record_kind in ('rider', 'certificate')
+                             and r.rider_id = rv.record_id and r.status <> 'drafted') as may_open
          from record_view rv
          left join app_user u on u.user_id = rv.viewer_user_id
          left join member m on m.user_id = rv.viewer_user_id and m.production_id = rv.production_id

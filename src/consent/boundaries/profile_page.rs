@@ -2,7 +2,7 @@
 //! earlier version listed, and the save that keeps each change as a new version.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
@@ -18,6 +18,7 @@ use crate::vocab::body::BodyArea;
 use crate::vocab::boundary::{Answer, Contact, Profile};
 use crate::web::AppState;
 use crate::web::FormBody;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, Flash, render_with_status};
 
 #[derive(Template)]
@@ -91,7 +92,7 @@ pub(super) async fn profile_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, cast_member_id)): Path<(i64, i64)>,
+    Ids((_, cast_member_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let cast = readable_cast(&state.pool, &member, cast_member_id).await?;
     let page = ProfilePage::new(&state.pool, ctx, member, cast).await?;
@@ -113,7 +114,7 @@ pub(super) async fn save(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, cast_member_id)): Path<(i64, i64)>,
+    Ids((_, cast_member_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     let cast = readable_cast(&state.pool, &member, cast_member_id).await?;

@@ -2,7 +2,7 @@
 //! contact, who recorded it, and whether a newer version replaced it.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::access_log::{self, RecordKind};
@@ -12,6 +12,7 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::boundary::{Contact, Entry, Profile};
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, render};
 
 #[derive(Template)]
@@ -55,7 +56,7 @@ pub(super) async fn version_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, cast_member_id, version)): Path<(i64, i64, i32)>,
+    Ids((_, cast_member_id, version)): Ids<(i64, i64, i32)>,
 ) -> Result<Response> {
     let cast = readable_cast(&state.pool, &member, cast_member_id).await?;
     let mut all = versions(&state.pool, cast.cast_member_id).await?;

@@ -3,7 +3,7 @@
 //! to an earlier one), and adding follow-ups and marking them done.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
@@ -27,6 +27,7 @@ use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, render_with_status};
 use crate::web::{FormBody, Len};
 
@@ -212,7 +213,7 @@ pub(super) async fn show_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, conversation_id)): Path<(i64, i64)>,
+    Ids((_, conversation_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let conversation = readable(&state.pool, &member, conversation_id).await?;
     ShowPage::new(&state.pool, ctx, member, conversation)
@@ -231,7 +232,7 @@ pub(super) async fn update(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, conversation_id)): Path<(i64, i64)>,
+    Ids((_, conversation_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::KeepConversations)?;
@@ -333,7 +334,7 @@ pub(super) async fn add_follow_up(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, conversation_id)): Path<(i64, i64)>,
+    Ids((_, conversation_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::KeepConversations)?;
@@ -383,7 +384,7 @@ pub(super) async fn mark_done(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, follow_up_id)): Path<(i64, i64)>,
+    Ids((_, follow_up_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::KeepConversations)?;
     // Marking twice keeps the first time and person.

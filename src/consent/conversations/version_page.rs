@@ -3,7 +3,7 @@
 //! with their own note alone.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::records::{Reader, reader, when};
@@ -12,6 +12,7 @@ use crate::consent::boundaries::access_log::{self, RecordKind};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, render};
 
 #[derive(Template)]
@@ -47,7 +48,7 @@ pub(super) async fn version_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, conversation_id, version)): Path<(i64, i64, i32)>,
+    Ids((_, conversation_id, version)): Ids<(i64, i64, i32)>,
 ) -> Result<Response> {
     let own = match reader(&state.pool, &member).await? {
         Reader::Coordinator => None,

@@ -4,7 +4,7 @@
 //! proof, checked here from the same receipt the performer can download and check themselves.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use time::OffsetDateTime;
 
@@ -14,6 +14,7 @@ use crate::ledger::receipt::{self, Receipt};
 use crate::productions::{Member, Production};
 use crate::vocab::{RiderStatus, Role};
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, render};
 
 use super::lifecycle::{self, Covered, RiderRow};
@@ -180,7 +181,7 @@ pub(super) async fn certificate(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let rider = readable(&state, &member, rider_id).await?;
     if rider.is_draft() {

@@ -2,7 +2,7 @@
 //! covers, and the post that creates the draft (or shows the form again with what was wrong).
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::web::AppState;
 use crate::web::FormBody;
+use crate::web::ids::Params;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 use super::form::{CandidateView, DraftForm};
@@ -87,7 +88,7 @@ pub(super) async fn new_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Query(query): Query<NewQuery>,
+    Params(query): Params<NewQuery>,
 ) -> Result<Response> {
     member.may(Action::DraftRiders)?;
     let form = DraftForm::fresh(query.cast_member_id.unwrap_or_default());

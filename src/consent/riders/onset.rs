@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
@@ -23,6 +23,7 @@ use crate::vocab::LedgerEvent;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::ledger_event::OnDay;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
 use crate::web::{FormBody, Len};
 use time::OffsetDateTime;
@@ -124,7 +125,7 @@ async fn mark_shot(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::MarkShot)?;
     let production_id = member.production.production_id;
@@ -185,7 +186,7 @@ async fn undo_shot(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, shoot_day_id, scene_id)): Path<(i64, i64, i64)>,
+    Ids((_, shoot_day_id, scene_id)): Ids<(i64, i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::UndoShot)?;
     let production_id = member.production.production_id;
@@ -351,7 +352,7 @@ async fn doubles_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     member.may(Action::SeeDoubles)?;
     DoublesPage::load(&state, ctx, member, scene_id)
@@ -364,7 +365,7 @@ async fn assign_double(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, scene_id)): Path<(i64, i64)>,
+    Ids((_, scene_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::AssignDoubles)?;

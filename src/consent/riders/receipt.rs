@@ -8,7 +8,7 @@
 //! §4). A receipt holds nothing the certificate does not show, so it is no wider a door; and,
 //! like a certificate view, a download by anyone but the performer goes into their access log.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -18,6 +18,7 @@ use crate::ledger::checkpoint::SealError;
 use crate::ledger::receipt::{self, About, BuildError, Purpose, Receipt, Service};
 use crate::productions::Member;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 
 use super::lifecycle::{self, Covered, RiderRow};
 use super::reading::readable;
@@ -114,7 +115,7 @@ fn attachment(content_type: &'static str, filename: &str, body: Vec<u8>) -> Resp
 pub(super) async fn receipt_file(
     State(state): State<AppState>,
     member: Member,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let rider = delivered(&state, &member, rider_id).await?;
     let covered = {
@@ -160,7 +161,7 @@ pub(super) async fn receipt_file(
 pub(super) async fn text_file(
     State(state): State<AppState>,
     member: Member,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let rider = delivered(&state, &member, rider_id).await?;
     access_log::record(

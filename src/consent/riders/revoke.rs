@@ -3,13 +3,14 @@
 //! coordinator recording a withdrawal the performer told them in person or by phone.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::error::Result;
 use crate::productions::Member;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, Flash, render};
 
 use super::lifecycle::{self, Asked, RiderRow};
@@ -33,7 +34,7 @@ pub(super) async fn revoke_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let rider = own(&state, &member, rider_id).await?;
     let mut conn = state.pool.acquire().await?;
@@ -52,7 +53,7 @@ pub(super) async fn revoke(
     State(state): State<AppState>,
     member: Member,
     session: Session,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     own(&state, &member, rider_id).await?;
     let production_id = member.production.production_id;
@@ -108,7 +109,7 @@ pub(super) async fn withdraw_for_performer(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::RecordWithdrawalForPerformer)?;

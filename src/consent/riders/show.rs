@@ -2,7 +2,7 @@
 //! that changes it and what it asks beyond what the performer already signed (R2).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -16,6 +16,7 @@ use crate::vocab::RiderStatus;
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
 use crate::web::FormBody;
+use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 use super::form::{CandidateView, DraftForm};
@@ -172,7 +173,7 @@ pub(super) async fn show_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let mut rider = readable(&state, &member, rider_id).await?;
     let production_id = member.production.production_id;
@@ -206,7 +207,7 @@ pub(super) async fn update(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::DraftRiders)?;

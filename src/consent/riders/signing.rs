@@ -1,7 +1,7 @@
 //! Delivering and signing: the coordinator delivers a draft (its text locks, the notice clock
 //! starts); the performer signs it with their password, from a device the ledger records.
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::vocab::Role;
 use crate::web::AppState;
+use crate::web::ids::Ids;
 use crate::web::{ClientAddr, Ctx, FieldErrors, Flash};
 use crate::web::{FormBody, Len};
 
@@ -27,7 +28,7 @@ pub(super) async fn deliver(
     ctx: Ctx,
     member: Member,
     session: Session,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::DraftRiders)?;
@@ -75,7 +76,7 @@ pub(super) async fn sign(
     member: Member,
     session: Session,
     device: Device,
-    Path((_, rider_id)): Path<(i64, i64)>,
+    Ids((_, rider_id)): Ids<(i64, i64)>,
     body: FormBody,
 ) -> Result<Response> {
     let rider = own(&state, &member, rider_id).await?;

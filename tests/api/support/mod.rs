@@ -3,7 +3,10 @@
 //! owns nothing (the owner's pool is there for tests that tamper).
 
 pub mod build;
+pub mod crawl;
+pub mod fuzzing;
 pub mod mail;
+pub mod raw;
 
 use std::net::SocketAddr;
 use std::str::FromStr;
