@@ -1,7 +1,7 @@
 //! "Your sessions": the devices signed in to this account (browser, address, signed in at,
 //! last seen), with signing out any one of them or all but this one.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -9,6 +9,7 @@ use tower_sessions::Session;
 use crate::auth::CurrentUser;
 use crate::auth::sessions::{self, OpenSession};
 use crate::error::{AppError, Result};
+use crate::web::ids::Ids;
 use crate::web::{AppState, Ctx, Flash, render};
 
 #[derive(askama::Template)]
@@ -56,7 +57,7 @@ pub(super) async fn sign_out_one(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     session: Session,
-    Path(user_session_id): Path<i64>,
+    Ids((user_session_id,)): Ids<(i64,)>,
 ) -> Result<Response> {
     if !sessions::end(&state.pool, user.user_id, user_session_id).await? {
         return Err(AppError::NotFound);

@@ -148,7 +148,8 @@ impl ProductionForm {
             agreement: r.text("agreement", Len::Code),
             notice_hours: r.text("notice_hours", Len::Code),
             ic_account_code: r.text("ic_account_code", Len::Code),
-            second_factor_required: body.has("second_factor_required"),
+            // Only the box's own value turns it on: a tampered value is not a yes.
+            second_factor_required: r.text("second_factor_required", Len::Code) == "yes",
             too_long: r.finish(),
         }
     }

@@ -13,7 +13,7 @@ use crate::support::fuzzing::{
 };
 
 /// Routes the crawl does not walk, each with why; every other route in `src/` must be reached.
-const NOT_WALKED: [(&str, &str); 4] = [
+const NOT_WALKED: [(&str, &str); 9] = [
     (
         "/events",
         "an endless event stream; it reads nothing from the request but the session",
@@ -21,6 +21,26 @@ const NOT_WALKED: [(&str, &str); 4] = [
     (
         "/signout",
         "ends the session the walk uses; it reads nothing but the form token",
+    ),
+    (
+        "/account/sessions/{user_session_id}/signout",
+        "its button for this device ends the session the walk uses, as /signout does; \
+         your_sessions.rs tries it with other sessions and ids",
+    ),
+    (
+        "/account/sessions/others/signout",
+        "offered only to an account signed in on several devices; your_sessions.rs sends it",
+    ),
+    (
+        "/account/two-step/codes",
+        "offered only once two-step sign-in is on, which needs a code computed from the \
+         secret; two_step.rs sends it with wrong and right passwords",
+    ),
+    ("/account/two-step/off", "as /account/two-step/codes"),
+    (
+        "/signin/code",
+        "reached only half-way through signing in to an account with two-step sign-in; \
+         two_step.rs sends it wrong, replayed and right codes",
     ),
     (
         "/healthz",
