@@ -67,11 +67,16 @@ pub enum Action {
     RecordPostReview,
     /// The IC budget: lines, settings, export.
     ManageBudget,
+    SeeChoreography,
+    ReadBeats,
+    EditChoreography,
+    RecordBeatRehearsal,
+    SendCrewBriefing,
 }
 
 impl Action {
     /// Every action, for the table's own test and for pages that list permissions.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 32] = [
         Action::ChangeSettings,
         Action::ManageMembers,
         Action::SeeMembers,
@@ -99,6 +104,11 @@ impl Action {
         Action::SeeFootageUse,
         Action::RecordPostReview,
         Action::ManageBudget,
+        Action::SeeChoreography,
+        Action::ReadBeats,
+        Action::EditChoreography,
+        Action::RecordBeatRehearsal,
+        Action::SendCrewBriefing,
     ];
 }
 
@@ -131,6 +141,13 @@ pub fn may(role: Role, action: Action) -> bool {
         ReadConversations | ReadBoundaries => matches!(role, Coordinator | Performer),
         SeeWhoViewedMyRecords => role == Performer,
         Pause => matches!(role, Coordinator | Performer),
+        // Producers see that choreography exists and was rehearsed; beats are for the people
+        // who make and perform them (a performer reads only the beats they are in).
+        SeeChoreography => true,
+        ReadBeats => matches!(role, Coordinator | Director | Performer),
+        EditChoreography => matches!(role, Coordinator | Director),
+        RecordBeatRehearsal => role == Coordinator,
+        SendCrewBriefing => matches!(role, Producer | Coordinator),
     }
 }
 
@@ -168,6 +185,11 @@ mod tests {
         SeeFootageUse           y y . .
         RecordPostReview        . y . .
         ManageBudget            y . . .
+        SeeChoreography         y y y y
+        ReadBeats               . y y y
+        EditChoreography        . y y .
+        RecordBeatRehearsal     . y . .
+        SendCrewBriefing        y y . .
     ";
 
     #[test]

@@ -21,7 +21,7 @@
 //! layer: scenes
 //! layer: schedule
 //! layer: consent
-//! layer: onset concerns budget
+//! layer: onset concerns budget choreography
 //! layer: pages
 //! layer: demo commands
 //!
@@ -42,6 +42,7 @@ pub mod accounts;
 pub mod auth;
 pub mod budget;
 pub mod cast;
+pub mod choreography;
 pub mod clock;
 pub mod commands;
 pub mod concerns;
@@ -164,6 +165,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(concerns::router())
         .merge(budget::router())
         .merge(onset::router())
+        .merge(choreography::router())
         .fallback(not_found)
         // Inside the CSRF guard: only a genuine form's key is claimed.
         .layer(middleware::from_fn_with_state(

@@ -1,6 +1,7 @@
 //! Consent: boundary profiles, conversations, riders and their lifecycle, what performers agree
 //! to (scope), whether a scene is cleared to shoot (clearance) and the tamper-evident ledger.
 
+pub mod beat_check;
 pub mod boundaries;
 pub mod conversations;
 pub mod rider_text;

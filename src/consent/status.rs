@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use sqlx::{PgConnection, PgPool};
 use time::{Date, Duration, OffsetDateTime};
 
+use super::beat_check::beat_conflicts;
 use crate::error::Result;
 use crate::productions::Production;
+use crate::rules::beats::with_beats;
 use crate::rules::cleared::StatusLine;
 use crate::rules::facts::Call;
 use crate::rules::facts::Clearance;
@@ -19,6 +21,7 @@ use crate::rules::facts::Reason;
 use crate::rules::facts::Rider;
 use crate::rules::facts::Scene;
 use crate::rules::staleness::part_changed;
+use crate::vocab::beat::Choreography;
 use crate::vocab::body::NudityLevel;
 use crate::vocab::breakdown::Breakdown;
 use crate::vocab::breakdown::read_breakdown;
@@ -176,6 +179,14 @@ struct Facts {
     riders: Vec<RiderFacts>,
     doubles: Vec<DoubleFacts>,
     reconfirmations: Vec<ReconfirmationFacts>,
+    choreographies: Vec<ChoreographyFacts>,
+}
+
+/// The current choreography of a scene (its newest version), for the beat check (R2).
+#[derive(serde::Deserialize)]
+struct ChoreographyFacts {
+    scene_id: i64,
+    beats: serde_json::Value,
 }
 
 /// One round trip for all the facts, whatever the production's size: each section is its own
@@ -221,7 +232,11 @@ select json_build_object(
   'reconfirmations', (select coalesce(json_agg(x), '[]')
                       from (select c.shoot_day_id, c.scene_id, c.cast_member_id, c.rider_id,
                                    c.narrowed
-                            from wanted w join reconfirmation c on c.scene_id = w.scene_id) x)
+                            from wanted w join reconfirmation c on c.scene_id = w.scene_id) x),
+  'choreographies', (select coalesce(json_agg(x), '[]')
+                     from (select distinct on (c.scene_id) c.scene_id, c.beats
+                           from wanted w join choreography_version c on c.scene_id = w.scene_id
+                           order by c.scene_id, c.version desc) x)
 )::text
 "#;
 
@@ -293,7 +308,17 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
         riders,
         doubles,
         reconfirmations,
+        choreographies,
     } = facts;
+    let choreographies: HashMap<i64, Choreography> = choreographies
+        .into_iter()
+        .map(|c| {
+            (
+                c.scene_id,
+                serde_json::from_value(c.beats).unwrap_or_default(),
+            )
+        })
+        .collect();
     let cast: HashMap<i64, CastFacts> = cast.into_iter().map(|c| (c.cast_member_id, c)).collect();
     let performer = |id: i64| -> Performer {
         match cast.get(&id) {
@@ -418,6 +443,13 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
             reconfirmed,
             narrowed: narrowed.clone(),
         };
+        // ---- beats (issue #20): a beat asking more than a signed rider allows blocks (R2).
+        let beat_conflicts = choreographies
+            .get(&scene.scene_id)
+            .map(|c| beat_conflicts(c, breakdown, facts_riders))
+            .unwrap_or_default();
+        let decide_with_beats =
+            |clearance: Clearance| with_beats(clearance, &beat_conflicts, |id| performer(id).label);
         match placements_by_scene.get(&scene.scene_id) {
             Some(placements) => {
                 for placement in placements {
@@ -432,12 +464,12 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
                         shoot_day_id: Some(placement.shoot_day_id),
                         shoot_date: Some(placement.shoot_date),
                         call_at: Some(placement.call_at),
-                        clearance: crate::rules::cleared::clearance(
+                        clearance: decide_with_beats(crate::rules::cleared::clearance(
                             &scene_facts(placement.shot, reconfirmed(placement)),
                             facts_riders,
                             facts_doubles,
                             &call,
-                        ),
+                        )),
                     });
                 }
             }
@@ -454,12 +486,12 @@ fn decide(facts: Facts, production: &Production) -> Vec<SceneStatus> {
                     shoot_day_id: None,
                     shoot_date: None,
                     call_at: None,
-                    clearance: crate::rules::cleared::clearance(
+                    clearance: decide_with_beats(crate::rules::cleared::clearance(
                         &scene_facts(false, None),
                         facts_riders,
                         facts_doubles,
                         &call,
-                    ),
+                    )),
                 });
             }
         }

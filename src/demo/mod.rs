@@ -2,6 +2,7 @@
 //! performers (one under 18), its cast, breakdowns and a two-week schedule, loaded idempotently.
 
 pub mod budget;
+mod choreography;
 pub mod concerns;
 pub mod large;
 pub mod onset;
@@ -94,5 +95,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     budget::load(pool, production_id).await?;
     onset::load(pool, production_id).await?;
     concerns::load(pool, production_id).await?;
+    choreography::load(pool, production_id).await?;
     Ok(production_id)
 }

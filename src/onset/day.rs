@@ -14,6 +14,7 @@ use super::pauses::{PauseRow, PauseView, visible};
 use super::people::People;
 use super::records::{DayRecords, PerformerLine};
 use crate::access::Action;
+use crate::choreography::day::{DayBeat, scene_beats};
 use crate::consent::status::{Only, lines_for, production_status};
 use crate::error::{AppError, Result};
 use crate::ledger;
@@ -39,6 +40,8 @@ struct SceneCard {
     pub mine_open: bool,
     pub performers: Vec<PerformerLine>,
     pub status: Option<StatusLine>,
+    /// For the coordinator: the scene's beats in order, with hold points (issue #20).
+    pub beats: Vec<DayBeat>,
 }
 
 #[derive(Template)]
@@ -103,9 +106,20 @@ impl OnSetPage {
                 None,
             )
         };
+        let beats = if is_coordinator {
+            let ids: Vec<i64> = scenes.iter().map(|s| s.scene_id).collect();
+            scene_beats(pool, &ids).await?
+        } else {
+            Vec::new()
+        };
         let cards = scenes
             .into_iter()
             .map(|scene| {
+                let beats = beats
+                    .iter()
+                    .find(|b| b.scene_id == scene.scene_id)
+                    .map(|b| b.day_beats())
+                    .unwrap_or_default();
                 let mine: Vec<&PauseRow> = pauses
                     .iter()
                     .filter(|p| p.scene_id == scene.scene_id)
@@ -128,6 +142,7 @@ impl OnSetPage {
                         })
                         .cloned(),
                     performers,
+                    beats,
                     scene,
                 }
             })

@@ -10,6 +10,7 @@ use super::pauses::{self, PauseRow};
 use super::people::People;
 use super::records::{DayRecords, PerformerLine};
 use crate::access::Action;
+use crate::choreography::day::scene_beats;
 use crate::clock::span;
 use crate::error::Result;
 use crate::productions::Member;
@@ -29,6 +30,8 @@ struct SceneReport {
     shot: Option<String>,
     performers: Vec<PerformerLine>,
     pauses: Vec<PauseLine>,
+    /// Which beats ran as rehearsed, by number (issue #20); none without choreography.
+    beats: Option<String>,
 }
 
 #[derive(Template)]
@@ -59,6 +62,8 @@ pub(super) async fn report_page(
     let pause_rows: Vec<PauseRow> =
         pauses::visible(pool, &member, Some(shoot_day_id), None).await?;
     let people = People::load(pool, production_id).await?;
+    let ids: Vec<i64> = scenes.iter().map(|s| s.scene_id).collect();
+    let beats = scene_beats(pool, &ids).await?;
     let time_on_set = match (records.reconfirmations.first(), records.closures.last()) {
         (Some(first), Some(last)) if last.at >= first.at => Some(format!(
             "{} – {} ({})",
@@ -88,6 +93,10 @@ pub(super) async fn report_page(
                 })
                 .collect();
             SceneReport {
+                beats: beats
+                    .iter()
+                    .find(|b| b.scene_id == scene.scene_id && !b.beats.is_empty())
+                    .map(|b| b.report_line()),
                 shot: scene.shot_at.map(|at| zone.clock_time(at)),
                 scene,
                 performers,

@@ -96,6 +96,12 @@ pub enum Problem {
     Narrowed(Vec<ScopeItem>),
     /// The signed rider does not agree to being in the picture: nothing can be filmed.
     NotInPicture,
+    /// R2: a beat of the choreography asks more than the signed rider allows. The items stay
+    /// off the sentence: producers read reasons and never the choreography's content.
+    BeatBeyond {
+        beat_no: usize,
+        items: Vec<ScopeItem>,
+    },
 }
 
 impl Problem {
@@ -113,6 +119,7 @@ impl Problem {
             Problem::NotReconfirmed => "not reconfirmed",
             Problem::Narrowed(_) => "narrowed",
             Problem::NotInPicture => "not in picture",
+            Problem::BeatBeyond { .. } => "beat beyond rider",
         }
     }
 }
@@ -160,6 +167,11 @@ impl std::fmt::Display for Reason {
             Problem::NotInPicture => write!(
                 f,
                 "{who}: the signed rider does not agree to being in the picture"
+            ),
+            Problem::BeatBeyond { beat_no, .. } => write!(
+                f,
+                "{who}: beat {beat_no} of the choreography asks more than the signed rider allows; \
+                 change the beat or sign a new rider"
             ),
         }
     }

@@ -22,6 +22,7 @@
 //! Who may do what at all (DOMAIN §4) is the access table, `crate::access`.
 
 pub mod after_revocation;
+pub mod beats;
 pub mod boundaries;
 pub mod budget_forecast;
 pub mod cleared;

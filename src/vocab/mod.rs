@@ -3,6 +3,7 @@
 //! a rider agrees to. Plain data and its own invariants; nothing here reads the database or the
 //! clock.
 
+pub mod beat;
 pub mod body;
 pub mod boundary;
 pub mod breakdown;

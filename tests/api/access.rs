@@ -288,6 +288,20 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    // One beat of the seeded scene's choreography (key 1), for the beat routes.
+    sqlx::query(
+        "insert into choreography_version (scene_id, production_id, version, beats, content_hash)
+         values ($1, $2, 1, jsonb_build_object('beats', jsonb_build_array(jsonb_build_object(
+                   'key', 1, 'performers', jsonb_build_array($3::bigint), 'action', 'Seeded beat',
+                   'contacts', '[]'::jsonb, 'exposures', '[]'::jsonb, 'positions', '',
+                   'garments', '', 'camera', '', 'hold_point', false))), repeat('a', 64))",
+    )
+    .bind(seeded.scene_id)
+    .bind(b)
+    .bind(seeded.cast_member_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     // Bea's concern, sent to Bob and Cora: all three may read it.
     let concern_id: i64 = sqlx::query_scalar(
         "insert into concern (production_id, raised_by, anonymous, body)
@@ -325,6 +339,7 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         ("budget_line_id", budget_line_id.to_string()),
         ("pause_id", pause_id.to_string()),
         ("concern_id", concern_id.to_string()),
+        ("beat_key", "1".to_string()),
     ]);
 
     let routes: Vec<Route> = declared_routes()

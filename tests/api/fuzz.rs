@@ -398,6 +398,17 @@ async fn every_route_and_form_answers_malformed_input_with_a_page() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // A crew-briefing link as a department head receives it (issue #20).
+    let briefing = closedset::auth::new_token();
+    sqlx::query(
+        "insert into crew_briefing_recipient (production_id, name, department, token_sha256)
+         values ($1, 'Grip department head', 'Grip', $2)",
+    )
+    .bind(production)
+    .bind(closedset::auth::token_hash(&briefing))
+    .execute(&app.pool)
+    .await
+    .unwrap();
 
     let mut fuzz = Fuzz {
         app,
@@ -420,6 +431,7 @@ async fn every_route_and_form_answers_malformed_input_with_a_page() {
         "/verify".into(),
         format!("/invitations/{invitation}"),
         format!("/calendar/{calendar}"),
+        format!("/briefing/{briefing}"),
         format!("/reset/{reset}"),
     ]);
 

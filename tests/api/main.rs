@@ -6,6 +6,7 @@ mod boundary_conflicts;
 mod budget;
 mod cast_privacy;
 mod cast_scenes;
+mod choreography;
 mod clearance;
 mod client_address;
 mod concerns;

@@ -588,6 +588,10 @@ const NOT_SUMMARISED: &[&str] = &[
     // Concerns reach only their chosen recipients (R13), never a shared cached page.
     "concern",
     "concern_setting",
+    // Rehearsal marks of beats and crew-briefing reads: choreography and briefing pages read
+    // them fresh; no cached page summarises them (the beats themselves do move the revision).
+    "beat_rehearsal",
+    "crew_briefing_recipient",
 ];
 
 /// Every table with a production_id either moves the revision on every write or is listed, with
