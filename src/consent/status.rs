@@ -22,11 +22,10 @@ use crate::rules::facts::Rider;
 use crate::rules::facts::Scene;
 use crate::rules::staleness::part_changed;
 use crate::vocab::beat::Choreography;
-use crate::vocab::body::NudityLevel;
 use crate::vocab::breakdown::Breakdown;
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::scope::Narrowing;
-use crate::vocab::scope::{Scope, Uses};
+use crate::vocab::scope::Uses;
 
 /// A flagged scene's clearance on one shoot day, or unscheduled (`shoot_day_id` is `None`).
 #[derive(Clone, Debug)]
@@ -97,161 +96,9 @@ fn only_unreconfirmed<'r>(reasons: impl IntoIterator<Item = &'r Reason>) -> bool
     any
 }
 
-// ---------------------------------------------------------------- the facts, in one query
+mod facts;
 
-// Dates and instants arrive as JSON text: `2027-05-01` and RFC 3339 (`2027-05-01T10:00:00+00:00`).
-time::serde::format_description!(json_date, Date, "[year]-[month]-[day]");
-
-#[derive(serde::Deserialize)]
-struct SceneFacts {
-    scene_id: i64,
-    number: String,
-    current_version_id: Option<i64>,
-    breakdown: serde_json::Value,
-}
-
-#[derive(serde::Deserialize)]
-struct Placement {
-    shoot_day_id: i64,
-    scene_id: i64,
-    #[serde(with = "json_date")]
-    shoot_date: Date,
-    #[serde(with = "time::serde::rfc3339")]
-    call_at: OffsetDateTime,
-    shot: bool,
-}
-
-#[derive(serde::Deserialize)]
-struct CastFacts {
-    cast_member_id: i64,
-    cast_number: i32,
-    name: String,
-    #[serde(with = "json_date::option")]
-    date_of_birth: Option<Date>,
-}
-
-#[derive(serde::Deserialize)]
-struct RiderFacts {
-    rider_id: i64,
-    cast_member_id: i64,
-    scene_id: i64,
-    scene_version_id: i64,
-    /// The breakdown of the version the rider covers, only when it is not the current one.
-    covered_breakdown: Option<serde_json::Value>,
-    scope: serde_json::Value,
-    #[serde(with = "time::serde::rfc3339::option")]
-    delivered_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    signed_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    revoked_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    superseded_at: Option<OffsetDateTime>,
-    in_picture: bool,
-    in_trailers: bool,
-    in_stills: bool,
-    double_allowed: bool,
-}
-
-#[derive(serde::Deserialize)]
-struct DoubleFacts {
-    scene_id: i64,
-    original_cast_member_id: i64,
-    double_cast_member_id: i64,
-}
-
-/// R11: one on-the-day reconfirmation, with what it took back (a `Narrowing`).
-#[derive(serde::Deserialize)]
-struct ReconfirmationFacts {
-    shoot_day_id: i64,
-    scene_id: i64,
-    cast_member_id: i64,
-    rider_id: Option<i64>,
-    narrowed: serde_json::Value,
-}
-
-/// Everything clearance reads, as one JSON document: one section per kind of fact.
-#[derive(serde::Deserialize)]
-struct Facts {
-    scenes: Vec<SceneFacts>,
-    placements: Vec<Placement>,
-    cast: Vec<CastFacts>,
-    riders: Vec<RiderFacts>,
-    doubles: Vec<DoubleFacts>,
-    reconfirmations: Vec<ReconfirmationFacts>,
-    choreographies: Vec<ChoreographyFacts>,
-}
-
-/// The current choreography of a scene (its newest version), for the beat check (R2).
-#[derive(serde::Deserialize)]
-struct ChoreographyFacts {
-    scene_id: i64,
-    beats: serde_json::Value,
-}
-
-/// One round trip for all the facts, whatever the production's size: each section is its own
-/// indexed subquery aggregated to JSON, so a new input (say, on-the-day reconfirmations) is one
-/// more `'name', (select …)` pair here and one more field on `Facts`.
-/// `$1` is the production, `$2` an optional scene, `$3`..`$4` an optional range of shoot dates.
-const FACTS_SQL: &str = r#"
-with wanted as (
-  select s.scene_id, s.number, s.sort_key, s.current_version_id, v.breakdown
-  from scene s join scene_version v on v.scene_version_id = s.current_version_id
-  where s.production_id = $1 and not s.omitted and v.flagged
-    and ($2::bigint is null or s.scene_id = $2)
-    and ($3::date is null
-         or exists (select 1 from shoot_day_scene p join shoot_day d using (shoot_day_id)
-                    where p.scene_id = s.scene_id and d.shoot_date between $3 and $4)))
-select json_build_object(
-  'scenes', (select coalesce(json_agg(x order by x.sort_key collate "C"), '[]')
-             from (select scene_id, number, sort_key, current_version_id, breakdown
-                   from wanted) x),
-  'placements', (select coalesce(json_agg(x order by x.shoot_date, x.call_at, x.position), '[]')
-                 from (select p.shoot_day_id, p.scene_id, p.position, d.shoot_date, d.call_at,
-                              p.shot_at is not null as shot
-                       from wanted w
-                       join shoot_day_scene p on p.scene_id = w.scene_id
-                       join shoot_day d on d.shoot_day_id = p.shoot_day_id
-                       where $3::date is null or d.shoot_date between $3 and $4) x),
-  'cast', (select coalesce(json_agg(x), '[]')
-           from (select cast_member_id, cast_number, name, date_of_birth from cast_member
-                 where production_id = $1) x),
-  'riders', (select coalesce(json_agg(x), '[]')
-             from (select r.rider_id, r.cast_member_id, rs.scene_id, rs.scene_version_id,
-                          cv.breakdown as covered_breakdown,
-                          rs.scope, r.delivered_at, r.signed_at, r.revoked_at, rs.superseded_at,
-                          r.in_picture, r.in_trailers, r.in_stills, r.double_allowed
-                   from wanted w
-                   join rider_scene rs on rs.scene_id = w.scene_id
-                   join rider r on r.rider_id = rs.rider_id
-                   left join scene_version cv on cv.scene_version_id = rs.scene_version_id
-                                             and rs.scene_version_id <> w.current_version_id) x),
-  'doubles', (select coalesce(json_agg(x), '[]')
-              from (select d.scene_id, d.original_cast_member_id, d.double_cast_member_id
-                    from wanted w join scene_double d on d.scene_id = w.scene_id) x),
-  'reconfirmations', (select coalesce(json_agg(x), '[]')
-                      from (select c.shoot_day_id, c.scene_id, c.cast_member_id, c.rider_id,
-                                   c.narrowed
-                            from wanted w join reconfirmation c on c.scene_id = w.scene_id) x),
-  'choreographies', (select coalesce(json_agg(x), '[]')
-                     from (select distinct on (c.scene_id) c.scene_id, c.beats
-                           from wanted w join choreography_version c on c.scene_id = w.scene_id
-                           order by c.scene_id, c.version desc) x)
-)::text
-"#;
-
-/// A rider whose stored scope cannot be read agrees to nothing beyond its footage uses.
-fn scope_or_nothing(json: serde_json::Value, uses: Uses, double_allowed: bool) -> Scope {
-    serde_json::from_value(json).unwrap_or(Scope {
-        nudity: NudityLevel::None,
-        shown: Default::default(),
-        touched: Default::default(),
-        touching: Default::default(),
-        acts: Default::default(),
-        uses,
-        double_allowed,
-    })
-}
+use facts::{CastFacts, FACTS_SQL, Facts, Placement, ReconfirmationFacts, scope_or_nothing};
 
 /// Which scenes to decide about.
 #[derive(Clone, Copy, Debug)]
