@@ -178,13 +178,15 @@ async fn healthz(health: Option<Extension<Health>>) -> Response {
     }
 }
 
-/// Whether requests can be served now: 503 while the database is down or does not answer.
+/// Whether requests can be served now: 503 while the database is down or does not answer
+/// within half a second. A probe must answer quickly: one waiting out the pool's timeout would
+/// say "ready" once a short outage was over, and a balancer would never have seen it.
 async fn readyz(State(state): State<AppState>, health: Option<Extension<Health>>) -> Response {
     if health.is_some_and(|Extension(health)| health.is_down()) {
         return (StatusCode::SERVICE_UNAVAILABLE, "database restarting").into_response();
     }
     let ping = tokio::time::timeout(
-        std::time::Duration::from_secs(2),
+        std::time::Duration::from_millis(500),
         sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool),
     )
     .await;
