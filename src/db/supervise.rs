@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::ctl::Ctl;
@@ -12,7 +12,12 @@ use super::ctl::Ctl;
 /// The private database's state as the supervisor last saw it, shared with the web layer:
 /// `/readyz` and every page answer 503 while it is down, `/healthz` once it has given up.
 #[derive(Clone, Debug, Default)]
-pub struct Health(Arc<AtomicU8>);
+pub struct Health {
+    state: Arc<AtomicU8>,
+    /// How many times the database has gone down: a request that saw this change while it ran
+    /// failed because of the outage, even if the database is back by the time it answers.
+    outages: Arc<AtomicU64>,
+}
 
 const UP: u8 = 0;
 const DOWN: u8 = 1;
@@ -21,16 +26,25 @@ const GAVE_UP: u8 = 2;
 impl Health {
     /// The database is down (being restarted, or beyond restarting).
     pub fn is_down(&self) -> bool {
-        self.0.load(Ordering::Relaxed) != UP
+        self.state.load(Ordering::Relaxed) != UP
+    }
+
+    /// How many outages there have been; compare before and after a request.
+    pub fn outages(&self) -> u64 {
+        self.outages.load(Ordering::Relaxed)
     }
 
     /// The supervisor could not bring it back: only restarting the server can.
     pub fn gave_up(&self) -> bool {
-        self.0.load(Ordering::Relaxed) == GAVE_UP
+        self.state.load(Ordering::Relaxed) == GAVE_UP
     }
 
     fn set(&self, state: u8) {
-        self.0.store(state, Ordering::Relaxed);
+        if state != UP && self.state.swap(state, Ordering::Relaxed) == UP {
+            self.outages.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.state.store(state, Ordering::Relaxed);
+        }
     }
 }
 
@@ -155,6 +169,7 @@ mod tests {
         };
         let health = Health::default();
         assert!(!health.is_down());
+        assert_eq!(health.outages(), 0);
         let policy = Policy {
             every: Duration::from_millis(10),
             restarts: 1,
@@ -168,6 +183,7 @@ mod tests {
         .expect("the supervisor gives up rather than trying forever");
         assert!(health.is_down());
         assert!(health.gave_up());
+        assert_eq!(health.outages(), 1, "down, then given up: one outage");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -1,6 +1,6 @@
 //! While the database is unreachable every page answers a plain 503 "Back in a moment", never a
 //! 500: at once while the supervisor knows the private cluster is down, and in place of any
-//! 500 that a quick look finds was the database's fault (the session layers answer 500 on their
+//! 500 that an outage began during, or that a quick look finds was the database's fault (the session layers answer 500 on their
 //! own when they cannot read or save a session).
 
 use std::time::Duration;
@@ -47,8 +47,14 @@ async fn answer_outages(State(watch): State<Watch>, request: Request, next: Next
     if watch.health.is_down() {
         return with_page_headers(unavailable_page());
     }
+    let outages = watch.health.outages();
     let response = next.run(request).await;
-    if response.status() == StatusCode::INTERNAL_SERVER_ERROR && watch.unreachable().await {
+    // A request caught by a short outage can fail after the database is already back (a
+    // session save waiting out the pool): an outage began while it ran, so it was the cause.
+    let outage_during = watch.health.outages() != outages;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && (outage_during || watch.unreachable().await)
+    {
         // The 500's headers (set by the layers inside: security headers, request id) stay.
         let (mut parts, _) = response.into_parts();
         let (page, body) = unavailable_page().into_parts();
