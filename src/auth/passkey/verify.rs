@@ -190,9 +190,115 @@ pub fn cose_p256_key(key: &Value) -> Result<[u8; 65], Refusal> {
 
 #[cfg(test)]
 mod tests {
-    use super::cose_p256_key;
+    use super::{Expected, assertion, cose_p256_key};
+    use crate::auth::passkey::b64_encode;
     use crate::auth::passkey::cbor::Value;
-    use p256::ecdsa::SigningKey;
+    use p256::ecdsa::signature::Signer;
+    use p256::ecdsa::{Signature, SigningKey};
+    use sha2::{Digest, Sha256};
+
+    const ORIGIN: &str = "https://closedset.example";
+    const RP_ID: &str = "closedset.example";
+
+    /// An assertion by `key` over this client data and authenticator data.
+    fn signed(key: &SigningKey, client_data: &[u8], auth_data: &[u8]) -> Vec<u8> {
+        let mut message = auth_data.to_vec();
+        message.extend_from_slice(&Sha256::digest(client_data));
+        let signature: Signature = key.sign(&message);
+        signature.to_der().as_bytes().to_vec()
+    }
+
+    fn client_data(kind: &str, challenge: &[u8], origin: &str) -> Vec<u8> {
+        serde_json::json!({"type": kind, "challenge": b64_encode(challenge), "origin": origin})
+            .to_string()
+            .into_bytes()
+    }
+
+    fn auth_data(rp_id: &str, flags: u8, count: u32) -> Vec<u8> {
+        let mut data = Sha256::digest(rp_id.as_bytes()).to_vec();
+        data.push(flags);
+        data.extend_from_slice(&count.to_be_bytes());
+        data
+    }
+
+    #[test]
+    fn an_assertion_is_refused_for_each_thing_that_does_not_match() {
+        let key = SigningKey::random(&mut rand::rngs::OsRng);
+        let public = key
+            .verifying_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec();
+        let challenge = [9u8; 32];
+        let expected = Expected {
+            challenge: &challenge,
+            origin: ORIGIN,
+            rp_id: RP_ID,
+        };
+        let check = |cd: Vec<u8>, ad: Vec<u8>, stored: u32| {
+            let sig = signed(&key, &cd, &ad);
+            assertion(&expected, &cd, &ad, &sig, &public, stored)
+        };
+        let good_cd = || client_data("webauthn.get", &challenge, ORIGIN);
+        assert_eq!(check(good_cd(), auth_data(RP_ID, 0x05, 3), 2), Ok(3));
+        assert_eq!(check(good_cd(), auth_data(RP_ID, 0x05, 0), 0), Ok(0));
+        assert_eq!(
+            check(
+                client_data("webauthn.create", &challenge, ORIGIN),
+                auth_data(RP_ID, 0x05, 3),
+                2
+            ),
+            Err("client data of another ceremony")
+        );
+        assert_eq!(
+            check(
+                client_data("webauthn.get", &[8u8; 32], ORIGIN),
+                auth_data(RP_ID, 0x05, 3),
+                2
+            ),
+            Err("wrong challenge")
+        );
+        assert_eq!(
+            check(
+                client_data("webauthn.get", &challenge, "https://evil.example"),
+                auth_data(RP_ID, 0x05, 3),
+                2
+            ),
+            Err("wrong origin")
+        );
+        assert_eq!(
+            check(good_cd(), auth_data("evil.example", 0x05, 3), 2),
+            Err("wrong relying party")
+        );
+        assert_eq!(
+            check(good_cd(), auth_data(RP_ID, 0x04, 3), 2),
+            Err("user not present")
+        );
+        assert_eq!(
+            check(good_cd(), auth_data(RP_ID, 0x01, 3), 2),
+            Err("user not verified")
+        );
+        assert_eq!(
+            check(good_cd(), auth_data(RP_ID, 0x05, 2), 2),
+            Err("signature counter did not increase")
+        );
+        assert_eq!(
+            check(good_cd(), auth_data(RP_ID, 0x05, 0), 7),
+            Err("signature counter did not increase")
+        );
+        // Signed over other data.
+        let cd = good_cd();
+        let ad = auth_data(RP_ID, 0x05, 3);
+        let other = signed(&key, &cd, &auth_data(RP_ID, 0x05, 4));
+        assert_eq!(
+            assertion(&expected, &cd, &ad, &other, &public, 2),
+            Err("signature does not verify")
+        );
+        assert_eq!(
+            assertion(&expected, &cd, &ad, &[0x30, 0x00], &public, 2),
+            Err("signature not DER")
+        );
+    }
 
     fn key_map(kty: i64, alg: i64, crv: i64, x: Vec<u8>, y: Vec<u8>) -> Value {
         Value::Map(vec![
