@@ -121,6 +121,8 @@ async fn fill(pool: &PgPool, key: &LogKey, entries: i64, every: i64) -> anyhow::
                     client_addr: "192.0.2.14".into(),
                     user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)".into(),
                     authenticated: "password".into(),
+                    method: "password".into(),
+                    credential_sha256: None,
                 },
                 1 => LedgerEvent::Delivered {
                     text_sha256: hash(n),

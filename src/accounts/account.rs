@@ -17,10 +17,27 @@ use crate::web::{
 
 #[derive(askama::Template)]
 #[template(path = "accounts/account.html")]
-struct AccountPage {
+pub(super) struct AccountPage {
     ctx: Ctx,
     errors: FieldErrors,
     two_step: bool,
+    passkeys: Vec<super::passkeys::PasskeyView>,
+}
+
+impl AccountPage {
+    pub(super) async fn load(
+        state: &AppState,
+        ctx: Ctx,
+        user: &User,
+        errors: FieldErrors,
+    ) -> Result<AccountPage> {
+        Ok(AccountPage {
+            ctx,
+            errors,
+            two_step: crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?,
+            passkeys: super::passkeys::PasskeyView::of_user(state, user.user_id).await?,
+        })
+    }
 }
 
 pub(super) async fn account_page(
@@ -28,11 +45,7 @@ pub(super) async fn account_page(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response> {
-    render(&AccountPage {
-        ctx,
-        errors: FieldErrors::default(),
-        two_step: crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?,
-    })
+    render(&AccountPage::load(&state, ctx, &user, FieldErrors::default()).await?)
 }
 
 struct PasswordForm {
@@ -62,7 +75,6 @@ pub(super) async fn change_password(
     body: FormBody,
 ) -> Result<Response> {
     let form = PasswordForm::read(&body);
-    let two_step = crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?;
     let mut errors = FieldErrors::default();
     // A session left open must not become a way to guess the password: the sign-in limit holds.
     match check_password(&state, Whose::User(&user), &addr, &form.current_password).await? {
@@ -74,11 +86,7 @@ pub(super) async fn change_password(
             errors.add("current_password", PAUSED_MESSAGE);
             return render_with_status(
                 StatusCode::TOO_MANY_REQUESTS,
-                &AccountPage {
-                    ctx,
-                    errors,
-                    two_step,
-                },
+                &AccountPage::load(&state, ctx, &user, errors).await?,
             );
         }
     }
@@ -93,11 +101,7 @@ pub(super) async fn change_password(
     if !errors.is_empty() {
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &AccountPage {
-                ctx,
-                errors,
-                two_step,
-            },
+            &AccountPage::load(&state, ctx, &user, errors).await?,
         );
     }
     let hash = password::hash(&form.new_password).await?;

@@ -6,6 +6,8 @@
 //! - `account`: the account page and changing a password;
 //! - `invitations`: making invitations, showing their link once, and joining through one;
 //! - `second_factor`: two-step sign-in with an authenticator app, and the sign-in's second step;
+//! - `passkeys`: adding and removing passkeys, and the challenge every passkey ceremony starts
+//!   from (signing in with one is in `signin`);
 //! - `sessions`: "Your sessions", listing and signing out the devices signed in;
 //! - `reset`: password reset links, by e-mail or made on the members page;
 //! - `mail`: the e-mails about an account itself, sent in the background.
@@ -13,6 +15,7 @@
 mod account;
 mod invitations;
 mod mail;
+mod passkeys;
 mod reset;
 mod second_factor;
 mod sessions;
@@ -28,7 +31,11 @@ pub use reset::{RESET_MINUTES, issue_reset, reset_link};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/signin", get(signin::sign_in_page).post(signin::sign_in))
+        .route("/signin/passkey", post(signin::sign_in_with_passkey))
         .route("/signout", post(signin::sign_out))
+        .route("/passkeys/challenge", get(passkeys::challenge))
+        .route("/account/passkeys", post(passkeys::add))
+        .route("/account/passkeys/remove", post(passkeys::remove))
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
         .route(

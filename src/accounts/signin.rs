@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::password::Password;
-use crate::auth::{AuthSession, Device, PasswordCheck, Whose, check_password, normalize_email};
+use crate::auth::{
+    AuthSession, Device, PasswordCheck, Whose, check_password, log_in, normalize_email,
+};
 use crate::error::Result;
 use crate::web::ids::Params;
 use crate::web::{
@@ -139,6 +141,58 @@ pub(super) async fn sign_in(
         }
     };
     super::second_factor::finish_sign_in(&state, &mut auth, &user, &device, &next).await
+}
+
+/// Signs in with a passkey (discoverable, so no address is asked first). User verification
+/// is required, so the passkey counts as both factors: no code step follows.
+pub(super) async fn sign_in_with_passkey(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    device: Device,
+    ctx: Ctx,
+    mut auth: AuthSession,
+    body: FormBody,
+) -> Result<Response> {
+    use crate::auth::passkey::{self, Answer, PasskeyCheck, Purpose};
+    let next = safe_next(Some(&body.reader().text("next", Len::Line)));
+    let session = auth.session.clone();
+    let checked = passkey::check_assertion(
+        &state,
+        &session,
+        &Purpose::SignIn,
+        Answer::read(&body),
+        None,
+        &addr,
+    )
+    .await?;
+    let (status, message) = match checked {
+        PasskeyCheck::Right(right) => {
+            let (user, _) = *right;
+            log_in(&state, &mut auth, &user, &device).await?;
+            return Ok(Redirect::to(&next).into_response());
+        }
+        PasskeyCheck::Paused => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed sign-in attempts from here. For your security, signing in from \
+             this connection is paused for a while. Try again later.",
+        ),
+        PasskeyCheck::Wrong => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That passkey could not sign you in: it is not one added to an account here, or \
+             the request ran out. Try again, or use your password.",
+        ),
+    };
+    let mut errors = FieldErrors::default();
+    errors.add("passkey", message);
+    render_with_status(
+        status,
+        &SignInPage {
+            ctx,
+            email: String::new(),
+            next,
+            errors,
+        },
+    )
 }
 
 pub(super) async fn sign_out(

@@ -2,6 +2,7 @@
 //! absolute limits, the one password check (with its limit on wrong guesses), and the layout
 //! context every page gets. The pages that use these live in `accounts`.
 
+pub mod passkey;
 pub mod password;
 pub mod sessions;
 pub mod totp;
@@ -94,6 +95,15 @@ impl AuthnBackend for Backend {
         .fetch_optional(&self.pool)
         .await
     }
+}
+
+pub(crate) async fn user_by_id(pool: &PgPool, user_id: i64) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {USER_COLUMNS} from app_user where user_id = $1"
+    ))
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
 }
 
 pub(crate) async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<User>, sqlx::Error> {
@@ -295,7 +305,11 @@ pub(crate) const PAUSED_MESSAGE: &str = "Too many wrong passwords from here. For
 /// with this address, so one lock on the address, held to the end of a short transaction,
 /// makes parallel attempts queue here and each see the ones before it; the slow password hash
 /// runs after the lock is released.
-async fn reserve_attempt(state: &AppState, email: &str, addr: &str) -> Result<Option<i64>> {
+pub(crate) async fn reserve_attempt(
+    state: &AppState,
+    email: &str,
+    addr: &str,
+) -> Result<Option<i64>> {
     let window_start = OffsetDateTime::now_utc() - state.config.sign_in_window;
     let mut tx = state.pool.begin().await?;
     sqlx::query("select pg_advisory_xact_lock(727201, hashtext($1))")

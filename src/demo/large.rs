@@ -485,6 +485,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
                 client_addr: "large demo loader".into(),
                 user_agent: "closedset demo --large".into(),
                 authenticated: "demo data: no password was entered".into(),
+                method: "demo".into(),
+                credential_sha256: None,
             };
             events.push((signed_at(k), signed, rider, None));
         }

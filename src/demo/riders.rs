@@ -237,6 +237,8 @@ impl Demo<'_> {
             client_addr: "demo loader".into(),
             user_agent: "closedset demo".into(),
             authenticated: "demo data: no password was entered".into(),
+            method: "demo",
+            credential_sha256: None,
         };
         if let Err(refused) =
             lifecycle::sign(tx, production_id, rider_id, user_id, &signature).await?

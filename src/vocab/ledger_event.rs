@@ -102,6 +102,10 @@ pub enum LedgerEvent {
         client_addr: String,
         user_agent: String,
         authenticated: String,
+        /// `password` or `passkey`.
+        method: String,
+        /// With a passkey: the SHA-256 of its credential id (which key, nothing personal).
+        credential_sha256: Option<String>,
     },
     /// A newer signed rider covers these of its scenes (all of them when it is replaced whole).
     Superseded {
@@ -200,12 +204,21 @@ impl LedgerEvent {
                 client_addr,
                 user_agent,
                 authenticated,
-            } => json!({
-                "text_sha256": text_sha256,
-                "client_addr": client_addr,
-                "user_agent": user_agent,
-                "authenticated": authenticated,
-            }),
+                method,
+                credential_sha256,
+            } => {
+                let mut details = json!({
+                    "text_sha256": text_sha256,
+                    "client_addr": client_addr,
+                    "user_agent": user_agent,
+                    "authenticated": authenticated,
+                    "method": method,
+                });
+                if let Some(credential) = credential_sha256 {
+                    details["credential_sha256"] = json!(credential);
+                }
+                details
+            }
             LedgerEvent::Superseded {
                 superseded_by,
                 scenes,

@@ -24,6 +24,8 @@ fn event(name: &str) -> LedgerEvent {
             client_addr: "127.0.0.1".into(),
             user_agent: "test".into(),
             authenticated: "password".into(),
+            method: "password".into(),
+            credential_sha256: None,
         },
         "revoked" => LedgerEvent::Revoked,
         other => panic!("no test event {other}"),

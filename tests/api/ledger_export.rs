@@ -113,6 +113,8 @@ async fn sealed_log(app: &TestApp) -> i64 {
                 user_agent: "Mozilla/5.0 \"Zoë\" \\ \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} — 日本"
                     .into(),
                 authenticated: "password".into(),
+                method: "password".into(),
+                credential_sha256: None,
             },
             4 => LedgerEvent::Revoked,
             _ => LedgerEvent::Viewed {

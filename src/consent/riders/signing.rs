@@ -1,11 +1,13 @@
 //! Delivering and signing: the coordinator delivers a draft (its text locks, the notice clock
-//! starts); the performer signs it with their password, from a device the ledger records.
+//! starts); the performer signs it with their password or a passkey with user verification,
+//! from a device the ledger records (with which of the two).
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::access::Action;
+use crate::auth::passkey::{self, Answer, PasskeyCheck, Purpose};
 use crate::auth::password::Password;
 use crate::error::Result;
 use crate::productions::Member;
@@ -80,9 +82,45 @@ pub(super) async fn sign(
     let rider = own(&state, &member, rider_id).await?;
     let form = SignForm::read(&body);
     let mut errors = form.too_long.clone();
-    // The same limit as sign-in: a session left open must not become a way to guess a password.
+    let mut how = ("password re-entered", "password", None);
     if !errors.is_empty() {
         // Too long to be anyone's password: refused before argon2 spends a core on it.
+    } else if Answer::present(&body) {
+        // The challenge was made for this rider and the text the page showed; the text check
+        // in `lifecycle::sign` then holds the hash to the rider's own.
+        let purpose = Purpose::SignRider {
+            rider_id,
+            text_sha256: form.text_sha256.clone(),
+        };
+        match passkey::check_assertion(
+            &state,
+            &session,
+            &purpose,
+            Answer::read(&body),
+            Some(&member.user),
+            &device.client_addr,
+        )
+        .await?
+        {
+            PasskeyCheck::Right(right) => {
+                let (_, key) = *right;
+                how = (
+                    "passkey with user verification",
+                    "passkey",
+                    Some(passkey::credential_sha256(&key)),
+                );
+            }
+            PasskeyCheck::Paused => errors.add(
+                "password",
+                "Too many failed attempts. For your security, signing is paused for a while. \
+                 Nothing was signed.",
+            ),
+            PasskeyCheck::Wrong => errors.add(
+                "password",
+                "Your passkey could not be checked (it may be another account's, or the \
+                 request ran out). Try again, or enter your password. Nothing was signed.",
+            ),
+        }
     } else if form.password.expose().is_empty() {
         errors.add(
             "password",
@@ -115,11 +153,14 @@ pub(super) async fn sign(
             .with_errors(errors)
             .respond();
     }
+    let (authenticated, method, credential_sha256) = how;
     let signature = lifecycle::Signature {
         text_sha256: form.text_sha256,
         client_addr: device.client_addr,
         user_agent: device.user_agent,
-        authenticated: "password re-entered".into(),
+        authenticated: authenticated.into(),
+        method,
+        credential_sha256,
     };
     let production_id = member.production.production_id;
     let mut tx = state.pool.begin().await?;

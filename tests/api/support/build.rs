@@ -490,6 +490,8 @@ async fn sign_at(tx: &mut PgConnection, production_id: i64, rider_id: i64, at: O
         client_addr: "127.0.0.1".into(),
         user_agent: "test fixture".into(),
         authenticated: "password re-entered".into(),
+        method: "password".into(),
+        credential_sha256: None,
     };
     ledger::append_at(
         tx,

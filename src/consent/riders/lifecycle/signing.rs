@@ -23,6 +23,10 @@ pub struct Signature {
     pub client_addr: String,
     pub user_agent: String,
     pub authenticated: String,
+    /// `password` or `passkey`.
+    pub method: &'static str,
+    /// With a passkey: the SHA-256 of its credential id.
+    pub credential_sha256: Option<String>,
 }
 
 /// Signs a delivered rider (the caller has checked who is signing and how), and supersedes the
@@ -60,6 +64,8 @@ pub async fn sign(
             client_addr: signature.client_addr.clone(),
             user_agent: signature.user_agent.clone(),
             authenticated: signature.authenticated.clone(),
+            method: signature.method.into(),
+            credential_sha256: signature.credential_sha256.clone(),
         },
         Some(rider_id),
         Some(actor),
