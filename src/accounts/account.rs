@@ -21,7 +21,7 @@ pub(super) struct AccountPage {
     ctx: Ctx,
     errors: FieldErrors,
     two_step: bool,
-    passkeys: Vec<super::passkeys::PasskeyView>,
+    passkeys: Vec<PasskeyView>,
 }
 
 impl AccountPage {
@@ -35,8 +35,32 @@ impl AccountPage {
             ctx,
             errors,
             two_step: crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?,
-            passkeys: super::passkeys::PasskeyView::of_user(state, user.user_id).await?,
+            passkeys: PasskeyView::of_user(state, user.user_id).await?,
         })
+    }
+}
+
+/// A passkey as the account page lists it.
+pub(super) struct PasskeyView {
+    pub passkey_id: i64,
+    pub name: String,
+    pub last_used: String,
+}
+
+impl PasskeyView {
+    pub(super) async fn of_user(state: &AppState, user_id: i64) -> Result<Vec<PasskeyView>> {
+        Ok(crate::auth::passkey::store::of_user(&state.pool, user_id)
+            .await?
+            .into_iter()
+            .map(|p| PasskeyView {
+                passkey_id: p.passkey_id,
+                name: p.name,
+                last_used: p
+                    .last_used_at
+                    .map(|at| crate::clock::format_date(at.date()))
+                    .unwrap_or_else(|| "never".into()),
+            })
+            .collect())
     }
 }
 

@@ -21,30 +21,6 @@ use crate::web::{
 
 use super::account::AccountPage;
 
-/// A passkey as the account page lists it.
-pub(super) struct PasskeyView {
-    pub passkey_id: i64,
-    pub name: String,
-    pub last_used: String,
-}
-
-impl PasskeyView {
-    pub(super) async fn of_user(state: &AppState, user_id: i64) -> Result<Vec<PasskeyView>> {
-        Ok(store::of_user(&state.pool, user_id)
-            .await?
-            .into_iter()
-            .map(|p| PasskeyView {
-                passkey_id: p.passkey_id,
-                name: p.name,
-                last_used: p
-                    .last_used_at
-                    .map(|at| crate::clock::format_date(at.date()))
-                    .unwrap_or_else(|| "never".into()),
-            })
-            .collect())
-    }
-}
-
 #[derive(Deserialize, Default)]
 pub(super) struct ChallengeQuery {
     purpose: Option<String>,
