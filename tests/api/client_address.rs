@@ -136,9 +136,6 @@ async fn one_address_guessing_across_accounts_is_paused_for_all_of_them() {
 
 #[tokio::test]
 async fn a_signature_through_a_trusted_proxy_records_the_real_client_address() {
-    use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
-    use closedset::vocab::breakdown::{Breakdown, PerformerPart, empty_breakdown};
-
     let app = behind_proxy().await;
     let pat = app.user("pat@example.test", "Pat").await;
     let production = app.production("Night Swim", pat).await;
@@ -146,28 +143,7 @@ async fn a_signature_through_a_trusted_proxy_records_the_real_client_address() {
     app.add_member(production, cora, "coordinator").await;
     let alex = app.user("alex@example.test", "Alex").await;
     app.add_member(production, alex, "performer").await;
-    let cast = build::cast(&app, production, 1, "Alex")
-        .playing("Marion")
-        .linked_to(alex)
-        .await;
-    let scene = build::scene(&app, production, "5A").with(&[cast]).await;
-    let breakdown = Breakdown {
-        kinds: vec![IntimacyKind::Nudity],
-        performers: vec![PerformerPart {
-            cast_member_id: cast,
-            nudity: NudityLevel::PartialUpper,
-            shown: vec![BodyArea::UpperBack],
-            touched: vec![],
-            touching: vec![],
-            acts: vec![],
-        }],
-        ..empty_breakdown()
-    };
-    build::breakdown(&app, production, scene, &breakdown, Some(cora)).await;
-    let rider = build::rider(&app, production, cast, &[scene])
-        .by(cora)
-        .delivered()
-        .await;
+    let rider = build::delivered_rider(&app, production, cora, alex).await;
 
     let mut performer = app.client();
     let page = sign_in_from(

@@ -49,8 +49,6 @@ struct Film {
 
 impl Film {
     async fn new(app: TestApp) -> Film {
-        use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
-        use closedset::vocab::breakdown::{Breakdown, PerformerPart, empty_breakdown};
         let pat = app.user("pat@example.test", "Pat").await;
         let production = app.production("Night Swim", pat).await;
         let cora = app.user("cora@example.test", "Cora").await;
@@ -58,28 +56,7 @@ impl Film {
         let alex = app.user("alex@example.test", "Alex").await;
         app.add_member(production, alex, "performer").await;
         app.user("bo@example.test", "Bo").await;
-        let cast = build::cast(&app, production, 1, "Alex")
-            .playing("Marion")
-            .linked_to(alex)
-            .await;
-        let scene = build::scene(&app, production, "5A").with(&[cast]).await;
-        let breakdown = Breakdown {
-            kinds: vec![IntimacyKind::Nudity],
-            performers: vec![PerformerPart {
-                cast_member_id: cast,
-                nudity: NudityLevel::PartialUpper,
-                shown: vec![BodyArea::UpperBack],
-                touched: vec![],
-                touching: vec![],
-                acts: vec![],
-            }],
-            ..empty_breakdown()
-        };
-        build::breakdown(&app, production, scene, &breakdown, Some(cora)).await;
-        let rider = build::rider(&app, production, cast, &[scene])
-            .by(cora)
-            .delivered()
-            .await;
+        let rider = build::delivered_rider(&app, production, cora, alex).await;
         Film {
             app,
             production,

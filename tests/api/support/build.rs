@@ -271,6 +271,42 @@ pub async fn place(app: &TestApp, shoot_day: i64, scene: i64) {
     .expect("placing a scene on a shoot day");
 }
 
+/// One performer (linked to `performer`, cast #1 playing Marion) in one scene, 5A, whose
+/// breakdown asks partial upper nudity (upper back shown), with a rider for it drafted and
+/// delivered by `coordinator`: the smallest production a performer can sign. Returns the rider.
+pub async fn delivered_rider(
+    app: &TestApp,
+    production: i64,
+    coordinator: i64,
+    performer: i64,
+) -> i64 {
+    use closedset::vocab::body::{BodyArea, IntimacyKind, NudityLevel};
+    use closedset::vocab::breakdown::{PerformerPart, empty_breakdown};
+
+    let cast = cast(app, production, 1, "Alex")
+        .playing("Marion")
+        .linked_to(performer)
+        .await;
+    let scene = scene(app, production, "5A").with(&[cast]).await;
+    let asked = Breakdown {
+        kinds: vec![IntimacyKind::Nudity],
+        performers: vec![PerformerPart {
+            cast_member_id: cast,
+            nudity: NudityLevel::PartialUpper,
+            shown: vec![BodyArea::UpperBack],
+            touched: vec![],
+            touching: vec![],
+            acts: vec![],
+        }],
+        ..empty_breakdown()
+    };
+    breakdown(app, production, scene, &asked, Some(coordinator)).await;
+    rider(app, production, cast, &[scene])
+        .by(coordinator)
+        .delivered()
+        .await
+}
+
 // ---------------------------------------------------------------- riders
 
 /// `rider(&app, production, alex, &[scene]).by(cora).delivered().await`: a picture-only rider
