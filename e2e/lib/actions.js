@@ -31,7 +31,7 @@ async function signIn(audit, page, email, password, options = {}) {
   await visit(audit, page, '/signin', 'signin', options);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(password);
-  await click(audit, page, page.getByRole('button', { name: 'Sign in' }), 'after-signin', options);
+  await click(audit, page, page.getByRole('button', { name: 'Sign in', exact: true }), 'after-signin', options);
 }
 
 /** The producer's home → new production form; returns the production id. */
