@@ -11,9 +11,7 @@ use crate::auth::{
     check_password, log_in,
 };
 use crate::error::Result;
-use crate::web::{
-    AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, render, render_with_status,
-};
+use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, render, render_with_status};
 
 #[derive(askama::Template)]
 #[template(path = "accounts/account.html")]
@@ -92,12 +90,12 @@ impl PasswordForm {
 pub(super) async fn change_password(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    ClientAddr(addr): ClientAddr,
     device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     body: FormBody,
 ) -> Result<Response> {
+    let addr = device.client_addr.clone();
     let form = PasswordForm::read(&body);
     let mut errors = FieldErrors::default();
     // A session left open must not become a way to guess the password: the sign-in limit holds.

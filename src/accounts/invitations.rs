@@ -15,9 +15,7 @@ use crate::auth::{
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::ids::PathToken;
-use crate::web::{
-    AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render_with_status,
-};
+use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, Len, render_with_status};
 
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
@@ -165,13 +163,13 @@ impl AcceptForm {
 
 pub(super) async fn accept_invitation(
     State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
     device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     PathToken(token): PathToken,
     body: FormBody,
 ) -> Result<Response> {
+    let addr = device.client_addr.clone();
     let form = AcceptForm::read(&body);
     let Some(invitation) = open_invitation(&state.pool, &token).await? else {
         return render_with_status(StatusCode::NOT_FOUND, &InvitationPage::new(ctx, None));

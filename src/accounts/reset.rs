@@ -279,13 +279,13 @@ impl NewPasswordForm {
 
 pub(super) async fn reset_password(
     State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
     device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     PathToken(token): PathToken,
     body: FormBody,
 ) -> Result<Response> {
+    let addr = device.client_addr.clone();
     let form = NewPasswordForm::read(&body);
     let Some(reset) = open_reset(&state.pool, &token).await? else {
         let page = ResetPage {

@@ -113,12 +113,12 @@ pub(super) async fn code_page(
 
 pub(super) async fn check_sign_in_code(
     State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
     device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     body: FormBody,
 ) -> Result<Response> {
+    let addr = device.client_addr.clone();
     let Some(user) = pending_user(&state, &auth.session).await? else {
         Flash::info(
             &auth.session,

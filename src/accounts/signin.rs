@@ -12,9 +12,7 @@ use crate::auth::{
 };
 use crate::error::Result;
 use crate::web::ids::Params;
-use crate::web::{
-    AppState, ClientAddr, Ctx, FieldErrors, FormBody, Len, render, render_with_status,
-};
+use crate::web::{AppState, Ctx, FieldErrors, FormBody, Len, render, render_with_status};
 
 #[derive(askama::Template)]
 #[template(path = "accounts/signin.html")]
@@ -80,12 +78,12 @@ impl SignInForm {
 
 pub(super) async fn sign_in(
     State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
     device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     body: FormBody,
 ) -> Result<Response> {
+    let addr = device.client_addr.clone();
     let (form, too_long) = SignInForm::read(&body);
     let email = normalize_email(&form.email);
     let next = safe_next(Some(&form.next));
@@ -147,12 +145,12 @@ pub(super) async fn sign_in(
 /// is required, so the passkey counts as both factors: no code step follows.
 pub(super) async fn sign_in_with_passkey(
     State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
     device: Device,
     ctx: Ctx,
     mut auth: AuthSession,
     body: FormBody,
 ) -> Result<Response> {
+    let addr = device.client_addr.clone();
     use crate::auth::passkey::{self, Answer, PasskeyCheck, Purpose};
     let next = safe_next(Some(&body.reader().text("next", Len::Line)));
     let session = auth.session.clone();
