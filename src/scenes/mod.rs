@@ -29,7 +29,9 @@ pub fn router() -> Router<AppState> {
         .merge(version::router())
 }
 
-/// A heading as scripts print it: `INT. LAKE HOUSE — NIGHT`.
+/// A heading as scripts print it: `INT. LAKE HOUSE BEDROOM – NIGHT` (the place with its full
+/// stop, the set in capitals, an en dash before the time of day). Every page that prints a
+/// heading goes through here, so one scene never shows in two spellings.
 pub fn heading_text(int_ext: &str, set_name: &str, time_of_day: &str) -> String {
     let place = match int_ext.parse::<IntExt>() {
         Ok(IntExt::Int) => "INT.",
@@ -41,7 +43,7 @@ pub fn heading_text(int_ext: &str, set_name: &str, time_of_day: &str) -> String 
         .parse::<TimeOfDay>()
         .map(|t| t.label())
         .unwrap_or("");
-    format!("{place} {} — {time}", set_name.to_uppercase())
+    format!("{place} {} – {time}", set_name.trim().to_uppercase())
 }
 
 #[cfg(test)]
@@ -54,9 +56,9 @@ mod tests {
     fn headings_read_like_scripts() {
         assert_eq!(
             heading_text("int", "Lake house", "night"),
-            "INT. LAKE HOUSE — NIGHT"
+            "INT. LAKE HOUSE – NIGHT"
         );
-        assert_eq!(heading_text("int_ext", "Car", "day"), "INT./EXT. CAR — DAY");
+        assert_eq!(heading_text("int_ext", "Car", "day"), "INT./EXT. CAR – DAY");
     }
 
     #[test]
