@@ -5,6 +5,7 @@ pub mod editor;
 pub mod eighths;
 mod form;
 pub mod heading;
+mod import;
 mod list;
 pub mod number;
 mod omit;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(form::router())
         .merge(omit::router())
         .merge(version::router())
+        .merge(import::router())
 }
 
 /// A heading as scripts print it: `INT. LAKE HOUSE BEDROOM – NIGHT` (the place with its full

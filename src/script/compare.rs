@@ -95,6 +95,9 @@ pub fn compare(known: &[Known], draft: &[Drafted]) -> Comparison {
         if d.scene.omitted && !k.omitted {
             what.push("omitted");
         }
+        if !d.scene.omitted && k.omitted {
+            what.push("back in the script");
+        }
         let heading_changed = !d.scene.omitted && !k.omitted && k.heading != d.heading;
         if heading_changed {
             what.push("heading");
