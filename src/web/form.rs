@@ -64,7 +64,10 @@ impl FormBody {
 
     /// The first value of `key` as sent, or `None`: what the guards look for.
     pub fn first(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Whether any name or value holds a character no field keeps (see `unstorable`).

@@ -8,8 +8,8 @@ pub mod form;
 pub mod ids;
 pub mod once;
 pub mod outage;
-pub mod upload;
 mod state;
+pub mod upload;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -72,7 +72,8 @@ pub async fn parse(bytes: Bytes, boundary: &str) -> Result<Upload, AppError> {
             }
             None => {
                 let bytes = field.bytes().await.map_err(|_| AppError::UnreadableForm)?;
-                let value = String::from_utf8(bytes.to_vec()).map_err(|_| AppError::UnreadableForm)?;
+                let value =
+                    String::from_utf8(bytes.to_vec()).map_err(|_| AppError::UnreadableForm)?;
                 pairs.push((name, value));
             }
         }

@@ -40,7 +40,11 @@ impl DraftScene {
         if self.omitted {
             return "OMITTED".into();
         }
-        heading_text(self.int_ext.as_str(), &self.set_name, self.time_of_day.as_str())
+        heading_text(
+            self.int_ext.as_str(),
+            &self.set_name,
+            self.time_of_day.as_str(),
+        )
     }
     pub fn pages(&self) -> String {
         crate::scenes::eighths::Eighths::new(self.eighths).to_string()
@@ -152,15 +156,21 @@ fn draft_scene(number: SceneNumber, scene: &ScriptScene, cast: &[CastMember]) ->
                 TimeOfDay::Night
             } else if said.contains("DAWN") || said.contains("SUNRISE") {
                 TimeOfDay::Dawn
-            } else if said.contains("DUSK") || said.contains("SUNSET") || said.contains("EVENING")
-            {
+            } else if said.contains("DUSK") || said.contains("SUNSET") || said.contains("EVENING") {
                 TimeOfDay::Dusk
             } else {
                 TimeOfDay::Day
             };
             if !scene.omitted {
-                let said = if said.is_empty() { "no time of day" } else { &said };
-                notes.push(format!("The heading says {said}: read as {}.", time.label()));
+                let said = if said.is_empty() {
+                    "no time of day"
+                } else {
+                    &said
+                };
+                notes.push(format!(
+                    "The heading says {said}: read as {}.",
+                    time.label()
+                ));
             }
             time
         }
@@ -223,10 +233,12 @@ pub fn compare_with(stored: &[StoredScene], draft: &[DraftScene]) -> Comparison 
             heading: heading_text(&s.int_ext, &s.set_name, &s.time_of_day),
             omitted: s.omitted,
             flagged: s.flagged,
-            body: s
-                .body
-                .as_ref()
-                .map(|b| b.split('\n').filter(|l| !l.is_empty()).map(str::to_string).collect()),
+            body: s.body.as_ref().map(|b| {
+                b.split('\n')
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }),
         })
         .collect();
     let drafted: Vec<(String, String)> = draft
@@ -340,7 +352,10 @@ mod tests {
         let draft = canonical(&[scene(Some("12a")), scene(Some("13"))], &[]).unwrap();
         assert_eq!(draft[0].number.as_str(), "12A");
         assert_eq!(draft[0].heading(), "INT. ROOM – DAY");
-        assert_eq!(draft[0].notes, ["The heading says CONTINUOUS: read as DAY."]);
+        assert_eq!(
+            draft[0].notes,
+            ["The heading says CONTINUOUS: read as DAY."]
+        );
         assert!(canonical(&[scene(Some("12")), scene(Some("12"))], &[]).is_err());
         assert!(canonical(&[scene(Some("12")), scene(None)], &[]).is_err());
         assert!(canonical(&[scene(Some("twelve"))], &[]).is_err());

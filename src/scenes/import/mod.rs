@@ -126,7 +126,10 @@ async fn upload(
             None
         }
         None => {
-            errors.add("revised_on", "Enter the date of this draft, for example 2026-03-14.");
+            errors.add(
+                "revised_on",
+                "Enter the date of this draft, for example 2026-03-14.",
+            );
             None
         }
     };
@@ -244,7 +247,10 @@ impl PreviewPage {
         self.rows.iter().filter(|r| r.change.review).count()
     }
     fn suggested(&self) -> usize {
-        self.rows.iter().filter(|r| !r.scene.hints.is_empty()).count()
+        self.rows
+            .iter()
+            .filter(|r| !r.scene.hints.is_empty())
+            .count()
     }
 }
 

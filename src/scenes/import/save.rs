@@ -33,7 +33,11 @@ pub(super) async fn confirm(
     let mut tx = state.pool.begin().await?;
     let import = pending(&mut tx, &member, import_id, true).await?;
     if import.confirmed {
-        Flash::info(&session, "This draft was already saved; nothing was saved twice.").await?;
+        Flash::info(
+            &session,
+            "This draft was already saved; nothing was saved twice.",
+        )
+        .await?;
         return Ok(Redirect::to(&scenes_page).into_response());
     }
     let stored = stored_scenes(&mut tx, production_id, true).await?;
@@ -145,7 +149,11 @@ async fn insert_new(
     // New scenes have no breakdown yet, so no minors rule (R5) can stand against their cast.
     let (cast_numbers, cast_ids): (Vec<&str>, Vec<i64>) = new
         .iter()
-        .flat_map(|d| d.cast_ids().into_iter().map(move |id| (d.number.as_str(), id)))
+        .flat_map(|d| {
+            d.cast_ids()
+                .into_iter()
+                .map(move |id| (d.number.as_str(), id))
+        })
         .unzip();
     sqlx::query(
         "insert into scene_cast (scene_id, cast_member_id, production_id)
