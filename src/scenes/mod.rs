@@ -5,7 +5,7 @@ pub mod editor;
 pub mod eighths;
 mod form;
 pub mod heading;
-mod import;
+pub mod import;
 mod list;
 pub mod number;
 mod omit;
@@ -19,6 +19,10 @@ use axum::Router;
 use crate::web::AppState;
 use heading::{IntExt, TimeOfDay};
 pub use saving::{SaveOutcome, save_breakdown};
+/// The colour of a scene's current script revision is the column `scene.revision_colour`
+/// (updated when a confirmed draft revises the scene); this gives its label ("Pink") for strips,
+/// riders and certificates.
+pub use stored::colour_label as revision_colour_label;
 
 /// The scene pages of this area. The scene page itself, which also shows consent and what
 /// happened on set, and the route of the breakdown editor, which warns of boundary conflicts,

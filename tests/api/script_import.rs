@@ -312,6 +312,22 @@ async fn a_pink_revision_changing_one_flagged_scene_asks_for_exactly_that_review
     // A script revision never changes a breakdown by itself.
     assert_eq!(f.count("scene_version").await, versions_before);
 
+    // The coordinator's first page asks for the review; the scene page offers it.
+    let queue = cory.get(&f.path("")).await;
+    assert!(
+        queue
+            .body
+            .contains("its script changed in the Pink draft of 2026-03-01"),
+        "{}",
+        queue.body
+    );
+    assert_eq!(queue.body.matches("its script changed in the").count(), 1);
+    let scene_page = cory.get(&f.path(&format!("/scenes/{twelve}"))).await;
+    assert!(scene_page.body.contains("The breakdown still holds"));
+    assert!(scene_page.body.contains("<dt>Revision</dt><dd>Pink</dd>"));
+    let list = cory.get(&f.path("/scenes")).await;
+    assert!(list.body.contains("<td data-label=\"Revision\">Pink</td>"));
+
     // The coordinator says the breakdown still holds: the queue item goes.
     let done = cory
         .post(&f.path(&format!("/scenes/{twelve}/script-review")), &[])
@@ -325,6 +341,8 @@ async fn a_pink_revision_changing_one_flagged_scene_asks_for_exactly_that_review
     .await
     .unwrap();
     assert_eq!(waiting, 0);
+    let queue = cory.get(&f.path("")).await;
+    assert!(!queue.body.contains("its script changed in the"));
 }
 
 #[tokio::test]

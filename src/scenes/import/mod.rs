@@ -302,3 +302,32 @@ async fn preview_page(
         confirmed: import.confirmed,
     })
 }
+
+/// A flagged scene whose script changed in a draft, waiting for the coordinator's review.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ScriptReview {
+    pub scene_id: i64,
+    pub number: String,
+    pub colour: String,
+    pub revised_on: Date,
+}
+
+impl ScriptReview {
+    pub fn colour_label(&self) -> &'static str {
+        crate::scenes::stored::colour_label(&self.colour)
+    }
+}
+
+/// The scenes of a production waiting for a breakdown review after a script revision, in
+/// script order: one query.
+pub async fn script_reviews(pool: &sqlx::PgPool, production_id: i64) -> Result<Vec<ScriptReview>> {
+    Ok(sqlx::query_as(
+        "select s.scene_id, s.number, r.colour, r.revised_on
+         from scene s join script_revision r on r.script_revision_id = s.script_review_revision_id
+         where s.production_id = $1 and s.script_review_revision_id is not null
+         order by s.sort_key collate \"C\"",
+    )
+    .bind(production_id)
+    .fetch_all(pool)
+    .await?)
+}
