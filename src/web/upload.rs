@@ -87,8 +87,15 @@ pub async fn parse(bytes: Bytes, boundary: &str) -> Result<Upload, AppError> {
 impl<S: Send + Sync> FromRequest<S> for Upload {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, _: &S) -> Result<Self, AppError> {
-        let boundary = boundary(req.headers()).ok_or(AppError::UnreadableForm)?;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        // A form sent without its file (urlencoded, a client that ignored the form's
+        // enctype) is read as a form with no file: the handler says which file is missing.
+        let Some(boundary) = boundary(req.headers()) else {
+            return Ok(Upload {
+                form: FormBody::from_request(req, state).await?,
+                files: Vec::new(),
+            });
+        };
         let bytes = to_bytes(req.into_body(), MAX_UPLOAD_BYTES)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;

@@ -444,6 +444,17 @@ async fn uploads_need_the_form_token_and_the_right_role() {
         .await;
     assert!(broken.status.is_client_error(), "{}", broken.status);
 
+    // Sent as an ordinary form, without the file: the form again, asking for the file.
+    let plain = cory.post(&path, &fields).await;
+    assert_eq!(plain.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(plain.body.contains("Choose the script file"));
+    // A NUL in the file's name cannot be a header a browser sends: refused, never a 5xx.
+    let odd = cory
+        .upload(&path, &fields, "still\0water.fountain", WHITE, true)
+        .await;
+    assert!(odd.status.is_client_error(), "{}", odd.status);
+    assert_eq!(f.count("script_import").await, 0);
+
     let mut alex = f.app.signed_in("alex@example.test").await;
     let page = alex.get(&path).await;
     assert!(page.status.is_client_error());

@@ -168,7 +168,20 @@ async fn upload(
         };
         return render_form(&page, true);
     };
-    let file_name: String = file_name.chars().take(200).collect();
+    // Only a label: control characters (a NUL no text column keeps) are left out.
+    let file_name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    // Drafts read but never confirmed are not kept past a week.
+    sqlx::query(
+        "delete from script_import where production_id = $1 and confirmed_revision_id is null
+           and created_at < now() - interval '7 days'",
+    )
+    .bind(production_id)
+    .execute(&state.pool)
+    .await?;
     let scenes = serde_json::to_value(&scenes).map_err(|e| AppError::Other(e.into()))?;
     let import_id: i64 = sqlx::query_scalar(
         "insert into script_import (production_id, user_id, file_name, format, colour,

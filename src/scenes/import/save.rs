@@ -13,7 +13,7 @@ use super::draft::{DraftScene, canonical, compare_with, stored_scenes};
 use super::pending;
 use crate::access::Action;
 use crate::cast::cast_list;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, OnConstraint, Result, Violated};
 use crate::productions::Member;
 use crate::scenes::heading::RevisionColour;
 use crate::script::compare::Kind;
@@ -75,7 +75,22 @@ pub(super) async fn confirm(
         .filter(|(_, kind, _)| *kind == Kind::New)
         .map(|(d, _, _)| *d)
         .collect();
-    insert_new(&mut tx, production_id, colour, &new).await?;
+    if insert_new(&mut tx, production_id, colour, &new)
+        .await?
+        .is_err()
+    {
+        // A scene with one of the new numbers was added by hand since the check above.
+        tx.rollback().await?;
+        Flash::info(
+            &session,
+            "A scene with one of this draft's numbers was added while you were checking it. \
+             Nothing was saved: check the draft again.",
+        )
+        .await?;
+        return Ok(
+            Redirect::to(&format!("{}/scenes/import/{import_id}", member.base())).into_response(),
+        );
+    }
     update_stored(&mut tx, production_id, colour, revision_id, &stored, &rows).await?;
 
     // The text of every scene the draft prints, for the next draft's comparison.
@@ -107,15 +122,16 @@ pub(super) async fn confirm(
     Ok(Redirect::to(&scenes_page).into_response())
 }
 
-/// Adds the draft's new scenes, in the draft's colour, with the cast matched to them.
+/// Adds the draft's new scenes, in the draft's colour, with the cast matched to them;
+/// `Err(Violated)` when one of their numbers is taken.
 async fn insert_new(
     tx: &mut sqlx::PgConnection,
     production_id: i64,
     colour: RevisionColour,
     new: &[&DraftScene],
-) -> Result<()> {
+) -> Result<Result<(), Violated>> {
     if new.is_empty() {
-        return Ok(());
+        return Ok(Ok(()));
     }
     let numbers: Vec<&str> = new.iter().map(|d| d.number.as_str()).collect();
     let sort_keys: Vec<String> = new.iter().map(|d| d.number.sort_key()).collect();
@@ -125,7 +141,7 @@ async fn insert_new(
     let eighths: Vec<i32> = new.iter().map(|d| d.eighths as i32).collect();
     let synopses: Vec<&str> = new.iter().map(|d| d.synopsis.as_str()).collect();
     let omitted: Vec<bool> = new.iter().map(|d| d.omitted).collect();
-    sqlx::query(
+    let inserted = sqlx::query(
         "insert into scene (production_id, number, sort_key, int_ext, set_name, time_of_day,
                             eighths, synopsis, revision_colour, omitted)
          select $1, u.number, u.sort_key, u.int_ext, u.set_name, u.time_of_day, u.eighths,
@@ -145,7 +161,11 @@ async fn insert_new(
     .bind(&omitted)
     .bind(colour.as_str())
     .execute(&mut *tx)
-    .await?;
+    .await
+    .on_constraint("scene_number_key")?;
+    if let Err(violated) = inserted {
+        return Ok(Err(violated));
+    }
     // New scenes have no breakdown yet, so no minors rule (R5) can stand against their cast.
     let (cast_numbers, cast_ids): (Vec<&str>, Vec<i64>) = new
         .iter()
@@ -168,7 +188,7 @@ async fn insert_new(
     .bind(&cast_ids)
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// Stored scenes take the draft's heading and length; revised ones its colour; omitted ones are
