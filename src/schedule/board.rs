@@ -288,7 +288,7 @@ mod tests {
         );
         assert_eq!(views[0].strips[0].number, "4");
         assert_eq!(views[0].strips[0].class, "strip-ext-night");
-        assert_eq!(views[0].strips[0].heading, "EXT Lake — NIGHT");
+        assert_eq!(views[0].strips[0].heading, "EXT. LAKE – NIGHT");
         assert_eq!(views[0].strips[0].cast(), "1, 3");
         assert_eq!(views[1].pages(), "0 pages");
         let called = assemble(vec![day(1, 3), day(2, 4)], vec![], zone, true);

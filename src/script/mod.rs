@@ -112,6 +112,8 @@ pub fn read_script(
         return Err(ScriptError::TooLarge);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ScriptError::NotText)?;
+    // A byte-order mark some editors write is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
@@ -270,6 +272,17 @@ mod tests {
         assert_eq!(intimacy_hints(&scene("She kisses him.")), ["kiss"]);
         assert!(intimacy_hints(&scene("The sextant is on the shelf.")).is_empty());
         assert_eq!(intimacy_hints(&scene("He begins to undress.")), ["undress"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_heading() {
+        let (format, scenes) = read_script(
+            "\u{feff}INT. ROOM - DAY #1#\n\nA lamp.\n".as_bytes(),
+            "a.txt",
+        )
+        .unwrap();
+        assert_eq!(format, Format::Fountain);
+        assert_eq!(scenes[0].number.as_deref(), Some("1"));
     }
 
     #[test]

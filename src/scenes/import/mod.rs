@@ -62,6 +62,9 @@ impl UploadPage {
     fn colours(&self) -> &'static [RevisionColour] {
         RevisionColour::all()
     }
+    fn colour_label(&self, value: &str) -> &'static str {
+        crate::scenes::stored::colour_label(value)
+    }
 }
 
 /// The last confirmed draft of a production: its colour and date.
