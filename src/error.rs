@@ -128,7 +128,8 @@ impl IntoResponse for AppError {
             AppError::PayloadTooLarge => error_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Too much to send",
-                "What you sent is larger than any form here takes. Nothing was saved.",
+                "What you sent is larger than any form here takes (a script file may be up to 2 MB; \
+                 a feature script is well under 1 MB). Nothing was saved.",
             ),
             AppError::SignInRequired { next } => {
                 let target = if next == "/" || next.is_empty() {

@@ -10,7 +10,7 @@
 //!
 //! layer: error config db clock csv
 //! layer: vocab
-//! layer: rules access
+//! layer: rules access script
 //! layer: ledger
 //! layer: web
 //! layer: auth
@@ -61,6 +61,7 @@ pub mod productions;
 pub mod rules;
 pub mod scenes;
 pub mod schedule;
+pub mod script;
 pub mod vocab;
 pub mod web;
 

@@ -280,7 +280,12 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
         .bind(time)
         .bind(eighths.count() as i32)
         .bind(synopsis)
-        .bind(if omitted { "blue" } else { "white" })
+        // 5A came in with the Pink revision, as lettered scenes do; omissions with the Blue.
+        .bind(match (omitted, number.as_str()) {
+            (true, _) => "blue",
+            (false, "5A") => "pink",
+            _ => "white",
+        })
         .bind(omitted)
         .fetch_one(&mut *tx)
         .await?;

@@ -6,7 +6,6 @@ use time::{Date, OffsetDateTime};
 use crate::error::Result;
 use crate::productions::Member;
 use crate::rules::input_ranges::production_date;
-use crate::scenes::heading::{IntExt, TimeOfDay};
 use crate::web::{AppState, FieldErrors};
 
 /// A scene offered in a select list, in script order.
@@ -21,15 +20,8 @@ pub(super) struct SceneOption {
 
 impl SceneOption {
     pub fn label(&self) -> String {
-        let int_ext = self.int_ext.parse().unwrap_or(IntExt::Int);
-        let tod = self.time_of_day.parse().unwrap_or(TimeOfDay::Day);
-        format!(
-            "{} · {} {} — {}",
-            self.number,
-            int_ext.label(),
-            self.set_name,
-            tod.label()
-        )
+        let heading = crate::scenes::heading_text(&self.int_ext, &self.set_name, &self.time_of_day);
+        format!("{} · {heading}", self.number)
     }
 }
 

@@ -5,6 +5,7 @@ pub mod editor;
 pub mod eighths;
 mod form;
 pub mod heading;
+pub mod import;
 mod list;
 pub mod number;
 mod omit;
@@ -18,6 +19,10 @@ use axum::Router;
 use crate::web::AppState;
 use heading::{IntExt, TimeOfDay};
 pub use saving::{SaveOutcome, save_breakdown};
+/// The colour of a scene's current script revision is the column `scene.revision_colour`
+/// (updated when a confirmed draft revises the scene); this gives its label ("Pink") for strips,
+/// riders and certificates.
+pub use stored::colour_label as revision_colour_label;
 
 /// The scene pages of this area. The scene page itself, which also shows consent and what
 /// happened on set, and the route of the breakdown editor, which warns of boundary conflicts,
@@ -27,9 +32,12 @@ pub fn router() -> Router<AppState> {
         .merge(form::router())
         .merge(omit::router())
         .merge(version::router())
+        .merge(import::router())
 }
 
-/// A heading as scripts print it: `INT. LAKE HOUSE — NIGHT`.
+/// A heading as scripts print it: `INT. LAKE HOUSE BEDROOM – NIGHT` (the place with its full
+/// stop, the set in capitals, an en dash before the time of day). Every page that prints a
+/// heading goes through here, so one scene never shows in two spellings.
 pub fn heading_text(int_ext: &str, set_name: &str, time_of_day: &str) -> String {
     let place = match int_ext.parse::<IntExt>() {
         Ok(IntExt::Int) => "INT.",
@@ -41,7 +49,7 @@ pub fn heading_text(int_ext: &str, set_name: &str, time_of_day: &str) -> String 
         .parse::<TimeOfDay>()
         .map(|t| t.label())
         .unwrap_or("");
-    format!("{place} {} — {time}", set_name.to_uppercase())
+    format!("{place} {} – {time}", set_name.trim().to_uppercase())
 }
 
 #[cfg(test)]
@@ -54,9 +62,9 @@ mod tests {
     fn headings_read_like_scripts() {
         assert_eq!(
             heading_text("int", "Lake house", "night"),
-            "INT. LAKE HOUSE — NIGHT"
+            "INT. LAKE HOUSE – NIGHT"
         );
-        assert_eq!(heading_text("int_ext", "Car", "day"), "INT./EXT. CAR — DAY");
+        assert_eq!(heading_text("int_ext", "Car", "day"), "INT./EXT. CAR – DAY");
     }
 
     #[test]

@@ -157,11 +157,16 @@ pub async fn save_breakdown(
     .bind(created_by)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("update scene set current_version_id = $2, updated_at = now() where scene_id = $1")
-        .bind(scene_id)
-        .bind(version_id)
-        .execute(&mut *tx)
-        .await?;
+    // A new breakdown is the coordinator's review of any script revision waiting for one.
+    sqlx::query(
+        "update scene set current_version_id = $2, script_review_revision_id = null,
+                updated_at = now()
+         where scene_id = $1",
+    )
+    .bind(scene_id)
+    .bind(version_id)
+    .execute(&mut *tx)
+    .await?;
     let saved = NewVersion {
         scene_id,
         version,

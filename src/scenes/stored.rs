@@ -29,6 +29,8 @@ pub(crate) struct SceneRow {
     pub breakdown: Option<String>,
     /// The signed-in person's cast member in this scene, if any.
     pub my_cast_member_id: Option<i64>,
+    /// Flagged, and its script changed in a draft since the breakdown was last reviewed.
+    pub script_review: bool,
 }
 
 impl SceneRow {
@@ -54,7 +56,8 @@ pub(crate) async fn load_scene(
                 s.revision_colour, s.omitted, v.version as current_version,
                 v.breakdown::text as breakdown,
                 (select c.cast_member_id from scene_cast sc join cast_member c using (cast_member_id)
-                 where sc.scene_id = s.scene_id and c.user_id = $3) as my_cast_member_id
+                 where sc.scene_id = s.scene_id and c.user_id = $3) as my_cast_member_id,
+                s.script_review_revision_id is not null as script_review
          from scene s left join scene_version v on v.scene_version_id = s.current_version_id
          where s.scene_id = $1 and s.production_id = $2",
     )
@@ -88,7 +91,8 @@ impl VersionListing {
     }
 }
 
-pub(crate) fn colour_label(value: &str) -> &'static str {
+/// The label of a stored revision colour ("Pink"); empty for a value that is not one.
+pub fn colour_label(value: &str) -> &'static str {
     value
         .parse::<RevisionColour>()
         .map(|c| c.label())

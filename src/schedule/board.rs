@@ -71,12 +71,7 @@ impl Strip {
         Strip {
             shoot_day_id: row.shoot_day_id,
             scene_id: row.scene_id,
-            heading: format!(
-                "{} {} — {}",
-                int_ext.label(),
-                row.set_name,
-                time_of_day.label()
-            ),
+            heading: crate::scenes::heading_text(&row.int_ext, &row.set_name, &row.time_of_day),
             number: row.number,
             class: strip_class(int_ext, time_of_day),
             pages: Eighths::new(u32::try_from(row.eighths).unwrap_or(0)),
@@ -293,7 +288,7 @@ mod tests {
         );
         assert_eq!(views[0].strips[0].number, "4");
         assert_eq!(views[0].strips[0].class, "strip-ext-night");
-        assert_eq!(views[0].strips[0].heading, "EXT Lake — NIGHT");
+        assert_eq!(views[0].strips[0].heading, "EXT. LAKE – NIGHT");
         assert_eq!(views[0].strips[0].cast(), "1, 3");
         assert_eq!(views[1].pages(), "0 pages");
         let called = assemble(vec![day(1, 3), day(2, 4)], vec![], zone, true);

@@ -11,7 +11,7 @@ use rand::RngCore;
 use tower_sessions::Session;
 
 use crate::error::{AppError, Result};
-use crate::web::session_err;
+use crate::web::{session_err, upload};
 
 const CSRF_KEY: &str = "csrf";
 /// The hidden form field every POST form carries.
@@ -56,23 +56,43 @@ pub async fn guard(session: Session, request: Request, next: Next) -> Response {
 async fn check(session: &Session, request: Request) -> Result<Request> {
     let expected: Option<String> = session.get(CSRF_KEY).await.map_err(session_err)?;
     let (parts, body) = request.into_parts();
+    let multipart = upload::boundary(&parts.headers);
+    let limit = if multipart.is_some() {
+        upload::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     // Too large is said as such (413), whoever sent it; only a body that could be a form
     // goes on to the token check.
-    let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|err| {
+    let bytes = to_bytes(body, limit).await.map_err(|err| {
         if err.into_inner().is::<http_body_util::LengthLimitError>() {
             AppError::PayloadTooLarge
         } else {
             AppError::Forbidden
         }
     })?;
-    let offered = form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == FIELD)
-        .map(|(_, v)| v.into_owned());
+    // A file upload carries the token among its text fields; its files are the handler's to
+    // judge (a binary file gets the import's own message, not this guard's).
+    let (offered, nul) = match &multipart {
+        Some(boundary) => match upload::parse(bytes.clone(), boundary).await {
+            Ok(upload) => (
+                upload.form.first(FIELD).map(str::to_string),
+                upload.form.has_unstorable_text(),
+            ),
+            Err(_) => (None, false),
+        },
+        None => (
+            form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned()),
+            holds_nul(&bytes),
+        ),
+    };
     match (expected, offered) {
         (Some(expected), Some(offered))
             if constant_time_eq(expected.as_bytes(), offered.as_bytes()) =>
         {
-            if holds_nul(&bytes) {
+            if nul {
                 return Err(AppError::UnreadableForm);
             }
             Ok(Request::from_parts(parts, Body::from(bytes)))

@@ -57,6 +57,19 @@ impl FormBody {
         )
     }
 
+    /// A body from fields already read (a multipart upload's text fields).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormBody {
+        FormBody(pairs)
+    }
+
+    /// The first value of `key` as sent, or `None`: what the guards look for.
+    pub fn first(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Whether any name or value holds a character no field keeps (see `unstorable`).
     pub fn has_unstorable_text(&self) -> bool {
         self.0

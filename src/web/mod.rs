@@ -9,6 +9,7 @@ pub mod ids;
 pub mod once;
 pub mod outage;
 mod state;
+pub mod upload;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

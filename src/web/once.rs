@@ -20,7 +20,7 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use crate::error::{AppError, error_page};
-use crate::web::Flash;
+use crate::web::{Flash, upload};
 
 /// The hidden form field that carries the key.
 pub const FIELD: &str = "once";
@@ -59,14 +59,26 @@ pub async fn guard(
     }
     let path = request.uri().path().to_string();
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+    let multipart = upload::boundary(&parts.headers);
+    let limit = if multipart.is_some() {
+        upload::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let bytes = match to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => return AppError::PayloadTooLarge.into_response(),
     };
-    let key = form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == FIELD)
-        .map(|(_, v)| v.into_owned())
-        .filter(|key| is_key(key));
+    let key = match &multipart {
+        Some(boundary) => upload::parse(bytes.clone(), boundary)
+            .await
+            .ok()
+            .and_then(|u| u.form.first(FIELD).map(str::to_string)),
+        None => form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned()),
+    }
+    .filter(|key| is_key(key));
     let request = Request::from_parts(parts, Body::from(bytes));
     let Some(key) = key else {
         return next.run(request).await;

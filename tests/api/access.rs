@@ -319,6 +319,18 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         .execute(&app.pool)
         .await
         .unwrap();
+    // A script draft Cora read and has not confirmed, for its preview route.
+    let script_import_id: i64 = sqlx::query_scalar(
+        "insert into script_import (production_id, user_id, file_name, format, colour,
+                                    revised_on, scenes)
+         values ($1, $2, 'seeded.fountain', 'Fountain', 'white', date '2026-03-01', '[]')
+         returning script_import_id",
+    )
+    .bind(b)
+    .bind(cora)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let mut insiders = [
         app.signed_in("bob@b.test").await,
         app.signed_in("cora@b.test").await,
@@ -340,6 +352,7 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         ("pause_id", pause_id.to_string()),
         ("concern_id", concern_id.to_string()),
         ("beat_key", "1".to_string()),
+        ("script_import_id", script_import_id.to_string()),
     ]);
 
     let routes: Vec<Route> = declared_routes()

@@ -180,7 +180,11 @@ async fn scenes_are_listed_in_script_order() {
         })
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
-    assert!(page.body.contains("INT. LAKE HOUSE — NIGHT"));
+    assert!(page.body.contains("INT. LAKE HOUSE – NIGHT"));
+    // The three spellings one heading used to have (issue #15) are gone.
+    for old in ["INT LAKE HOUSE", "HOUSE — NIGHT", "INT Lake house"] {
+        assert!(!page.body.contains(old), "{old}");
+    }
     assert!(page.body.contains("class=\"total-pages\">1</td>"));
 }
 

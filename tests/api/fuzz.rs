@@ -13,7 +13,7 @@ use crate::support::fuzzing::{
 };
 
 /// Routes the crawl does not walk, each with why; every other route in `src/` must be reached.
-const NOT_WALKED: [(&str, &str); 11] = [
+const NOT_WALKED: [(&str, &str); 13] = [
     (
         "/passkeys/challenge",
         "asked only by static/passkey.js, never linked; passkeys.rs asks it for every purpose",
@@ -50,6 +50,16 @@ const NOT_WALKED: [(&str, &str); 11] = [
         "/signin/code",
         "reached only half-way through signing in to an account with two-step sign-in; \
          two_step.rs sends it wrong, replayed and right codes",
+    ),
+    (
+        "/productions/{production_id}/scenes/import/{script_import_id}",
+        "a draft's preview exists only once a script file is uploaded, which the walk's \
+         urlencoded forms cannot do; script_import.rs opens, confirms and refuses it",
+    ),
+    (
+        "/productions/{production_id}/scenes/{scene_id}/script-review",
+        "offered only on a flagged scene whose script changed in an imported draft; \
+         script_import.rs sends it",
     ),
     (
         "/healthz",

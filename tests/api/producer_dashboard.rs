@@ -592,6 +592,11 @@ const NOT_SUMMARISED: &[&str] = &[
     // them fresh; no cached page summarises them (the beats themselves do move the revision).
     "beat_rehearsal",
     "crew_briefing_recipient",
+    // A script's drafts, each scene's text per draft and drafts awaiting review: read fresh by
+    // the import pages; what a confirmed draft changes is written to `scene`, which has one.
+    "scene_script",
+    "script_import",
+    "script_revision",
 ];
 
 /// Every table with a production_id either moves the revision on every write or is listed, with

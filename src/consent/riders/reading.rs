@@ -47,6 +47,8 @@ pub(super) async fn own(state: &AppState, member: &Member, rider_id: i64) -> Res
 pub(super) struct CoveredView {
     pub(super) number: String,
     pub(super) heading: String,
+    /// The scene's current script revision colour ("Pink").
+    pub(super) revision_colour: &'static str,
     pub(super) version: i32,
     pub(super) content_hash: String,
     pub(super) stale: bool,
@@ -58,6 +60,7 @@ impl CoveredView {
         CoveredView {
             number: c.number.clone(),
             heading: c.heading.clone(),
+            revision_colour: c.revision_colour,
             version: c.version,
             content_hash: c.content_hash.clone(),
             stale: c.is_stale(),

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
 use crate::rules::facts::Problem;
+use crate::scenes::import::{ScriptReview, script_reviews};
 use crate::vocab::RiderStatus;
 use crate::web::AppState;
 use crate::web::{Ctx, render};
@@ -53,6 +54,7 @@ struct CoordinatorPage {
     first_meetings: Vec<(i64, String)>,
     follow_ups: Vec<FollowUp>,
     consent: Vec<StatusLine>,
+    script_reviews: Vec<ScriptReview>,
 }
 
 pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<Response> {
@@ -81,6 +83,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     let statuses = status::production_status(&state.pool, production, Only::All).await?;
     let first_meetings = conversations::first_meeting_missing(&state.pool, production_id).await?;
     let follow_ups = conversations::open_follow_ups(&state.pool, production_id).await?;
+    let script_reviews = script_reviews(&state.pool, production_id).await?;
 
     let now = OffsetDateTime::now_utc();
     let notice = Duration::hours(i64::from(production.notice_hours));
@@ -162,5 +165,6 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         first_meetings,
         follow_ups,
         consent,
+        script_reviews,
     })
 }

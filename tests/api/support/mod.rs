@@ -7,6 +7,7 @@ pub mod crawl;
 pub mod fuzzing;
 pub mod mail;
 pub mod raw;
+pub mod upload;
 
 use std::net::SocketAddr;
 use std::str::FromStr;

@@ -4,7 +4,7 @@
 use sqlx::PgConnection;
 
 use crate::error::Result;
-use crate::scenes::heading_text;
+use crate::scenes::{heading_text, revision_colour_label};
 use crate::vocab::breakdown::read_breakdown;
 use crate::vocab::breakdown::{Breakdown, PerformerPart};
 use crate::vocab::ledger_event::SceneFact;
@@ -16,6 +16,8 @@ pub struct Covered {
     pub scene_id: i64,
     pub number: String,
     pub heading: String,
+    /// The label of the scene's current script revision colour ("Pink"), shown beside it.
+    pub revision_colour: &'static str,
     pub scene_version_id: i64,
     pub version: i32,
     pub content_hash: String,
@@ -44,6 +46,7 @@ struct CoveredRow {
     int_ext: String,
     set_name: String,
     time_of_day: String,
+    revision_colour: String,
     scene_version_id: i64,
     version: i32,
     content_hash: String,
@@ -57,7 +60,8 @@ struct CoveredRow {
 /// The scenes a rider covers, in script order.
 pub async fn covered(conn: &mut PgConnection, rider_id: i64) -> Result<Vec<Covered>> {
     let rows: Vec<CoveredRow> = sqlx::query_as(
-        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, rs.scene_version_id,
+        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.revision_colour,
+                rs.scene_version_id,
                 v.version, v.content_hash, v.breakdown::text as breakdown, rs.scope::text as scope,
                 s.current_version_id, cv.version as current_version, rs.carried_to_version_id
          from rider_scene rs
@@ -74,6 +78,7 @@ pub async fn covered(conn: &mut PgConnection, rider_id: i64) -> Result<Vec<Cover
         .into_iter()
         .map(|r| Covered {
             heading: heading_text(&r.int_ext, &r.set_name, &r.time_of_day),
+            revision_colour: revision_colour_label(&r.revision_colour),
             scene_id: r.scene_id,
             number: r.number,
             scene_version_id: r.scene_version_id,
