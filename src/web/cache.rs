@@ -87,7 +87,14 @@ impl PageCache {
 
     /// Keeps a body; an older one for the same page is replaced.
     #[cfg(test)]
-    fn put(&self, production_id: i64, page: &'static str, revision: i64, minute: i64, body: Arc<str>) {
+    fn put(
+        &self,
+        production_id: i64,
+        page: &'static str,
+        revision: i64,
+        minute: i64,
+        body: Arc<str>,
+    ) {
         self.put_value(production_id, page, revision, minute, Arc::new(body));
     }
 

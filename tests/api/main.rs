@@ -24,6 +24,7 @@ mod live;
 mod mail_relay;
 mod once;
 mod onset;
+mod paged_lists;
 mod passkeys;
 mod password_reset;
 mod pool;
