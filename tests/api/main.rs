@@ -33,6 +33,7 @@ mod productions;
 mod receipts;
 mod reset_links;
 mod riders;
+mod scale_out;
 mod schedule;
 mod supervision;
 mod support;
