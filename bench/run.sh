@@ -33,6 +33,11 @@ WORK=$(mktemp -d -t closedset-bench-XXXXXX)
 chmod 755 "$WORK"   # the private cluster may run as an unprivileged user when we are root
 PIDS=()
 cleanup() {
+    local status=$?
+    if [ "$status" != 0 ] && [ -f "$WORK/server.log" ]; then
+        echo "exit $status; the server's log ends:" >&2
+        tail -20 "$WORK/server.log" >&2
+    fi
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$WORK"
@@ -61,6 +66,10 @@ wait_ready() { # base pid log
     echo "$1 never became ready" >&2; cat "$3"; exit 1
 }
 wait_ready "$BASE" "$SERVER_PID" "$WORK/server.log"
+# Statistics, as a database that has lived a while has them: the loader runs as the server's
+# role, which may not analyze tables it does not own.
+PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -1)
+"$PSQL" -X -q "postgresql:///closedset?host=$WORK/data/postgres&user=closedset" -c analyze
 
 # Sign in as a browser would; prints the session cookie.
 sign_in() { # email
@@ -87,7 +96,7 @@ done
 SMALL=$(get "$SMALL_PRODUCER" / | grep -o '/productions/[0-9]*' | grep -v "/productions/$LARGE\$" | head -1 | grep -o '[0-9]*$')
 
 # Ids the URLs need: a shoot day, the performer's rider, a calendar link.
-first_id() { grep -o "$1/[0-9][0-9]*\"" | head -1 | grep -o '[0-9][0-9]*'; }
+first_id() { grep -o "$1/[0-9][0-9]*\"" | head -1 | sed 's|.*/\([0-9]*\)"$|\1|'; }
 DAY=$(get "$COORDINATOR" "/productions/$LARGE/schedule" | first_id "/productions/$LARGE/schedule")
 RIDER=$(get "$PERFORMER" "/productions/$LARGE/riders" | first_id "/productions/$LARGE/riders")
 SMALL_DAY=$(get "$SMALL_COORDINATOR" "/productions/$SMALL/schedule" | first_id "/productions/$SMALL/schedule")
@@ -221,7 +230,8 @@ for n in $PROCESSES; do
         IFS='|' read -r name cookie_var path <<<"$row"
         cookie=; [ "$cookie_var" != - ] && cookie=${!cookie_var}
         read -r rps _ p99 bad <<<"$(measure "http://127.0.0.1:$LB_PORT$path" "$cookie" 64 "$DURATION")"
-        printf '%-10s %-14s %9s %9s%s\n' "$n" "$name" "$rps" "$p99" "${bad/#0/}"
+        [ "$bad" = 0 ] && bad= || bad="  non-2xx: $bad"
+        printf '%-10s %-14s %9s %9s%s\n' "$n" "$name" "$rps" "$p99" "$bad"
     done
     kill "$HAPROXY"; wait "$HAPROXY" 2>/dev/null || true
 done

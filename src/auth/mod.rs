@@ -40,13 +40,6 @@ impl std::fmt::Debug for User {
     }
 }
 
-/// An e-mail address and password offered at sign-in.
-#[derive(Clone, Debug)]
-pub struct Credentials {
-    pub email: String,
-    pub password: Password,
-}
-
 pub(crate) const USER_COLUMNS: &str = "user_id, email, name, is_admin, password_hash";
 
 pub(crate) async fn user_by_id(pool: &PgPool, user_id: i64) -> Result<Option<User>, sqlx::Error> {

@@ -51,14 +51,9 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
         crate::auth::upsert_demo_user(pool, "director@large.test", "Lee Park", &password, false)
             .await?;
 
-    let performer = crate::auth::upsert_demo_user(
-        pool,
-        LARGE_PERFORMER,
-        "Performer 1",
-        &password,
-        false,
-    )
-    .await?;
+    let performer =
+        crate::auth::upsert_demo_user(pool, LARGE_PERFORMER, "Performer 1", &password, false)
+            .await?;
 
     let mut tx = pool.begin().await?;
     sqlx::query("select pg_advisory_xact_lock(727002)")
