@@ -266,7 +266,14 @@ fn per_request(summary: &str) -> bool {
 
 async fn counts(app: &TestApp, client: &mut Client, production: i64) -> Vec<(String, usize)> {
     let mut out = Vec::new();
-    for path in ["", "/scenes", "/schedule", "/budget"] {
+    for path in [
+        "",
+        "/scenes",
+        "/schedule",
+        "/budget",
+        "/riders",
+        "/scenes?intimate=yes&page=2",
+    ] {
         let path = format!("/productions/{production}{path}");
         let page = client.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
