@@ -73,7 +73,6 @@ use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum_login::AuthManagerLayerBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -82,7 +81,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 pub use config::Config;
 pub use web::AppState;
@@ -130,19 +128,18 @@ async fn method_not_allowed() -> Response {
 pub fn app(state: AppState) -> anyhow::Result<Router> {
     live::start(&state);
     let config = state.config.clone();
-    let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
-        .with_name(if config.secure_cookies() {
-            "__Host-closedset"
-        } else {
-            "closedset"
-        })
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(config.secure_cookies())
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(config.session_idle));
-    let auth_layer =
-        AuthManagerLayerBuilder::new(auth::Backend::new(state.pool.clone()), session_layer).build();
+    let session_layer =
+        SessionManagerLayer::new(auth::session_store::RetryingStore::new(state.pool.clone()))
+            .with_name(if config.secure_cookies() {
+                "__Host-closedset"
+            } else {
+                "closedset"
+            })
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.secure_cookies())
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(config.session_idle));
 
     let request_id = HeaderName::from_static("x-request-id");
     let make_id = MakeId {
@@ -174,7 +171,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
             web::once::guard,
         ))
         .layer(middleware::from_fn(web::csrf::guard))
-        .layer(auth_layer)
+        .layer(session_layer)
         .layer(middleware::from_fn_with_state(
             web::csrf::Origin::of_base_url(&config.base_url)?,
             web::csrf::same_origin,

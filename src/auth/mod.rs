@@ -4,12 +4,13 @@
 
 pub mod passkey;
 pub mod password;
+pub mod session_store;
 pub mod sessions;
+mod signed;
 pub mod totp;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum_login::{AuthUser, AuthnBackend};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -18,6 +19,7 @@ use crate::error::{AppError, Result};
 pub use crate::web::Device;
 use crate::web::{AppState, Ctx, Viewer};
 use password::Password;
+pub use signed::{AuthSession, Signed};
 
 /// A signed-in person.
 #[derive(Clone, sqlx::FromRow)]
@@ -38,64 +40,7 @@ impl std::fmt::Debug for User {
     }
 }
 
-impl AuthUser for User {
-    type Id = i64;
-
-    fn id(&self) -> i64 {
-        self.user_id
-    }
-
-    // Sessions are bound to the password hash: changing the password ends every other session.
-    fn session_auth_hash(&self) -> &[u8] {
-        self.password_hash.as_bytes()
-    }
-}
-
-/// An e-mail address and password offered at sign-in.
-#[derive(Clone, Debug)]
-pub struct Credentials {
-    pub email: String,
-    pub password: Password,
-}
-
-/// Looks people up for `axum-login`.
-#[derive(Clone, Debug)]
-pub struct Backend {
-    pool: PgPool,
-}
-
-impl Backend {
-    pub fn new(pool: PgPool) -> Self {
-        Backend { pool }
-    }
-}
-
 pub(crate) const USER_COLUMNS: &str = "user_id, email, name, is_admin, password_hash";
-
-impl AuthnBackend for Backend {
-    type User = User;
-    type Credentials = Credentials;
-    type Error = sqlx::Error;
-
-    async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, sqlx::Error> {
-        let user = user_by_email(&self.pool, &creds.email).await?;
-        let hash = user.as_ref().map(|u| u.password_hash.clone());
-        Ok(if password::verify(&creds.password, hash).await {
-            user
-        } else {
-            None
-        })
-    }
-
-    async fn get_user(&self, user_id: &i64) -> Result<Option<User>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "select {USER_COLUMNS} from app_user where user_id = $1"
-        ))
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await
-    }
-}
 
 pub(crate) async fn user_by_id(pool: &PgPool, user_id: i64) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -114,8 +59,6 @@ pub(crate) async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<U
     .fetch_optional(pool)
     .await
 }
-
-pub type AuthSession = axum_login::AuthSession<Backend>;
 
 /// Session key holding when the person signed in, for the absolute session limit.
 const SIGNED_IN_AT: &str = "signed_in_at";
@@ -136,54 +79,31 @@ impl FromRequestParts<AppState> for CurrentUser {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_default();
-        let mut auth = AuthSession::from_request_parts(parts, state)
-            .await
-            .map_err(|_| anyhow::anyhow!("auth session layer missing"))?;
-        let Some(user) = auth.user.clone() else {
+        let signed = Signed::of(parts, state).await?;
+        let session = signed::session_of(parts)?;
+        let Some(user) = signed.user.clone() else {
             return Err(AppError::SignInRequired { next });
         };
-        let signed_in_at: Option<i64> = auth
-            .session
+        let signed_in_at: Option<i64> = session
             .get(SIGNED_IN_AT)
             .await
             .map_err(crate::web::session_err)?;
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let limit = state.config.session_absolute.whole_seconds();
-        if signed_in_at.is_none_or(|at| now - at > limit) {
-            auth.logout()
-                .await
-                .map_err(|e| anyhow::anyhow!("ending session: {e}"))?;
-            return Err(AppError::SignInRequired { next });
-        }
-        // A session signed out from "Your sessions" (its row removed) ends here.
-        let key: Option<String> = auth
-            .session
-            .get(sessions::SESSION_KEY)
-            .await
-            .map_err(crate::web::session_err)?;
-        let crate::web::ClientAddr(addr) = crate::web::ClientAddr::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|never| match never {});
-        let open = match &key {
-            Some(key) => sessions::still_open(&state.pool, key, user.user_id, &addr).await?,
-            None => false,
-        };
-        if !open {
-            auth.logout()
-                .await
-                .map_err(|e| anyhow::anyhow!("ending session: {e}"))?;
+        // Past the absolute limit, or signed out from "Your sessions" (its row removed).
+        if signed_in_at.is_none_or(|at| now - at > limit) || !signed.open {
+            session.flush().await.map_err(crate::web::session_err)?;
             return Err(AppError::SignInRequired { next });
         }
         // The idle expiry only moves when the session is saved. Saving on every request would cost
         // a write per page view, so activity is recorded at most every few minutes: the idle limit
         // then holds to within that margin.
-        let touched_at: Option<i64> = auth
-            .session
+        let touched_at: Option<i64> = session
             .get(TOUCHED_AT)
             .await
             .map_err(crate::web::session_err)?;
         if touched_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECONDS) {
-            auth.session
+            session
                 .insert(TOUCHED_AT, now)
                 .await
                 .map_err(crate::web::session_err)?;
@@ -472,18 +392,18 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let auth = AuthSession::from_request_parts(parts, state)
-            .await
-            .map_err(|_| anyhow::anyhow!("auth session layer missing"))?;
-        let unread = match &auth.user {
-            Some(user) => unread_count(&state.pool, user.user_id).await?,
-            None => 0,
-        };
-        Ctx::load(&auth.session, auth.user.as_ref().map(Viewer::from), unread).await
+        let signed = Signed::of(parts, state).await?;
+        let session = signed::session_of(parts)?;
+        Ctx::load(
+            &session,
+            signed.user.as_ref().map(Viewer::from),
+            signed.unread,
+        )
+        .await
     }
 }
 
-/// Unread notifications of one person, for the header.
+/// Unread notifications of one person, for the live header (pages read theirs from `Signed`).
 pub async fn unread_count(pool: &sqlx::PgPool, user_id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "select count(*) from notification where user_id = $1 and read_at is null",

@@ -51,29 +51,6 @@ pub(super) async fn record(
     Ok(())
 }
 
-/// Whether this session's row is still there, moving its "last seen" (and address) forward
-/// when more than a minute has passed: one statement per request.
-pub(super) async fn still_open(
-    pool: &PgPool,
-    key: &str,
-    user_id: i64,
-    client_addr: &str,
-) -> Result<bool> {
-    Ok(sqlx::query_scalar(
-        "with touched as (
-             update user_session set last_seen_at = now(), client_addr = $3
-             where session_key = $1 and user_id = $2
-               and last_seen_at < now() - interval '1 minute'
-             returning 1)
-         select exists (select 1 from user_session where session_key = $1 and user_id = $2)",
-    )
-    .bind(key)
-    .bind(user_id)
-    .bind(client_addr)
-    .fetch_one(pool)
-    .await?)
-}
-
 /// Removes this session's row (at sign-out).
 pub async fn forget(pool: &PgPool, session: &Session) -> Result<()> {
     let key: Option<String> = session

@@ -108,6 +108,9 @@ pub enum Only {
     /// Scenes scheduled between these dates (inclusive), on those days only: what a page about
     /// the coming days needs, at a cost that follows the window, not the production.
     Dates(Date, Date),
+    /// Scenes this cast member is in: a performer's own page, at a cost that follows their
+    /// scenes, not the production.
+    Performer(i64),
 }
 
 /// The clearance of every flagged scene of the production on each day it is scheduled, plus
@@ -121,6 +124,27 @@ pub async fn production_status(
     production_status_on(&mut conn, production, only).await
 }
 
+/// The clearance of every flagged scene (`Only::All`), shared by the production's pages until
+/// its revision or the minute moves: every input of clearance moves the revision (migration
+/// 0011), and the minute covers what the passing time changes. The coordinator's and director's
+/// first pages show the whole production, and so pay for it once a minute, not once a view.
+pub async fn production_status_shared(
+    state: &crate::web::AppState,
+    production: &Production,
+) -> Result<std::sync::Arc<Vec<SceneStatus>>> {
+    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    state
+        .pages
+        .get_or_compute_value(
+            production.production_id,
+            "clearance",
+            production.revision,
+            minute,
+            || production_status(&state.pool, production, Only::All),
+        )
+        .await
+}
+
 /// `production_status` on a connection the caller holds: inside a write's transaction, after
 /// the ledger lock, it sees exactly what the write will be decided on.
 pub async fn production_status_on(
@@ -128,16 +152,18 @@ pub async fn production_status_on(
     production: &Production,
     only: Only,
 ) -> Result<Vec<SceneStatus>> {
-    let (scene, dates) = match only {
-        Only::All => (None, None),
-        Only::Scene(id) => (Some(id), None),
-        Only::Dates(from, to) => (None, Some((from, to))),
+    let (scene, dates, performer) = match only {
+        Only::All => (None, None, None),
+        Only::Scene(id) => (Some(id), None, None),
+        Only::Dates(from, to) => (None, Some((from, to)), None),
+        Only::Performer(id) => (None, None, Some(id)),
     };
     let json: String = sqlx::query_scalar(FACTS_SQL)
         .bind(production.production_id)
         .bind(scene)
         .bind(dates.map(|d| d.0))
         .bind(dates.map(|d| d.1))
+        .bind(performer)
         .fetch_one(&mut *conn)
         .await?;
     let facts: Facts = serde_json::from_str(&json)

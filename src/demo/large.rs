@@ -26,8 +26,13 @@ const EVENTS: i64 = 5000;
 /// What `closedset demo --large` prints.
 pub const ACCOUNTS_NOTICE: &str = "\
 The large demo production \"The Long Shoot (large demo)\" is loaded. Sign in as
-producer@large.test (or coordinator@large.test, director@large.test), password closedset-demo.
+producer@large.test (or coordinator@large.test, director@large.test, or performer@large.test,
+who is cast #1), password closedset-demo.
 ";
+
+/// The large production's one performer with an account (cast #1), so benchmarks and tests can
+/// open a performer's pages on a large production.
+pub const LARGE_PERFORMER: &str = "performer@large.test";
 
 /// Loads the large production; running it again changes nothing. Returns its id.
 pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
@@ -44,6 +49,10 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     .await?;
     let director =
         crate::auth::upsert_demo_user(pool, "director@large.test", "Lee Park", &password, false)
+            .await?;
+
+    let performer =
+        crate::auth::upsert_demo_user(pool, LARGE_PERFORMER, "Performer 1", &password, false)
             .await?;
 
     let mut tx = pool.begin().await?;
@@ -73,12 +82,12 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
          select $1, u, r from unnest($2::bigint[], $3::text[]) as m(u, r)",
     )
     .bind(production_id)
-    .bind(vec![producer, coordinator, director])
-    .bind(vec!["producer", "coordinator", "director"])
+    .bind(vec![producer, coordinator, director, performer])
+    .bind(vec!["producer", "coordinator", "director", "performer"])
     .execute(&mut *tx)
     .await?;
 
-    // Cast #1..#60, adults on paper (no accounts).
+    // Cast #1..#60, adults on paper; only #1 has an account (LARGE_PERFORMER).
     let cast: Vec<i64> = sqlx::query_scalar(
         "insert into cast_member (production_id, cast_number, name, character_name)
          select $1, g, 'Performer ' || g, 'Character ' || g from generate_series(1, $2) g
@@ -90,6 +99,11 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     .await?;
     let mut cast = cast;
     cast.sort_unstable();
+    sqlx::query("update cast_member set user_id = $1 where cast_member_id = $2")
+        .bind(performer)
+        .bind(cast[0])
+        .execute(&mut *tx)
+        .await?;
 
     // Scenes 1..300; the sort key is SceneNumber's shape for plain numbers ("0012" + "1").
     let scene_ids: Vec<i64> = sqlx::query_scalar(

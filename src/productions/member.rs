@@ -3,10 +3,11 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use sqlx::{FromRow, Row};
 
 use super::fields::Production;
 use crate::access::{self, Action};
-use crate::auth::{CurrentUser, User};
+use crate::auth::{CurrentUser, Signed, User};
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
@@ -70,23 +71,19 @@ impl FromRequestParts<AppState> for Member {
             .and_then(|(_, v)| canonical_id(v))
             .ok_or(AppError::NotFound)?;
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-        let row: MemberRow = sqlx::query_as(
-            "select m.member_id, m.role, p.production_id, p.title, p.kind, p.phase, p.time_zone,
-                    p.currency, p.agreement, p.notice_hours, p.ic_account_code, p.revision,
-                    p.second_factor_required
-             from member m join production p using (production_id)
-             where m.production_id = $1 and m.user_id = $2",
-        )
-        .bind(production_id)
-        .bind(user.user_id)
-        .fetch_optional(&state.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+        // Read in the request's one statement with the session's person (auth::Signed).
+        let signed = Signed::of(parts, state).await?;
+        let row = match &signed.membership {
+            Some(row) if row.try_get::<i64, _>("production_id")? == production_id => {
+                MemberRow::from_row(row)?
+            }
+            _ => return Err(AppError::NotFound),
+        };
         // The production's pages hold what a second factor protects: a producer or
         // coordinator without one is sent to set it up first.
         if row.production.second_factor_required
             && matches!(row.role, Role::Producer | Role::Coordinator)
-            && !crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?
+            && !signed.has_second_factor
         {
             return Err(AppError::SecondFactorRequired);
         }

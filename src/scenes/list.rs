@@ -1,5 +1,6 @@
-//! The scene list: every scene in script order with its heading, pages, cast numbers and
-//! revision colour, and the page total; a performer sees only the scenes they are cast in.
+//! The scene list: the scenes in script order with their heading, pages, cast numbers and
+//! revision colour, fifty a page, found by cast member or intimacy, with the page total of
+//! every matching scene; a performer sees only the scenes they are cast in.
 
 use askama::Template;
 use axum::Router;
@@ -14,6 +15,7 @@ use crate::scenes::eighths::Eighths;
 use crate::scenes::heading_text;
 use crate::scenes::stored::{colour_label, pages};
 use crate::vocab::Role;
+use crate::web::ids::{Params, canonical_id};
 use crate::web::{AppState, Ctx, render};
 
 pub fn router() -> Router<AppState> {
@@ -32,6 +34,10 @@ struct SceneListing {
     omitted: bool,
     flagged: bool,
     cast_numbers: Vec<i32>,
+    /// Scenes matching the filters, on every page.
+    total_scenes: i64,
+    /// Their eighths, omitted scenes left out.
+    total_eighths: i64,
 }
 
 impl SceneListing {
@@ -61,32 +67,146 @@ struct ListPage {
     scenes: Vec<SceneListing>,
     total: String,
     can_edit: bool,
+    filter: Filter,
+    /// The cast, for the cast filter (not offered to performers).
+    cast: Vec<CastChoice>,
+    total_scenes: i64,
+    first: i64,
+    last: i64,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
-async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> Result<Response> {
-    // Performers see only the scenes they are cast in.
-    let only_user = member.is(Role::Performer).then_some(member.user.user_id);
-    let scenes: Vec<SceneListing> = sqlx::query_as(
-        "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.eighths,
-                s.revision_colour, s.omitted, coalesce(v.flagged, false) as flagged,
-                array(select c.cast_number from scene_cast sc join cast_member c using (cast_member_id)
-                      where sc.scene_id = s.scene_id order by c.cast_number) as cast_numbers
+/// Scenes shown on one page; the filters and pages reach the rest.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The filters and page as the query string carries them (`?cast=7&intimate=yes&page=2`).
+#[derive(serde::Deserialize, Default)]
+struct ListQuery {
+    cast: Option<String>,
+    intimate: Option<String>,
+    page: Option<String>,
+}
+
+/// The filters as read: an id or page that is not a canonical number is ignored, so a
+/// hand-edited link still shows the list.
+#[derive(Clone, Default)]
+struct Filter {
+    cast: Option<i64>,
+    intimate: bool,
+    page: i64,
+}
+
+impl Filter {
+    fn read(q: ListQuery) -> Filter {
+        Filter {
+            cast: q.cast.as_deref().and_then(canonical_id),
+            intimate: q.intimate.as_deref() == Some("yes"),
+            page: q.page.as_deref().and_then(canonical_id).unwrap_or(1),
+        }
+    }
+
+    /// The list's canonical address with these filters and `page`.
+    fn link(&self, base: &str, page: i64) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(id) = self.cast {
+            query.append_pair("cast", &id.to_string());
+        }
+        if self.intimate {
+            query.append_pair("intimate", "yes");
+        }
+        if page > 1 {
+            query.append_pair("page", &page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            format!("{base}/scenes")
+        } else {
+            format!("{base}/scenes?{query}")
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CastChoice {
+    cast_member_id: i64,
+    label: String,
+}
+
+// The page's scenes are chosen first, with the count and page total of every match as windows;
+// only those fifty get their cast numbers.
+const LIST_SQL: &str = "with matching as (
+         select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.eighths,
+                s.revision_colour, s.omitted, coalesce(v.flagged, false) as flagged, s.sort_key,
+                count(*) over () as total_scenes,
+                coalesce(sum(case when s.omitted then 0 else greatest(s.eighths, 0) end) over (), 0)
+                    as total_eighths
          from scene s left join scene_version v on v.scene_version_id = s.current_version_id
          where s.production_id = $1
            and ($2::bigint is null
                 or exists (select 1 from scene_cast sc join cast_member c using (cast_member_id)
                            where sc.scene_id = s.scene_id and c.user_id = $2))
-         order by s.sort_key collate \"C\"",
-    )
-    .bind(member.production.production_id)
-    .bind(only_user)
-    .fetch_all(&state.pool)
-    .await?;
-    let total: Eighths = scenes
-        .iter()
-        .filter(|s| !s.omitted)
-        .map(|s| Eighths::new(s.eighths.max(0) as u32))
-        .sum();
+           and (not $3 or coalesce(v.flagged, false))
+           and ($4::bigint is null
+                or exists (select 1 from scene_cast sc
+                           where sc.scene_id = s.scene_id and sc.cast_member_id = $4))
+         order by s.sort_key collate \"C\"
+         limit $5 offset $6)
+     select m.*,
+            array(select c.cast_number from scene_cast sc join cast_member c using (cast_member_id)
+                  where sc.scene_id = m.scene_id order by c.cast_number) as cast_numbers
+     from matching m
+     order by m.sort_key collate \"C\"";
+
+async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Params(query): Params<ListQuery>,
+) -> Result<Response> {
+    // Performers see only the scenes they are cast in.
+    let only_user = member.is(Role::Performer).then_some(member.user.user_id);
+    let filter = Filter::read(query);
+    let offset = (filter.page - 1).saturating_mul(PAGE_SIZE);
+    let scenes: Vec<SceneListing> = sqlx::query_as(LIST_SQL)
+        .bind(member.production.production_id)
+        .bind(only_user)
+        .bind(filter.intimate)
+        .bind(filter.cast)
+        .bind(PAGE_SIZE)
+        .bind(offset)
+        .fetch_all(&state.pool)
+        .await?;
+    let cast: Vec<CastChoice> = if only_user.is_none() {
+        sqlx::query_as(
+            "select cast_member_id, '#' || cast_number || ' ' || name as label
+             from cast_member where production_id = $1 order by cast_number",
+        )
+        .bind(member.production.production_id)
+        .fetch_all(&state.pool)
+        .await?
+    } else {
+        Vec::new()
+    };
+    let total_scenes = scenes.first().map_or(0, |s| s.total_scenes);
+    let total_eighths = scenes.first().map_or(0, |s| s.total_eighths);
+    let total = Eighths::new(u32::try_from(total_eighths).unwrap_or(u32::MAX));
+    let (first, last) = if scenes.is_empty() {
+        (0, 0)
+    } else {
+        (offset + 1, offset + scenes.len() as i64)
+    };
+    let base = member.base();
+    let previous = (filter.page > 1).then(|| {
+        // Past the end (an old link), "previous" leads back to the first page.
+        let back = if scenes.is_empty() {
+            1
+        } else {
+            filter.page - 1
+        };
+        filter.link(&base, back)
+    });
+    let next = (last < total_scenes).then(|| filter.link(&base, filter.page + 1));
     let can_edit = member.can(Action::EditScenes);
     render(&ListPage {
         ctx,
@@ -94,5 +214,12 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, member: Member) -> R
         scenes,
         total: total.to_string(),
         can_edit,
+        filter,
+        cast,
+        total_scenes,
+        first,
+        last,
+        previous,
+        next,
     })
 }

@@ -118,7 +118,12 @@ pub(super) async fn feed(
     let performer = (owner.role == Role::Performer).then_some(owner.user_id);
 
     let days = load_days(&state.pool, owner.production_id, None).await?;
-    let placed = load_placed(&state.pool, owner.production_id, None, performer).await?;
+    // Which days hold a performer's scenes; everyone else's feed has every day, so their
+    // placements are not read at all.
+    let placed = match performer {
+        Some(_) => load_placed(&state.pool, owner.production_id, None, performer).await?,
+        None => Vec::new(),
+    };
     let rehearsals = rehearsals::load(&state.pool, owner.production_id, None, performer).await?;
 
     // Titles are neutral on purpose: a calendar is seen on lock screens and by assistants.

@@ -1,18 +1,28 @@
-//! Rendered page bodies kept per production revision and minute: computed once after a change
-//! (or once a minute, for countdowns), then served until the revision or the minute moves.
+//! Rendered page bodies, and the facts several pages decide from, kept per production revision
+//! and minute: computed once after a change (or once a minute, for countdowns), then served
+//! until the revision or the minute moves.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Which page of which production.
 type Key = (i64, &'static str);
 
-/// One cached body and what it was computed from.
-#[derive(Debug)]
+/// One cached value (a body, or facts) and what it was computed from.
 struct Entry {
     revision: i64,
     minute: i64,
-    body: Arc<str>,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("revision", &self.revision)
+            .field("minute", &self.minute)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Page bodies by (production, page). The revision comes from the production row the request
@@ -27,7 +37,43 @@ pub struct PageCache {
 }
 
 impl PageCache {
+    /// The value cached for this production, key, revision and minute, if any and of type `T`.
+    fn get_value<T: Any + Send + Sync>(
+        &self,
+        production_id: i64,
+        page: &'static str,
+        revision: i64,
+        minute: i64,
+    ) -> Option<Arc<T>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&(production_id, page))
+            .filter(|e| e.revision == revision && e.minute == minute)
+            .and_then(|e| e.value.clone().downcast::<T>().ok())
+    }
+
+    /// Keeps a value; an older one under the same key is replaced.
+    fn put_value(
+        &self,
+        production_id: i64,
+        page: &'static str,
+        revision: i64,
+        minute: i64,
+        value: Arc<dyn Any + Send + Sync>,
+    ) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.insert(
+            (production_id, page),
+            Entry {
+                revision,
+                minute,
+                value,
+            },
+        );
+    }
+
     /// The body cached for this production, page, revision and minute, if any.
+    #[cfg(test)]
     fn get(
         &self,
         production_id: i64,
@@ -35,14 +81,12 @@ impl PageCache {
         revision: i64,
         minute: i64,
     ) -> Option<Arc<str>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(&(production_id, page))
-            .filter(|e| e.revision == revision && e.minute == minute)
-            .map(|e| e.body.clone())
+        self.get_value::<Arc<str>>(production_id, page, revision, minute)
+            .map(|body| (*body).clone())
     }
 
     /// Keeps a body; an older one for the same page is replaced.
+    #[cfg(test)]
     fn put(
         &self,
         production_id: i64,
@@ -51,19 +95,41 @@ impl PageCache {
         minute: i64,
         body: Arc<str>,
     ) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.insert(
-            (production_id, page),
-            Entry {
-                revision,
-                minute,
-                body,
-            },
-        );
+        self.put_value(production_id, page, revision, minute, Arc::new(body));
     }
-}
 
-impl PageCache {
+    /// The cached value, or the one `compute` makes (once, however many requests wait for it).
+    /// `key` names what is kept (a page, or facts such as a production's clearance); a value
+    /// must depend only on the production's rows that move its revision, and on the minute.
+    pub async fn get_or_compute_value<T, E, Fut>(
+        &self,
+        production_id: i64,
+        key: &'static str,
+        revision: i64,
+        minute: i64,
+        compute: impl FnOnce() -> Fut,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Any + Send + Sync,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        if let Some(value) = self.get_value(production_id, key, revision, minute) {
+            return Ok(value);
+        }
+        let lock = {
+            let mut computing = self.computing.lock().unwrap_or_else(|e| e.into_inner());
+            computing.entry((production_id, key)).or_default().clone()
+        };
+        let _turn = lock.lock().await;
+        // Someone ahead in the queue may have computed it already.
+        if let Some(value) = self.get_value(production_id, key, revision, minute) {
+            return Ok(value);
+        }
+        let value = Arc::new(compute().await?);
+        self.put_value(production_id, key, revision, minute, value.clone());
+        Ok(value)
+    }
+
     /// The cached body, or the one `compute` makes (once, however many requests wait for it).
     pub async fn get_or_compute<E, Fut>(
         &self,
@@ -76,21 +142,12 @@ impl PageCache {
     where
         Fut: std::future::Future<Output = Result<String, E>>,
     {
-        if let Some(body) = self.get(production_id, page, revision, minute) {
-            return Ok(body);
-        }
-        let lock = {
-            let mut computing = self.computing.lock().unwrap_or_else(|e| e.into_inner());
-            computing.entry((production_id, page)).or_default().clone()
-        };
-        let _turn = lock.lock().await;
-        // Someone ahead in the queue may have computed it already.
-        if let Some(body) = self.get(production_id, page, revision, minute) {
-            return Ok(body);
-        }
-        let body: Arc<str> = Arc::from(compute().await?);
-        self.put(production_id, page, revision, minute, body.clone());
-        Ok(body)
+        let body: Arc<Arc<str>> = self
+            .get_or_compute_value(production_id, page, revision, minute, || async {
+                compute().await.map(Arc::<str>::from)
+            })
+            .await?;
+        Ok((*body).clone())
     }
 }
 

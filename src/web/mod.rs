@@ -188,7 +188,9 @@ async fn readyz(State(state): State<AppState>, health: Option<Extension<Health>>
     }
     let ping = tokio::time::timeout(
         std::time::Duration::from_millis(500),
-        sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool),
+        crate::db::retry_once(&state.pool, || {
+            sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool)
+        }),
     )
     .await;
     match ping {

@@ -100,7 +100,8 @@ pub(super) struct ChoreographyFacts {
 /// One round trip for all the facts, whatever the production's size: each section is its own
 /// indexed subquery aggregated to JSON, so a new input (say, on-the-day reconfirmations) is one
 /// more `'name', (select …)` pair here and one more field on `Facts`.
-/// `$1` is the production, `$2` an optional scene, `$3`..`$4` an optional range of shoot dates.
+/// `$1` is the production, `$2` an optional scene, `$3`..`$4` an optional range of shoot dates,
+/// `$5` an optional cast member whose scenes alone are wanted.
 pub(super) const FACTS_SQL: &str = r#"
 with wanted as (
   select s.scene_id, s.number, s.sort_key, s.current_version_id, v.breakdown
@@ -109,7 +110,10 @@ with wanted as (
     and ($2::bigint is null or s.scene_id = $2)
     and ($3::date is null
          or exists (select 1 from shoot_day_scene p join shoot_day d using (shoot_day_id)
-                    where p.scene_id = s.scene_id and d.shoot_date between $3 and $4)))
+                    where p.scene_id = s.scene_id and d.shoot_date between $3 and $4))
+    and ($5::bigint is null
+         or exists (select 1 from scene_cast sc
+                    where sc.scene_id = s.scene_id and sc.cast_member_id = $5)))
 select json_build_object(
   'scenes', (select coalesce(json_agg(x order by x.sort_key collate "C"), '[]')
              from (select scene_id, number, sort_key, current_version_id, breakdown

@@ -7,7 +7,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::clock::countdown;
 use crate::consent::conversations::{self, FollowUp};
-use crate::consent::status::{self, Only};
+use crate::consent::status;
 use crate::error::Result;
 use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
@@ -60,27 +60,20 @@ struct CoordinatorPage {
 pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<Response> {
     let production = &member.production;
     let production_id = production.production_id;
-    let riders: Vec<RiderWork> = sqlx::query_as(
-        "select r.rider_id, r.status, '#' || c.cast_number || ' ' || c.name as performer,
-                r.delivered_at, r.revoked_at,
-                (select min(d.call_at) from rider_scene rs
-                   join shoot_day_scene p on p.scene_id = rs.scene_id
-                   join shoot_day d on d.shoot_day_id = p.shoot_day_id
-                 where rs.rider_id = r.rider_id and d.call_at > now()) as first_call,
-                exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
-                        where rs.rider_id = r.rider_id
-                          and s.current_version_id is distinct from rs.scene_version_id
-                          and s.current_version_id is distinct from rs.carried_to_version_id) as stale,
-                array(select s.number from rider_scene rs join scene s on s.scene_id = rs.scene_id
-                      where rs.rider_id = r.rider_id order by s.sort_key collate \"C\") as scenes
-         from rider r join cast_member c using (cast_member_id)
-         where r.production_id = $1
-         order by c.cast_number, r.rider_id",
-    )
-    .bind(production_id)
-    .fetch_all(&state.pool)
-    .await?;
-    let statuses = status::production_status(&state.pool, production, Only::All).await?;
+    // The riders and clearance are production-wide: computed once per revision and minute
+    // (every input moves the revision), not once per view.
+    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    let riders = state
+        .pages
+        .get_or_compute_value(
+            production_id,
+            "coordinator-riders",
+            production.revision,
+            minute,
+            || rider_work(state, production_id),
+        )
+        .await?;
+    let statuses = status::production_status_shared(state, production).await?;
     let first_meetings = conversations::first_meeting_missing(&state.pool, production_id).await?;
     let follow_ups = conversations::open_follow_ups(&state.pool, production_id).await?;
     let script_reviews = script_reviews(&state.pool, production_id).await?;
@@ -167,4 +160,28 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         consent,
         script_reviews,
     })
+}
+
+/// Every rider of the production with what the work queue sorts it by.
+async fn rider_work(state: &AppState, production_id: i64) -> sqlx::Result<Vec<RiderWork>> {
+    sqlx::query_as(
+        "select r.rider_id, r.status, '#' || c.cast_number || ' ' || c.name as performer,
+                r.delivered_at, r.revoked_at,
+                (select min(d.call_at) from rider_scene rs
+                   join shoot_day_scene p on p.scene_id = rs.scene_id
+                   join shoot_day d on d.shoot_day_id = p.shoot_day_id
+                 where rs.rider_id = r.rider_id and d.call_at > now()) as first_call,
+                exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
+                        where rs.rider_id = r.rider_id
+                          and s.current_version_id is distinct from rs.scene_version_id
+                          and s.current_version_id is distinct from rs.carried_to_version_id) as stale,
+                array(select s.number from rider_scene rs join scene s on s.scene_id = rs.scene_id
+                      where rs.rider_id = r.rider_id order by s.sort_key collate \"C\") as scenes
+         from rider r join cast_member c using (cast_member_id)
+         where r.production_id = $1
+         order by c.cast_number, r.rider_id",
+    )
+    .bind(production_id)
+    .fetch_all(&state.pool)
+    .await
 }

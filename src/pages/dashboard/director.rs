@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::response::Response;
 
-use crate::consent::status::{self, Only};
+use crate::consent::status;
 
 use crate::error::Result;
 use crate::productions::Member;
@@ -21,7 +21,7 @@ struct DirectorPage {
 }
 
 pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<Response> {
-    let statuses = status::production_status(&state.pool, &member.production, Only::All).await?;
+    let statuses = status::production_status_shared(state, &member.production).await?;
     render(&DirectorPage {
         ctx,
         member,

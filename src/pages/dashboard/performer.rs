@@ -126,7 +126,9 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     .bind(me.cast_member_id)
     .fetch_all(&state.pool)
     .await?;
-    let statuses = status::production_status(&state.pool, production, Only::All).await?;
+    let statuses =
+        status::production_status(&state.pool, production, Only::Performer(me.cast_member_id))
+            .await?;
     let mine: Vec<_> = statuses
         .into_iter()
         .filter(|s| scenes.iter().any(|m| m.scene_id == s.scene_id))
