@@ -2,6 +2,7 @@
 //! the stripboard and shoot days, the call sheet, the home page, and the public page that checks
 //! a consent receipt.
 
+mod board_week;
 mod call_sheet;
 pub mod dashboard;
 mod day_fields;
@@ -10,6 +11,7 @@ mod home;
 mod rehearsals;
 mod scene;
 pub mod shoot_days;
+mod strip_moves;
 mod stripboard;
 mod verify;
 
@@ -28,6 +30,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/schedule",
             get(stripboard::board_page).post(stripboard::create_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/strips/{scene_id}/move",
+            post(strip_moves::move_strip),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/banners",
+            post(strip_moves::add_banner),
+        )
+        .route(
+            "/productions/{production_id}/schedule/banners/{board_banner_id}/delete",
+            post(strip_moves::delete_banner),
         )
         .route(
             "/productions/{production_id}/schedule/rehearsals",

@@ -4,7 +4,9 @@
 pub mod board;
 mod feed;
 pub mod ics;
+pub mod palette;
 pub mod rehearsals;
+pub mod week;
 
 use axum::Router;
 use axum::routing::get;
