@@ -6,12 +6,14 @@ mod board_week;
 mod call_sheet;
 pub mod dashboard;
 mod day_fields;
+mod day_out_of_days;
 mod day_scenes;
 mod home;
 mod rehearsals;
 mod scene;
 pub mod shoot_days;
 mod strip_moves;
+mod strip_palette;
 mod stripboard;
 mod verify;
 
@@ -30,6 +32,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/schedule",
             get(stripboard::board_page).post(stripboard::create_day),
+        )
+        .route(
+            "/productions/{production_id}/schedule/palette",
+            get(strip_palette::page).post(strip_palette::save),
+        )
+        .route(
+            "/productions/{production_id}/schedule/day-out-of-days",
+            get(day_out_of_days::page),
+        )
+        .route(
+            "/productions/{production_id}/schedule/day-out-of-days.csv",
+            get(day_out_of_days::csv),
         )
         .route(
             "/productions/{production_id}/schedule/strips/{scene_id}/move",
