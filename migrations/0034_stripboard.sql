@@ -17,7 +17,15 @@ create table board_banner (
 );
 create index board_banner_day_idx on board_banner (shoot_day_id, after_position);
 create index board_banner_production_idx on board_banner (production_id);
-call revision_triggers('board_banner');
+-- Statement triggers as 0013 set up (its helper procedure is gone): the board's banners are on
+-- the day pages, the call sheet and anything cached that shows a day.
+create trigger board_banner_insert_bumps_revision after insert on board_banner
+    referencing new table as n for each statement execute function bump_production_revisions();
+create trigger board_banner_update_bumps_revision after update on board_banner
+    referencing new table as n old table as o
+    for each statement execute function bump_production_revisions();
+create trigger board_banner_delete_bumps_revision after delete on board_banner
+    referencing old table as o for each statement execute function bump_production_revisions();
 
 -- Strip colours, one per INT/EXT × DAY/NIGHT, each a named swatch of the stylesheet (all
 -- tints dark text reads on at AA contrast, src/schedule/palette.rs); null keeps the house colour.

@@ -186,7 +186,7 @@ pub(super) async fn load(state: &AppState, member: &Member, monday: Date) -> Res
         days,
         pool,
         targets,
-        weeks: week::weeks_with_days(&state.pool, production_id).await?,
+        weeks: week::weeks_with_days(&state.pool, production_id, performer).await?,
     })
 }
 

@@ -141,8 +141,8 @@ impl BoardPage {
         let monday = match monday {
             Some(monday) => monday,
             None => {
-                weeks::default_week(&state.pool, production_id, member.production.zone.today())
-                    .await?
+                let today = member.production.zone.today();
+                weeks::default_week(&state.pool, production_id, today, performer).await?
             }
         };
         let week = board_week::load(state, &member, monday).await?;

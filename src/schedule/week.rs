@@ -13,26 +13,51 @@ pub fn monday_of(date: Date) -> Date {
 }
 
 /// The week a board opens on: the week of the next shoot day from `today`, else of the last
-/// one, else this week, so the board never opens on an empty week when days exist.
-pub async fn default_week(pool: &PgPool, production_id: i64, today: Date) -> Result<Date> {
+/// one, else this week, so the board never opens on an empty week when days exist. With
+/// `performer`, only days they are called count.
+pub async fn default_week(
+    pool: &PgPool,
+    production_id: i64,
+    today: Date,
+    performer: Option<i64>,
+) -> Result<Date> {
     let (next, last): (Option<Date>, Option<Date>) = sqlx::query_as(
-        "select min(shoot_date) filter (where shoot_date >= $2), max(shoot_date)
-         from shoot_day where production_id = $1",
+        "select min(d.shoot_date) filter (where d.shoot_date >= $2), max(d.shoot_date)
+         from shoot_day d where d.production_id = $1
+           and ($3::bigint is null or exists (
+                   select 1 from shoot_day_scene ds
+                   join scene_cast sc on sc.scene_id = ds.scene_id
+                   join cast_member cm using (cast_member_id)
+                   where ds.shoot_day_id = d.shoot_day_id and cm.user_id = $3))",
     )
     .bind(production_id)
     .bind(today)
+    .bind(performer)
     .fetch_one(pool)
     .await?;
     Ok(monday_of(next.or(last).unwrap_or(today)))
 }
 
-/// The Mondays of every week holding a shoot day, for the jump list.
-pub async fn weeks_with_days(pool: &PgPool, production_id: i64) -> Result<Vec<Date>> {
+/// The Mondays of every week holding a shoot day, for the jump list; with `performer`, only
+/// weeks with a day they are called.
+pub async fn weeks_with_days(
+    pool: &PgPool,
+    production_id: i64,
+    performer: Option<i64>,
+) -> Result<Vec<Date>> {
     Ok(sqlx::query_scalar(
-        "select distinct (shoot_date - (extract(isodow from shoot_date)::int - 1))::date as monday
-         from shoot_day where production_id = $1 order by monday",
+        "select distinct (d.shoot_date - (extract(isodow from d.shoot_date)::int - 1))::date
+                as monday
+         from shoot_day d where d.production_id = $1
+           and ($2::bigint is null or exists (
+                   select 1 from shoot_day_scene ds
+                   join scene_cast sc on sc.scene_id = ds.scene_id
+                   join cast_member cm using (cast_member_id)
+                   where ds.shoot_day_id = d.shoot_day_id and cm.user_id = $2))
+         order by monday",
     )
     .bind(production_id)
+    .bind(performer)
     .fetch_all(pool)
     .await?)
 }

@@ -32,6 +32,7 @@ mod receipts;
 mod reset_links;
 mod riders;
 mod schedule;
+mod stripboard;
 mod supervision;
 mod support;
 mod two_step;
