@@ -4,11 +4,14 @@
 
 mod board_week;
 mod call_sheet;
+mod call_sheet_build;
+mod call_sheet_details;
 pub mod dashboard;
 mod day_fields;
 mod day_out_of_days;
 mod day_scenes;
 mod home;
+mod locations;
 mod rehearsals;
 mod scene;
 pub mod shoot_days;
@@ -32,6 +35,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/schedule",
             get(stripboard::board_page).post(stripboard::create_day),
+        )
+        .route(
+            "/productions/{production_id}/locations",
+            get(locations::list).post(locations::create),
+        )
+        .route(
+            "/productions/{production_id}/locations/{location_id}",
+            get(locations::show).post(locations::update),
         )
         .route(
             "/productions/{production_id}/schedule/palette",
@@ -96,5 +107,9 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet",
             get(call_sheet::call_sheet),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet/details",
+            get(call_sheet_details::show).post(call_sheet_details::save),
         )
 }

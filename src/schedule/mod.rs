@@ -4,6 +4,7 @@
 pub mod board;
 mod feed;
 pub mod ics;
+pub mod locations;
 pub mod palette;
 pub mod rehearsals;
 pub mod week;
