@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::call_sheet_build::{self, CallSheet};
+use super::call_sheet_publish::{self, VersionView};
 use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
@@ -42,6 +43,9 @@ struct CallSheetPage {
     day_number: i64,
     body: String,
     can_edit: bool,
+    /// Published versions with each recipient's sent / opened / confirmed, for those who
+    /// publish.
+    versions: Vec<VersionView>,
 }
 
 pub(super) async fn call_sheet(
@@ -58,9 +62,16 @@ pub(super) async fn call_sheet(
     )
     .await?;
     let body = CallSheetBody::html(&sheet)?;
+    let can_edit = member.can(Action::EditSchedule);
+    let versions = if can_edit {
+        call_sheet_publish::distribution(&state, &member.production, shoot_day_id).await?
+    } else {
+        Vec::new()
+    };
     render(&CallSheetPage {
         ctx,
-        can_edit: member.can(Action::EditSchedule),
+        can_edit,
+        versions,
         member,
         shoot_day_id,
         day_number: sheet.view.day.day_number,

@@ -80,6 +80,50 @@ pub struct CallSheet {
 }
 
 impl CallSheet {
+    /// The sheet as facts, one a line, each `Key: value`, to tell what a republished version
+    /// changed. Keys are unique within a sheet.
+    pub fn summary(&self) -> Vec<String> {
+        let mut lines = vec![
+            format!("Date: {}", self.view.date()),
+            format!("Crew call: {}", self.view.call),
+            format!(
+                "Location: {}",
+                self.location.as_ref().map_or("none", |l| l.name.as_str())
+            ),
+            format!("Weather: {}", self.weather),
+            format!("Intimacy coordinator: {}", self.coordinator()),
+            format!(
+                "Scenes: {}",
+                self.view
+                    .strips
+                    .iter()
+                    .map(|s| s.number.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ];
+        for c in &self.closed_set {
+            lines.push(format!(
+                "Closed set Sc. {}: {}{}",
+                c.number,
+                c.clearance.as_deref().unwrap_or("closed set"),
+                if c.no_stills { ", no stills" } else { "" }
+            ));
+        }
+        for c in &self.cast_calls {
+            lines.push(format!(
+                "Call #{} {}: pickup {}, make-up {}, on set {}",
+                c.call.cast_number,
+                c.call.name,
+                or_dash(&c.pickup),
+                or_dash(&c.makeup),
+                or_dash(&c.on_set)
+            ));
+        }
+        lines.push(format!("Notes: {}", self.view.day.notes));
+        lines
+    }
+
     pub fn coordinator(&self) -> &str {
         self.view.day.coordinator_name.as_deref().unwrap_or("")
     }
@@ -212,6 +256,10 @@ pub async fn build(
         contacts,
         advance,
     })
+}
+
+fn or_dash(text: &str) -> &str {
+    if text.is_empty() { "–" } else { text }
 }
 
 fn closed_set_line(strip: &Strip, staff: bool) -> ClosedSetLine {

@@ -6,6 +6,7 @@ mod board_week;
 mod call_sheet;
 mod call_sheet_build;
 mod call_sheet_details;
+mod call_sheet_publish;
 pub mod dashboard;
 mod day_fields;
 mod day_out_of_days;
@@ -107,6 +108,16 @@ pub fn router() -> Router<AppState> {
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet",
             get(call_sheet::call_sheet),
+        )
+        .route(
+            "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet/publish",
+            post(call_sheet_publish::publish),
+        )
+        // A recipient's personal copy: the link alone opens it, as calendar feeds do.
+        .route("/call-sheets/{token}", get(call_sheet_publish::open))
+        .route(
+            "/call-sheets/{token}/confirm",
+            post(call_sheet_publish::confirm),
         )
         .route(
             "/productions/{production_id}/schedule/{shoot_day_id}/call-sheet/details",

@@ -4,6 +4,7 @@ mod access;
 mod accounts;
 mod boundary_conflicts;
 mod budget;
+mod call_sheet_distribution;
 mod call_sheets;
 mod cast_privacy;
 mod cast_scenes;
