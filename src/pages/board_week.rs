@@ -9,8 +9,8 @@ use crate::productions::Member;
 use crate::rules::cleared::StatusLine;
 use crate::schedule::board::{self, DayView, Strip};
 use crate::schedule::palette::{self, Palette};
-use crate::schedule::week::{self, BannerRow, POOL};
 use crate::schedule::performer_filter;
+use crate::schedule::week::{self, BannerRow, POOL};
 use crate::web::AppState;
 
 /// A row of a day on the board.
@@ -150,8 +150,7 @@ pub(super) async fn load(state: &AppState, member: &Member, monday: Date) -> Res
     }
     crate::onset::pauses::mark_paused(&state.pool, member, &mut views).await?;
     let palette = palette::load(&state.pool, production_id).await?;
-    let banners =
-        week::banners_between(&state.pool, production_id, monday, sunday_after).await?;
+    let banners = week::banners_between(&state.pool, production_id, monday, sunday_after).await?;
     let notice = Duration::hours(member.production.notice_hours.into());
     let days = views
         .into_iter()

@@ -159,7 +159,10 @@ pub async fn build(
     let placed = load_placed(&state.pool, production_id, Some(shoot_day_id), performer).await?;
     // A performer not called that day gets 404, like any page not shared with them.
     let mut days = board::assemble(days, placed, zone, performer.is_some());
-    let date = days.first().map(|d| d.day.shoot_date).ok_or(AppError::NotFound)?;
+    let date = days
+        .first()
+        .map(|d| d.day.shoot_date)
+        .ok_or(AppError::NotFound)?;
     // One day's clearance, that day only (issue #19: the cost follows what the page shows).
     let statuses = crate::consent::status::production_status(
         &state.pool,
@@ -174,10 +177,11 @@ pub async fn build(
     }
     board::attach_consent(&mut days, &lines);
     let mut view = days.pop().ok_or(AppError::NotFound)?;
-    let weather: String = sqlx::query_scalar("select weather from shoot_day where shoot_day_id = $1")
-        .bind(shoot_day_id)
-        .fetch_one(&state.pool)
-        .await?;
+    let weather: String =
+        sqlx::query_scalar("select weather from shoot_day where shoot_day_id = $1")
+            .bind(shoot_day_id)
+            .fetch_one(&state.pool)
+            .await?;
     let closed_set = view
         .strips
         .iter()
@@ -267,9 +271,8 @@ fn closed_set_line(strip: &Strip, staff: bool) -> ClosedSetLine {
     ClosedSetLine {
         number: strip.number.clone(),
         heading: strip.heading.clone(),
-        clearance: staff.then(|| {
-            consent.map_or_else(|| "Not yet decided".to_string(), |c| c.word.clone())
-        }),
+        clearance: staff
+            .then(|| consent.map_or_else(|| "Not yet decided".to_string(), |c| c.word.clone())),
         // R9: stills only where every performer's signed rider allows them.
         no_stills: consent.and_then(|c| c.stills) != Some(true),
         essential: strip.closed_set_names(),

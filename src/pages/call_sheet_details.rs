@@ -127,13 +127,9 @@ async fn page(
         );
         values.insert("weather".to_string(), day.weather.clone());
         for c in &called {
-            for (call, at) in CALLS
-                .iter()
-                .zip([c.pickup_at, c.makeup_at, c.on_set_at])
-            {
-                let shown = at.map(|at| {
-                    crate::clock::hour_minute(member.production.zone.local(at).time())
-                });
+            for (call, at) in CALLS.iter().zip([c.pickup_at, c.makeup_at, c.on_set_at]) {
+                let shown =
+                    at.map(|at| crate::clock::hour_minute(member.production.zone.local(at).time()));
                 values.insert(
                     format!("{}_{}", call.0, c.cast_member_id),
                     shown.unwrap_or_default(),
@@ -198,7 +194,9 @@ pub(super) async fn save(
     } else {
         let id = canonical_id::<i64>(&location_text);
         let known = match id {
-            Some(id) => locations::one(&state.pool, production_id, id).await?.is_some(),
+            Some(id) => locations::one(&state.pool, production_id, id)
+                .await?
+                .is_some(),
             None => false,
         };
         if !known {
@@ -251,7 +249,8 @@ pub(super) async fn save(
     .execute(&mut *tx)
     .await?;
     let ids: Vec<i64> = times.iter().map(|t| t.0).collect();
-    let column = |i: usize| -> Vec<Option<OffsetDateTime>> { times.iter().map(|t| t.1[i]).collect() };
+    let column =
+        |i: usize| -> Vec<Option<OffsetDateTime>> { times.iter().map(|t| t.1[i]).collect() };
     sqlx::query("delete from cast_call where shoot_day_id = $1")
         .bind(shoot_day_id)
         .execute(&mut *tx)

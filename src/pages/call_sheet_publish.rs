@@ -336,7 +336,11 @@ pub(super) async fn confirm(
     .bind(copy.call_sheet_copy_id)
     .execute(&state.pool)
     .await?;
-    Flash::success(&session, "Thank you: you confirmed you have this call sheet.").await?;
+    Flash::success(
+        &session,
+        "Thank you: you confirmed you have this call sheet.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/call-sheets/{token}")).into_response())
 }
 
@@ -346,7 +350,11 @@ mod tests {
 
     #[test]
     fn a_republished_sheet_says_what_changed_and_what_went() {
-        let before = ["Crew call: 07:00 GMT", "Weather: Dry", "Call #2 Sam: pickup 05:30"];
+        let before = [
+            "Crew call: 07:00 GMT",
+            "Weather: Dry",
+            "Call #2 Sam: pickup 05:30",
+        ];
         let now = vec![
             "Crew call: 08:00 GMT".to_string(),
             "Weather: Dry".to_string(),

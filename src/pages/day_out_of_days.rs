@@ -137,7 +137,9 @@ struct DoodPage {
 
 impl DoodPage {
     fn header(&self, column: &Column) -> String {
-        let format = time::macros::format_description!("[weekday repr:short] [day padding:none] [month repr:short]");
+        let format = time::macros::format_description!(
+            "[weekday repr:short] [day padding:none] [month repr:short]"
+        );
         column.date.format(&format).unwrap_or_default()
     }
 
@@ -188,7 +190,13 @@ fn table_csv(table: &Table) -> String {
     let mut header: Vec<&str> = vec!["Person"];
     header.extend(dates.iter().map(String::as_str));
     header.extend([
-        "Work", "Hold", "Rehearsal", "Travel", "Total", "Start", "Finish",
+        "Work",
+        "Hold",
+        "Rehearsal",
+        "Travel",
+        "Total",
+        "Start",
+        "Finish",
     ]);
     let mut out = crate::csv::start(&header);
     for line in table.cast.iter().chain([&table.coordinator]) {
@@ -215,4 +223,3 @@ fn table_csv(table: &Table) -> String {
     }
     out
 }
-

@@ -53,7 +53,10 @@ impl LocationForm {
             hospital_address: location.hospital_address.clone(),
             hospital_phone: location.hospital_phone.clone(),
             latitude: location.latitude.map(|v| v.to_string()).unwrap_or_default(),
-            longitude: location.longitude.map(|v| v.to_string()).unwrap_or_default(),
+            longitude: location
+                .longitude
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -166,9 +169,7 @@ pub(super) async fn create(
         match inserted {
             Ok(_) => {
                 Flash::success(&session, format!("{} added.", form.name.trim())).await?;
-                return Ok(
-                    Redirect::to(&format!("{}/locations", member.base())).into_response()
-                );
+                return Ok(Redirect::to(&format!("{}/locations", member.base())).into_response());
             }
             Err(Violated) => errors.add("name", TAKEN),
         }
@@ -245,9 +246,7 @@ pub(super) async fn update(
         match updated {
             Ok(_) => {
                 Flash::success(&session, format!("{} saved.", form.name.trim())).await?;
-                return Ok(
-                    Redirect::to(&format!("{}/locations", member.base())).into_response()
-                );
+                return Ok(Redirect::to(&format!("{}/locations", member.base())).into_response());
             }
             Err(Violated) => errors.add("name", TAKEN),
         }

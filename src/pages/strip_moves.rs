@@ -82,10 +82,28 @@ pub(super) async fn move_strip(
         to: to_text.clone(),
     };
     if !too_long.is_empty() {
-        return refuse(&state, ctx, member, None, form, &field, "Choose a day from the list.".into()).await;
+        return refuse(
+            &state,
+            ctx,
+            member,
+            None,
+            form,
+            &field,
+            "Choose a day from the list.".into(),
+        )
+        .await;
     }
     let Some(to) = Place::read(&to_text) else {
-        return refuse(&state, ctx, member, None, form, &field, "Choose a day from the list.".into()).await;
+        return refuse(
+            &state,
+            ctx,
+            member,
+            None,
+            form,
+            &field,
+            "Choose a day from the list.".into(),
+        )
+        .await;
     };
     if to == from {
         return Ok(Redirect::to(&format!("{}/schedule", member.base())).into_response());
@@ -123,13 +141,31 @@ pub(super) async fn move_strip(
             .await?;
             let Some(target) = target else {
                 drop(tx);
-                return refuse(&state, ctx, member, shown_week, form, &field, "Choose a day from the list.".into()).await;
+                return refuse(
+                    &state,
+                    ctx,
+                    member,
+                    shown_week,
+                    form,
+                    &field,
+                    "Choose a day from the list.".into(),
+                )
+                .await;
             };
             let facts = minor_facts(&mut tx, production_id, Some(scene_id), None).await?;
             let conflicts = board::minors_on_date(&facts, target.shoot_date);
             if !conflicts.is_empty() {
                 drop(tx);
-                return refuse(&state, ctx, member, shown_week, form, &field, minors::refusal(&conflicts)).await;
+                return refuse(
+                    &state,
+                    ctx,
+                    member,
+                    shown_week,
+                    form,
+                    &field,
+                    minors::refusal(&conflicts),
+                )
+                .await;
             }
             let inserted = sqlx::query(
                 "insert into shoot_day_scene (shoot_day_id, scene_id, production_id, position)

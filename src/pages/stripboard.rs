@@ -4,19 +4,19 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::Date;
-use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
+use super::board_week::{self, BoardRow, MoveTarget, Week};
 use super::day_fields::{SceneOption, parse_day, same_day_message, scene_options};
 use crate::access::Action;
 use crate::error::{OnConstraint, Result, Violated};
 use crate::productions::Member;
-use super::board_week::{self, BoardRow, MoveTarget, Week};
 use crate::rules::input_ranges::production_date;
-use crate::schedule::rehearsals::{self, RehearsalView};
 use crate::schedule::performer_filter;
+use crate::schedule::rehearsals::{self, RehearsalView};
 use crate::schedule::week::{self as weeks, BannerKind};
 use crate::vocab::Role;
 use crate::web::ids::Params;
@@ -281,11 +281,11 @@ pub(super) async fn board_page(
         .and_then(|d| production_date(d).ok());
     if let Some(date) = asked.filter(|d| !weeks::is_monday(*d)) {
         let monday = weeks::monday_of(date);
-        return Ok(Redirect::to(&format!("{}/schedule?week={monday}", member.base())).into_response());
+        return Ok(
+            Redirect::to(&format!("{}/schedule?week={monday}", member.base())).into_response(),
+        );
     }
-    BoardPage::load(&state, ctx, member, asked)
-        .await?
-        .respond()
+    BoardPage::load(&state, ctx, member, asked).await?.respond()
 }
 
 pub(super) async fn create_day(

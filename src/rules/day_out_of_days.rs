@@ -259,10 +259,7 @@ mod tests {
         };
         let row = row(&columns, &calls);
         // Counted by hand: Tue SW, Wed W, Thu–Fri H, Mon WF.
-        assert_eq!(
-            codes(&row),
-            ["", "SW", "W", "H", "H", "WF", "", "", "", ""]
-        );
+        assert_eq!(codes(&row), ["", "SW", "W", "H", "H", "WF", "", "", "", ""]);
         assert_eq!((row.work, row.hold, row.total()), (3, 2, 5));
     }
 
@@ -302,10 +299,7 @@ mod tests {
         };
         let row = row(&columns, &calls);
         // Mon R, Tue T, Wed H, Thu SW, Fri WF, then nothing.
-        assert_eq!(
-            codes(&row),
-            ["R", "T", "H", "SW", "WF", "", "", "", "", ""]
-        );
+        assert_eq!(codes(&row), ["R", "T", "H", "SW", "WF", "", "", "", "", ""]);
         assert_eq!(
             (row.work, row.hold, row.rehearsal, row.travel, row.total()),
             (2, 1, 1, 1, 5)

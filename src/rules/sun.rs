@@ -149,10 +149,19 @@ mod tests {
     #[test]
     fn beyond_the_polar_circle_the_sun_may_not_rise_or_set() {
         // Tromsø, 69.65° N.
-        assert_eq!(sun_day(date!(2027 - 06 - 21), 69.6492, 18.9553), SunDay::AlwaysUp);
-        assert_eq!(sun_day(date!(2027 - 12 - 21), 69.6492, 18.9553), SunDay::AlwaysDown);
+        assert_eq!(
+            sun_day(date!(2027 - 06 - 21), 69.6492, 18.9553),
+            SunDay::AlwaysUp
+        );
+        assert_eq!(
+            sun_day(date!(2027 - 12 - 21), 69.6492, 18.9553),
+            SunDay::AlwaysDown
+        );
         // McMurdo in the southern summer.
-        assert_eq!(sun_day(date!(2027 - 12 - 21), -77.85, 166.67), SunDay::AlwaysUp);
+        assert_eq!(
+            sun_day(date!(2027 - 12 - 21), -77.85, 166.67),
+            SunDay::AlwaysUp
+        );
     }
 
     #[test]

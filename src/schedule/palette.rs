@@ -51,8 +51,16 @@ pub fn swatch_named(name: &str) -> Option<Swatch> {
 pub const STRIP_KINDS: [(&str, &str, &str); 4] = [
     ("strip-int-day", "INT · DAY", "strip_int_day"),
     ("strip-ext-day", "EXT · DAY", "strip_ext_day"),
-    ("strip-int-night", "INT · NIGHT (dawn, dusk)", "strip_int_night"),
-    ("strip-ext-night", "EXT · NIGHT (dawn, dusk)", "strip_ext_night"),
+    (
+        "strip-int-night",
+        "INT · NIGHT (dawn, dusk)",
+        "strip_int_night",
+    ),
+    (
+        "strip-ext-night",
+        "EXT · NIGHT (dawn, dusk)",
+        "strip_ext_night",
+    ),
 ];
 
 /// The stripboard convention: INT/DAY white, EXT/DAY yellow, INT/NIGHT blue, EXT/NIGHT green.
@@ -98,14 +106,18 @@ impl Palette {
 }
 
 pub async fn load(pool: &PgPool, production_id: i64) -> Result<Palette> {
-    let names: (Option<String>, Option<String>, Option<String>, Option<String>) =
-        sqlx::query_as(
-            "select strip_int_day, strip_ext_day, strip_int_night, strip_ext_night
+    let names: (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "select strip_int_day, strip_ext_day, strip_int_night, strip_ext_night
              from production where production_id = $1",
-        )
-        .bind(production_id)
-        .fetch_one(pool)
-        .await?;
+    )
+    .bind(production_id)
+    .fetch_one(pool)
+    .await?;
     Ok(Palette::from_names([names.0, names.1, names.2, names.3]))
 }
 

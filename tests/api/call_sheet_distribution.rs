@@ -54,7 +54,12 @@ async fn the_ad_publishes_and_sees_who_opened_and_confirmed() {
     assert!(page.body.contains("Not published yet."));
 
     let published = dana.post(&format!("{sheet}/publish"), &[]).await;
-    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
     // Staff and the two performers in 5A; Jo is not called that day.
     for email in [
         "producer@demo.test",
@@ -63,7 +68,9 @@ async fn the_ad_publishes_and_sees_who_opened_and_confirmed() {
         "performer1@demo.test",
         "performer2@demo.test",
     ] {
-        let link = link_of(&app, email).await.unwrap_or_else(|| panic!("{email}"));
+        let link = link_of(&app, email)
+            .await
+            .unwrap_or_else(|| panic!("{email}"));
         let token = link.strip_prefix("/call-sheets/").unwrap();
         assert_eq!(token.len(), 64);
         assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -83,7 +90,12 @@ async fn the_ad_publishes_and_sees_who_opened_and_confirmed() {
     let page = dana.get(&sheet).await;
     assert!(page.body.contains("Version 1"));
     assert!(page.body.contains("Sam Lindqvist"));
-    assert_eq!(page.body.matches("<td data-label=\"Opened\">Not yet</td>").count(), 5);
+    assert_eq!(
+        page.body
+            .matches("<td data-label=\"Opened\">Not yet</td>")
+            .count(),
+        5
+    );
 
     // Sam opens his copy with the link alone, and confirms.
     let link = link_of(&app, "performer2@demo.test").await.unwrap();
@@ -94,15 +106,31 @@ async fn the_ad_publishes_and_sees_who_opened_and_confirmed() {
     let confirmed = anyone.post(&format!("{link}/confirm"), &[]).await;
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
     let copy = anyone.get(&link).await;
-    assert!(copy.body.contains("You confirmed you have this call sheet on"));
+    assert!(
+        copy.body
+            .contains("You confirmed you have this call sheet on")
+    );
     let page = dana.get(&sheet).await;
-    assert_eq!(page.body.matches("<td data-label=\"Opened\">Not yet</td>").count(), 4);
-    assert_eq!(page.body.matches("<td data-label=\"Confirmed\">Not yet</td>").count(), 4);
+    assert_eq!(
+        page.body
+            .matches("<td data-label=\"Opened\">Not yet</td>")
+            .count(),
+        4
+    );
+    assert_eq!(
+        page.body
+            .matches("<td data-label=\"Confirmed\">Not yet</td>")
+            .count(),
+        4
+    );
 
     // A link that is not one is the normal 404.
     let wrong = format!("/call-sheets/{}", "0".repeat(64));
     assert_eq!(anyone.get(&wrong).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(anyone.get("/call-sheets/xyz").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        anyone.get("/call-sheets/xyz").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

@@ -45,7 +45,9 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
     let day = day_of_5a(&app, production).await;
     let mut dana = demo_client(&app, "director@demo.test").await;
     let page = dana
-        .get(&format!("/productions/{production}/schedule/{day}/call-sheet"))
+        .get(&format!(
+            "/productions/{production}/schedule/{day}/call-sheet"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
@@ -97,7 +99,9 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
     // A performer's copy: only their scenes, nobody's consent, nothing of anyone's breakdown.
     let mut sam = demo_client(&app, "performer2@demo.test").await;
     let page = sam
-        .get(&format!("/productions/{production}/schedule/{day}/call-sheet"))
+        .get(&format!(
+            "/productions/{production}/schedule/{day}/call-sheet"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Sc. 5A"));
@@ -109,7 +113,9 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
     // Jo is not in 5A: the day is not hers.
     let mut jo = demo_client(&app, "performer3@demo.test").await;
     let page = jo
-        .get(&format!("/productions/{production}/schedule/{day}/call-sheet"))
+        .get(&format!(
+            "/productions/{production}/schedule/{day}/call-sheet"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
@@ -152,7 +158,10 @@ async fn locations_are_refused_beside_the_field_and_kept_as_typed() {
     let page = s.pat.post(&path, &location_form("", "91", "x")).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     for field in ["name", "latitude", "longitude"] {
-        assert!(page.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+        assert!(
+            page.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}"
+        );
         assert!(page.body.contains(&format!("href=\"#{field}\"")));
     }
     assert!(page.body.contains("value=\"91\""));
@@ -162,7 +171,10 @@ async fn locations_are_refused_beside_the_field_and_kept_as_typed() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("id=\"longitude-error\""));
 
-    let page = s.pat.post(&path, &location_form("Lake", "51,5074", "-0.1278")).await;
+    let page = s
+        .pat
+        .post(&path, &location_form("Lake", "51,5074", "-0.1278"))
+        .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let page = s.pat.post(&path, &location_form("Lake", "", "")).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -184,7 +196,10 @@ async fn locations_are_refused_beside_the_field_and_kept_as_typed() {
 /// A day on `date` at a location, with scene 1 and Alex (#1) in it; returns the day.
 async fn day_at(s: &mut Sheet, date: &str, lat: &str, lon: &str) -> (i64, i64) {
     let path = format!("/productions/{}/locations", s.production);
-    let page = s.pat.post(&path, &location_form(&format!("Set {date}"), lat, lon)).await;
+    let page = s
+        .pat
+        .post(&path, &location_form(&format!("Set {date}"), lat, lon))
+        .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let location: i64 = sqlx::query_scalar("select max(location_id) from location")
         .fetch_one(&s.app.pool)
@@ -192,9 +207,7 @@ async fn day_at(s: &mut Sheet, date: &str, lat: &str, lon: &str) -> (i64, i64) {
         .unwrap();
     let day = build::shoot_day(&s.app, s.production, build::date(date)).await;
     let alex = build::cast(&s.app, s.production, 1, "Alex Rivera").await;
-    let scene = build::scene(&s.app, s.production, "1")
-        .with(&[alex])
-        .await;
+    let scene = build::scene(&s.app, s.production, "1").with(&[alex]).await;
     build::place(&s.app, day, scene).await;
     sqlx::query("update shoot_day set location_id = $2 where shoot_day_id = $1")
         .bind(day)
@@ -240,7 +253,10 @@ async fn sunrise_and_sunset_come_from_the_coordinates_polar_days_included() {
         .await
         .unwrap();
     let page = s.pat.get(&sheet_path).await;
-    assert!(page.body.contains("Polar night: the sun does not rise today."));
+    assert!(
+        page.body
+            .contains("Polar night: the sun does not rise today.")
+    );
     sqlx::query("update location set latitude = null, longitude = null")
         .execute(&s.app.pool)
         .await
@@ -328,7 +344,13 @@ async fn cast_calls_and_weather_are_saved_whole_or_refused_beside_the_field() {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let sheet = s.pat.get(page.location()).await;
     // After the change, London is on BST.
-    for text in ["05:30 BST", "06:00 BST", "07:00 BST", "Rain, 9 °C", "No location given yet."] {
+    for text in [
+        "05:30 BST",
+        "06:00 BST",
+        "07:00 BST",
+        "Rain, 9 °C",
+        "No location given yet.",
+    ] {
         assert!(sheet.body.contains(text), "{text}");
     }
 }

@@ -1048,13 +1048,12 @@ async fn the_demo_schedule_loads_once() {
         .await;
     assert!(board.body.contains("Day 1 of 10"));
     assert!(!board.body.contains("Day 10 of 10"));
-    let second: time::Date = sqlx::query_scalar(
-        "select max(shoot_date) - 4 from shoot_day where production_id = $1",
-    )
-    .bind(production)
-    .fetch_one(&set.app.pool)
-    .await
-    .unwrap();
+    let second: time::Date =
+        sqlx::query_scalar("select max(shoot_date) - 4 from shoot_day where production_id = $1")
+            .bind(production)
+            .fetch_one(&set.app.pool)
+            .await
+            .unwrap();
     let board = pat
         .get(&format!("/productions/{production}/schedule?week={second}"))
         .await;

@@ -85,7 +85,12 @@ async fn the_board_shows_one_week_and_jumps_to_any_other() {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(page.location().ends_with("/schedule?week=2027-05-10"));
     // An unreadable week is read leniently: the board opens on its usual week.
-    for query in ["?week=yesterday", "?week=1999-01-04", "?week=2027-05-10&week=x", "?week="] {
+    for query in [
+        "?week=yesterday",
+        "?week=1999-01-04",
+        "?week=2027-05-10&week=x",
+        "?week=",
+    ] {
         let page = b.pat.get(&b.path(&format!("/schedule{query}"))).await;
         assert_eq!(page.status, StatusCode::OK, "{query}");
     }
@@ -151,7 +156,10 @@ async fn a_strip_moved_to_another_day_moves_its_notice_deadline() {
     assert!(riders.body.contains("Not scheduled yet"));
     let page = b.pat.get(&b.path("/schedule?week=2027-05-10")).await;
     assert!(page.body.contains(&format!("id=\"strip-{scene}-0\"")));
-    assert!(page.body.contains("Not scheduled: cleared or blocked once on a day"));
+    assert!(
+        page.body
+            .contains("Not scheduled: cleared or blocked once on a day")
+    );
 
     // And from the pool onto a day again, last in its running order.
     let other = build::scene(&b.app, b.production, "9").await;
@@ -220,7 +228,9 @@ async fn a_refused_move_says_why_beside_its_strip_and_changes_nothing() {
 
     // A day of another production, or no day at all, is refused beside the field.
     let elsewhere = {
-        let other = b.app.production("Other film", b.app.user("o@example.test", "O").await);
+        let other = b
+            .app
+            .production("Other film", b.app.user("o@example.test", "O").await);
         build::shoot_day(&b.app, other.await, build::date("2027-05-04")).await
     };
     let plain = build::scene(&b.app, b.production, "13").await;
@@ -273,12 +283,22 @@ async fn banners_sit_between_strips_and_can_be_removed() {
     let path = b.path(&format!("/schedule/{tuesday}/banners"));
     let page = b
         .pat
-        .post(&path, &[("kind", "meal"), ("after", "1"), ("label", "Lunch, 60 min")])
+        .post(
+            &path,
+            &[("kind", "meal"), ("after", "1"), ("label", "Lunch, 60 min")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let page = b
         .pat
-        .post(&path, &[("kind", "company_move"), ("after", "9"), ("label", "to the lake")])
+        .post(
+            &path,
+            &[
+                ("kind", "company_move"),
+                ("after", "9"),
+                ("label", "to the lake"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let board = b.pat.get(&b.path("/schedule?week=2027-05-03")).await;
@@ -290,7 +310,14 @@ async fn banners_sit_between_strips_and_can_be_removed() {
 
     let page = b
         .pat
-        .post(&path, &[("kind", "party"), ("after", "x"), ("label", "Kept as typed")])
+        .post(
+            &path,
+            &[
+                ("kind", "party"),
+                ("after", "x"),
+                ("label", "Kept as typed"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains(&format!("id=\"kind-{tuesday}-error\"")));
@@ -320,7 +347,11 @@ async fn the_strip_palette_is_the_productions_own() {
         .await;
     build::place(&b.app, tuesday, scene).await;
     let board = b.pat.get(&b.path("/schedule")).await;
-    assert!(board.body.contains("class=\"strip strip-int-day swatch-white\""));
+    assert!(
+        board
+            .body
+            .contains("class=\"strip strip-int-day swatch-white\"")
+    );
     let page = b
         .pat
         .post(
@@ -335,7 +366,11 @@ async fn the_strip_palette_is_the_productions_own() {
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let board = b.pat.get(&b.path("/schedule")).await;
-    assert!(board.body.contains("class=\"strip strip-int-day swatch-pink\""));
+    assert!(
+        board
+            .body
+            .contains("class=\"strip strip-int-day swatch-pink\"")
+    );
     // Never colour alone: the strip says where and when in words.
     assert!(board.body.contains("INT"));
 
@@ -388,12 +423,36 @@ async fn day_out_of_days_on_the_demo_matches_a_count_by_hand() {
         .collect();
     //               past  Mon   Tue   Wed   Thu   Fri   Sun   Mon   Tue   Wed   Thu   Fri   W  H  R  T  all
     let by_hand: [(&str, [&str; 12], [&str; 5]); 6] = [
-        ("#1 Alex Rivera", ["SW", "W", "R", "W", "W", "W", "R", "W", "H", "W", "H", "WF"], ["8", "2", "2", "0", "12"]),
-        ("#2 Sam Lindqvist", ["SW", "W", "W", "H", "W", "W", "", "H", "H", "H", "H", "WF"], ["6", "5", "0", "0", "11"]),
-        ("#3 Jo Mercer", ["", "", "SW", "H", "W", "H", "", "H", "H", "H", "H", "WF"], ["3", "6", "0", "0", "9"]),
-        ("#4 Ruth Adair", ["", "SW", "H", "H", "W", "H", "", "H", "W", "H", "H", "WF"], ["4", "6", "0", "0", "10"]),
-        ("#5 Theo Grant", ["", "", "", "SW", "H", "H", "R", "H", "W", "W", "WF", ""], ["4", "3", "1", "0", "8"]),
-        ("Intimacy coordinator", ["SW", "H", "R", "H", "H", "W", "R", "H", "H", "WF", "", ""], ["3", "5", "2", "0", "10"]),
+        (
+            "#1 Alex Rivera",
+            ["SW", "W", "R", "W", "W", "W", "R", "W", "H", "W", "H", "WF"],
+            ["8", "2", "2", "0", "12"],
+        ),
+        (
+            "#2 Sam Lindqvist",
+            ["SW", "W", "W", "H", "W", "W", "", "H", "H", "H", "H", "WF"],
+            ["6", "5", "0", "0", "11"],
+        ),
+        (
+            "#3 Jo Mercer",
+            ["", "", "SW", "H", "W", "H", "", "H", "H", "H", "H", "WF"],
+            ["3", "6", "0", "0", "9"],
+        ),
+        (
+            "#4 Ruth Adair",
+            ["", "SW", "H", "H", "W", "H", "", "H", "W", "H", "H", "WF"],
+            ["4", "6", "0", "0", "10"],
+        ),
+        (
+            "#5 Theo Grant",
+            ["", "", "", "SW", "H", "H", "R", "H", "W", "W", "WF", ""],
+            ["4", "3", "1", "0", "8"],
+        ),
+        (
+            "Intimacy coordinator",
+            ["SW", "H", "R", "H", "H", "W", "R", "H", "H", "WF", "", ""],
+            ["3", "5", "2", "0", "10"],
+        ),
     ];
     assert_eq!(rows.len(), 1 + by_hand.len(), "{}", csv.body);
     assert_eq!(rows[0].len(), 1 + 12 + 7);
@@ -404,15 +463,22 @@ async fn day_out_of_days_on_the_demo_matches_a_count_by_hand() {
     }
     // The page shows the same table to those who plan, and nothing to performers.
     let page = cory
-        .get(&format!("/productions/{production}/schedule/day-out-of-days"))
+        .get(&format!(
+            "/productions/{production}/schedule/day-out-of-days"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("<th scope=\"row\">Intimacy coordinator</th>"));
+    assert!(
+        page.body
+            .contains("<th scope=\"row\">Intimacy coordinator</th>")
+    );
     let mut alex = app.client();
     alex.sign_in("performer1@demo.test", closedset::demo::DEMO_PASSWORD)
         .await;
     let page = alex
-        .get(&format!("/productions/{production}/schedule/day-out-of-days"))
+        .get(&format!(
+            "/productions/{production}/schedule/day-out-of-days"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
