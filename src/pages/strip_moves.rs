@@ -110,11 +110,12 @@ pub(super) async fn move_strip(
     }
 
     let mut tx = state.pool.begin().await?;
-    let from_date: Option<Date> = match from {
+    let from_day: Option<(Date, bool)> = match from {
         Place::Pool => None,
         Place::Day(id) => Some(
-            sqlx::query_scalar(
-                "select d.shoot_date from shoot_day_scene ds join shoot_day d using (shoot_day_id)
+            sqlx::query_as(
+                "select d.shoot_date, ds.shot_at is not null
+                 from shoot_day_scene ds join shoot_day d using (shoot_day_id)
                  where ds.shoot_day_id = $1 and ds.scene_id = $2 and ds.production_id = $3
                  for update of ds",
             )
@@ -126,7 +127,13 @@ pub(super) async fn move_strip(
             .ok_or(AppError::NotFound)?,
         ),
     };
-    let shown_week = from_date.map(week::monday_of);
+    let shown_week = from_day.map(|(date, _)| week::monday_of(date));
+    // A take marked shot is a record of that day (and on the ledger): the strip stays there.
+    if from_day.is_some_and(|(_, shot)| shot) {
+        drop(tx);
+        let message = format!("Scene {number} was marked shot on this day, so it stays on it.");
+        return refuse(&state, ctx, member, shown_week, form, &field, message).await;
+    }
     let landed = match to {
         Place::Pool => None,
         Place::Day(id) => {

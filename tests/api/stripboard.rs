@@ -270,6 +270,20 @@ async fn a_refused_move_says_why_beside_its_strip_and_changes_nothing() {
         .await;
     assert!(page.status.is_client_error());
     assert_eq!(b.days_of(plain).await, vec![tuesday, wednesday]);
+
+    // A take marked shot is that day's record: its strip stays.
+    sqlx::query("update shoot_day_scene set shot_at = now() where scene_id = $1")
+        .bind(plain)
+        .execute(&b.app.pool)
+        .await
+        .unwrap();
+    let page = b.move_strip(plain, tuesday, "0").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Scene 13 was marked shot on this day, so it stays on it.")
+    );
+    assert_eq!(b.days_of(plain).await, vec![tuesday, wednesday]);
 }
 
 #[tokio::test]
