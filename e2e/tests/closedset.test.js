@@ -228,3 +228,47 @@ test('without JavaScript, the performer signs a rider and withdraws consent', { 
   }
   au.done();
 });
+
+test('the coordinator moves a strip to the pool by dragging it and back with the keyboard, then publishes the call sheet, which the performer opens and confirms', { timeout: 180_000 }, async () => {
+  const au = audit('8-stripboard');
+  const { coordinator: page, performer, productionId } = state;
+  await a.visit(au, page, `/productions/${productionId}/schedule`, 'board');
+  const strip = page.locator('.shoot-day li.strip', { hasText: 'Sc. 12' }).first();
+  // Held by its scene number, as a hand would, and dropped on the pool's heading; the window
+  // is tall enough to hold both, as a desk screen showing the board would.
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  await a.navigate(page, () => strip.dragTo(page.locator('section.strip-pool'), {
+    sourcePosition: { x: 12, y: 12 }, targetPosition: { x: 12, y: 12 },
+  }));
+  await au.check(page, 'board-dragged-to-pool');
+  await a.assertText(page.locator('section.strip-pool'), /Sc\. 12/);
+
+  // Back onto its day with the keyboard alone, through the strip's own form.
+  await tabTo(page, page.getByLabel('Move Sc. 12 to'));
+  const options = await page.getByLabel('Move Sc. 12 to').locator('option').allInnerTexts();
+  const day = options.find((o) => o.startsWith('Day 1 '));
+  assert.ok(day, `no Day 1 among ${options.join(' | ')}`);
+  await page.getByLabel('Move Sc. 12 to').selectOption({ label: day });
+  await tabTo(page, page.getByRole('button', { name: 'Move scene 12' }));
+  await press(au, page, 'Enter', 'board-moved-back');
+  await a.assertText(page.locator('.shoot-day').first(), /Sc\. 12[\s\S]*Riders due by/);
+
+  await a.click(au, page, page.getByRole('link', { name: /^Call sheet/ }).first(), 'call-sheet');
+  await a.assertText(page.locator('.closed-set-banner'), /CLOSED SET/);
+  await a.click(au, page, page.getByRole('button', { name: 'Publish the call sheet' }), 'call-sheet-published');
+  await a.assertText(page.locator('#distribution'), /Pat Performer[\s\S]*Not yet/);
+  await a.click(au, page, page.getByRole('link', { name: 'Location, weather and cast calls' }), 'call-sheet-details');
+  await a.visit(au, page, `/productions/${productionId}/locations`, 'locations');
+  await a.visit(au, page, `/productions/${productionId}/schedule/palette`, 'strip-colours');
+  await a.visit(au, page, `/productions/${productionId}/schedule/day-out-of-days`, 'day-out-of-days');
+  await a.assertText(page.locator('table.dood'), /Intimacy coordinator/);
+
+  await a.visit(au, performer, '/notifications', 'performer-notices');
+  await a.click(au, performer, performer.getByRole('link', { name: /call sheet for Day 1/ }).first(), 'performer-call-sheet');
+  await a.click(au, performer, performer.getByRole('button', { name: 'Confirm I have this call sheet' }), 'performer-confirmed');
+  await a.visit(au, page, `/productions/${productionId}/schedule`, 'board-again');
+  await a.click(au, page, page.getByRole('link', { name: /^Call sheet/ }).first(), 'call-sheet-confirmed');
+  const row = page.locator('#distribution tr', { hasText: 'Pat Performer' });
+  assert.doesNotMatch(await row.innerText(), /Not yet/);
+  au.done();
+});

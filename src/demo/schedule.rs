@@ -1,5 +1,6 @@
 //! Demo schedule: ten weekday shoot days from the Monday after today, the production's scenes
-//! spread across them in script order, and rehearsals of flagged scenes a few days before.
+//! spread across them in script order, a lunch banner on each, a location, weather and cast calls
+//! for their call sheets, and rehearsals of flagged scenes a few days before.
 
 use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime, Weekday, macros::time};
@@ -83,6 +84,16 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
         day_ids.push(id);
     }
 
+    // A lunch break on every day, after its first scene, as the board draws it.
+    sqlx::query(
+        "insert into board_banner (production_id, shoot_day_id, after_position, kind, label)
+         select $1, unnest($2::bigint[]), 1, 'meal', 'Lunch, 60 minutes'",
+    )
+    .bind(production_id)
+    .bind(&day_ids)
+    .execute(&mut *tx)
+    .await?;
+
     // Script order, in even runs: scene i of n goes to day i * DAYS / n.
     let count = scenes.len();
     for (i, scene) in scenes.iter().enumerate() {
@@ -123,7 +134,54 @@ pub async fn load(pool: &PgPool, production_id: i64) -> anyhow::Result<()> {
             .await?;
         }
     }
+    call_sheet_details(&mut tx, production_id, &day_ids).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// What the demo's call sheets show beyond the schedule: one location with its parking notes,
+/// nearest hospital and coordinates (for sunrise and sunset), a weather line, and each called
+/// cast member's pickup (90 minutes before the crew call), make-up (60) and on-set time.
+async fn call_sheet_details(
+    tx: &mut sqlx::PgConnection,
+    production_id: i64,
+    day_ids: &[i64],
+) -> anyhow::Result<()> {
+    let location_id: i64 = sqlx::query_scalar(
+        "insert into location (production_id, name, address, parking, hospital_name,
+                               hospital_address, hospital_phone, latitude, longitude)
+         values ($1, 'Lake house', 'Lakeside Lane, Virginia Water (demo address)',
+                 'Unit base in the north car park; walk 5 minutes along the shore path.',
+                 'Lakeside General Hospital (demo)', 'Hospital Road, Chertsey (demo address)',
+                 '01632 960 000', 51.4023, -0.5710)
+         on conflict on constraint location_name_key do update set name = excluded.name
+         returning location_id",
+    )
+    .bind(production_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update shoot_day set location_id = $2,
+                weather = 'Dry, 14 °C, light westerly wind; showers possible after 16:00'
+         where shoot_day_id = any($1)",
+    )
+    .bind(day_ids)
+    .bind(location_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into cast_call (shoot_day_id, cast_member_id, production_id, pickup_at,
+                                makeup_at, on_set_at)
+         select distinct d.shoot_day_id, sc.cast_member_id, $2,
+                d.call_at - interval '90 minutes', d.call_at - interval '60 minutes', d.call_at
+         from shoot_day d join shoot_day_scene ds using (shoot_day_id)
+         join scene_cast sc on sc.scene_id = ds.scene_id
+         where d.shoot_day_id = any($1)",
+    )
+    .bind(day_ids)
+    .bind(production_id)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -19,5 +19,7 @@ pub const CONCERN_RAISED: &str = "concern_raised";
 pub const CONCERN_STATUS: &str = "concern_status";
 /// A new breakdown version left a performer's part as it was: their rider still covers it.
 pub const RIDER_CARRIED_FORWARD: &str = "rider_carried_forward";
+/// A 1st AD published a call sheet: the notice carries the recipient's personal link.
+pub const CALL_SHEET_PUBLISHED: &str = "call_sheet_published";
 /// A producer or coordinator made a password reset link for someone's account.
 pub const RESET_LINK_MADE: &str = "reset_link_made";

@@ -1,24 +1,37 @@
-//! The printable call sheet of one shoot day: day X of Y, general call, scenes, cast called and,
-//! for flagged scenes, the closed-set note (R8). It never carries breakdown content.
+//! The printable call sheet of one shoot day (DOMAIN §6, R8, R9): day X of Y, crew call,
+//! location, hospital, sunrise and sunset, weather, scenes, cast calls, key contacts, the
+//! advance schedule, and the CLOSED SET banner for flagged scenes. It never carries breakdown
+//! content. The sheet itself is `CallSheetBody`, rendered alone so a published copy is exactly
+//! what was shown.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use crate::error::{AppError, Result};
+use super::call_sheet_build::{self, CallSheet};
+use super::call_sheet_publish::{self, VersionView};
+use crate::access::Action;
+use crate::error::Result;
 use crate::productions::Member;
-use crate::schedule::board::{self, DayView};
-use crate::schedule::{load_days, load_placed, performer_filter};
+use crate::schedule::performer_filter;
 use crate::web::AppState;
 use crate::web::ids::Ids;
 use crate::web::{Ctx, render};
 
-/// A cast member called because they are in one of the day's scenes.
-#[derive(sqlx::FromRow)]
-struct Called {
-    cast_number: i32,
-    name: String,
-    character_name: String,
+/// The sheet alone, as printed and as published.
+#[derive(Template)]
+#[template(path = "schedule/call_sheet_body.html")]
+pub(super) struct CallSheetBody<'a> {
+    pub sheet: &'a CallSheet,
+}
+
+impl CallSheetBody<'_> {
+    /// The sheet as HTML, to show or to keep.
+    pub(super) fn html(sheet: &CallSheet) -> Result<String> {
+        Ok(CallSheetBody { sheet }
+            .render()
+            .map_err(|e| anyhow::anyhow!("rendering a call sheet: {e}"))?)
+    }
 }
 
 #[derive(Template)]
@@ -26,8 +39,13 @@ struct Called {
 struct CallSheetPage {
     ctx: Ctx,
     member: Member,
-    view: DayView,
-    called: Vec<Called>,
+    shoot_day_id: i64,
+    day_number: i64,
+    body: String,
+    can_edit: bool,
+    /// Published versions with each recipient's sent / opened / confirmed, for those who
+    /// publish.
+    versions: Vec<VersionView>,
 }
 
 pub(super) async fn call_sheet(
@@ -36,47 +54,27 @@ pub(super) async fn call_sheet(
     member: Member,
     Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
-    let production_id = member.production.production_id;
-    let performer = performer_filter(&member);
-    let days = load_days(&state.pool, production_id, Some(shoot_day_id)).await?;
-    let placed = load_placed(&state.pool, production_id, Some(shoot_day_id), performer).await?;
-    // A performer not called that day gets 404, like any page not shared with them.
-    let mut days = board::assemble(
-        days,
-        placed,
-        member.production.zone.tz(),
-        performer.is_some(),
-    );
-    if performer.is_none() {
-        // The call sheet says cleared or blocked only: reasons stay on the consent pages.
-        let statuses = crate::consent::status::production_status(
-            &state.pool,
-            &member.production,
-            crate::consent::status::Only::All,
-        )
-        .await?;
-        let mut lines = crate::consent::status::lines_for(&statuses, None);
-        for line in &mut lines {
-            line.reasons.clear();
-        }
-        board::attach_consent(&mut days, &lines);
-    }
-    let view = days.pop().ok_or(AppError::NotFound)?;
-    let scene_ids: Vec<i64> = view.strips.iter().map(|s| s.scene_id).collect();
-    let called: Vec<Called> = sqlx::query_as(
-        "select distinct cm.cast_number, cm.name, cm.character_name
-         from scene_cast sc join cast_member cm using (cast_member_id)
-         where sc.production_id = $1 and sc.scene_id = any($2)
-         order by cm.cast_number",
+    let sheet = call_sheet_build::build(
+        &state,
+        &member.production,
+        shoot_day_id,
+        performer_filter(&member),
     )
-    .bind(production_id)
-    .bind(&scene_ids)
-    .fetch_all(&state.pool)
     .await?;
+    let body = CallSheetBody::html(&sheet)?;
+    let can_edit = member.can(Action::EditSchedule);
+    let versions = if can_edit {
+        call_sheet_publish::distribution(&state, &member.production, shoot_day_id).await?
+    } else {
+        Vec::new()
+    };
     render(&CallSheetPage {
         ctx,
+        can_edit,
+        versions,
         member,
-        view,
-        called,
+        shoot_day_id,
+        day_number: sheet.view.day.day_number,
+        body,
     })
 }

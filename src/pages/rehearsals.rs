@@ -123,7 +123,7 @@ pub(super) async fn create(
     let (Some((scene_id, number, _)), Some((starts_at, ends_at)), true) =
         (scene, times, errors.is_empty())
     else {
-        return BoardPage::load(&state, ctx, member)
+        return BoardPage::load(&state, ctx, member, None)
             .await?
             .with_rehearsal_form(form, errors)
             .respond();
@@ -139,7 +139,7 @@ pub(super) async fn create(
     .await?
     {
         errors.add("rehearsal_cast", refusal);
-        return BoardPage::load(&state, ctx, member)
+        return BoardPage::load(&state, ctx, member, None)
             .await?
             .with_rehearsal_form(form, errors)
             .respond();

@@ -1,19 +1,25 @@
-//! The stripboard: every shoot day with its strips and every rehearsal, the form that adds a
-//! day, and the rehearsal form that `rehearsals` reads and re-shows here when it has errors.
+//! The stripboard a week at a time (`?week=` the Monday), with the unscheduled pool, every
+//! rehearsal, the form that adds a day, and the rehearsal, move and banner forms that other
+//! handlers read and re-show here when they have errors.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::Date;
 use tower_sessions::Session;
 
+use super::board_week::{self, BoardRow, MoveTarget, Week};
 use super::day_fields::{SceneOption, parse_day, same_day_message, scene_options};
 use crate::access::Action;
 use crate::error::{OnConstraint, Result, Violated};
 use crate::productions::Member;
-use crate::schedule::board::{self, DayView};
+use crate::rules::input_ranges::production_date;
+use crate::schedule::performer_filter;
 use crate::schedule::rehearsals::{self, RehearsalView};
-use crate::schedule::{load_days, load_placed, performer_filter};
+use crate::schedule::week::{self as weeks, BannerKind};
 use crate::vocab::Role;
+use crate::web::ids::Params;
 use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
@@ -74,12 +80,35 @@ impl RehearsalForm {
     }
 }
 
+/// A strip move as typed, kept to re-show beside that strip when refused.
+#[derive(Default)]
+pub(super) struct MoveForm {
+    pub scene_id: i64,
+    pub from: i64,
+    pub to: String,
+}
+
+/// The add-banner form of one day.
+#[derive(Default)]
+pub(super) struct BannerForm {
+    pub shoot_day_id: i64,
+    pub kind: String,
+    pub after: String,
+    pub label: String,
+}
+
+/// The query of the board: the Monday of the week shown.
+#[derive(Deserialize, Default)]
+pub(super) struct WeekQuery {
+    week: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "schedule/board.html")]
 pub(super) struct BoardPage {
     pub ctx: Ctx,
     pub member: Member,
-    pub days: Vec<DayView>,
+    pub week: Week,
     pub rehearsals: Vec<RehearsalView>,
     pub can_edit: bool,
     pub missing_coordinator: bool,
@@ -89,6 +118,8 @@ pub(super) struct BoardPage {
     pub scenes: Vec<SceneOption>,
     pub cast: Vec<rehearsals::CastOption>,
     pub zone_name: String,
+    pub move_form: MoveForm,
+    pub banner_form: BannerForm,
 }
 
 impl BoardPage {
@@ -96,29 +127,25 @@ impl BoardPage {
         crate::schedule::MISSING_COORDINATOR
     }
 
-    /// The stripboard as this member may see it, with empty forms.
-    pub(super) async fn load(state: &AppState, ctx: Ctx, member: Member) -> Result<BoardPage> {
+    /// The week of the stripboard starting `monday` (or the one `default_week` picks) as this
+    /// member may see it, with empty forms.
+    pub(super) async fn load(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        monday: Option<Date>,
+    ) -> Result<BoardPage> {
         let production_id = member.production.production_id;
         let performer = performer_filter(&member);
         let zone = member.production.zone.tz();
-        let days = load_days(&state.pool, production_id, None).await?;
-        let placed = load_placed(&state.pool, production_id, None, performer).await?;
-        let mut days = board::assemble(days, placed, zone, performer.is_some());
-        if performer.is_none() {
-            // Performers see only their own consent, on their scene pages; the board shows
-            // everyone's.
-            let statuses = crate::consent::status::production_status(
-                &state.pool,
-                &member.production,
-                crate::consent::status::Only::All,
-            )
-            .await?;
-            board::attach_consent(
-                &mut days,
-                &crate::consent::status::lines_for(&statuses, None),
-            );
-        }
-        crate::onset::pauses::mark_paused(&state.pool, &member, &mut days).await?;
+        let monday = match monday {
+            Some(monday) => monday,
+            None => {
+                let today = member.production.zone.today();
+                weeks::default_week(&state.pool, production_id, today, performer).await?
+            }
+        };
+        let week = board_week::load(state, &member, monday).await?;
         let rehearsals = rehearsals::load(&state.pool, production_id, None, performer)
             .await?
             .into_iter()
@@ -139,7 +166,7 @@ impl BoardPage {
             ctx,
             zone_name: member.production.zone.name().to_string(),
             member,
-            days,
+            week,
             rehearsals,
             can_edit,
             missing_coordinator,
@@ -148,13 +175,73 @@ impl BoardPage {
             errors: FieldErrors::default(),
             scenes,
             cast,
+            move_form: MoveForm::default(),
+            banner_form: BannerForm::default(),
         })
+    }
+
+    /// A week in the jump list: `Mon 3 May 2027`.
+    pub fn week_name(&self, monday: &Date) -> String {
+        crate::clock::format_date(*monday)
+    }
+
+    /// The option a strip's move select shows chosen: what was typed when the move was
+    /// refused, else where the strip is.
+    pub fn target_selected(&self, target: &MoveTarget, scene_id: &i64, from: &i64) -> bool {
+        let form = &self.move_form;
+        if form.scene_id == *scene_id && form.from == *from {
+            target.value.to_string() == form.to.trim()
+        } else {
+            target.is(from)
+        }
+    }
+
+    /// Whether the banner form as typed belongs to this day.
+    pub fn banner_on(&self, shoot_day_id: &i64) -> bool {
+        self.banner_form.shoot_day_id == *shoot_day_id
+    }
+
+    pub fn banner_kinds(&self) -> [BannerKind; 3] {
+        BannerKind::ALL
+    }
+
+    /// The refusal of the strip move typed on this strip, if any.
+    pub fn move_error(&self, scene_id: &i64, from: &i64) -> Option<&str> {
+        let form = &self.move_form;
+        (form.scene_id == *scene_id && form.from == *from)
+            .then(|| self.errors.get(&format!("to-{scene_id}-{from}")))
+            .flatten()
+    }
+
+    /// The banner form's error for `field` when it was typed on this day.
+    pub fn banner_error(&self, shoot_day_id: &i64, field: &str) -> Option<&str> {
+        (self.banner_form.shoot_day_id == *shoot_day_id)
+            .then(|| self.errors.get(&format!("{field}-{shoot_day_id}")))
+            .flatten()
     }
 
     /// The add-day form as typed, with its messages.
     pub(super) fn with_day_form(self, day_form: NewDayForm, errors: FieldErrors) -> Self {
         BoardPage {
             day_form,
+            errors,
+            ..self
+        }
+    }
+
+    /// A refused strip move, with its message beside that strip.
+    pub(super) fn with_move_form(self, move_form: MoveForm, errors: FieldErrors) -> Self {
+        BoardPage {
+            move_form,
+            errors,
+            ..self
+        }
+    }
+
+    /// A refused banner, with its messages beside that day's form.
+    pub(super) fn with_banner_form(self, banner_form: BannerForm, errors: FieldErrors) -> Self {
+        BoardPage {
+            banner_form,
             errors,
             ..self
         }
@@ -179,12 +266,26 @@ impl BoardPage {
     }
 }
 
+/// The board of the week asked for. A date that is not a Monday is sent to its week's Monday
+/// (one canonical address per week); an unreadable or out-of-range one shows the default week.
 pub(super) async fn board_page(
     State(state): State<AppState>,
     ctx: Ctx,
     member: Member,
+    Params(query): Params<WeekQuery>,
 ) -> Result<Response> {
-    BoardPage::load(&state, ctx, member).await?.respond()
+    let asked = query
+        .week
+        .as_deref()
+        .and_then(crate::clock::parse_date)
+        .and_then(|d| production_date(d).ok());
+    if let Some(date) = asked.filter(|d| !weeks::is_monday(*d)) {
+        let monday = weeks::monday_of(date);
+        return Ok(
+            Redirect::to(&format!("{}/schedule?week={monday}", member.base())).into_response(),
+        );
+    }
+    BoardPage::load(&state, ctx, member, asked).await?.respond()
 }
 
 pub(super) async fn create_day(
@@ -204,7 +305,7 @@ pub(super) async fn create_day(
         &member,
         &mut errors,
     ) else {
-        return BoardPage::load(&state, ctx, member)
+        return BoardPage::load(&state, ctx, member, None)
             .await?
             .with_day_form(form, errors)
             .respond();
@@ -224,7 +325,7 @@ pub(super) async fn create_day(
         Ok(id) => id,
         Err(Violated) => {
             errors.add("shoot_date", same_day_message(&unit, date));
-            return BoardPage::load(&state, ctx, member)
+            return BoardPage::load(&state, ctx, member, Some(weeks::monday_of(date)))
                 .await?
                 .with_day_form(form, errors)
                 .respond();

@@ -17,6 +17,8 @@
 //! | R10 hold, R11 on the day | when a hold can be pressed, when reconfirmations and closures are logged, what a reconfirmation and a narrowing ask | `on_set` |
 //! | R12 budget follows the schedule | IC days needed from the schedule, and the budget's warnings | `budget_forecast` |
 //! | Values in range (issue #18) | dates a production can have, dates of birth, rates and amounts, counts | `input_ranges` |
+//! | Day Out of Days (§6) | each person's code (SW, W, WF, SWF, H, R, T, WD, PW…) on each day of the schedule, with the drop-and-pickup convention | `day_out_of_days` |
+//! | Sun times (§6, call sheets) | sunrise and sunset at a place on a date (NOAA equations), or that the sun stays up or down | `sun` |
 //! | R13 concerns | who a concern goes to: only recipients chosen from those offered | `concerns` |
 //!
 //! Who may do what at all (DOMAIN §4) is the access table, `crate::access`.
@@ -28,6 +30,7 @@ pub mod budget_forecast;
 pub mod cleared;
 pub mod closed_set;
 pub mod concerns;
+pub mod day_out_of_days;
 pub mod expanding;
 pub mod facts;
 pub mod first_meeting;
@@ -38,3 +41,4 @@ pub mod revocation;
 pub mod shot;
 pub mod staleness;
 pub mod stills;
+pub mod sun;

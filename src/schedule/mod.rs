@@ -4,7 +4,10 @@
 pub mod board;
 mod feed;
 pub mod ics;
+pub mod locations;
+pub mod palette;
 pub mod rehearsals;
+pub mod week;
 
 use axum::Router;
 use axum::routing::get;

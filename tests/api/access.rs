@@ -302,6 +302,23 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // A location and a banner on the seeded day, for the call sheet's and the board's routes.
+    let location_id: i64 = sqlx::query_scalar(
+        "insert into location (production_id, name) values ($1, 'Seeded set') returning location_id",
+    )
+    .bind(b)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let board_banner_id: i64 = sqlx::query_scalar(
+        "insert into board_banner (production_id, shoot_day_id, after_position, kind)
+         values ($1, $2, 0, 'meal') returning board_banner_id",
+    )
+    .bind(b)
+    .bind(seeded.shoot_day_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     // Bea's concern, sent to Bob and Cora: all three may read it.
     let concern_id: i64 = sqlx::query_scalar(
         "insert into concern (production_id, raised_by, anonymous, body)
@@ -353,6 +370,8 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         ("concern_id", concern_id.to_string()),
         ("beat_key", "1".to_string()),
         ("script_import_id", script_import_id.to_string()),
+        ("location_id", location_id.to_string()),
+        ("board_banner_id", board_banner_id.to_string()),
     ]);
 
     let routes: Vec<Route> = declared_routes()

@@ -13,7 +13,16 @@ use crate::support::fuzzing::{
 };
 
 /// Routes the crawl does not walk, each with why; every other route in `src/` must be reached.
-const NOT_WALKED: [(&str, &str); 13] = [
+const NOT_WALKED: [(&str, &str); 15] = [
+    (
+        "/call-sheets/{token}",
+        "a personal link sent in a notice once a call sheet is published; \
+         call_sheet_distribution.rs opens it with right and wrong tokens",
+    ),
+    (
+        "/call-sheets/{token}/confirm",
+        "on the personal copy only; call_sheet_distribution.rs confirms with it",
+    ),
     (
         "/passkeys/challenge",
         "asked only by static/passkey.js, never linked; passkeys.rs asks it for every purpose",
