@@ -42,6 +42,8 @@ pub struct PlacedRow {
     pub flagged: bool,
     pub cast_numbers: Vec<i32>,
     pub closed_set: Vec<String>,
+    /// The script revision the scene's current pages came in with (`white`, `pink`, …).
+    pub revision_colour: String,
 }
 
 /// One strip of the stripboard.
@@ -50,7 +52,7 @@ pub struct Strip {
     pub shoot_day_id: i64,
     pub scene_id: i64,
     pub number: String,
-    /// `INT Lake house — NIGHT`.
+    /// `INT. LAKE HOUSE – NIGHT`.
     pub heading: String,
     /// The colour class from [`strip_class`].
     pub class: &'static str,
@@ -62,6 +64,8 @@ pub struct Strip {
     pub consent: Option<crate::rules::cleared::StatusLine>,
     /// R10: an open pause the viewer may see (`onset::pauses::mark_paused`).
     pub paused: bool,
+    /// The revision colour of a revised scene's pages ("Pink"); empty for the first (white) draft.
+    pub revision: &'static str,
 }
 
 impl Strip {
@@ -80,6 +84,10 @@ impl Strip {
             closed_set: row.closed_set,
             consent: None,
             paused: false,
+            revision: match row.revision_colour.as_str() {
+                "white" => "",
+                colour => crate::scenes::revision_colour_label(colour),
+            },
         }
     }
 
@@ -270,6 +278,7 @@ mod tests {
             flagged: false,
             cast_numbers: vec![1, 3],
             closed_set: Vec::new(),
+            revision_colour: "white".into(),
         }
     }
 

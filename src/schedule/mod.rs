@@ -78,7 +78,7 @@ pub async fn load_placed(
                 array(select jsonb_array_elements_text(
                           case when jsonb_typeof(v.breakdown -> 'closed_set') = 'array'
                                then v.breakdown -> 'closed_set' else '[]'::jsonb end))
-                    as closed_set
+                    as closed_set, s.revision_colour
          from shoot_day_scene ds
          join scene s on s.scene_id = ds.scene_id
          left join scene_version v on v.scene_version_id = s.current_version_id

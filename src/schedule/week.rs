@@ -96,7 +96,8 @@ const STRIP_COLUMNS: &str = "s.scene_id, s.number, s.int_ext, s.set_name, s.time
           where sc.scene_id = s.scene_id order by cm.cast_number) as cast_numbers,
     array(select jsonb_array_elements_text(
               case when jsonb_typeof(v.breakdown -> 'closed_set') = 'array'
-                   then v.breakdown -> 'closed_set' else '[]'::jsonb end)) as closed_set";
+                   then v.breakdown -> 'closed_set' else '[]'::jsonb end)) as closed_set,
+    s.revision_colour";
 
 /// Strips on the days between `from` and `until`, in running order; with `performer`, only
 /// the scenes that user is cast in.

@@ -76,6 +76,18 @@ async fn the_board_shows_one_week_and_jumps_to_any_other() {
     assert!(page.body.contains(&format!("id=\"strip-{unplaced}-0\"")));
     // Each day is numbered within the whole schedule.
     assert!(page.body.contains("Day 1 of 2 · Tue 4 May 2027"));
+    // Pages from the first (white) draft carry no colour; revised pages name theirs.
+    assert!(!page.body.contains("strip-revision"));
+    sqlx::query("update scene set revision_colour = 'pink' where scene_id = $1")
+        .bind(one)
+        .execute(&b.app.pool)
+        .await
+        .unwrap();
+    let page = b.pat.get(&b.path("/schedule")).await;
+    assert!(
+        page.body
+            .contains("<span class=\"strip-revision\">Pink pages</span>")
+    );
 
     let page = b.pat.get(&b.path("/schedule?week=2027-05-10")).await;
     assert!(page.body.contains("Day 2 of 2 · Wed 12 May 2027"));
