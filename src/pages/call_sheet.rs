@@ -1,14 +1,14 @@
 //! The printable call sheet of one shoot day (DOMAIN §6, R8, R9): day X of Y, crew call,
 //! location, hospital, sunrise and sunset, weather, scenes, cast calls, key contacts, the
 //! advance schedule, and the CLOSED SET banner for flagged scenes. It never carries breakdown
-//! content. The sheet itself is `CallSheetBody`, rendered alone so a published copy is exactly
-//! what was shown.
+//! content. The sheet itself is `call_sheet_build::CallSheetBody`, rendered alone so a published
+//! copy is exactly what was shown.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use super::call_sheet_build::{self, CallSheet};
+use super::call_sheet_build::{self, CallSheetBody};
 use super::call_sheet_publish::{self, VersionView};
 use crate::access::Action;
 use crate::error::Result;
@@ -17,22 +17,6 @@ use crate::schedule::performer_filter;
 use crate::web::AppState;
 use crate::web::ids::Ids;
 use crate::web::{Ctx, render};
-
-/// The sheet alone, as printed and as published.
-#[derive(Template)]
-#[template(path = "schedule/call_sheet_body.html")]
-pub(super) struct CallSheetBody<'a> {
-    pub sheet: &'a CallSheet,
-}
-
-impl CallSheetBody<'_> {
-    /// The sheet as HTML, to show or to keep.
-    pub(super) fn html(sheet: &CallSheet) -> Result<String> {
-        Ok(CallSheetBody { sheet }
-            .render()
-            .map_err(|e| anyhow::anyhow!("rendering a call sheet: {e}"))?)
-    }
-}
 
 #[derive(Template)]
 #[template(path = "schedule/call_sheet.html")]

@@ -2,6 +2,7 @@
 //! keeps a copy of it per recipient. A performer's copy holds only the scenes they are in and
 //! no one's consent; nobody's copy holds breakdown content (R8), only the closed-set names.
 
+use askama::Template;
 use time::{Date, Duration};
 
 use crate::error::{AppError, Result};
@@ -276,5 +277,21 @@ fn closed_set_line(strip: &Strip, staff: bool) -> ClosedSetLine {
         // R9: stills only where every performer's signed rider allows them.
         no_stills: consent.and_then(|c| c.stills) != Some(true),
         essential: strip.closed_set_names(),
+    }
+}
+
+/// The sheet alone, as printed and as published.
+#[derive(Template)]
+#[template(path = "schedule/call_sheet_body.html")]
+pub(super) struct CallSheetBody<'a> {
+    pub sheet: &'a CallSheet,
+}
+
+impl CallSheetBody<'_> {
+    /// The sheet as HTML, to show or to keep.
+    pub(super) fn html(sheet: &CallSheet) -> Result<String> {
+        Ok(CallSheetBody { sheet }
+            .render()
+            .map_err(|e| anyhow::anyhow!("rendering a call sheet: {e}"))?)
     }
 }

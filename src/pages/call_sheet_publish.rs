@@ -10,8 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::call_sheet::CallSheetBody;
-use super::call_sheet_build;
+use super::call_sheet_build::{self, CallSheetBody};
 use crate::access::Action;
 use crate::auth;
 use crate::error::{AppError, Result};
