@@ -12,6 +12,7 @@ mod client_address;
 mod concerns;
 mod consent_records;
 mod dashboards;
+mod demo_today;
 mod database_role;
 mod embedded;
 mod fuzz;
