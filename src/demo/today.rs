@@ -45,10 +45,10 @@ pub async fn ensure_day(pool: &PgPool, production_id: i64, date: Date) -> anyhow
     .bind(date)
     .fetch_optional(&mut *tx)
     .await?;
-    let shoot_day_id = match existing {
-        Some(id) => id,
-        None => {
-            sqlx::query_scalar(
+    let shoot_day_id =
+        match existing {
+            Some(id) => id,
+            None => sqlx::query_scalar(
                 "insert into shoot_day (production_id, shoot_date, call_at, coordinator_user_id,
                                         notes)
                  values ($1, $2, $3, $4, 'Closed set from 08:00.') returning shoot_day_id",
@@ -58,9 +58,8 @@ pub async fn ensure_day(pool: &PgPool, production_id: i64, date: Date) -> anyhow
             .bind(crate::clock::local_to_utc(date, time!(07:00), zone)?)
             .bind(coordinator)
             .fetch_one(&mut *tx)
-            .await?
-        }
-    };
+            .await?,
+        };
     // The first flagged scene cast #1 is in that no day has shot yet, unless the day already
     // carries a flagged scene of theirs.
     sqlx::query(

@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod boundary_conflicts;
+mod boundary_summary;
 mod budget;
 mod cast_privacy;
 mod cast_scenes;
@@ -12,8 +13,8 @@ mod client_address;
 mod concerns;
 mod consent_records;
 mod dashboards;
-mod demo_today;
 mod database_role;
+mod demo_today;
 mod embedded;
 mod fuzz;
 mod input_limits;
