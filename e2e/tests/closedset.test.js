@@ -160,7 +160,7 @@ test('every page in each role\'s menu passes the checks, with a scene blocked an
   au.done();
 });
 
-test('on a phone each role\'s first page starts with a one-line header, never scrolls sideways, and the changed pages have no axe finding', { timeout: 180_000 }, async () => {
+test('on a phone each role\'s first page starts with a one-line header, never scrolls sideways, and the changed pages have no axe finding in the light or the dark theme', { timeout: 180_000 }, async () => {
   const au = audit('5b-phone');
   const { producer, coordinator, performer, productionId, riderPath, sceneId } = state;
   const pages = [
@@ -185,6 +185,10 @@ test('on a phone each role\'s first page starts with a one-line header, never sc
       assert.ok(layout.header <= 80, `${name}: the header ends at ${layout.header} px, more than 80`);
       assert.ok(layout.title <= 120, `${name}: the page title starts at ${layout.title} px, more than 120`);
     }
+    // The night-shoot theme: the same page through axe again, colours from the dark tokens.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await au.axe(page, `${name} (dark)`, 'phone');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 800 });
   }
   // Every finding of any impact, not only serious ones, on the pages this design changed.
