@@ -160,6 +160,43 @@ test('every page in each role\'s menu passes the checks, with a scene blocked an
   au.done();
 });
 
+test('on a phone each role\'s first page starts with a one-line header, never scrolls sideways, and the changed pages have no axe finding in the light or the dark theme', { timeout: 180_000 }, async () => {
+  const au = audit('5b-phone');
+  const { producer, coordinator, performer, productionId, riderPath, sceneId } = state;
+  const pages = [
+    [producer, `/productions/${productionId}`, 'phone-producer-home'],
+    [coordinator, `/productions/${productionId}`, 'phone-coordinator-home'],
+    [performer, `/productions/${productionId}`, 'phone-performer-home'],
+    [coordinator, `/productions/${productionId}/scenes/${sceneId}`, 'phone-scene'],
+    [performer, `/productions/${productionId}/boundaries`, 'phone-boundaries'],
+    [performer, `${riderPath}/certificate`, 'phone-certificate'],
+  ];
+  for (const [page, path, name] of pages) {
+    await a.visit(au, page, path, name);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const layout = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      inner: window.innerWidth,
+      header: document.querySelector('.site-header').getBoundingClientRect().bottom,
+      title: document.querySelector('h1').getBoundingClientRect().top,
+    }));
+    assert.ok(layout.scroll <= layout.inner, `${name} scrolls sideways at 390 px: ${layout.scroll} > ${layout.inner}`);
+    if (name.endsWith('-home')) {
+      assert.ok(layout.header <= 80, `${name}: the header ends at ${layout.header} px, more than 80`);
+      assert.ok(layout.title <= 120, `${name}: the page title starts at ${layout.title} px, more than 120`);
+    }
+    // The night-shoot theme: the same page through axe again, colours from the dark tokens.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await au.axe(page, `${name} (dark)`, 'phone');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+  // Every finding of any impact, not only serious ones, on the pages this design changed.
+  const findings = au.findings.filter((f) => f.page.startsWith('phone-'));
+  assert.deepEqual(findings.map((f) => `${f.page}: ${f.impact} ${f.id} ${JSON.stringify(f.nodes)}`), []);
+  au.done();
+});
+
 /** Coordinator: one more nude scene for the performer on the same day, with a delivered rider. */
 async function prepareRider(au, number) {
   const { coordinator, productionId } = state;

@@ -1,5 +1,5 @@
 //! The demo production: a feature film with a producer, a coordinator, a director and three
-//! performers (one under 18), its cast, breakdowns and a two-week schedule, loaded idempotently.
+//! performers (one under 18), its cast, breakdowns, a two-week schedule and a shoot day on the day it is loaded, loaded idempotently.
 
 pub mod budget;
 mod choreography;
@@ -10,6 +10,7 @@ pub mod records;
 pub mod riders;
 pub mod scenes;
 pub mod schedule;
+pub mod today;
 
 use sqlx::PgPool;
 
@@ -96,5 +97,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
     onset::load(pool, production_id).await?;
     concerns::load(pool, production_id).await?;
     choreography::load(pool, production_id).await?;
+    // Last, and on every run: a visitor on any later day still finds a shoot day today.
+    today::load(pool, production_id).await?;
     Ok(production_id)
 }

@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod boundary_conflicts;
+mod boundary_summary;
 mod budget;
 mod call_sheet_distribution;
 mod call_sheets;
@@ -15,6 +16,7 @@ mod concerns;
 mod consent_records;
 mod dashboards;
 mod database_role;
+mod demo_today;
 mod embedded;
 mod fuzz;
 mod input_limits;

@@ -256,8 +256,8 @@ async fn the_demo_loads_once_and_every_account_sees_the_film() {
     .unwrap();
     assert!(scenes >= 10, "{scenes} scenes");
     assert!(versions >= 3, "{versions} versions");
-    // Two working weeks ahead, and the on-set demo's shoot day three days ago.
-    assert_eq!(days, 11);
+    // Two working weeks ahead, the on-set demo's shoot day three days ago, and one today.
+    assert_eq!(days, 12);
     assert!(placed >= 8, "{placed} scenes scheduled");
     for (email, _, role) in closedset::demo::PEOPLE {
         let mut client = app.client();

@@ -463,7 +463,7 @@ async fn the_certificate_shows_the_signed_proof_a_qr_code_and_the_downloads() {
         format!("{} entries", checkpoint.size),
         hex::encode(checkpoint.root),
         f.app.verifier().to_string(),
-        "✓ Verified".into(),
+        "status-cleared\">Verified</strong>".into(),
         "<svg role=\"img\"".into(),
         f.rider_path(f.alex_rider, "/receipt.json"),
         f.rider_path(f.alex_rider, "/rider.txt"),

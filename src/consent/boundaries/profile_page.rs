@@ -1,5 +1,6 @@
-//! One performer's boundary profile: the page that shows the latest answers as a form with every
-//! earlier version listed, and the save that keeps each change as a new version.
+//! One performer's boundary profile: the page that shows the latest answers first as a summary
+//! ("No" and "Ask me first" grouped), then as an area-by-contact grid to edit, with every earlier
+//! version listed; and the save that keeps each change as a new version.
 
 use askama::Template;
 use axum::extract::State;
@@ -15,7 +16,7 @@ use super::versions::{VersionRow, recorder_text, versions};
 use crate::error::Result;
 use crate::productions::Member;
 use crate::vocab::body::BodyArea;
-use crate::vocab::boundary::{Answer, Contact, Profile};
+use crate::vocab::boundary::{Answer, Contact, Entry, Profile};
 use crate::web::AppState;
 use crate::web::FormBody;
 use crate::web::ids::Ids;
@@ -31,6 +32,8 @@ struct ProfilePage {
     form: ProfileForm,
     errors: KeyedErrors,
     versions: Vec<VersionRow>,
+    /// The latest saved version, which the summary shows (never a refused form's answers).
+    current: Profile,
 }
 
 impl ProfilePage {
@@ -49,6 +52,7 @@ impl ProfilePage {
             member,
             cast,
             versions,
+            current,
         })
     }
 
@@ -85,6 +89,39 @@ impl ProfilePage {
     }
     fn recorder(&self, v: &VersionRow) -> String {
         recorder_text(&self.cast, v)
+    }
+    /// The saved rows with this answer, in the grid's order, for the summary.
+    fn answered(&self, answer: Answer) -> Vec<&Entry> {
+        self.current
+            .entries
+            .iter()
+            .filter(|e| e.answer == answer)
+            .collect()
+    }
+    /// How many of the grid's cells the saved version leaves unstated.
+    fn unstated(&self) -> usize {
+        Contact::ALL.len() * BodyArea::all().len() - self.current.entries.len()
+    }
+    /// A grid column's heading: the kind of contact in a few words.
+    fn short(&self, contact: &Contact) -> &'static str {
+        match contact {
+            Contact::SeenUnclothed => "Seen unclothed",
+            Contact::TouchedByHands => "Touched by hands",
+            Contact::TouchedByBody => "Touched by body",
+            Contact::Kissed => "Kissed",
+        }
+    }
+    /// The notes stay folded unless one is written or refused.
+    fn notes_open(&self) -> bool {
+        Contact::ALL.iter().any(|c| {
+            BodyArea::all().iter().any(|a| {
+                !self.form.note(c, a).is_empty()
+                    || self
+                        .errors
+                        .get(&format!("{}.note", field(*c, *a)))
+                        .is_some()
+            })
+        })
     }
 }
 

@@ -364,10 +364,9 @@ pub async fn stage(app: &TestApp, production: i64) -> (Vec<Vec<String>>, String)
     .unwrap_or_else(|refused| panic!("no draft: {}", refused.message));
     tx.commit().await.unwrap();
     let today: i64 = sqlx::query_scalar(
-        "update shoot_day set shoot_date = (now() at time zone 'Europe/London')::date,
-                              call_at = now() - interval '1 hour'
-         where shoot_day_id = (select min(shoot_day_id) from shoot_day
-                               where production_id = $1 and shoot_date > current_date)
+        // The demo always has a shoot day today; its call is moved an hour into the past.
+        "update shoot_day set call_at = now() - interval '1 hour'
+         where production_id = $1 and shoot_date = (now() at time zone 'Europe/London')::date
          returning shoot_day_id",
     )
     .bind(production)
