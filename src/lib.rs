@@ -8,7 +8,7 @@
 //! `tests/api/layers.rs` reads `src/` and fails, naming file and line, on any `crate::` path
 //! that breaks this. This list is what that test reads: one layer a line, in order.
 //!
-//! layer: error config db clock csv
+//! layer: error config db clock csv vault
 //! layer: vocab
 //! layer: rules access
 //! layer: ledger
@@ -22,6 +22,7 @@
 //! layer: schedule
 //! layer: consent
 //! layer: onset concerns budget choreography
+//! layer: privacy
 //! layer: pages
 //! layer: demo commands
 //!
@@ -57,10 +58,12 @@ pub mod live;
 pub mod notifications;
 pub mod onset;
 pub mod pages;
+pub mod privacy;
 pub mod productions;
 pub mod rules;
 pub mod scenes;
 pub mod schedule;
+pub mod vault;
 pub mod vocab;
 pub mod web;
 

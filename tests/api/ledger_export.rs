@@ -365,11 +365,7 @@ async fn receipt_for_a_rider(app: &TestApp) -> (i64, receipt::Receipt) {
         .delivered()
         .await;
     append(app, production, LedgerEvent::Revoked, cora).await;
-    let text: String = sqlx::query_scalar("select body from rider where rider_id = $1")
-        .bind(rider_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let text = crate::support::sealed::rider_text(app, rider_id).await;
     let key = log_key(&app.db_name);
     ledger::checkpoint::seal(&app.pool, &key, production)
         .await

@@ -26,6 +26,7 @@ mod once;
 mod onset;
 mod passkeys;
 mod password_reset;
+mod privacy;
 mod producer_dashboard;
 mod productions;
 mod receipts;

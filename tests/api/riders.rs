@@ -355,13 +355,14 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
 
     f.deliver(&mut cora, rider_id).await;
-    let (body, hash, delivered): (String, String, bool) = sqlx::query_as(
-        "select body, body_sha256, delivered_at is not null from rider where rider_id = $1",
+    let (hash, delivered): (String, bool) = sqlx::query_as(
+        "select body_sha256, delivered_at is not null from rider where rider_id = $1",
     )
     .bind(rider_id)
     .fetch_one(&f.app.pool)
     .await
     .unwrap();
+    let body = crate::support::sealed::rider_text(&f.app, rider_id).await;
     assert!(delivered);
     assert!(
         body.contains(ALEX_ACT) && body.contains("In stills: yes"),
@@ -971,11 +972,7 @@ async fn directors_see_what_each_performer_agreed_but_never_the_rider() {
     assert!(page.body.contains(ALEX_ACT), "{}", page.body);
     assert!(page.body.contains("in the picture"));
     // The scope only: not the rider's text, and the rider itself stays closed to directors.
-    let text: String = sqlx::query_scalar("select body from rider where rider_id = $1")
-        .bind(rider_id)
-        .fetch_one(&f.app.pool)
-        .await
-        .unwrap();
+    let text = crate::support::sealed::rider_text(&f.app, rider_id).await;
     let first_line = text.lines().find(|l| l.len() > 20).unwrap().trim();
     assert!(!page.body.contains(first_line), "{first_line}");
     assert_eq!(

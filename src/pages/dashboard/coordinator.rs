@@ -80,7 +80,8 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     .await?;
     let statuses = status::production_status(&state.pool, production, Only::All).await?;
     let first_meetings = conversations::first_meeting_missing(&state.pool, production_id).await?;
-    let follow_ups = conversations::open_follow_ups(&state.pool, production_id).await?;
+    let follow_ups =
+        conversations::open_follow_ups(&state.vault, &state.pool, production_id).await?;
 
     let now = OffsetDateTime::now_utc();
     let notice = Duration::hours(i64::from(production.notice_hours));

@@ -414,12 +414,17 @@ impl<'a> NewRider<'a> {
         match self.delivered_at {
             Some(at) => deliver_at(&mut tx, &production, rider_id, by, at).await,
             // As a coordinator who has discussed any boundary conflict with the performer.
-            None => lifecycle::deliver(&mut tx, &production, rider_id, by, true)
-                .await
-                .unwrap()
-                .unwrap_or_else(|refused| {
-                    panic!("the rider was not delivered: {}", refused.message)
-                }),
+            None => lifecycle::deliver(
+                &mut tx,
+                &production,
+                rider_id,
+                by,
+                true,
+                Some(&super::vault(&self.app.db_name)),
+            )
+            .await
+            .unwrap()
+            .unwrap_or_else(|refused| panic!("the rider was not delivered: {}", refused.message)),
         }
         if let Some(at) = self.signed_at {
             sign_at(&mut tx, self.production, rider_id, at).await;
