@@ -8,7 +8,7 @@
 //! `tests/api/layers.rs` reads `src/` and fails, naming file and line, on any `crate::` path
 //! that breaks this. This list is what that test reads: one layer a line, in order.
 //!
-//! layer: error config db clock csv vault
+//! layer: error config db clock csv vault audit
 //! layer: vocab
 //! layer: rules access
 //! layer: ledger
@@ -40,6 +40,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod budget;
 pub mod cast;
@@ -169,6 +170,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(budget::router())
         .merge(onset::router())
         .merge(choreography::router())
+        .merge(privacy::router())
         .fallback(not_found)
         // Inside the CSRF guard: only a genuine form's key is claimed.
         .layer(middleware::from_fn_with_state(

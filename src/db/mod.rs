@@ -203,6 +203,7 @@ pub async fn grant_application_role(owner: &mut PgConnection, role: &str) -> any
         "conversation_version",
         "conversation_version_performer",
         "ledger_checkpoint",
+        "admin_audit",
     ];
     /// Tables the server never touches.
     const NONE: &[&str] = &["_sqlx_migrations"];

@@ -18,6 +18,7 @@
 //! | R12 budget follows the schedule | IC days needed from the schedule, and the budget's warnings | `budget_forecast` |
 //! | Values in range (issue #18) | dates a production can have, dates of birth, rates and amounts, counts | `input_ranges` |
 //! | R13 concerns | who a concern goes to: only recipients chosen from those offered | `concerns` |
+//! | Retention (issue #14) | how long records are kept after wrap, and when they are due for erasure | `retention` |
 //!
 //! Who may do what at all (DOMAIN §4) is the access table, `crate::access`.
 
@@ -34,6 +35,7 @@ pub mod first_meeting;
 pub mod input_ranges;
 pub mod minors;
 pub mod on_set;
+pub mod retention;
 pub mod revocation;
 pub mod shot;
 pub mod staleness;

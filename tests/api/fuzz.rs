@@ -13,7 +13,7 @@ use crate::support::fuzzing::{
 };
 
 /// Routes the crawl does not walk, each with why; every other route in `src/` must be reached.
-const NOT_WALKED: [(&str, &str); 11] = [
+const NOT_WALKED: [(&str, &str); 12] = [
     (
         "/passkeys/challenge",
         "asked only by static/passkey.js, never linked; passkeys.rs asks it for every purpose",
@@ -50,6 +50,11 @@ const NOT_WALKED: [(&str, &str); 11] = [
         "/signin/code",
         "reached only half-way through signing in to an account with two-step sign-in; \
          two_step.rs sends it wrong, replayed and right codes",
+    ),
+    (
+        "/productions/{production_id}/data-protection/erase",
+        "offered only once a wrapped production's retention has run out; privacy_erasure.rs \
+         sends it before and after",
     ),
     (
         "/healthz",

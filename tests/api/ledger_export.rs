@@ -109,10 +109,9 @@ async fn sealed_log(app: &TestApp) -> i64 {
         let event = match i {
             3 => LedgerEvent::Signed {
                 text_sha256: "ab".into(),
-                client_addr: "127.0.0.1".into(),
-                user_agent: "Mozilla/5.0 \"Zoë\" \\ \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} — 日本"
+                client_sha256: "cd".into(),
+                authenticated: "Mozilla/5.0 \"Zoë\" \\ \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} — 日本"
                     .into(),
-                authenticated: "password".into(),
                 method: "password".into(),
                 credential_sha256: None,
             },

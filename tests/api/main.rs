@@ -27,6 +27,8 @@ mod onset;
 mod passkeys;
 mod password_reset;
 mod privacy;
+mod privacy_erasure;
+mod privacy_export;
 mod producer_dashboard;
 mod productions;
 mod receipts;

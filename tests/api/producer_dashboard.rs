@@ -598,6 +598,10 @@ const NOT_SUMMARISED: &[&str] = &[
     "crew_briefing_recipient",
     // Keys, retention, erasure and the administrative audit trail: no cached page shows them.
     "data_key",
+    "consent_event_client",
+    "retention_setting",
+    "erasure_request",
+    "admin_audit",
 ];
 
 /// Every table with a production_id either moves the revision on every write or is listed, with

@@ -528,8 +528,11 @@ async fn sign_at(tx: &mut PgConnection, production_id: i64, rider_id: i64, at: O
     let performer = performer.expect("a rider is signed by the performer's own account");
     let signed = LedgerEvent::Signed {
         text_sha256,
-        client_addr: "127.0.0.1".into(),
-        user_agent: "test fixture".into(),
+        client_sha256: closedset::vocab::ledger_event::client_sha256(
+            &"0".repeat(64),
+            "127.0.0.1",
+            "test fixture",
+        ),
         authenticated: "password re-entered".into(),
         method: "password".into(),
         credential_sha256: None,
