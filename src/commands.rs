@@ -323,6 +323,15 @@ pub async fn rotate_keys(config: &Config) -> anyhow::Result<()> {
     let database = open_for(config, db::Purpose::Command).await?;
     let mut tx = database.pool.begin().await?;
     let count = vault.rewrap_all(&mut tx).await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Action::KeysRotated,
+        crate::audit::Entry {
+            detail: &format!("master key version {version}, {count} data keys"),
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     database.pool.close().await;
     let mut master = crate::vault::MasterKeys::load_or_create(&config.vault_key)?;

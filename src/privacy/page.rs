@@ -208,7 +208,7 @@ impl DataProtectionPage {
                  left join app_user actor on actor.user_id = a.actor_user_id
                  left join app_user subject on subject.user_id = a.subject_user_id
                  left join cast_member c on c.cast_member_id = a.subject_cast_member_id
-                 where a.production_id = $1
+                 where a.production_id = $1 or a.production_id is null
                  order by a.occurred_at desc, a.admin_audit_id desc limit 200",
             )
             .bind(production_id)

@@ -327,3 +327,85 @@ fn plain_start(text: &str) -> String {
         .take_while(|c| c.is_alphanumeric() || *c == ' ' || *c == ',' || *c == '.')
         .collect()
 }
+
+#[tokio::test]
+async fn keys_rotate_rewraps_every_data_key_under_a_new_master_key_and_is_audited() {
+    use base64::Engine;
+    use sha2::Digest;
+    let s = set_up().await;
+    let p = s.production;
+    let cora: i64 = sqlx::query_scalar("select user_id from app_user where email = $1")
+        .bind("cora@example.test")
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    let mut bea = s.app.signed_in("bea@example.test").await;
+    let page = bea
+        .post(
+            &format!("/productions/{p}/concerns"),
+            &[
+                ("body", "ROTATED-CONCERN"),
+                ("recipients", &cora.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let concern: i64 = page.location().rsplit('/').next().unwrap().parse().unwrap();
+
+    // The server's master key, as the file it would read.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("closedset-vault.key");
+    let secret = sha2::Sha256::digest(format!("vault {}", s.app.db_name).as_bytes());
+    std::fs::write(
+        &file,
+        format!(
+            "closedset-master-key 1 {}\n",
+            base64::engine::general_purpose::STANDARD.encode(secret)
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"))
+        .args(["keys", "rotate"])
+        .env("DATABASE_URL", crate::support::database_url(&s.app.db_name))
+        .env("CLOSEDSET_VAULT_KEY", &file)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("closedset-master-key 2 ") && text.lines().count() == 1);
+    assert!(!text.contains(&base64::engine::general_purpose::STANDARD.encode(secret)));
+    let versions: Vec<i32> = sqlx::query_scalar("select distinct master_version from data_key")
+        .fetch_all(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, vec![2]);
+
+    // A server starting with the new file opens what was sealed before; the old key opens
+    // nothing any more.
+    let rotated = closedset::vault::Vault::load_or_create(&file).unwrap();
+    let sealed: closedset::vault::Encrypted<String> =
+        sqlx::query_scalar("select body_sealed from concern where concern_id = $1")
+            .bind(concern)
+            .fetch_one(&s.app.pool)
+            .await
+            .unwrap();
+    let field = Field::new("concern", "body_sealed", concern);
+    let mut conn = s.app.pool.acquire().await.unwrap();
+    let opened = rotated.open(&mut conn, &field, &sealed).await.unwrap();
+    assert_eq!(opened.as_deref(), Ok("ROTATED-CONCERN"));
+    let old = vault(&s.app.db_name)
+        .open(&mut conn, &field, &sealed)
+        .await
+        .unwrap();
+    assert_eq!(old, Err(Refusal::Mismatch));
+    drop(conn);
+
+    let mut pat = s.app.signed_in("pat@example.test").await;
+    let page = pat.get(&format!("/productions/{p}/data-protection")).await;
+    assert!(page.body.contains("Encryption keys rotated"));
+}
