@@ -485,3 +485,31 @@ pub(super) async fn erase_production(
     }
     Ok(Redirect::to(&format!("{}/data-protection", member.base())).into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_who_can_see_table_says_what_the_access_table_says() {
+        let rows = access_rows();
+        let boundaries = rows
+            .iter()
+            .find(|r| r.what.starts_with("Boundary"))
+            .unwrap();
+        // DOMAIN §4: never producers or directors; the coordinator; a performer their own.
+        assert_eq!(boundaries.cells, ["No", "No", "Yes", "Their own"]);
+        let budget = rows.iter().find(|r| r.what == "Budget lines").unwrap();
+        assert_eq!(budget.cells, ["Yes", "No", "No", "No"]);
+        for (row, kept) in rows.iter().zip(KEPT.iter()) {
+            for (cell, role) in row.cells.iter().zip(COLUMNS) {
+                assert_eq!(
+                    cell != "No",
+                    access::may(role, kept.read_by),
+                    "{}",
+                    row.what
+                );
+            }
+        }
+    }
+}
