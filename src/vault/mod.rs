@@ -72,6 +72,10 @@ pub enum Refusal {
 /// A data key as this process holds it: the cipher, or `None` once destroyed.
 type Held = Option<XChaCha20Poly1305>;
 
+/// How long this process trusts a key it loaded before reading it again, so a key destroyed
+/// by another server process (an erasure there) stops opening here within this time.
+const KEY_FRESHNESS: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Clone)]
 pub struct Vault {
     inner: Arc<Inner>,
@@ -79,8 +83,8 @@ pub struct Vault {
 
 struct Inner {
     master: MasterKeys,
-    /// Unwrapped data keys by id, loaded a production at a time.
-    keys: Mutex<HashMap<i64, Held>>,
+    /// Unwrapped data keys by id, loaded a production at a time, with when they were read.
+    keys: Mutex<HashMap<i64, (Held, std::time::Instant)>>,
     /// Live key ids by scope name.
     scopes: Mutex<HashMap<String, i64>>,
 }
@@ -181,7 +185,9 @@ impl Vault {
 
     /// The cipher of key `id`: `Some(None)` when destroyed, `None` when unknown.
     async fn held(&self, db: &mut PgConnection, id: i64) -> sqlx::Result<Option<Held>> {
-        if let Some(held) = self.inner.keys.lock().expect("key cache").get(&id) {
+        if let Some((held, read)) = self.inner.keys.lock().expect("key cache").get(&id)
+            && (held.is_none() || read.elapsed() < KEY_FRESHNESS)
+        {
             return Ok(Some(held.clone()));
         }
         // One statement for every key of the same production, so a page that opens many
@@ -195,6 +201,7 @@ impl Vault {
         .fetch_all(&mut *db)
         .await?;
         let mut keys = self.inner.keys.lock().expect("key cache");
+        let now = std::time::Instant::now();
         for row in rows {
             let held = match &row.wrapped {
                 None => None,
@@ -207,9 +214,9 @@ impl Vault {
                 );
                 continue;
             }
-            keys.insert(row.data_key_id, held);
+            keys.insert(row.data_key_id, (held, now));
         }
-        Ok(keys.get(&id).cloned())
+        Ok(keys.get(&id).map(|(held, _)| held.clone()))
     }
 
     async fn key_for(
@@ -267,11 +274,10 @@ impl Vault {
                     row.data_key_id
                 ))
             })?;
-        self.inner
-            .keys
-            .lock()
-            .expect("key cache")
-            .insert(row.data_key_id, Some(cipher.clone()));
+        self.inner.keys.lock().expect("key cache").insert(
+            row.data_key_id,
+            (Some(cipher.clone()), std::time::Instant::now()),
+        );
         self.inner
             .scopes
             .lock()
@@ -300,7 +306,7 @@ impl Vault {
     fn forget(&self, ids: &[i64]) {
         let mut keys = self.inner.keys.lock().expect("key cache");
         for id in ids {
-            keys.insert(*id, None);
+            keys.insert(*id, (None, std::time::Instant::now()));
         }
         self.inner
             .scopes
