@@ -69,7 +69,7 @@ const KEPT: [Kept; 7] = [
         what: "Budget lines",
         why: "The cost of intimacy coordination, beside other safety lines.",
         read_by: Action::ManageBudget,
-        own: "Their own",
+        own: "",
     },
 ];
 
