@@ -6,6 +6,7 @@ pub mod erasure;
 pub mod export;
 mod page;
 mod seal_existing;
+mod who_sees;
 
 use axum::Router;
 use axum::routing::{get, post};

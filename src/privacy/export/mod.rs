@@ -16,6 +16,9 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, Result};
 use crate::vault::{Encrypted, Field, Vault};
 use crate::web::AppState;
+use rows::{CastRow, ConcernRow, ConversationRow, EventRow, ProfileRow, RiderRow, ViewRow};
+
+mod rows;
 
 fn at(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
@@ -34,90 +37,6 @@ async fn open_text(
     clear: String,
 ) -> Result<String> {
     Ok(vault.reveal(conn, &field, sealed.as_ref(), clear).await?)
-}
-
-#[derive(sqlx::FromRow)]
-struct CastRow {
-    cast_member_id: i64,
-    production_id: i64,
-    title: String,
-    cast_number: i32,
-    name: String,
-    character_name: String,
-    date_of_birth: Option<time::Date>,
-    union_name: String,
-    representative: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct ProfileRow {
-    boundary_profile_version_id: i64,
-    cast_member_id: i64,
-    version: i32,
-    entries: Value,
-    notes: String,
-    entries_sealed: Option<Encrypted<String>>,
-    notes_sealed: Option<Encrypted<String>>,
-    created_at: OffsetDateTime,
-}
-
-#[derive(sqlx::FromRow)]
-struct ConversationRow {
-    conversation_id: i64,
-    cast_member_id: i64,
-    version: i32,
-    kind: String,
-    held_at: OffsetDateTime,
-    summary: String,
-    summary_sealed: Option<Encrypted<String>>,
-    note: String,
-    note_sealed: Option<Encrypted<String>>,
-    performers: Vec<i64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct RiderRow {
-    rider_id: i64,
-    cast_member_id: i64,
-    status: String,
-    body: String,
-    body_sealed: Option<Encrypted<String>>,
-    body_sha256: Option<String>,
-    delivered_at: Option<OffsetDateTime>,
-    signed_at: Option<OffsetDateTime>,
-    revoked_at: Option<OffsetDateTime>,
-}
-
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    rider_id: i64,
-    seq: i64,
-    event: String,
-    occurred_at: OffsetDateTime,
-    details: String,
-    entry_hash: String,
-    client_addr: Option<String>,
-    user_agent: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct ViewRow {
-    cast_member_id: i64,
-    viewer: Option<String>,
-    record_kind: String,
-    record_id: Option<i64>,
-    viewed_at: OffsetDateTime,
-}
-
-#[derive(sqlx::FromRow)]
-struct ConcernRow {
-    concern_id: i64,
-    production_id: i64,
-    body: String,
-    body_sealed: Option<Encrypted<String>>,
-    anonymous: bool,
-    status: String,
-    created_at: OffsetDateTime,
 }
 
 /// Everything about `user_id`, as JSON, with the readable texts beside it (path, text).
