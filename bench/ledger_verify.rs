@@ -118,8 +118,11 @@ async fn fill(pool: &PgPool, key: &LogKey, entries: i64, every: i64) -> anyhow::
             .map(|n| match n % 4 {
                 0 => LedgerEvent::Signed {
                     text_sha256: hash(n),
-                    client_addr: "192.0.2.14".into(),
-                    user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)".into(),
+                    client_sha256: closedset::vocab::ledger_event::client_sha256(
+                        &"0".repeat(64),
+                        "192.0.2.14",
+                        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)",
+                    ),
                     authenticated: "password".into(),
                     method: "password".into(),
                     credential_sha256: None,

@@ -305,3 +305,37 @@ fn verify_export(path: &Path, key: Option<VerifierKey>) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `closedset keys rotate`: a new master key version in the key file, every live data key
+/// re-wrapped under it in one transaction, then the old versions dropped from the file. The
+/// sealed values themselves do not change. A crash in between leaves both versions in the file,
+/// so nothing is lost; running it again finishes the job.
+pub async fn rotate_keys(config: &Config) -> anyhow::Result<()> {
+    if !config.vault_key.exists() {
+        anyhow::bail!(
+            "there is no master key file at {} (set CLOSEDSET_VAULT_KEY to the server's)",
+            config.vault_key.display()
+        );
+    }
+    let mut master = crate::vault::MasterKeys::load_or_create(&config.vault_key)?;
+    let version = master.add_version(&config.vault_key)?;
+    let vault = crate::vault::Vault::new(master);
+    let database = open_for(config, db::Purpose::Command).await?;
+    let mut tx = database.pool.begin().await?;
+    let count = vault.rewrap_all(&mut tx).await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Action::KeysRotated,
+        crate::audit::Entry {
+            detail: &format!("master key version {version}, {count} data keys"),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    database.pool.close().await;
+    let mut master = crate::vault::MasterKeys::load_or_create(&config.vault_key)?;
+    master.retire_old(&config.vault_key)?;
+    println!("master key version {version}: {count} data keys re-wrapped");
+    Ok(())
+}

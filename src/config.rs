@@ -46,6 +46,9 @@ pub struct Config {
     /// The name a new signing key gets (`CLOSEDSET_LOG_NAME`): by default the host of
     /// `base_url`. Each production's log is `<name>/production/<id>`.
     pub log_name: String,
+    /// The master key file that wraps the data keys of sealed fields (`CLOSEDSET_VAULT_KEY`),
+    /// created on first run; by default beside the data directory, never inside the database.
+    pub vault_key: PathBuf,
 }
 
 /// The SMTP relay e-mail goes through, as `CLOSEDSET_SMTP_URL` names it: `smtp://host:port`
@@ -218,6 +221,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("log_key", &self.log_key)
             .field("log_name", &self.log_name)
+            .field("vault_key", &self.vault_key)
             .finish_non_exhaustive()
     }
 }
@@ -242,6 +246,7 @@ impl Default for Config {
             mail_from: "Closed Set <closedset@localhost>".into(),
             log_key: PathBuf::from("closedset-log.key"),
             log_name: "127.0.0.1:8080".into(),
+            vault_key: PathBuf::from("closedset-vault.key"),
         }
     }
 }
@@ -301,6 +306,10 @@ impl Config {
         config.log_key = match var("CLOSEDSET_LOG_KEY") {
             Some(path) => PathBuf::from(path),
             None => beside(&config.data_dir, "closedset-log.key"),
+        };
+        config.vault_key = match var("CLOSEDSET_VAULT_KEY") {
+            Some(path) => PathBuf::from(path),
+            None => beside(&config.data_dir, "closedset-vault.key"),
         };
         config.log_name = match var("CLOSEDSET_LOG_NAME") {
             Some(name) => name,

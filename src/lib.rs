@@ -8,7 +8,7 @@
 //! `tests/api/layers.rs` reads `src/` and fails, naming file and line, on any `crate::` path
 //! that breaks this. This list is what that test reads: one layer a line, in order.
 //!
-//! layer: error config db clock csv
+//! layer: error config db clock csv vault audit
 //! layer: vocab
 //! layer: rules access script
 //! layer: ledger
@@ -22,6 +22,7 @@
 //! layer: schedule
 //! layer: consent
 //! layer: onset concerns budget choreography
+//! layer: privacy
 //! layer: pages
 //! layer: demo commands
 //!
@@ -39,6 +40,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod budget;
 pub mod cast;
@@ -57,11 +59,13 @@ pub mod live;
 pub mod notifications;
 pub mod onset;
 pub mod pages;
+pub mod privacy;
 pub mod productions;
 pub mod rules;
 pub mod scenes;
 pub mod schedule;
 pub mod script;
+pub mod vault;
 pub mod vocab;
 pub mod web;
 
@@ -164,6 +168,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(budget::router())
         .merge(onset::router())
         .merge(choreography::router())
+        .merge(privacy::router())
         .fallback(not_found)
         // Inside the CSRF guard: only a genuine form's key is claimed.
         .layer(middleware::from_fn_with_state(

@@ -38,6 +38,9 @@ Usage:
                                              text; exits non-zero naming each problem (the key:
                                              by default this server's own, else the one in the
                                              receipt, with a warning)
+  closedset keys rotate                      make a new master key version, re-wrap every data
+                                             key under it, and drop the old version from the
+                                             key file (CLOSEDSET_VAULT_KEY; back it up after)
   closedset user create --email E [--admin] [--name N]
                                              create an account (password asked on the terminal
                                              or read from the first line of standard input)
@@ -111,6 +114,7 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
         ["ledger", "verify", rest @ ..] => commands::verify(&config, rest).await,
         ["ledger", "export", rest @ ..] => commands::export(&config, rest).await,
         ["ledger", "key"] => commands::key(&config),
+        ["keys", "rotate"] => commands::rotate_keys(&config).await,
         ["receipt", "verify", rest @ ..] => commands::verify_receipt(&config, rest),
         ["demo", "--large", rest @ ..] => {
             let purpose = if rest == ["--no-serve"] {
@@ -121,6 +125,8 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             let database = open(&config, purpose).await?;
             let started = std::time::Instant::now();
             let id = closedset::demo::large::load(&database.pool).await?;
+            let vault = closedset::vault::Vault::load_or_create(&config.vault_key)?;
+            closedset::privacy::seal_existing(&database.pool, &vault).await?;
             let key = LogKey::load_or_create(&config.log_key, &config.log_name)?;
             closedset::ledger::checkpoint::seal_all(&database.pool, &key).await?;
             println!(
@@ -155,6 +161,11 @@ async fn serve(config: Config, mut database: db::Database) -> anyhow::Result<()>
     password::warm_up();
     let listen = config.listen;
     let state = AppState::new(database.pool.clone(), config)?;
+    // Text written before encryption (or by the demo loader) is sealed before anyone reads it.
+    let sealed = closedset::privacy::seal_existing(&state.pool, &state.vault).await?;
+    if sealed.values > 0 {
+        tracing::info!("sealed {} values written in clear before", sealed.values);
+    }
     let health = db::Health::default();
     if let Some(cluster) = database.cluster.as_ref() {
         tokio::spawn(db::supervise::supervise(

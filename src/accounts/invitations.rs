@@ -85,12 +85,14 @@ struct OpenInvitation {
     email: String,
     role: Role,
     has_account: bool,
+    invited_by: Option<i64>,
 }
 
 async fn open_invitation(pool: &PgPool, token: &str) -> Result<Option<OpenInvitation>> {
     Ok(sqlx::query_as(
         "select i.invitation_id, i.production_id, p.title as production_title, i.email, i.role,
-                exists (select 1 from app_user u where u.email = i.email) as has_account
+                exists (select 1 from app_user u where u.email = i.email) as has_account,
+                i.invited_by
          from invitation i join production p using (production_id)
          where i.token_hash = $1 and i.accepted_at is null and i.revoked_at is null
            and i.expires_at > now()",
@@ -258,7 +260,7 @@ pub(super) async fn accept_invitation(
         .bind(user.user_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
+    let added = sqlx::query(
         "insert into member (production_id, user_id, role) values ($1, $2, $3)
          on conflict (production_id, user_id) do nothing",
     )
@@ -267,6 +269,20 @@ pub(super) async fn accept_invitation(
     .bind(invitation.role)
     .execute(&mut *tx)
     .await?;
+    if added.rows_affected() == 1 {
+        crate::audit::record(
+            &mut tx,
+            crate::audit::Action::MemberAdded,
+            crate::audit::Entry {
+                production_id: Some(invitation.production_id),
+                actor_user_id: invitation.invited_by,
+                subject_user_id: Some(user.user_id),
+                detail: invitation.role.as_str(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
     // An invitation made for a cast member links the account to that cast record.
     sqlx::query(
         "update cast_member c set user_id = $2, updated_at = now()

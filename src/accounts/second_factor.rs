@@ -15,6 +15,7 @@ use crate::auth::{
     check_password, log_in,
 };
 use crate::error::Result;
+use crate::vault::Encrypted;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render, render_with_status,
 };
@@ -217,14 +218,24 @@ struct TwoStepPage {
 
 impl TwoStepPage {
     async fn load(state: &AppState, ctx: Ctx, user: &User) -> Result<TwoStepPage> {
-        let row: Option<(Vec<u8>, bool)> = sqlx::query_as(
-            "select secret, confirmed_at is not null from user_totp where user_id = $1",
+        let mut conn = state.pool.acquire().await?;
+        type Row = (Option<Vec<u8>>, Option<Encrypted<Vec<u8>>>, bool);
+        let row: Option<Row> = sqlx::query_as(
+            "select secret, secret_sealed, confirmed_at is not null from user_totp
+             where user_id = $1",
         )
         .bind(user.user_id)
-        .fetch_optional(&state.pool)
+        .fetch_optional(&mut *conn)
         .await?;
-        let enabled = row.as_ref().is_some_and(|(_, confirmed)| *confirmed);
-        let setup = row.filter(|(_, confirmed)| !confirmed).map(|(secret, _)| {
+        let enabled = row.as_ref().is_some_and(|(_, _, confirmed)| *confirmed);
+        let unconfirmed = match row.filter(|(_, _, confirmed)| !confirmed) {
+            Some((clear, sealed, _)) => {
+                totp::open_secret(&state.vault, &mut conn, user.user_id, clear, sealed).await?
+            }
+            None => None,
+        };
+        drop(conn);
+        let setup = unconfirmed.map(|secret| {
             let uri = totp::otpauth_uri(&secret, &user.email);
             NewSecret {
                 text: totp::base32(&secret),
@@ -282,16 +293,20 @@ pub(super) async fn start_setup(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response> {
+    let mut tx = state.pool.begin().await?;
+    let sealed =
+        totp::seal_secret(&state.vault, &mut tx, user.user_id, &totp::new_secret()).await?;
     sqlx::query(
-        "insert into user_totp (user_id, secret) values ($1, $2)
-         on conflict (user_id) do update set secret = excluded.secret, last_step = null,
-             created_at = now()
+        "insert into user_totp (user_id, secret, secret_sealed) values ($1, null, $2)
+         on conflict (user_id) do update set secret = null,
+             secret_sealed = excluded.secret_sealed, last_step = null, created_at = now()
          where user_totp.confirmed_at is null",
     )
     .bind(user.user_id)
-    .bind(totp::new_secret())
-    .execute(&state.pool)
+    .bind(&sealed)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(Redirect::to("/account/two-step").into_response())
 }
 
@@ -303,7 +318,7 @@ pub(super) async fn confirm_setup(
     body: FormBody,
 ) -> Result<Response> {
     let typed = body.reader().text("code", Len::Code);
-    if !totp::use_code(&state.pool, user.user_id, &typed, false).await? {
+    if !totp::use_code(&state.vault, &state.pool, user.user_id, &typed, false).await? {
         return TwoStepPage::load(&state, ctx, &user).await?.refused(
             StatusCode::UNPROCESSABLE_ENTITY,
             "code",

@@ -5,11 +5,12 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
 use super::{User, clear_failures, reserve_attempt};
 use crate::error::Result;
+use crate::vault::{Encrypted, Field, Scope, Vault};
 use crate::web::AppState;
 
 /// Seconds per step (RFC 6238's default, which authenticator apps assume).
@@ -109,18 +110,30 @@ pub async fn has_second_factor(pool: &PgPool, user_id: i64) -> Result<bool> {
 /// Accepts `typed` as the code of a step after the last one used, and records that step, in
 /// one statement: two requests with the same code cannot both pass. `confirmed` chooses
 /// between the secret in use and one being set up.
-pub async fn use_code(pool: &PgPool, user_id: i64, typed: &str, confirmed: bool) -> Result<bool> {
-    let secret: Option<(Vec<u8>, Option<i64>)> = sqlx::query_as(
-        "select secret, last_step from user_totp
+pub async fn use_code(
+    vault: &Vault,
+    pool: &PgPool,
+    user_id: i64,
+    typed: &str,
+    confirmed: bool,
+) -> Result<bool> {
+    let mut conn = pool.acquire().await?;
+    type Stored = (Option<Vec<u8>>, Option<Encrypted<Vec<u8>>>);
+    let secret: Option<Stored> = sqlx::query_as(
+        "select secret, secret_sealed from user_totp
          where user_id = $1 and (confirmed_at is not null) = $2",
     )
     .bind(user_id)
     .bind(confirmed)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
-    let Some((secret, _)) = secret else {
+    let Some((clear, sealed)) = secret else {
         return Ok(false);
     };
+    let Some(secret) = open_secret(vault, &mut conn, user_id, clear, sealed).await? else {
+        return Ok(false);
+    };
+    drop(conn);
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let Some(step) = matching_step(&secret, typed, now) else {
         return Ok(false);
@@ -134,6 +147,45 @@ pub async fn use_code(pool: &PgPool, user_id: i64, typed: &str, confirmed: bool)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Where an account's second-factor key is sealed, under the account's own data key.
+fn secret_field(user_id: i64) -> Field {
+    Field::new("user_totp", "secret_sealed", user_id)
+}
+
+/// The key in clear: sealed, or (stored before encryption) clear. `None` when erased or refused.
+pub async fn open_secret(
+    vault: &Vault,
+    conn: &mut PgConnection,
+    user_id: i64,
+    clear: Option<Vec<u8>>,
+    sealed: Option<Encrypted<Vec<u8>>>,
+) -> Result<Option<Vec<u8>>> {
+    Ok(match sealed {
+        None => clear,
+        Some(sealed) => vault
+            .open(conn, &secret_field(user_id), &sealed)
+            .await?
+            .ok(),
+    })
+}
+
+/// A new key sealed for the account, for `user_totp.secret_sealed`.
+pub async fn seal_secret(
+    vault: &Vault,
+    conn: &mut PgConnection,
+    user_id: i64,
+    secret: &Vec<u8>,
+) -> Result<Encrypted<Vec<u8>>> {
+    Ok(vault
+        .seal(
+            conn,
+            Scope::Account(user_id),
+            &secret_field(user_id),
+            secret,
+        )
+        .await?)
 }
 
 /// The stored form of a recovery code: tied to its account, so equal codes never match across
@@ -223,7 +275,7 @@ pub async fn check_code(
     let Some(_) = reserve_attempt(state, &user.email, client_addr).await? else {
         return Ok(CodeCheck::Paused);
     };
-    let right = use_code(&state.pool, user.user_id, typed, true).await?
+    let right = use_code(&state.vault, &state.pool, user.user_id, typed, true).await?
         || use_recovery_code(&state.pool, user.user_id, typed).await?;
     if right {
         clear_failures(&state.pool, &user.email, client_addr).await?;

@@ -12,6 +12,7 @@ use super::reporting::{self, ReportingLine};
 use super::shown::{shown, when};
 use crate::error::Result;
 use crate::productions::Member;
+use crate::vault::{Encrypted, Field};
 use crate::web::AppState;
 use crate::web::{Ctx, render};
 
@@ -32,6 +33,7 @@ struct ReceivedRow {
     created_at: OffsetDateTime,
     raiser_name: Option<String>,
     excerpt: String,
+    body_sealed: Option<Encrypted<String>>,
 }
 
 #[derive(Template)]
@@ -68,10 +70,10 @@ pub(super) async fn list_page(
     .bind(member.user.user_id)
     .fetch_all(&state.pool)
     .await?;
-    let received: Vec<ReceivedRow> = sqlx::query_as(
+    let mut received: Vec<ReceivedRow> = sqlx::query_as(
         "select c.concern_id, c.status, c.created_at,
                 case when c.anonymous then null else u.name end as raiser_name,
-                left(c.body, 140) as excerpt
+                left(c.body, 140) as excerpt, c.body_sealed
          from concern c
          join concern_recipient r on r.concern_id = c.concern_id and r.user_id = $2
          left join app_user u on u.user_id = c.raised_by
@@ -82,6 +84,21 @@ pub(super) async fn list_page(
     .bind(member.user.user_id)
     .fetch_all(&state.pool)
     .await?;
+    if received.iter().any(|r| r.body_sealed.is_some()) {
+        let mut conn = state.pool.acquire().await?;
+        for r in &mut received {
+            let text = state
+                .vault
+                .reveal(
+                    &mut conn,
+                    &Field::new("concern", "body_sealed", r.concern_id),
+                    r.body_sealed.take().as_ref(),
+                    std::mem::take(&mut r.excerpt),
+                )
+                .await?;
+            r.excerpt = text.chars().take(140).collect();
+        }
+    }
     render(&ListPage {
         ctx,
         member,

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::notifications;
 use crate::productions::Member;
 use crate::rules::concerns::recipients;
+use crate::vault::{Field, Scope};
 use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
@@ -173,16 +174,33 @@ pub(super) async fn create(
     };
     let production_id = member.production.production_id;
     let mut tx = state.pool.begin().await?;
+    // The text is sealed under the raiser's own key in this production (`crate::vault`).
     let concern_id: i64 = sqlx::query_scalar(
         "insert into concern (production_id, raised_by, anonymous, body)
-         values ($1, $2, $3, $4) returning concern_id",
+         values ($1, $2, $3, '') returning concern_id",
     )
     .bind(production_id)
     .bind(member.user.user_id)
     .bind(form.anonymous)
-    .bind(&text)
     .fetch_one(&mut *tx)
     .await?;
+    let sealed = state
+        .vault
+        .seal(
+            &mut tx,
+            Scope::Member {
+                production: production_id,
+                user: member.user.user_id,
+            },
+            &Field::new("concern", "body_sealed", concern_id),
+            &text,
+        )
+        .await?;
+    sqlx::query("update concern set body_sealed = $2 where concern_id = $1")
+        .bind(concern_id)
+        .bind(&sealed)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "insert into concern_recipient (concern_id, user_id)
          select $1, unnest($2::bigint[])",

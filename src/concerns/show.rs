@@ -6,7 +6,7 @@ use std::borrow::Borrow;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
@@ -15,6 +15,7 @@ use super::shown::{Status, shown, when};
 use crate::error::{AppError, Result};
 use crate::notifications;
 use crate::productions::Member;
+use crate::vault::{Encrypted, Field, Scope};
 use crate::web::AppState;
 use crate::web::ids::Ids;
 use crate::web::{Ctx, FieldErrors, Flash, render_form};
@@ -24,6 +25,7 @@ use crate::web::{FormBody, Len};
 struct ConcernRow {
     concern_id: i64,
     body: String,
+    body_sealed: Option<Encrypted<String>>,
     status: String,
     anonymous: bool,
     created_at: OffsetDateTime,
@@ -40,8 +42,10 @@ struct RecipientRow {
 
 #[derive(sqlx::FromRow)]
 struct FollowUpRow {
+    concern_follow_up_id: i64,
     status: String,
     note: String,
+    note_sealed: Option<Encrypted<String>>,
     author_name: Option<String>,
     created_at: OffsetDateTime,
 }
@@ -64,9 +68,19 @@ shown!(ConcernRow, FollowUpRow);
 
 impl ShowPage {
     /// The concern if `member` may see it, with its recipients, its follow-ups and an empty note.
-    async fn new(pool: &PgPool, ctx: Ctx, member: Member, concern_id: i64) -> Result<ShowPage> {
+    async fn new(state: &AppState, ctx: Ctx, member: Member, concern_id: i64) -> Result<ShowPage> {
+        let pool = &state.pool;
         let mut conn = pool.acquire().await?;
-        let concern = visible(&mut conn, &member, concern_id).await?;
+        let mut concern = visible(&mut conn, &member, concern_id).await?;
+        concern.body = state
+            .vault
+            .reveal(
+                &mut conn,
+                &Field::new("concern", "body_sealed", concern.concern_id),
+                concern.body_sealed.as_ref(),
+                std::mem::take(&mut concern.body),
+            )
+            .await?;
         let recipients: Vec<RecipientRow> = sqlx::query_as(
             "select u.name from concern_recipient r join app_user u using (user_id)
          where r.concern_id = $1 order by u.name",
@@ -75,9 +89,10 @@ impl ShowPage {
         .fetch_all(&mut *conn)
         .await?;
         // The raiser sees how it moved, not the recipients' notes or names.
-        let follow_ups: Vec<FollowUpRow> = sqlx::query_as(
-            "select f.status,
+        let mut follow_ups: Vec<FollowUpRow> = sqlx::query_as(
+            "select f.concern_follow_up_id, f.status,
                 case when $2 then f.note else '' end as note,
+                case when $2 then f.note_sealed end as note_sealed,
                 case when $2 then u.name end as author_name,
                 f.created_at
          from concern_follow_up f left join app_user u on u.user_id = f.author_user_id
@@ -87,6 +102,17 @@ impl ShowPage {
         .bind(concern.is_recipient)
         .fetch_all(&mut *conn)
         .await?;
+        for f in &mut follow_ups {
+            f.note = state
+                .vault
+                .reveal(
+                    &mut conn,
+                    &Field::new("concern_follow_up", "note_sealed", f.concern_follow_up_id),
+                    f.note_sealed.as_ref(),
+                    std::mem::take(&mut f.note),
+                )
+                .await?;
+        }
         drop(conn);
         let line = reporting::load(
             pool,
@@ -131,7 +157,7 @@ impl ShowPage {
 /// other producers included.
 async fn visible(conn: &mut PgConnection, member: &Member, concern_id: i64) -> Result<ConcernRow> {
     sqlx::query_as(
-        "select c.concern_id, c.body, c.status, c.anonymous, c.created_at,
+        "select c.concern_id, c.body, c.body_sealed, c.status, c.anonymous, c.created_at,
                 case when c.anonymous then null else u.name end as raiser_name,
                 c.raised_by is not distinct from $3 as is_raiser,
                 exists (select 1 from concern_recipient r
@@ -155,7 +181,7 @@ pub(super) async fn show_page(
     member: Member,
     Ids((_, concern_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
-    ShowPage::new(&state.pool, ctx, member, concern_id)
+    ShowPage::new(&state, ctx, member, concern_id)
         .await?
         .respond()
 }
@@ -192,21 +218,38 @@ pub(super) async fn follow_up(
     }
     let Some(status) = status.filter(|_| errors.is_empty()) else {
         drop(tx);
-        return ShowPage::new(&state.pool, ctx, member, concern_id)
+        return ShowPage::new(&state, ctx, member, concern_id)
             .await?
             .with_note(note, errors)
             .respond();
     };
-    sqlx::query(
+    let follow_up_id: i64 = sqlx::query_scalar(
         "insert into concern_follow_up (concern_id, author_user_id, status, note)
-         values ($1, $2, $3, $4)",
+         values ($1, $2, $3, '') returning concern_follow_up_id",
     )
     .bind(concern_id)
     .bind(member.user.user_id)
     .bind(status.as_str())
-    .bind(&note)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
+    if !note.is_empty() {
+        let sealed = state
+            .vault
+            .seal(
+                &mut tx,
+                Scope::Production(production_id),
+                &Field::new("concern_follow_up", "note_sealed", follow_up_id),
+                &note,
+            )
+            .await?;
+        sqlx::query(
+            "update concern_follow_up set note_sealed = $2 where concern_follow_up_id = $1",
+        )
+        .bind(follow_up_id)
+        .bind(&sealed)
+        .execute(&mut *tx)
+        .await?;
+    }
     let raiser: Option<Option<i64>> = sqlx::query_scalar(
         "update concern set status = $2, updated_at = now()
          where concern_id = $1 and status <> $2 returning raised_by",

@@ -7,6 +7,7 @@ pub mod conflicts;
 mod form;
 mod index;
 mod profile_page;
+pub(crate) mod sealed;
 mod version_page;
 mod versions;
 

@@ -203,6 +203,7 @@ pub async fn grant_application_role(owner: &mut PgConnection, role: &str) -> any
         "conversation_version",
         "conversation_version_performer",
         "ledger_checkpoint",
+        "admin_audit",
     ];
     /// Tables the server never touches.
     const NONE: &[&str] = &["_sqlx_migrations"];
@@ -264,9 +265,32 @@ pub async fn grant_application_role(owner: &mut PgConnection, role: &str) -> any
         .execute(&mut *tx)
         .await?;
     }
+    // The one change their triggers allow: a version written before encryption has its clear
+    // text replaced by its sealed form, once (migration 0026, the start-up sweep).
+    for (table, columns) in SEALED_ONCE {
+        if sqlx::query_scalar::<_, bool>("select to_regclass($1) is not null")
+            .bind(table)
+            .fetch_one(&mut *tx)
+            .await?
+        {
+            sqlx::query(&format!(
+                "grant update ({columns}) on {}.{} to {role_name}",
+                ident(&schema),
+                ident(table)
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(())
 }
+
+/// Append-only tables whose clear text columns the server may replace by their sealed form.
+const SEALED_ONCE: &[(&str, &str)] = &[
+    ("conversation_version", "summary, summary_sealed"),
+    ("conversation_version_performer", "note, note_sealed"),
+];
 
 /// A role that owns the tables (or any superuser) can disable the triggers that keep the consent
 /// ledger and the access log append-only; say so, once, at start-up.

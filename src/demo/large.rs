@@ -496,8 +496,11 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
         if reached(r, "signed") {
             let signed = LedgerEvent::Signed {
                 text_sha256,
-                client_addr: "large demo loader".into(),
-                user_agent: "closedset demo --large".into(),
+                client_sha256: crate::vocab::ledger_event::client_sha256(
+                    &"0".repeat(64),
+                    "large demo loader",
+                    "closedset demo --large",
+                ),
                 authenticated: "demo data: no password was entered".into(),
                 method: "demo".into(),
                 credential_sha256: None,

@@ -217,7 +217,8 @@ impl Demo<'_> {
         };
         if let Err(refused) =
             // The demo coordinator has talked any boundary conflict through with the performer.
-            lifecycle::deliver(tx, self.production, rider_id, self.coordinator, true).await?
+            lifecycle::deliver(tx, self.production, rider_id, self.coordinator, true, None)
+                    .await?
         {
             bail!("demo rider not delivered: {}", refused.message);
         }

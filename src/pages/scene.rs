@@ -48,7 +48,13 @@ async fn readable_conflicts(
     if !member.can(Action::ReadBoundaries) {
         return Ok(Vec::new());
     }
-    conflicts_for_scene(&state.pool, member.production.production_id, scene_id).await
+    conflicts_for_scene(
+        &state.vault,
+        &state.pool,
+        member.production.production_id,
+        scene_id,
+    )
+    .await
 }
 
 async fn breakdown_editor(

@@ -7,6 +7,7 @@ use tower_sessions::Session;
 
 use super::member::Member;
 use crate::access::Action;
+use crate::audit;
 use crate::error::{AppError, Result};
 use crate::vocab::Role;
 use crate::web::AppState;
@@ -100,11 +101,26 @@ pub(super) async fn change_role(
         )
         .await?;
     } else {
-        sqlx::query("update member set role = $2, updated_at = now() where member_id = $1")
-            .bind(member_id)
-            .bind(role)
-            .execute(&mut *tx)
-            .await?;
+        let subject: i64 = sqlx::query_scalar(
+            "update member set role = $2, updated_at = now() where member_id = $1
+             returning user_id",
+        )
+        .bind(member_id)
+        .bind(role)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            audit::Action::RoleChanged,
+            audit::Entry {
+                production_id: Some(production_id),
+                actor_user_id: Some(member.user.user_id),
+                subject_user_id: Some(subject),
+                detail: role.as_str(),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Flash::success(&session, format!("The role is now {}.", role.label())).await?;
     }
@@ -144,6 +160,17 @@ pub(super) async fn remove_member(
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        audit::record(
+            &mut tx,
+            audit::Action::MemberRemoved,
+            audit::Entry {
+                production_id: Some(production_id),
+                actor_user_id: Some(member.user.user_id),
+                subject_user_id: Some(user_id),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Flash::success(
             &session,

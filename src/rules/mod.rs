@@ -20,6 +20,7 @@
 //! | Day Out of Days (§6) | each person's code (SW, W, WF, SWF, H, R, T, WD, PW…) on each day of the schedule, with the drop-and-pickup convention | `day_out_of_days` |
 //! | Sun times (§6, call sheets) | sunrise and sunset at a place on a date (NOAA equations), or that the sun stays up or down | `sun` |
 //! | R13 concerns | who a concern goes to: only recipients chosen from those offered | `concerns` |
+//! | Retention (issue #14) | how long records are kept after wrap, and when they are due for erasure | `retention` |
 //!
 //! Who may do what at all (DOMAIN §4) is the access table, `crate::access`.
 
@@ -37,6 +38,7 @@ pub mod first_meeting;
 pub mod input_ranges;
 pub mod minors;
 pub mod on_set;
+pub mod retention;
 pub mod revocation;
 pub mod shot;
 pub mod staleness;

@@ -74,6 +74,17 @@ impl OnDay {
     }
 }
 
+/// What a `signed` entry keeps of the signing device: SHA-256 over a random salt (64 hex
+/// digits), the client address and the user agent, each on its own line. Whoever holds the
+/// three (the `consent_event_client` row) can show they match; once that row is erased the hash
+/// says nothing, as the salt is gone with it.
+pub fn client_sha256(salt: &str, client_addr: &str, user_agent: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(
+        format!("{salt}\n{client_addr}\n{user_agent}").as_bytes(),
+    ))
+}
+
 /// Adds `extra`'s keys to a JSON object.
 fn with(mut base: Value, extra: Value) -> Value {
     if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
@@ -96,11 +107,12 @@ pub enum LedgerEvent {
     },
     /// The performer first opened it.
     Viewed { text_sha256: String },
-    /// The performer signed the text with this hash, from this address and browser, so.
+    /// The performer signed the text with this hash, from the device `client_sha256` names
+    /// (see `client_sha256`: the address and browser themselves are kept beside the ledger, in
+    /// `consent_event_client`, so erasing the signer removes them without touching the chain).
     Signed {
         text_sha256: String,
-        client_addr: String,
-        user_agent: String,
+        client_sha256: String,
         authenticated: String,
         /// `password` or `passkey`.
         method: String,
@@ -201,16 +213,14 @@ impl LedgerEvent {
             LedgerEvent::Viewed { text_sha256 } => json!({ "text_sha256": text_sha256 }),
             LedgerEvent::Signed {
                 text_sha256,
-                client_addr,
-                user_agent,
+                client_sha256,
                 authenticated,
                 method,
                 credential_sha256,
             } => {
                 let mut details = json!({
                     "text_sha256": text_sha256,
-                    "client_addr": client_addr,
-                    "user_agent": user_agent,
+                    "client_sha256": client_sha256,
                     "authenticated": authenticated,
                     "method": method,
                 });

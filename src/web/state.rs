@@ -9,6 +9,7 @@ use super::cache::PageCache;
 use crate::config::Config;
 use crate::db::hub::LiveHub;
 use crate::ledger::LogKey;
+use crate::vault::Vault;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -20,23 +21,27 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Signs the consent log's checkpoints.
     pub log_key: Arc<LogKey>,
+    /// Seals and opens the most sensitive text (`crate::vault`).
+    pub vault: Vault,
 }
 
 impl AppState {
     /// Reads (or on first run creates) the log's signing key named in the configuration.
     pub fn new(pool: PgPool, config: Config) -> anyhow::Result<Self> {
         let log_key = LogKey::load_or_create(&config.log_key, &config.log_name)?;
-        Ok(AppState::with_key(pool, config, log_key))
+        let vault = Vault::load_or_create(&config.vault_key)?;
+        Ok(AppState::with_keys(pool, config, log_key, vault))
     }
 
-    /// With a signing key the caller already holds.
-    pub fn with_key(pool: PgPool, config: Config, log_key: LogKey) -> Self {
+    /// With a signing key and a vault the caller already holds.
+    pub fn with_keys(pool: PgPool, config: Config, log_key: LogKey, vault: Vault) -> Self {
         AppState {
             pool,
             config: Arc::new(config),
             live: LiveHub::new(),
             pages: Arc::default(),
             log_key: Arc::new(log_key),
+            vault,
         }
     }
 }

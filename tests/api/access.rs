@@ -348,6 +348,17 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    // Bea's request to have her data erased, waiting for a producer of B.
+    let erasure_request_id: i64 = sqlx::query_scalar(
+        "insert into erasure_request (production_id, cast_member_id, requested_by)
+         values ($1, $2, $3) returning erasure_request_id",
+    )
+    .bind(b)
+    .bind(seeded.cast_member_id)
+    .bind(bea)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let mut insiders = [
         app.signed_in("bob@b.test").await,
         app.signed_in("cora@b.test").await,
@@ -368,6 +379,7 @@ async fn a_member_of_one_production_gets_404_everywhere_in_another() {
         ("budget_line_id", budget_line_id.to_string()),
         ("pause_id", pause_id.to_string()),
         ("concern_id", concern_id.to_string()),
+        ("erasure_request_id", erasure_request_id.to_string()),
         ("beat_key", "1".to_string()),
         ("script_import_id", script_import_id.to_string()),
         ("location_id", location_id.to_string()),

@@ -266,17 +266,27 @@ async fn a_riders_conflicts_are_its_performers_against_the_versions_it_covers() 
         riders.push(rider);
     }
     let mut conn = pool.acquire().await.unwrap();
-    let alex = conflicts_for_rider(&mut conn, set.production, riders[0])
-        .await
-        .unwrap();
+    let alex = conflicts_for_rider(
+        Some(&crate::support::vault(&set.app.db_name)),
+        &mut conn,
+        set.production,
+        riders[0],
+    )
+    .await
+    .unwrap();
     let words: Vec<String> = alex.iter().map(ToString::to_string).collect();
     assert_eq!(
         words,
         ["Breasts seen unclothed on camera: No (the breakdown asks: Breasts shown)"]
     );
-    let sam = conflicts_for_rider(&mut conn, set.production, riders[1])
-        .await
-        .unwrap();
+    let sam = conflicts_for_rider(
+        Some(&crate::support::vault(&set.app.db_name)),
+        &mut conn,
+        set.production,
+        riders[1],
+    )
+    .await
+    .unwrap();
     assert_eq!(
         sam.iter()
             .map(|c| (c.area, c.contact, c.answer))
@@ -285,10 +295,15 @@ async fn a_riders_conflicts_are_its_performers_against_the_versions_it_covers() 
     );
     // Another production's id finds nothing, rather than another production's rider.
     assert!(
-        conflicts_for_rider(&mut conn, set.production + 1000, riders[0])
-            .await
-            .unwrap()
-            .is_empty()
+        conflicts_for_rider(
+            Some(&crate::support::vault(&set.app.db_name)),
+            &mut conn,
+            set.production + 1000,
+            riders[0]
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
 }
 

@@ -425,10 +425,18 @@ async fn conversations_are_read_only_by_coordinators_and_the_performers_in_them(
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert_eq!(open_follow_ups(&set.app.pool, p).await.unwrap().len(), 2);
+    assert_eq!(
+        open_follow_ups(&crate::support::vault(&set.app.db_name), &set.app.pool, p)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     let page = cora.post(&done, &[]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    let open = open_follow_ups(&set.app.pool, p).await.unwrap();
+    let open = open_follow_ups(&crate::support::vault(&set.app.db_name), &set.app.pool, p)
+        .await
+        .unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].body, "Book the lake set closed");
     let done_by: Option<i64> =
@@ -640,7 +648,9 @@ async fn the_demo_records_load_once() {
             .unwrap()
             .is_empty()
     );
-    let open = open_follow_ups(&app.pool, production).await.unwrap();
+    let open = open_follow_ups(&crate::support::vault(&app.db_name), &app.pool, production)
+        .await
+        .unwrap();
     assert_eq!(open.len(), 1);
     assert!(open[0].due_on.is_some());
     closedset::demo::records::load(&app.pool, production)

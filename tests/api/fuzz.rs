@@ -13,7 +13,7 @@ use crate::support::fuzzing::{
 };
 
 /// Routes the crawl does not walk, each with why; every other route in `src/` must be reached.
-const NOT_WALKED: [(&str, &str); 15] = [
+const NOT_WALKED: [(&str, &str); 16] = [
     (
         "/call-sheets/{token}",
         "a personal link sent in a notice once a call sheet is published; \
@@ -69,6 +69,11 @@ const NOT_WALKED: [(&str, &str); 15] = [
         "/productions/{production_id}/scenes/{scene_id}/script-review",
         "offered only on a flagged scene whose script changed in an imported draft; \
          script_import.rs sends it",
+    ),
+    (
+        "/productions/{production_id}/data-protection/erase",
+        "offered only once a wrapped production's retention has run out; privacy_erasure.rs \
+         sends it before and after",
     ),
     (
         "/healthz",

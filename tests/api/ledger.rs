@@ -21,8 +21,11 @@ fn event(name: &str) -> LedgerEvent {
         "viewed" => LedgerEvent::Viewed { text_sha256 },
         "signed" => LedgerEvent::Signed {
             text_sha256,
-            client_addr: "127.0.0.1".into(),
-            user_agent: "test".into(),
+            client_sha256: closedset::vocab::ledger_event::client_sha256(
+                &"0".repeat(64),
+                "127.0.0.1",
+                "test",
+            ),
             authenticated: "password".into(),
             method: "password".into(),
             credential_sha256: None,

@@ -109,10 +109,9 @@ async fn sealed_log(app: &TestApp) -> i64 {
         let event = match i {
             3 => LedgerEvent::Signed {
                 text_sha256: "ab".into(),
-                client_addr: "127.0.0.1".into(),
-                user_agent: "Mozilla/5.0 \"Zoë\" \\ \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} — 日本"
+                client_sha256: "cd".into(),
+                authenticated: "Mozilla/5.0 \"Zoë\" \\ \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} — 日本"
                     .into(),
-                authenticated: "password".into(),
                 method: "password".into(),
                 credential_sha256: None,
             },
@@ -365,11 +364,7 @@ async fn receipt_for_a_rider(app: &TestApp) -> (i64, receipt::Receipt) {
         .delivered()
         .await;
     append(app, production, LedgerEvent::Revoked, cora).await;
-    let text: String = sqlx::query_scalar("select body from rider where rider_id = $1")
-        .bind(rider_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let text = crate::support::sealed::rider_text(app, rider_id).await;
     let key = log_key(&app.db_name);
     ledger::checkpoint::seal(&app.pool, &key, production)
         .await

@@ -258,7 +258,7 @@ async fn every_kind_of_tampering_is_named() {
         (
             "event field",
             Box::new(|r| {
-                r.events[3].entry.details = r.events[3].entry.details.replace("127", "10")
+                r.events[3].entry.details = r.events[3].entry.details.replace("password", "passkey")
             }),
             "(signed): its content does not match its hash",
         ),

@@ -355,13 +355,14 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
 
     f.deliver(&mut cora, rider_id).await;
-    let (body, hash, delivered): (String, String, bool) = sqlx::query_as(
-        "select body, body_sha256, delivered_at is not null from rider where rider_id = $1",
+    let (hash, delivered): (String, bool) = sqlx::query_as(
+        "select body_sha256, delivered_at is not null from rider where rider_id = $1",
     )
     .bind(rider_id)
     .fetch_one(&f.app.pool)
     .await
     .unwrap();
+    let body = crate::support::sealed::rider_text(&f.app, rider_id).await;
     assert!(delivered);
     assert!(
         body.contains(ALEX_ACT) && body.contains("In stills: yes"),
@@ -427,8 +428,10 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
     let page = f.sign(&mut alex, rider_id, crate::support::PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(f.status(rider_id).await, "signed");
-    let details: String = sqlx::query_scalar(
-        "select details from consent_event where rider_id = $1 and event = 'signed'",
+    let (details, salt, addr, agent): (String, String, String, String) = sqlx::query_as(
+        "select e.details, c.salt, c.client_addr, c.user_agent from consent_event e
+         join consent_event_client c using (consent_event_id)
+         where e.rider_id = $1 and e.event = 'signed'",
     )
     .bind(rider_id)
     .fetch_one(&f.app.pool)
@@ -436,8 +439,16 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
     .unwrap();
     let details: serde_json::Value = serde_json::from_str(&details).unwrap();
     assert_eq!(details["text_sha256"], sha256(&body));
-    assert_eq!(details["client_addr"], "127.0.0.1");
-    assert_eq!(details["user_agent"], "RiderTest/1.0 (phone)");
+    // Where from is kept beside the ledger, which holds only its salted hash.
+    assert_eq!(
+        (addr.as_str(), agent.as_str()),
+        ("127.0.0.1", "RiderTest/1.0 (phone)")
+    );
+    assert_eq!(
+        details["client_sha256"],
+        closedset::vocab::ledger_event::client_sha256(&salt, &addr, &agent)
+    );
+    assert!(details.get("client_addr").is_none() && details.get("user_agent").is_none());
     assert_eq!(details["authenticated"], "password re-entered");
 
     // The certificate: text, hash, every event and how to verify.
@@ -971,11 +982,7 @@ async fn directors_see_what_each_performer_agreed_but_never_the_rider() {
     assert!(page.body.contains(ALEX_ACT), "{}", page.body);
     assert!(page.body.contains("in the picture"));
     // The scope only: not the rider's text, and the rider itself stays closed to directors.
-    let text: String = sqlx::query_scalar("select body from rider where rider_id = $1")
-        .bind(rider_id)
-        .fetch_one(&f.app.pool)
-        .await
-        .unwrap();
+    let text = crate::support::sealed::rider_text(&f.app, rider_id).await;
     let first_line = text.lines().find(|l| l.len() > 20).unwrap().trim();
     assert!(!page.body.contains(first_line), "{first_line}");
     assert_eq!(

@@ -4,29 +4,57 @@
 
 use sqlx::{PgConnection, PgPool};
 
+use super::sealed::{self, StoredProfile};
 use crate::error::Result;
 use crate::rules::boundaries::{self, Conflict};
+use crate::vault::{Encrypted, Vault};
 use crate::vocab::boundary::Profile;
 use crate::vocab::breakdown::read_breakdown;
 
 /// The latest stored profile of one cast member, as a query returns it.
 #[derive(sqlx::FromRow)]
 struct LatestProfile {
+    boundary_profile_version_id: i64,
     cast_member_id: i64,
     entries: serde_json::Value,
     notes: String,
+    entries_sealed: Option<Encrypted<String>>,
+    notes_sealed: Option<Encrypted<String>>,
 }
 
 impl LatestProfile {
     fn profile(&self) -> Profile {
         Profile::from_stored(&self.entries, &self.notes)
     }
+
+    /// Opens its sealed answers and notes in place.
+    async fn open(&mut self, vault: Option<&Vault>, conn: &mut PgConnection) -> Result<()> {
+        let (entries, notes) = sealed::open(
+            vault,
+            conn,
+            StoredProfile {
+                id: self.boundary_profile_version_id,
+                entries: &self.entries,
+                entries_sealed: self.entries_sealed.as_ref(),
+                notes: &self.notes,
+                notes_sealed: self.notes_sealed.as_ref(),
+            },
+        )
+        .await?;
+        self.entries = entries;
+        self.notes = notes;
+        Ok(())
+    }
 }
+
+const LATEST_COLUMNS: &str = "v.boundary_profile_version_id, v.cast_member_id, v.entries, \
+     v.notes, v.entries_sealed, v.notes_sealed";
 
 /// Every performer with a part in the scene's current breakdown whose latest boundary profile
 /// conflicts with it, by cast member id in the breakdown's order; performers without a
 /// conflict (or without a profile) are left out. Two queries whatever the cast size.
 pub async fn conflicts_for_scene(
+    vault: &Vault,
     pool: &PgPool,
     production_id: i64,
     scene_id: i64,
@@ -51,16 +79,20 @@ pub async fn conflicts_for_scene(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let profiles: Vec<LatestProfile> = sqlx::query_as(
-        "select distinct on (cast_member_id) cast_member_id, entries, notes
-         from boundary_profile_version
-         where production_id = $1 and cast_member_id = any($2)
-         order by cast_member_id, version desc",
-    )
+    let mut conn = pool.acquire().await?;
+    let mut profiles: Vec<LatestProfile> = sqlx::query_as(&format!(
+        "select distinct on (v.cast_member_id) {LATEST_COLUMNS}
+         from boundary_profile_version v
+         where v.production_id = $1 and v.cast_member_id = any($2)
+         order by v.cast_member_id, v.version desc"
+    ))
     .bind(production_id)
     .bind(&ids)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
+    for p in &mut profiles {
+        p.open(Some(vault), &mut conn).await?;
+    }
     Ok(breakdown
         .performers
         .iter()
@@ -79,23 +111,25 @@ pub async fn conflicts_for_scene(
 /// contact once. Empty when there is no profile, or the rider is not of this production. Two
 /// queries, on the caller's connection so it can run inside a delivery's transaction.
 pub async fn conflicts_for_rider(
+    vault: Option<&Vault>,
     conn: &mut PgConnection,
     production_id: i64,
     rider_id: i64,
 ) -> Result<Vec<Conflict>> {
-    let latest: Option<LatestProfile> = sqlx::query_as(
-        "select v.cast_member_id, v.entries, v.notes
+    let latest: Option<LatestProfile> = sqlx::query_as(&format!(
+        "select {LATEST_COLUMNS}
          from rider r join boundary_profile_version v on v.cast_member_id = r.cast_member_id
          where r.rider_id = $1 and r.production_id = $2
-         order by v.version desc limit 1",
-    )
+         order by v.version desc limit 1"
+    ))
     .bind(rider_id)
     .bind(production_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(latest) = latest else {
+    let Some(mut latest) = latest else {
         return Ok(Vec::new());
     };
+    latest.open(vault, conn).await?;
     let covered: Vec<String> = sqlx::query_scalar(
         "select sv.breakdown::text
          from rider_scene rs join scene_version sv on sv.scene_version_id = rs.scene_version_id

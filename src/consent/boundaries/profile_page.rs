@@ -6,15 +6,16 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::access_log::{self, RecordKind};
 use super::cast_record::{CastRecord, is_self, readable_cast};
 use super::form::{KeyedErrors, ProfileForm, field};
+use super::sealed::{self, StoredProfile};
 use super::versions::{VersionRow, recorder_text, versions};
 use crate::error::Result;
 use crate::productions::Member;
+use crate::vault::Encrypted;
 use crate::vocab::body::BodyArea;
 use crate::vocab::boundary::{Answer, Contact, Entry, Profile};
 use crate::web::AppState;
@@ -38,8 +39,13 @@ struct ProfilePage {
 
 impl ProfilePage {
     /// The profile of `cast` with its versions, the form filled from the latest one.
-    async fn new(pool: &PgPool, ctx: Ctx, member: Member, cast: CastRecord) -> Result<ProfilePage> {
-        let versions = versions(pool, cast.cast_member_id).await?;
+    async fn new(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        cast: CastRecord,
+    ) -> Result<ProfilePage> {
+        let versions = versions(state, cast.cast_member_id).await?;
         let current = versions
             .first()
             .map(|v| Profile::from_stored(&v.entries, &v.notes))
@@ -132,7 +138,7 @@ pub(super) async fn profile_page(
     Ids((_, cast_member_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let cast = readable_cast(&state.pool, &member, cast_member_id).await?;
-    let page = ProfilePage::new(&state.pool, ctx, member, cast).await?;
+    let page = ProfilePage::new(&state, ctx, member, cast).await?;
     if !page.own {
         access_log::record(
             &state.pool,
@@ -172,7 +178,7 @@ pub(super) async fn save(
     let profile = match parsed {
         Ok(profile) if errors.is_empty() => profile,
         _ => {
-            return ProfilePage::new(&state.pool, ctx, member, cast)
+            return ProfilePage::new(&state, ctx, member, cast)
                 .await?
                 .with_form(form, errors)
                 .respond();
@@ -185,13 +191,41 @@ pub(super) async fn save(
         .bind(cast.cast_member_id)
         .execute(&mut *tx)
         .await?;
-    let latest: Option<(i32, serde_json::Value, String)> = sqlx::query_as(
-        "select version, entries, notes from boundary_profile_version
+    type Latest = (
+        i64,
+        i32,
+        serde_json::Value,
+        String,
+        Option<Encrypted<String>>,
+        Option<Encrypted<String>>,
+    );
+    let latest: Option<Latest> = sqlx::query_as(
+        "select boundary_profile_version_id, version, entries, notes, entries_sealed,
+                notes_sealed
+         from boundary_profile_version
          where cast_member_id = $1 order by version desc limit 1",
     )
     .bind(cast.cast_member_id)
     .fetch_optional(&mut *tx)
     .await?;
+    let latest = match latest {
+        None => None,
+        Some((id, version, entries, notes, entries_sealed, notes_sealed)) => {
+            let (entries, notes) = sealed::open(
+                Some(&state.vault),
+                &mut tx,
+                StoredProfile {
+                    id,
+                    entries: &entries,
+                    entries_sealed: entries_sealed.as_ref(),
+                    notes: &notes,
+                    notes_sealed: notes_sealed.as_ref(),
+                },
+            )
+            .await?;
+            Some((version, entries, notes))
+        }
+    };
     let unchanged = latest
         .as_ref()
         .is_some_and(|(_, e, n)| Profile::from_stored(e, n) == profile);
@@ -200,18 +234,27 @@ pub(super) async fn save(
         "Nothing changed, so no new version was made.".to_string()
     } else {
         let version = latest.map_or(1, |(v, _, _)| v + 1);
-        sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "insert into boundary_profile_version
                  (production_id, cast_member_id, version, entries, notes, recorded_by)
-             values ($1, $2, $3, $4, $5, $6)",
+             values ($1, $2, $3, '[]'::jsonb, '', $4)
+             returning boundary_profile_version_id",
         )
         .bind(member.production.production_id)
         .bind(cast.cast_member_id)
         .bind(version)
-        .bind(serde_json::to_value(&profile.entries).map_err(anyhow::Error::from)?)
-        .bind(&profile.notes)
         .bind(member.user.user_id)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
+        .await?;
+        sealed::seal(
+            &state.vault,
+            &mut tx,
+            member.production.production_id,
+            cast.cast_member_id,
+            id,
+            &serde_json::to_value(&profile.entries).map_err(anyhow::Error::from)?,
+            &profile.notes,
+        )
         .await?;
         tx.commit().await?;
         format!("Boundary profile saved as version {version}. Earlier versions stay readable.")

@@ -59,7 +59,7 @@ pub(super) async fn version_page(
     Ids((_, cast_member_id, version)): Ids<(i64, i64, i32)>,
 ) -> Result<Response> {
     let cast = readable_cast(&state.pool, &member, cast_member_id).await?;
-    let mut all = versions(&state.pool, cast.cast_member_id).await?;
+    let mut all = versions(&state, cast.cast_member_id).await?;
     let latest = all.first().map_or(0, |v| v.version);
     let at = all
         .iter()

@@ -1,11 +1,13 @@
 //! The stored versions of a boundary profile, as the profile page lists them and the version
 //! page shows one: who recorded each, and when it was saved.
 
-use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use super::cast_record::CastRecord;
+use super::sealed::{self, StoredProfile};
 use crate::error::Result;
+use crate::vault::Encrypted;
+use crate::web::AppState;
 
 /// A stored version, as listed and shown.
 #[derive(sqlx::FromRow)]
@@ -14,6 +16,8 @@ pub(super) struct VersionRow {
     pub(super) version: i32,
     pub(super) entries: serde_json::Value,
     pub(super) notes: String,
+    pub(super) entries_sealed: Option<Encrypted<String>>,
+    pub(super) notes_sealed: Option<Encrypted<String>>,
     pub(super) created_at: OffsetDateTime,
     pub(super) recorded_by_id: Option<i64>,
     pub(super) recorded_by: Option<String>,
@@ -26,16 +30,35 @@ impl VersionRow {
 }
 
 /// Every version of a cast member's profile, newest first.
-pub(super) async fn versions(pool: &PgPool, cast_member_id: i64) -> Result<Vec<VersionRow>> {
-    Ok(sqlx::query_as(
+pub(super) async fn versions(state: &AppState, cast_member_id: i64) -> Result<Vec<VersionRow>> {
+    let mut conn = state.pool.acquire().await?;
+    let mut rows: Vec<VersionRow> = sqlx::query_as(
         "select v.boundary_profile_version_id, v.version, v.entries, v.notes, v.created_at,
+                v.entries_sealed, v.notes_sealed,
                 v.recorded_by as recorded_by_id, u.name as recorded_by
          from boundary_profile_version v left join app_user u on u.user_id = v.recorded_by
          where v.cast_member_id = $1 order by v.version desc",
     )
     .bind(cast_member_id)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(&mut *conn)
+    .await?;
+    for v in &mut rows {
+        let (entries, notes) = sealed::open(
+            Some(&state.vault),
+            &mut conn,
+            StoredProfile {
+                id: v.boundary_profile_version_id,
+                entries: &v.entries,
+                entries_sealed: v.entries_sealed.as_ref(),
+                notes: &v.notes,
+                notes_sealed: v.notes_sealed.as_ref(),
+            },
+        )
+        .await?;
+        v.entries = entries;
+        v.notes = notes;
+    }
+    Ok(rows)
 }
 
 /// Who recorded a version: the performer themself, or someone with them.

@@ -5,17 +5,17 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::PgPool;
-use time::{Date, OffsetDateTime};
+
+use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::follow_ups::{FollowUp, follow_ups};
+use super::follow_ups::{self, FollowUp, follow_ups};
 use super::form::{ConversationForm, FOLLOW_UP_FIELDS};
 use super::kind::Kind;
 use super::records::{
     CastOption, ConversationRow, Reader, cast_options, conversations, reader, set_performers, when,
 };
-use super::versions::{NewVersion, append_version};
+use super::versions::{NewVersion, append_version, seal_log_summary};
 use crate::access::Action;
 use crate::consent::boundaries::{KeyedErrors, UnlinkedPage};
 use crate::error::Result;
@@ -41,10 +41,16 @@ struct ListPage {
 impl ListPage {
     /// The conversations and open follow-ups, all of them or `only` those of one performer,
     /// with an empty log form (and the cast to choose from when the list is not narrowed).
-    async fn new(pool: &PgPool, ctx: Ctx, member: Member, only: Option<i64>) -> Result<ListPage> {
+    async fn new(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        only: Option<i64>,
+    ) -> Result<ListPage> {
+        let pool = &state.pool;
         let production_id = member.production.production_id;
         let conversations = conversations(pool, production_id, None, only).await?;
-        let follow_ups = follow_ups(pool, production_id, None, only, true).await?;
+        let follow_ups = follow_ups(&state.vault, pool, production_id, None, only, true).await?;
         let cast = if only.is_none() {
             cast_options(pool, production_id).await?
         } else {
@@ -105,9 +111,7 @@ pub(super) async fn list_page(
         Reader::Performer(id) => Some(id),
         Reader::Unlinked => return render(&UnlinkedPage { ctx, member }),
     };
-    ListPage::new(&state.pool, ctx, member, only)
-        .await?
-        .respond()
+    ListPage::new(&state, ctx, member, only).await?.respond()
 }
 
 pub(super) async fn create(
@@ -126,7 +130,7 @@ pub(super) async fn create(
         Ok(input) => input,
         Err(errors) => {
             // Only coordinators keep the log (checked above), and they read every conversation.
-            return ListPage::new(&state.pool, ctx, member, None)
+            return ListPage::new(&state, ctx, member, None)
                 .await?
                 .with_form(form, errors)
                 .respond();
@@ -135,17 +139,26 @@ pub(super) async fn create(
     let mut tx = state.pool.begin().await?;
     let conversation_id: i64 = sqlx::query_scalar(
         "insert into conversation (production_id, kind, held_at, summary, created_by)
-         values ($1, $2, $3, $4, $5) returning conversation_id",
+         values ($1, $2, $3, '', $4) returning conversation_id",
     )
     .bind(production_id)
     .bind(input.kind.as_str())
     .bind(input.held_at)
-    .bind(&input.summary)
     .bind(member.user.user_id)
     .fetch_one(&mut *tx)
     .await?;
+    seal_log_summary(
+        &state.vault,
+        &mut tx,
+        production_id,
+        conversation_id,
+        &input.performers(),
+        &input.summary,
+    )
+    .await?;
     set_performers(&mut tx, production_id, conversation_id, &input.performers()).await?;
     append_version(
+        &state.vault,
         &mut tx,
         &NewVersion {
             production_id,
@@ -158,17 +171,17 @@ pub(super) async fn create(
         },
     )
     .await?;
-    let (bodies, dues): (Vec<String>, Vec<Option<Date>>) = input.follow_ups.into_iter().unzip();
-    sqlx::query(
-        "insert into follow_up (conversation_id, production_id, body, due_on)
-         select $1, $2, body, due_on from unnest($3::text[], $4::date[]) as t(body, due_on)",
-    )
-    .bind(conversation_id)
-    .bind(production_id)
-    .bind(&bodies)
-    .bind(&dues)
-    .execute(&mut *tx)
-    .await?;
+    for (text, due_on) in &input.follow_ups {
+        follow_ups::add(
+            &state.vault,
+            &mut tx,
+            production_id,
+            conversation_id,
+            text,
+            *due_on,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Flash::success(
         &session,

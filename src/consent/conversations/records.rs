@@ -19,7 +19,9 @@ pub(super) struct ConversationRow {
     pub(super) conversation_id: i64,
     pub(super) kind: String,
     pub(super) held_at: OffsetDateTime,
+    /// The newest summary: in clear only after `readable` (the show page) opened it.
     pub(super) summary: String,
+    pub(super) summary_sealed: Option<crate::vault::Encrypted<String>>,
     pub(super) created_by: Option<String>,
     pub(super) performer_ids: Vec<i64>,
     pub(super) performers: Vec<String>,
@@ -42,7 +44,8 @@ pub(super) async fn conversations(
     cast_member_id: Option<i64>,
 ) -> Result<Vec<ConversationRow>> {
     Ok(sqlx::query_as(
-        "select k.conversation_id, k.kind, k.held_at, k.summary, u.name as created_by,
+        "select k.conversation_id, k.kind, k.held_at, k.summary, k.summary_sealed,
+                u.name as created_by,
                 array(select cp.cast_member_id from conversation_performer cp
                       join cast_member c using (cast_member_id)
                       where cp.conversation_id = k.conversation_id order by c.cast_number)

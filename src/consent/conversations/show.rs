@@ -6,19 +6,18 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::follow_ups::{FollowUp, follow_ups};
+use super::follow_ups::{self, FollowUp, follow_ups};
 use super::form::{ConversationForm, parse_follow_up};
 use super::kind::Kind;
 use super::records::{
     CastOption, ConversationRow, Reader, cast_options, conversations, reader, set_performers, when,
 };
 use super::versions::{
-    NewVersion, Note, VersionRow, append_version, keep_unversioned, notes, summary_is_theirs,
-    versions,
+    NewVersion, Note, VersionRow, append_version, keep_unversioned, log_summary, newest_stored,
+    notes, seal_log_summary, summary_is_theirs, versions,
 };
 use crate::access::Action;
 use crate::consent::boundaries::KeyedErrors;
@@ -83,23 +82,36 @@ impl Saved {
 impl ShowPage {
     /// The conversation with its follow-ups and the edit form filled from what is stored.
     /// Everyone in the conversation but the reader is told their conversation was opened.
-    async fn new(pool: &PgPool, ctx: Ctx, member: Member, readable: Readable) -> Result<ShowPage> {
+    async fn new(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        readable: Readable,
+    ) -> Result<ShowPage> {
+        let pool = &state.pool;
         let Readable {
             row: conversation,
             own,
         } = readable;
         let production_id = member.production.production_id;
         let conversation_id = conversation.conversation_id;
-        let follow_ups =
-            follow_ups(pool, production_id, Some(conversation_id), None, false).await?;
+        let follow_ups = follow_ups(
+            &state.vault,
+            pool,
+            production_id,
+            Some(conversation_id),
+            None,
+            false,
+        )
+        .await?;
         let cast = if member.is(Role::Coordinator) {
             cast_options(pool, production_id).await?
         } else {
             Vec::new()
         };
-        let all = versions(pool, production_id, conversation_id).await?;
+        let all = versions(&state.vault, pool, production_id, conversation_id).await?;
         let notes = match all.first() {
-            Some(newest) => notes(pool, newest, own).await?,
+            Some(newest) => notes(&state.vault, pool, newest, own).await?,
             None => Vec::new(),
         };
         access_log::record(
@@ -191,13 +203,14 @@ pub(super) struct Readable {
 }
 
 /// The conversation if the caller may read it; 404 otherwise, also for uninvolved performers.
-async fn readable(pool: &PgPool, member: &Member, conversation_id: i64) -> Result<Readable> {
+async fn readable(state: &AppState, member: &Member, conversation_id: i64) -> Result<Readable> {
+    let pool = &state.pool;
     let own = match reader(pool, member).await? {
         Reader::Coordinator => None,
         Reader::Performer(id) => Some(id),
         Reader::Unlinked => return Err(AppError::NotFound),
     };
-    let row = conversations(
+    let mut row = conversations(
         pool,
         member.production.production_id,
         Some(conversation_id),
@@ -206,6 +219,15 @@ async fn readable(pool: &PgPool, member: &Member, conversation_id: i64) -> Resul
     .await?
     .pop()
     .ok_or(AppError::NotFound)?;
+    row.summary = state
+        .vault
+        .reveal(
+            &mut *pool.acquire().await?,
+            &log_summary(row.conversation_id),
+            row.summary_sealed.take().as_ref(),
+            std::mem::take(&mut row.summary),
+        )
+        .await?;
     Ok(Readable { row, own })
 }
 
@@ -215,15 +237,11 @@ pub(super) async fn show_page(
     member: Member,
     Ids((_, conversation_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
-    let conversation = readable(&state.pool, &member, conversation_id).await?;
-    ShowPage::new(&state.pool, ctx, member, conversation)
+    let conversation = readable(&state, &member, conversation_id).await?;
+    ShowPage::new(&state, ctx, member, conversation)
         .await?
         .respond()
 }
-
-/// The newest stored version as it compares with an edit: kind, held at, summary, and who took
-/// part with their notes, by cast member id.
-type Stored = (String, OffsetDateTime, String, Vec<i64>, Vec<String>);
 
 /// Saves an edit as a new version; the earlier ones stay as they were. An edit that changes
 /// nothing saves nothing.
@@ -236,7 +254,7 @@ pub(super) async fn update(
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::KeepConversations)?;
-    let conversation = readable(&state.pool, &member, conversation_id).await?;
+    let conversation = readable(&state, &member, conversation_id).await?;
     let production_id = member.production.production_id;
     let cast = cast_options(&state.pool, production_id).await?;
     let form = ConversationForm::read(&body, &cast);
@@ -244,7 +262,7 @@ pub(super) async fn update(
     let input = match form.parse(&cast, member.production.zone, now, false) {
         Ok(input) => input,
         Err(errors) => {
-            return ShowPage::new(&state.pool, ctx, member, conversation)
+            return ShowPage::new(&state, ctx, member, conversation)
                 .await?
                 .with_form(form, errors)
                 .respond();
@@ -256,21 +274,8 @@ pub(super) async fn update(
         .bind(conversation_id)
         .execute(&mut *tx)
         .await?;
-    keep_unversioned(&mut tx, conversation_id).await?;
-    let stored: Stored = sqlx::query_as(
-        "select v.kind, v.held_at, v.summary,
-                array(select vp.cast_member_id from conversation_version_performer vp
-                      where vp.conversation_version_id = v.conversation_version_id
-                      order by vp.cast_member_id),
-                array(select vp.note from conversation_version_performer vp
-                      where vp.conversation_version_id = v.conversation_version_id
-                      order by vp.cast_member_id)
-         from conversation_version v where v.conversation_id = $1
-         order by v.version desc limit 1",
-    )
-    .bind(conversation_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    keep_unversioned(&state.vault, &mut tx, conversation_id).await?;
+    let stored = newest_stored(&state.vault, &mut tx, conversation_id).await?;
     let mut sent = input.notes.clone();
     sent.sort();
     let (sent_ids, sent_notes): (Vec<i64>, Vec<String>) = sent.into_iter().unzip();
@@ -292,6 +297,7 @@ pub(super) async fn update(
         .into_response());
     }
     let version = append_version(
+        &state.vault,
         &mut tx,
         &NewVersion {
             production_id,
@@ -305,15 +311,23 @@ pub(super) async fn update(
     )
     .await?;
     sqlx::query(
-        "update conversation set kind = $3, held_at = $4, summary = $5, updated_at = now()
+        "update conversation set kind = $3, held_at = $4, updated_at = now()
          where conversation_id = $1 and production_id = $2",
     )
     .bind(conversation_id)
     .bind(production_id)
     .bind(input.kind.as_str())
     .bind(input.held_at)
-    .bind(&input.summary)
     .execute(&mut *tx)
+    .await?;
+    seal_log_summary(
+        &state.vault,
+        &mut tx,
+        production_id,
+        conversation_id,
+        &input.performers(),
+        &input.summary,
+    )
     .await?;
     set_performers(&mut tx, production_id, conversation_id, &input.performers()).await?;
     tx.commit().await?;
@@ -338,7 +352,7 @@ pub(super) async fn add_follow_up(
     body: FormBody,
 ) -> Result<Response> {
     member.may(Action::KeepConversations)?;
-    let conversation = readable(&state.pool, &member, conversation_id).await?;
+    let conversation = readable(&state, &member, conversation_id).await?;
     let mut r = body.reader();
     let (text, due) = (
         r.text("follow_up", Len::Paragraph),
@@ -357,21 +371,22 @@ pub(super) async fn add_follow_up(
         }
     };
     let Some((text_out, due_on)) = row.filter(|_| errors.is_empty()) else {
-        return ShowPage::new(&state.pool, ctx, member, conversation)
+        return ShowPage::new(&state, ctx, member, conversation)
             .await?
             .with_follow_up((text, due), errors)
             .respond();
     };
-    sqlx::query(
-        "insert into follow_up (conversation_id, production_id, body, due_on)
-         values ($1, $2, $3, $4)",
+    let mut tx = state.pool.begin().await?;
+    follow_ups::add(
+        &state.vault,
+        &mut tx,
+        member.production.production_id,
+        conversation_id,
+        &text_out,
+        due_on,
     )
-    .bind(conversation_id)
-    .bind(member.production.production_id)
-    .bind(&text_out)
-    .bind(due_on)
-    .execute(&state.pool)
     .await?;
+    tx.commit().await?;
     Flash::success(&session, "Follow-up added.").await?;
     Ok(Redirect::to(&format!(
         "{}/conversations/{conversation_id}",

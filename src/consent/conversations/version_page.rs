@@ -56,6 +56,7 @@ pub(super) async fn version_page(
         Reader::Unlinked => return Err(AppError::NotFound),
     };
     let mut all = versions(
+        &state.vault,
         &state.pool,
         member.production.production_id,
         conversation_id,
@@ -75,7 +76,7 @@ pub(super) async fn version_page(
         Some(id) => summary_is_theirs(all[at..].iter().rev().map(|v| &v.performer_ids[..]), id),
     };
     let version = all.swap_remove(at);
-    let notes = notes(&state.pool, &version, own).await?;
+    let notes = notes(&state.vault, &state.pool, &version, own).await?;
     access_log::record(
         &state.pool,
         &member,

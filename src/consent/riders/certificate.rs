@@ -30,6 +30,9 @@ struct EventRow {
     prev_hash: String,
     actor_name: Option<String>,
     actor_role: Option<Role>,
+    /// The signing device, kept beside the ledger (gone once the signer is erased).
+    client_addr: Option<String>,
+    user_agent: Option<String>,
 }
 
 struct EventView {
@@ -79,18 +82,30 @@ impl EventView {
             .and_then(|v| v.as_str())
             .unwrap_or("signed-in session")
             .to_string();
-        let facts = details
+        let mut facts: Vec<(String, String)> = details
             .iter()
-            .filter(|(k, _)| matches!(k.as_str(), "text_sha256" | "client_addr" | "user_agent"))
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "text_sha256" | "client_addr" | "user_agent" | "client_sha256"
+                )
+            })
             .map(|(k, v)| {
                 let label = match k.as_str() {
                     "text_sha256" => "Text SHA-256",
                     "client_addr" => "Client address",
+                    "client_sha256" => "Device SHA-256",
                     _ => "User agent",
                 };
                 (label.to_string(), v.as_str().unwrap_or("").to_string())
             })
             .collect();
+        // Entries written since the ledger holds only the device's hash: the address and
+        // browser come from beside it, while the signer's data is kept.
+        if let (Some(addr), Some(agent)) = (&e.client_addr, &e.user_agent) {
+            facts.push(("Client address".into(), addr.clone()));
+            facts.push(("User agent".into(), agent.clone()));
+        }
         let who = match (e.actor_name, e.actor_role) {
             (Some(name), Some(role)) => format!("{name} ({})", role.label()),
             (Some(name), None) => format!("{name} (no longer a member)"),
@@ -201,8 +216,9 @@ pub(super) async fn certificate(
         let covered = lifecycle::covered(&mut conn, rider_id).await?;
         let events: Vec<EventRow> = sqlx::query_as(
             "select e.seq, e.event, e.occurred_at, e.details, e.entry_hash, e.prev_hash,
-                    u.name as actor_name, m.role as actor_role
+                    u.name as actor_name, m.role as actor_role, c.client_addr, c.user_agent
              from consent_event e
+             left join consent_event_client c on c.consent_event_id = e.consent_event_id
              left join app_user u on u.user_id = e.actor_user_id
              left join member m on m.user_id = e.actor_user_id
                                and m.production_id = e.production_id

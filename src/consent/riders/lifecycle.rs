@@ -9,6 +9,6 @@ mod signing;
 
 pub use delivery::{deliver, mark_viewed, render_text};
 pub use drafting::{draft, update_draft};
-pub use rider::{Refused, RiderRow, Terms, load, no_word, rider_link};
+pub use rider::{Refused, RiderRow, Terms, load, no_word, open_body, rider_link, seal_body};
 pub use scenes::{Candidate, Covered, candidates, covered, scenes_phrase};
 pub use signing::{Asked, Signature, revoke, sign};

@@ -24,12 +24,13 @@ pub(super) fn is_own(member: &Member, rider: &RiderRow) -> bool {
 pub(super) async fn readable(state: &AppState, member: &Member, rider_id: i64) -> Result<RiderRow> {
     member.may(Action::ReadRiders)?;
     let mut conn = state.pool.acquire().await?;
-    let rider = lifecycle::load(&mut conn, member.production.production_id, rider_id)
+    let mut rider = lifecycle::load(&mut conn, member.production.production_id, rider_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if member.is(Role::Performer) && (!is_own(member, &rider) || rider.is_draft()) {
         return Err(AppError::NotFound);
     }
+    lifecycle::open_body(&state.vault, &mut conn, &mut rider).await?;
     Ok(rider)
 }
 

@@ -119,7 +119,7 @@ impl ShowPage {
         };
         let stale = rider.status == RiderStatus::Signed && covered.iter().any(Covered::is_stale);
         let conflicts = if member.can(Action::DraftRiders) || is_own(&member, &rider) {
-            conflicts_for_rider(&mut conn, production_id, rider.rider_id)
+            conflicts_for_rider(Some(&state.vault), &mut conn, production_id, rider.rider_id)
                 .await?
                 .iter()
                 .map(ToString::to_string)
@@ -186,6 +186,7 @@ pub(super) async fn show_page(
                 rider = lifecycle::load(&mut tx, production_id, rider_id)
                     .await?
                     .ok_or(AppError::NotFound)?;
+                lifecycle::open_body(&state.vault, &mut tx, &mut rider).await?;
             }
             tx.commit().await?;
         }

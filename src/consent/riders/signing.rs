@@ -40,6 +40,7 @@ pub(super) async fn deliver(
         rider_id,
         member.user.user_id,
         body.has("discussed"),
+        Some(&state.vault),
     )
     .await?;
     match delivered {

@@ -50,7 +50,8 @@ pub(super) async fn check(
     scenes: &Scenes,
 ) -> sqlx::Result<Vec<Disagreement>> {
     let riders: Vec<RiderRow> = sqlx::query_as(
-        "select rider_id, status, encode(sha256(convert_to(body, 'UTF8')), 'hex') as body_hash,
+        "select rider_id, status, case when body_sealed is not null and body = '' then body_sha256
+                     else encode(sha256(convert_to(body, 'UTF8')), 'hex') end as body_hash,
                 body_sha256, in_picture, in_trailers, in_stills, double_allowed,
                 (extract(epoch from delivered_at) * 1000000)::bigint as delivered_at,
                 (extract(epoch from viewed_at) * 1000000)::bigint as viewed_at,

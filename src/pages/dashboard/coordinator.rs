@@ -75,7 +75,8 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         .await?;
     let statuses = status::production_status_shared(state, production).await?;
     let first_meetings = conversations::first_meeting_missing(&state.pool, production_id).await?;
-    let follow_ups = conversations::open_follow_ups(&state.pool, production_id).await?;
+    let follow_ups =
+        conversations::open_follow_ups(&state.vault, &state.pool, production_id).await?;
     let script_reviews = script_reviews(&state.pool, production_id).await?;
 
     let now = OffsetDateTime::now_utc();

@@ -80,11 +80,7 @@ async fn signed_text_with_act(act: &str) -> (String, String) {
     let path = f.path(&format!("/riders/{rider}"));
     let mut alex = f.app.signed_in("alex@example.test").await;
     assert_eq!(alex.get(&path).await.status, StatusCode::OK);
-    let body: String = sqlx::query_scalar("select body from rider where rider_id = $1")
-        .bind(rider)
-        .fetch_one(&f.app.pool)
-        .await
-        .unwrap();
+    let body = crate::support::sealed::rider_text(&f.app, rider).await;
     let page = alex
         .post(
             &format!("{path}/sign"),

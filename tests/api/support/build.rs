@@ -414,12 +414,17 @@ impl<'a> NewRider<'a> {
         match self.delivered_at {
             Some(at) => deliver_at(&mut tx, &production, rider_id, by, at).await,
             // As a coordinator who has discussed any boundary conflict with the performer.
-            None => lifecycle::deliver(&mut tx, &production, rider_id, by, true)
-                .await
-                .unwrap()
-                .unwrap_or_else(|refused| {
-                    panic!("the rider was not delivered: {}", refused.message)
-                }),
+            None => lifecycle::deliver(
+                &mut tx,
+                &production,
+                rider_id,
+                by,
+                true,
+                Some(&super::vault(&self.app.db_name)),
+            )
+            .await
+            .unwrap()
+            .unwrap_or_else(|refused| panic!("the rider was not delivered: {}", refused.message)),
         }
         if let Some(at) = self.signed_at {
             sign_at(&mut tx, self.production, rider_id, at).await;
@@ -523,8 +528,11 @@ async fn sign_at(tx: &mut PgConnection, production_id: i64, rider_id: i64, at: O
     let performer = performer.expect("a rider is signed by the performer's own account");
     let signed = LedgerEvent::Signed {
         text_sha256,
-        client_addr: "127.0.0.1".into(),
-        user_agent: "test fixture".into(),
+        client_sha256: closedset::vocab::ledger_event::client_sha256(
+            &"0".repeat(64),
+            "127.0.0.1",
+            "test fixture",
+        ),
         authenticated: "password re-entered".into(),
         method: "password".into(),
         credential_sha256: None,

@@ -8,6 +8,7 @@ pub mod fuzzing;
 pub mod mail;
 pub mod raw;
 pub mod upload;
+pub mod sealed;
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -250,6 +251,14 @@ pub fn log_key(db_name: &str) -> closedset::ledger::LogKey {
     closedset::ledger::LogKey::from_seed("closedset.test", seed).unwrap()
 }
 
+/// The test database's vault: its master key made from its name, held in memory, so every
+/// instance serving one database opens what another sealed.
+pub fn vault(db_name: &str) -> closedset::vault::Vault {
+    use sha2::Digest;
+    let secret: [u8; 32] = sha2::Sha256::digest(format!("vault {db_name}").as_bytes()).into();
+    closedset::vault::Vault::new(closedset::vault::MasterKeys::from_secret(1, secret))
+}
+
 /// A `DATABASE_URL` for a test database as the tables' owner. The real binary run with only
 /// this migrates and serves as the owner, as a deployment without separate roles does.
 pub fn database_url(name: &str) -> String {
@@ -285,6 +294,10 @@ pub fn app_database_url(name: &str) -> String {
 pub fn closedset_binary(name: &str) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_closedset"));
     command
+        .env(
+            "CLOSEDSET_VAULT_KEY",
+            std::env::temp_dir().join(format!("closedset-vault-{name}.key")),
+        )
         .env("DATABASE_URL", app_database_url(name))
         .env("CLOSEDSET_MIGRATION_DATABASE_URL", database_url(name));
     command
@@ -540,7 +553,7 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
-        let state = AppState::with_key(pool.clone(), config, log_key(&db_name));
+        let state = AppState::with_keys(pool.clone(), config, log_key(&db_name), vault(&db_name));
         let app = closedset::app(state.clone()).unwrap();
         // Notices committed after this reach the server's live streams and mailer.
         tokio::time::timeout(std::time::Duration::from_secs(10), state.live.ready())

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::ledger;
 use crate::notifications;
 use crate::productions::Production;
+use crate::vault::Vault;
 use crate::vocab::LedgerEvent;
 use crate::vocab::breakdown::PerformerPart;
 use crate::vocab::scope::Scope;
@@ -89,6 +90,7 @@ pub async fn deliver(
     rider_id: i64,
     actor: i64,
     discussed: bool,
+    vault: Option<&Vault>,
 ) -> Result<std::result::Result<(), Refused>> {
     let production_id = production.production_id;
     if lock(conn, production_id, rider_id).await?.as_deref() != Some("drafted") {
@@ -119,7 +121,7 @@ pub async fn deliver(
             refused.message
         ))));
     }
-    let conflicts = conflicts_for_rider(conn, production_id, rider_id).await?;
+    let conflicts = conflicts_for_rider(vault, conn, production_id, rider_id).await?;
     if !conflicts.is_empty() && !discussed {
         return Ok(Err(Refused::field("discussed", DISCUSS_FIRST)));
     }
@@ -139,6 +141,18 @@ pub async fn deliver(
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
+    // Without a vault (the demo loader) the text stays clear until the start-up sweep seals it.
+    if let Some(vault) = vault {
+        super::rider::seal_body(
+            vault,
+            conn,
+            production_id,
+            rider.cast_member_id,
+            rider_id,
+            &body,
+        )
+        .await?;
+    }
     ledger::append(
         conn,
         production_id,

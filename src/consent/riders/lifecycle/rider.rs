@@ -5,6 +5,7 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use crate::error::Result;
+use crate::vault::{Encrypted, Field, Scope, Vault};
 use crate::vocab::RiderStatus;
 use crate::vocab::scope::Uses;
 
@@ -45,7 +46,9 @@ pub struct RiderRow {
     pub production_id: i64,
     pub cast_member_id: i64,
     pub status: RiderStatus,
+    /// The delivered text in clear once `open_body` ran (`readable` runs it).
     pub body: String,
+    pub body_sealed: Option<Encrypted<String>>,
     pub body_sha256: Option<String>,
     pub in_picture: bool,
     pub in_trailers: bool,
@@ -105,7 +108,8 @@ pub fn no_word(status: RiderStatus) -> &'static str {
     }
 }
 
-const RIDER_COLUMNS: &str = "r.rider_id, r.production_id, r.cast_member_id, r.status, r.body,
+const RIDER_COLUMNS: &str =
+    "r.rider_id, r.production_id, r.cast_member_id, r.status, r.body, r.body_sealed,
      r.body_sha256, r.in_picture, r.in_trailers, r.in_stills, r.double_allowed, r.created_at,
      r.delivered_at, r.viewed_at, r.signed_at, r.revoked_at, r.superseded_at, r.superseded_by,
      c.cast_number, c.name as performer_name, c.character_name, c.user_id as performer_user_id";
@@ -124,6 +128,48 @@ pub async fn load(
     .bind(production_id)
     .fetch_optional(conn)
     .await?)
+}
+
+/// Opens the delivered text, sealed under the performer's key in the production.
+pub async fn open_body(vault: &Vault, conn: &mut PgConnection, rider: &mut RiderRow) -> Result<()> {
+    rider.body = vault
+        .reveal(
+            conn,
+            &Field::new("rider", "body_sealed", rider.rider_id),
+            rider.body_sealed.take().as_ref(),
+            std::mem::take(&mut rider.body),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Seals a delivered text and empties the clear column. Its SHA-256, taken over the clear
+/// text at delivery, stays as it was.
+pub async fn seal_body(
+    vault: &Vault,
+    conn: &mut PgConnection,
+    production_id: i64,
+    cast_member_id: i64,
+    rider_id: i64,
+    body: &str,
+) -> Result<()> {
+    let sealed = vault
+        .seal(
+            conn,
+            Scope::Person {
+                production: production_id,
+                cast_member: cast_member_id,
+            },
+            &Field::new("rider", "body_sealed", rider_id),
+            &body.to_string(),
+        )
+        .await?;
+    sqlx::query("update rider set body = '', body_sealed = $2 where rider_id = $1")
+        .bind(rider_id)
+        .bind(&sealed)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 pub fn rider_link(production_id: i64, rider_id: i64) -> String {

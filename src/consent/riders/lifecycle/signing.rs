@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::ledger;
 use crate::notifications;
 use crate::rules::revocation::{SayingNo, saying_no};
-use crate::vocab::ledger_event::Told;
+use crate::vocab::ledger_event::{Told, client_sha256};
 use crate::vocab::{LedgerEvent, RiderStatus, Role};
 
 use super::rider::{Refused, load, rider_link};
@@ -56,13 +56,13 @@ pub async fn sign(
              is not the one your page showed. Nothing was recorded.",
         )));
     };
-    ledger::append(
+    let salt = hex::encode(rand::random::<[u8; 32]>());
+    let entry = ledger::append(
         conn,
         production_id,
         &LedgerEvent::Signed {
             text_sha256: signature.text_sha256.clone(),
-            client_addr: signature.client_addr.clone(),
-            user_agent: signature.user_agent.clone(),
+            client_sha256: client_sha256(&salt, &signature.client_addr, &signature.user_agent),
             authenticated: signature.authenticated.clone(),
             method: signature.method.into(),
             credential_sha256: signature.credential_sha256.clone(),
@@ -70,6 +70,19 @@ pub async fn sign(
         Some(rider_id),
         Some(actor),
     )
+    .await?;
+    // The device itself stays beside the ledger, where erasure can reach it.
+    sqlx::query(
+        "insert into consent_event_client (consent_event_id, production_id, salt, client_addr,
+                                           user_agent)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(entry.consent_event_id)
+    .bind(production_id)
+    .bind(&salt)
+    .bind(&signature.client_addr)
+    .bind(&signature.user_agent)
+    .execute(&mut *conn)
     .await?;
     // Older riders of this performer stop counting for the scenes this one covers: a signed one
     // is replaced there by this signature, and an unsigned one must not be signed later for
