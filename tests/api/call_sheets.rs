@@ -52,8 +52,8 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
     for item in [
-        // Day X of Y: the demo's ten days plus its on-set day three days ago.
-        "Call sheet · Day 6 of 11",
+        // Day X of Y: the demo's ten days, its on-set day three days ago and its day today.
+        "Call sheet · Day 7 of 12",
         "Crew call",
         "07:00 GMT",
         "Lake house",
@@ -78,8 +78,8 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
         "Intimacy coordinator:",
         // The advance schedule of the next days.
         "Advance schedule",
-        "Day 7 ·",
         "Day 8 ·",
+        "Day 9 ·",
         // The loud banner naming the IC, each scene's clearance in words, and R9.
         "<h2 id=\"closed-set-title\">CLOSED SET</h2>",
         "Intimacy coordinator on set: <strong>Morgan Ellis</strong>",

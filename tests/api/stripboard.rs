@@ -424,9 +424,10 @@ async fn the_strip_palette_is_the_productions_own() {
 }
 
 /// The demo's Day Out of Days, counted by hand from `src/demo/scenes.rs` and
-/// `src/demo/schedule.rs`. Columns: the on-set day three days ago (5A, shot), Mon–Fri of the
-/// first week, the Sunday rehearsal of 8, Mon–Fri of the second week. Scenes by day: 1 and 2
-/// (Mon), 3 (Tue), 4 (Wed), 5 (Thu), 5A (Fri, flagged), 6, 7, 8 (Wed, flagged), 9, 10.
+/// `src/demo/schedule.rs` and `src/demo/today.rs`. Columns: the on-set day three days ago (5A,
+/// shot), the day the demo was loaded (8: the first flagged scene of #1 not yet shot, with #5),
+/// Mon–Fri of the first week, the Sunday rehearsal of 8, Mon–Fri of the second week. Scenes by
+/// day: 1 and 2 (Mon), 3 (Tue), 4 (Wed), 5 (Thu), 5A (Fri, flagged), 6, 7, 8 (Wed, flagged), 9, 10.
 /// Rehearsals: 5A on the first Tuesday (#1, #2), 8 on the Sunday (#1, #5).
 #[tokio::test]
 async fn day_out_of_days_on_the_demo_matches_a_count_by_hand() {
@@ -447,45 +448,57 @@ async fn day_out_of_days_on_the_demo_matches_a_count_by_hand() {
         .lines()
         .map(|l| l.split(',').collect())
         .collect();
-    //               past  Mon   Tue   Wed   Thu   Fri   Sun   Mon   Tue   Wed   Thu   Fri   W  H  R  T  all
-    let by_hand: [(&str, [&str; 12], [&str; 5]); 6] = [
+    //               past  today Mon   Tue   Wed   Thu   Fri   Sun   Mon   Tue   Wed   Thu   Fri   W  H  R  T  all
+    let by_hand: [(&str, [&str; 13], [&str; 5]); 6] = [
         (
             "#1 Alex Rivera",
-            ["SW", "W", "R", "W", "W", "W", "R", "W", "H", "W", "H", "WF"],
-            ["8", "2", "2", "0", "12"],
+            [
+                "SW", "W", "W", "R", "W", "W", "W", "R", "W", "H", "W", "H", "WF",
+            ],
+            ["9", "2", "2", "0", "13"],
         ),
         (
             "#2 Sam Lindqvist",
-            ["SW", "W", "W", "H", "W", "W", "", "H", "H", "H", "H", "WF"],
-            ["6", "5", "0", "0", "11"],
+            [
+                "SW", "H", "W", "W", "H", "W", "W", "", "H", "H", "H", "H", "WF",
+            ],
+            ["6", "6", "0", "0", "12"],
         ),
         (
             "#3 Jo Mercer",
-            ["", "", "SW", "H", "W", "H", "", "H", "H", "H", "H", "WF"],
+            [
+                "", "", "", "SW", "H", "W", "H", "", "H", "H", "H", "H", "WF",
+            ],
             ["3", "6", "0", "0", "9"],
         ),
         (
             "#4 Ruth Adair",
-            ["", "SW", "H", "H", "W", "H", "", "H", "W", "H", "H", "WF"],
+            [
+                "", "", "SW", "H", "H", "W", "H", "", "H", "W", "H", "H", "WF",
+            ],
             ["4", "6", "0", "0", "10"],
         ),
         (
             "#5 Theo Grant",
-            ["", "", "", "SW", "H", "H", "R", "H", "W", "W", "WF", ""],
-            ["4", "3", "1", "0", "8"],
+            [
+                "", "SW", "H", "H", "W", "H", "H", "R", "H", "W", "W", "WF", "",
+            ],
+            ["5", "5", "1", "0", "11"],
         ),
         (
             "Intimacy coordinator",
-            ["SW", "H", "R", "H", "H", "W", "R", "H", "H", "WF", "", ""],
-            ["3", "5", "2", "0", "10"],
+            [
+                "SW", "W", "H", "R", "H", "H", "W", "R", "H", "H", "WF", "", "",
+            ],
+            ["4", "5", "2", "0", "11"],
         ),
     ];
     assert_eq!(rows.len(), 1 + by_hand.len(), "{}", csv.body);
-    assert_eq!(rows[0].len(), 1 + 12 + 7);
+    assert_eq!(rows[0].len(), 1 + 13 + 7);
     for ((name, codes, totals), row) in by_hand.iter().zip(&rows[1..]) {
         assert_eq!(row[0], *name);
-        assert_eq!(&row[1..13], codes, "{name}");
-        assert_eq!(&row[13..18], totals, "{name}");
+        assert_eq!(&row[1..14], codes, "{name}");
+        assert_eq!(&row[14..19], totals, "{name}");
     }
     // The page shows the same table to those who plan, and nothing to performers.
     let page = cory

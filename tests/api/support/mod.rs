@@ -7,8 +7,8 @@ pub mod crawl;
 pub mod fuzzing;
 pub mod mail;
 pub mod raw;
-pub mod upload;
 pub mod sealed;
+pub mod upload;
 
 use std::net::SocketAddr;
 use std::str::FromStr;
