@@ -16,6 +16,7 @@ use crate::scenes::heading_text;
 use crate::scenes::stored::{colour_label, pages};
 use crate::vocab::Role;
 use crate::web::ids::{Params, canonical_id};
+use crate::web::pager::{self, PAGE_SIZE, Pager};
 use crate::web::{AppState, Ctx, render};
 
 pub fn router() -> Router<AppState> {
@@ -77,9 +78,6 @@ struct ListPage {
     next: Option<String>,
 }
 
-/// Scenes shown on one page; the filters and pages reach the rest.
-pub const PAGE_SIZE: i64 = 50;
-
 /// The filters and page as the query string carries them (`?cast=7&intimate=yes&page=2`).
 #[derive(serde::Deserialize, Default)]
 struct ListQuery {
@@ -108,22 +106,13 @@ impl Filter {
 
     /// The list's canonical address with these filters and `page`.
     fn link(&self, base: &str, page: i64) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if let Some(id) = self.cast {
-            query.append_pair("cast", &id.to_string());
-        }
-        if self.intimate {
-            query.append_pair("intimate", "yes");
-        }
-        if page > 1 {
-            query.append_pair("page", &page.to_string());
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            format!("{base}/scenes")
-        } else {
-            format!("{base}/scenes?{query}")
-        }
+        let cast = self.cast.map(|id| id.to_string()).unwrap_or_default();
+        let intimate = if self.intimate { "yes" } else { "" };
+        pager::link(
+            &format!("{base}/scenes"),
+            &[("cast", cast), ("intimate", intimate.into())],
+            page,
+        )
     }
 }
 
@@ -167,7 +156,7 @@ async fn list_page(
     // Performers see only the scenes they are cast in.
     let only_user = member.is(Role::Performer).then_some(member.user.user_id);
     let filter = Filter::read(query);
-    let offset = (filter.page - 1).saturating_mul(PAGE_SIZE);
+    let offset = pager::offset(filter.page);
     let scenes: Vec<SceneListing> = sqlx::query_as(LIST_SQL)
         .bind(member.production.production_id)
         .bind(only_user)
@@ -191,22 +180,15 @@ async fn list_page(
     let total_scenes = scenes.first().map_or(0, |s| s.total_scenes);
     let total_eighths = scenes.first().map_or(0, |s| s.total_eighths);
     let total = Eighths::new(u32::try_from(total_eighths).unwrap_or(u32::MAX));
-    let (first, last) = if scenes.is_empty() {
-        (0, 0)
-    } else {
-        (offset + 1, offset + scenes.len() as i64)
-    };
     let base = member.base();
-    let previous = (filter.page > 1).then(|| {
-        // Past the end (an old link), "previous" leads back to the first page.
-        let back = if scenes.is_empty() {
-            1
-        } else {
-            filter.page - 1
-        };
-        filter.link(&base, back)
+    let Pager {
+        first,
+        last,
+        previous,
+        next,
+    } = Pager::new(filter.page, scenes.len(), total_scenes, |page| {
+        filter.link(&base, page)
     });
-    let next = (last < total_scenes).then(|| filter.link(&base, filter.page + 1));
     let can_edit = member.can(Action::EditScenes);
     render(&ListPage {
         ctx,

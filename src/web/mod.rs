@@ -8,6 +8,7 @@ pub mod form;
 pub mod ids;
 pub mod once;
 pub mod outage;
+pub mod pager;
 mod state;
 pub mod upload;
 

@@ -14,6 +14,7 @@ use crate::vocab::RiderStatus;
 use crate::vocab::Role;
 use crate::web::AppState;
 use crate::web::ids::{Params, canonical_id};
+use crate::web::pager::{self, PAGE_SIZE, Pager};
 use crate::web::{Ctx, render};
 
 use super::reading::maybe_time;
@@ -66,9 +67,6 @@ struct ListPage {
     next: Option<String>,
 }
 
-/// Riders shown on one page: a coordinator finds the rest through the filters and the pages.
-pub const PAGE_SIZE: i64 = 50;
-
 /// The list's filters and page, as the query string carries them (`?performer=7&scene=12A&page=2`).
 #[derive(serde::Deserialize, Default)]
 pub(super) struct ListQuery {
@@ -104,22 +102,12 @@ impl Filter {
 
     /// The list's address with these filters and `page`: canonical, so links keep their place.
     fn link(&self, base: &str, page: i64) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if let Some(id) = self.performer {
-            query.append_pair("performer", &id.to_string());
-        }
-        if !self.scene.is_empty() {
-            query.append_pair("scene", &self.scene);
-        }
-        if page > 1 {
-            query.append_pair("page", &page.to_string());
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            format!("{base}/riders")
-        } else {
-            format!("{base}/riders?{query}")
-        }
+        let performer = self.performer.map(|id| id.to_string()).unwrap_or_default();
+        pager::link(
+            &format!("{base}/riders"),
+            &[("performer", performer), ("scene", self.scene.clone())],
+            page,
+        )
     }
 }
 
@@ -178,7 +166,7 @@ pub(super) async fn list_page(
         .bind(filter.performer)
         .bind(&filter.scene)
         .bind(PAGE_SIZE)
-        .bind((filter.page - 1).saturating_mul(PAGE_SIZE))
+        .bind(pager::offset(filter.page))
         .fetch_all(&state.pool)
         .await?;
     let cast: Vec<CastChoice> = if performer.is_none() {
@@ -193,22 +181,18 @@ pub(super) async fn list_page(
         Vec::new()
     };
     let total = rows.first().map_or(0, |r| r.total);
-    let offset = (filter.page - 1).saturating_mul(PAGE_SIZE);
     let notice = Duration::hours(i64::from(member.production.notice_hours));
     let now = OffsetDateTime::now_utc();
     let production = &member.production;
     let base = member.base();
-    let (first, last) = if rows.is_empty() {
-        (0, 0)
-    } else {
-        (offset + 1, offset + rows.len() as i64)
-    };
-    let previous = (filter.page > 1).then(|| {
-        // Past the end (an old link), "previous" leads back to the first page.
-        let back = if rows.is_empty() { 1 } else { filter.page - 1 };
-        filter.link(&base, back)
+    let Pager {
+        first,
+        last,
+        previous,
+        next,
+    } = Pager::new(filter.page, rows.len(), total, |page| {
+        filter.link(&base, page)
     });
-    let next = (last < total).then(|| filter.link(&base, filter.page + 1));
     let riders = rows
         .into_iter()
         .map(|r| {
