@@ -34,6 +34,18 @@ pub fn performer_filter(member: &Member) -> Option<i64> {
     member.is(Role::Performer).then_some(member.user.user_id)
 }
 
+/// The production's shoot days, each numbered within the whole schedule ("Day 3 of 12");
+/// callers add which of them they want.
+pub(crate) const NUMBERED_DAYS: &str = "select * from (
+         select d.shoot_day_id, d.shoot_date, d.call_at, d.unit, d.coordinator_user_id,
+                u.name as coordinator_name, d.notes, d.updated_at,
+                row_number() over (order by d.shoot_date, d.call_at, d.unit, d.shoot_day_id)
+                    as day_number,
+                count(*) over () as day_count
+         from shoot_day d left join app_user u on u.user_id = d.coordinator_user_id
+         where d.production_id = $1
+     ) numbered";
+
 /// Days of the production in schedule order, each numbered within the whole schedule;
 /// `only` narrows to one day (its number still counts every day).
 pub async fn load_days(
@@ -41,19 +53,9 @@ pub async fn load_days(
     production_id: i64,
     only: Option<i64>,
 ) -> Result<Vec<DayRow>> {
-    Ok(sqlx::query_as(
-        "select * from (
-             select d.shoot_day_id, d.shoot_date, d.call_at, d.unit, d.coordinator_user_id,
-                    u.name as coordinator_name, d.notes, d.updated_at,
-                    row_number() over (order by d.shoot_date, d.call_at, d.unit, d.shoot_day_id)
-                        as day_number,
-                    count(*) over () as day_count
-             from shoot_day d left join app_user u on u.user_id = d.coordinator_user_id
-             where d.production_id = $1
-         ) numbered
-         where $2::bigint is null or shoot_day_id = $2
-         order by day_number",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{NUMBERED_DAYS} where $2::bigint is null or shoot_day_id = $2 order by day_number"
+    ))
     .bind(production_id)
     .bind(only)
     .fetch_all(pool)

@@ -4,6 +4,7 @@
 use sqlx::PgPool;
 use time::{Date, Duration, Weekday};
 
+use super::NUMBERED_DAYS;
 use super::board::{DayRow, PlacedRow};
 use crate::error::Result;
 
@@ -69,19 +70,9 @@ pub async fn days_between(
     from: Date,
     until: Date,
 ) -> Result<Vec<DayRow>> {
-    Ok(sqlx::query_as(
-        "select * from (
-             select d.shoot_day_id, d.shoot_date, d.call_at, d.unit, d.coordinator_user_id,
-                    u.name as coordinator_name, d.notes, d.updated_at,
-                    row_number() over (order by d.shoot_date, d.call_at, d.unit, d.shoot_day_id)
-                        as day_number,
-                    count(*) over () as day_count
-             from shoot_day d left join app_user u on u.user_id = d.coordinator_user_id
-             where d.production_id = $1
-         ) numbered
-         where shoot_date >= $2 and shoot_date < $3
-         order by day_number",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{NUMBERED_DAYS} where shoot_date >= $2 and shoot_date < $3 order by day_number"
+    ))
     .bind(production_id)
     .bind(from)
     .bind(until)
