@@ -19,6 +19,22 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 
+/// The SQL for a rider's next call: the earliest call of a shoot day on which one of its scenes
+/// is placed and not yet marked shot. The notice deadline every page shows is this call minus
+/// the production's notice, so the riders list, the coordinator's queue and the performer's
+/// page give the same date, and a day already shot has no deadline left to alarm anyone about.
+/// `rider` is the SQL expression of the rider's id. (Arrays, so the plan looks placements up by
+/// scene id instead of scanning them once per rider.)
+pub fn next_call_sql(rider: &str) -> String {
+    format!(
+        "(select min(d.call_at) from shoot_day d
+          where d.shoot_day_id = any (array(
+              select ds.shoot_day_id from shoot_day_scene ds
+              where ds.shot_at is null and ds.scene_id = any (array(
+                  select rs.scene_id from rider_scene rs where rs.rider_id = {rider})))))"
+    )
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(

@@ -26,6 +26,7 @@ mod ledger_export;
 mod ledger_state;
 mod live;
 mod mail_relay;
+mod notice_deadline;
 mod once;
 mod onset;
 mod paged_lists;

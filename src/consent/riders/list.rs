@@ -122,7 +122,10 @@ struct CastChoice {
 // staleness. Before, every rider's earliest call was a join that scanned all of
 // `shoot_day_scene` once per rider (600 × 300 rows, 26–43 ms on `demo --large`); now it is
 // fifty look-ups by the rider's scene ids (about 2 ms, EXPLAIN ANALYZE in README "Performance").
-const LIST_SQL: &str = "with page as (
+fn list_sql() -> String {
+    let next_call = super::next_call_sql("p.rider_id");
+    format!(
+        "with page as (
          select r.rider_id, r.status, c.cast_number, c.name as performer_name, r.delivered_at,
                 r.revoked_at, count(*) over () as total
          from rider r join cast_member c using (cast_member_id)
@@ -135,12 +138,7 @@ const LIST_SQL: &str = "with page as (
          order by c.cast_number, r.rider_id desc
          limit $5 offset $6)
      select p.*,
-            (select min(d.call_at) from shoot_day d
-             where d.shoot_day_id = any (array(
-                 select ds.shoot_day_id from shoot_day_scene ds
-                 where ds.scene_id = any (array(
-                     select rs.scene_id from rider_scene rs where rs.rider_id = p.rider_id)))))
-                as first_call,
+            {next_call} as first_call,
             (select string_agg(s.number, ', ' order by s.sort_key collate \"C\")
              from rider_scene rs join scene s using (scene_id)
              where rs.rider_id = p.rider_id) as scenes,
@@ -149,7 +147,9 @@ const LIST_SQL: &str = "with page as (
                       from rider_scene rs join scene s using (scene_id)
                       where rs.rider_id = p.rider_id), false) as stale
      from page p
-     order by p.cast_number, p.rider_id desc";
+     order by p.cast_number, p.rider_id desc"
+    )
+}
 
 pub(super) async fn list_page(
     State(state): State<AppState>,
@@ -160,7 +160,7 @@ pub(super) async fn list_page(
     member.may(Action::ReadRiders)?;
     let performer = member.is(Role::Performer).then_some(member.user.user_id);
     let filter = Filter::read(query);
-    let rows: Vec<ListRow> = sqlx::query_as(LIST_SQL)
+    let rows: Vec<ListRow> = sqlx::query_as(&list_sql())
         .bind(member.production.production_id)
         .bind(performer)
         .bind(filter.performer)

@@ -165,13 +165,10 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
 
 /// Every rider of the production with what the work queue sorts it by.
 async fn rider_work(state: &AppState, production_id: i64) -> sqlx::Result<Vec<RiderWork>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "select r.rider_id, r.status, '#' || c.cast_number || ' ' || c.name as performer,
                 r.delivered_at, r.revoked_at,
-                (select min(d.call_at) from rider_scene rs
-                   join shoot_day_scene p on p.scene_id = rs.scene_id
-                   join shoot_day d on d.shoot_day_id = p.shoot_day_id
-                 where rs.rider_id = r.rider_id and d.call_at > now()) as first_call,
+                {next_call} as first_call,
                 exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
                         where rs.rider_id = r.rider_id
                           and s.current_version_id is distinct from rs.scene_version_id
@@ -181,7 +178,8 @@ async fn rider_work(state: &AppState, production_id: i64) -> sqlx::Result<Vec<Ri
          from rider r join cast_member c using (cast_member_id)
          where r.production_id = $1
          order by c.cast_number, r.rider_id",
-    )
+        next_call = crate::consent::riders::next_call_sql("r.rider_id")
+    ))
     .bind(production_id)
     .fetch_all(&state.pool)
     .await

@@ -107,12 +107,9 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     .bind(me.cast_member_id)
     .fetch_all(&state.pool)
     .await?;
-    let riders: Vec<MyRider> = sqlx::query_as(
+    let riders: Vec<MyRider> = sqlx::query_as(&format!(
         "select r.rider_id, r.status, r.delivered_at,
-                (select min(d.call_at) from rider_scene rs
-                   join shoot_day_scene p on p.scene_id = rs.scene_id
-                   join shoot_day d on d.shoot_day_id = p.shoot_day_id
-                 where rs.rider_id = r.rider_id and d.call_at > now()) as first_call,
+                {next_call} as first_call,
                 exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
                         where rs.rider_id = r.rider_id
                           and s.current_version_id is distinct from rs.scene_version_id
@@ -122,7 +119,8 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
          from rider r
          where r.cast_member_id = $1 and r.status <> 'drafted'
          order by r.rider_id desc",
-    )
+        next_call = crate::consent::riders::next_call_sql("r.rider_id")
+    ))
     .bind(me.cast_member_id)
     .fetch_all(&state.pool)
     .await?;
