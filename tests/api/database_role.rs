@@ -1,7 +1,7 @@
 //! The server runs as a database role that owns nothing: it may read and write rows, and only
 //! append to the ledger and the access log, while the owner keeps what migrations need.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use closedset::db;
 use closedset::ledger;
@@ -169,31 +169,55 @@ async fn the_owner_keeps_what_migrations_need_and_every_start_grants_again() {
 }
 
 /// Runs the binary until `/readyz` answers, then stops it; returns whether it became ready and
-/// what it wrote (its log and its errors).
+/// what it wrote (its log and its errors). A port from `free_port` can be taken by another
+/// test's server before the binary binds it, and `/readyz` would then be answered by that one:
+/// so ready means the binary's own log says it listens, and a binary that could not listen is
+/// started again on another port.
 async fn run_until_ready(mut command: Command) -> (bool, String) {
-    let port = free_port();
-    let child = command
-        .env("CLOSEDSET_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let ready = wait_ready(&format!("http://127.0.0.1:{port}/readyz")).await;
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (ready, said)
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let mut said = String::new();
+    for _ in 0..5 {
+        let port = free_port();
+        let log = std::fs::File::create(&log_path).unwrap();
+        let mut child = command
+            .env("CLOSEDSET_LISTEN", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn,closedset=info")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        let ready = loop {
+            said = std::fs::read_to_string(&log_path).unwrap_or_default();
+            if child.try_wait().unwrap().is_some() {
+                break false;
+            }
+            if said.contains("Closed Set is listening on")
+                && wait_ready(&format!("http://127.0.0.1:{port}/readyz")).await
+            {
+                break true;
+            }
+            if std::time::Instant::now() > deadline {
+                break false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        said = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let port_taken = !ready && said.contains(&format!("127.0.0.1:{port}"));
+        if !port_taken {
+            return (ready, said);
+        }
+    }
+    (false, said)
 }
 
 #[tokio::test]
