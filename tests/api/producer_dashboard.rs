@@ -182,6 +182,22 @@ async fn the_next_fortnight_shows_blocked_scenes_with_reasons_and_the_at_risk_li
         "day 20 is beyond the fortnight"
     );
 
+    // What is blocked this fortnight, and why, comes first: above the counts, on a phone too.
+    let blocked_at = body
+        .find("Blocked in the next 14 days")
+        .expect("the blocked panel");
+    assert!(blocked_at < body.find("id=\"counts-title\"").unwrap());
+    let blocked = &body[blocked_at..body.find("id=\"counts-title\"").unwrap()];
+    assert!(blocked.contains("Sc. 12"), "{blocked}");
+    assert!(
+        blocked.contains("#2 Ben Ode: no rider drafted"),
+        "{blocked}"
+    );
+    assert!(
+        !blocked.contains("Sc. 14"),
+        "a cleared scene is not listed as blocked"
+    );
+
     let risk = &body[body.find("At risk").expect("the at-risk panel")..];
     let risk = &risk[..risk.find("The next 14 days").unwrap()];
     assert!(risk.contains("Sc. 12"), "{risk}");
