@@ -50,13 +50,7 @@ impl Film {
     }
 
     async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!(
-            "select count(*) from {table} where production_id = $1"
-        ))
-        .bind(self.production)
-        .fetch_one(&self.app.pool)
-        .await
-        .unwrap()
+        self.app.rows_of(table, self.production).await
     }
 
     /// Saves the breakdown of 5A through the editor, with this act for #1.

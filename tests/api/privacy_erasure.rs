@@ -53,22 +53,13 @@ async fn profile_notes(app: &TestApp, cast: i64) -> Result<String, Refusal> {
 #[tokio::test]
 async fn an_approved_erasure_removes_one_performer_and_the_log_and_receipts_still_verify() {
     let app = TestApp::spawn().await;
-    let pat = app.user("pat@example.test", "Pat Producer").await;
-    let p = app.production("Night Swim", pat).await;
-    let cora = app.user("cora@example.test", "Cora Coordinator").await;
-    app.add_member(p, cora, "coordinator").await;
-    let bea = app.user("bea@example.test", BEA).await;
-    app.add_member(p, bea, "performer").await;
+    let (p, _, cora, bea) = build::crew(&app, BEA).await;
     let sam = app.user("sam@example.test", "Samir Oyelaran").await;
     app.add_member(p, sam, "performer").await;
 
     // Bea's rider, delivered and signed by her from her phone.
     let rider = build::delivered_rider(&app, p, cora, bea).await;
-    let bea_cast: i64 = sqlx::query_scalar("select cast_member_id from rider where rider_id = $1")
-        .bind(rider)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let bea_cast = build::cast_of_rider(&app, rider).await;
     sqlx::query("update cast_member set name = $2 where cast_member_id = $1")
         .bind(bea_cast)
         .bind(BEA)
@@ -101,19 +92,8 @@ async fn an_approved_erasure_removes_one_performer_and_the_log_and_receipts_stil
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
 
     // Her boundaries, a conversation with her alone, a concern she raised; Sam's boundaries.
-    for (client_email, cast, note) in [
-        ("bea@example.test", bea_cast, "BEA-PROFILE-NOTE"),
-        ("sam@example.test", sam_cast, "SAM-PROFILE-NOTE"),
-    ] {
-        let mut client = app.signed_in(client_email).await;
-        let page = client
-            .post(
-                &format!("/productions/{p}/boundaries/{cast}"),
-                &[("kissed.mouth", "ask"), ("notes", note)],
-            )
-            .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    }
+    build::boundary_note(&app, p, "bea@example.test", bea_cast, "BEA-PROFILE-NOTE").await;
+    build::boundary_note(&app, p, "sam@example.test", sam_cast, "SAM-PROFILE-NOTE").await;
     let mut cora_client = app.signed_in("cora@example.test").await;
     let note_field = format!("note_{bea_cast}");
     let page = cora_client
@@ -218,12 +198,7 @@ async fn an_approved_erasure_removes_one_performer_and_the_log_and_receipts_stil
 #[tokio::test]
 async fn only_producers_approve_and_only_performers_ask() {
     let app = TestApp::spawn().await;
-    let pat = app.user("pat@example.test", "Pat Producer").await;
-    let p = app.production("Night Swim", pat).await;
-    let cora = app.user("cora@example.test", "Cora Coordinator").await;
-    app.add_member(p, cora, "coordinator").await;
-    let bea = app.user("bea@example.test", BEA).await;
-    app.add_member(p, bea, "performer").await;
+    let (p, _, _, bea) = build::crew(&app, BEA).await;
     build::cast(&app, p, 1, BEA).linked_to(bea).await;
     let mut cora_client = app.signed_in("cora@example.test").await;
     let page = cora_client
@@ -285,26 +260,11 @@ async fn only_producers_approve_and_only_performers_ask() {
 #[tokio::test]
 async fn a_production_past_its_retention_erases_everyone_and_its_log_still_verifies() {
     let app = TestApp::spawn().await;
-    let pat = app.user("pat@example.test", "Pat Producer").await;
-    let p = app.production("Night Swim", pat).await;
-    let cora = app.user("cora@example.test", "Cora Coordinator").await;
-    app.add_member(p, cora, "coordinator").await;
-    let bea = app.user("bea@example.test", BEA).await;
-    app.add_member(p, bea, "performer").await;
+    let (p, _, cora, bea) = build::crew(&app, BEA).await;
     let rider = build::delivered_rider(&app, p, cora, bea).await;
-    let cast: i64 = sqlx::query_scalar("select cast_member_id from rider where rider_id = $1")
-        .bind(rider)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let cast = build::cast_of_rider(&app, rider).await;
+    build::boundary_note(&app, p, "bea@example.test", cast, "BEA-PROFILE-NOTE").await;
     let mut bea_client = app.signed_in("bea@example.test").await;
-    let page = bea_client
-        .post(
-            &format!("/productions/{p}/boundaries/{cast}"),
-            &[("kissed.mouth", "ask"), ("notes", "BEA-PROFILE-NOTE")],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let mut pat_client = app.signed_in("pat@example.test").await;
     let erase = format!("/productions/{p}/data-protection/erase");
 

@@ -9,35 +9,15 @@ use crate::support::{TestApp, build};
 #[tokio::test]
 async fn a_performers_export_opens_and_holds_their_records_and_nothing_of_others() {
     let app = TestApp::spawn().await;
-    let pat = app.user("pat@example.test", "Pat Producer").await;
-    let p = app.production("Night Swim", pat).await;
-    let cora = app.user("cora@example.test", "Cora Coordinator").await;
-    app.add_member(p, cora, "coordinator").await;
-    let bea = app.user("bea@example.test", "Bea Performer").await;
-    app.add_member(p, bea, "performer").await;
+    let (p, _, cora, bea) = build::crew(&app, "Bea Performer").await;
     let sam = app.user("sam@example.test", "Sam Performer").await;
     app.add_member(p, sam, "performer").await;
     let rider = build::delivered_rider(&app, p, cora, bea).await;
-    let bea_cast: i64 = sqlx::query_scalar("select cast_member_id from rider where rider_id = $1")
-        .bind(rider)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let bea_cast = build::cast_of_rider(&app, rider).await;
     let sam_cast = build::cast(&app, p, 2, "Sam Cast").linked_to(sam).await;
 
-    for (email, cast, note) in [
-        ("bea@example.test", bea_cast, "BEA-PROFILE-NOTE"),
-        ("sam@example.test", sam_cast, "SAM-PROFILE-NOTE"),
-    ] {
-        let mut client = app.signed_in(email).await;
-        let page = client
-            .post(
-                &format!("/productions/{p}/boundaries/{cast}"),
-                &[("kissed.mouth", "ask"), ("notes", note)],
-            )
-            .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    }
+    build::boundary_note(&app, p, "bea@example.test", bea_cast, "BEA-PROFILE-NOTE").await;
+    build::boundary_note(&app, p, "sam@example.test", sam_cast, "SAM-PROFILE-NOTE").await;
     let mut cora_client = app.signed_in("cora@example.test").await;
     let (bea_id, sam_id) = (bea_cast.to_string(), sam_cast.to_string());
     let (bea_note, sam_note) = (format!("note_{bea_cast}"), format!("note_{sam_cast}"));

@@ -307,6 +307,41 @@ pub async fn delivered_rider(
         .await
 }
 
+/// The people most consent tests start from: "Night Swim" produced by pat@example.test, with
+/// cora@example.test as its coordinator and bea@example.test (named `bea_name`) as a performer
+/// member. Returns (production, pat, cora, bea) as ids.
+pub async fn crew(app: &TestApp, bea_name: &str) -> (i64, i64, i64, i64) {
+    let pat = app.user("pat@example.test", "Pat Producer").await;
+    let production = app.production("Night Swim", pat).await;
+    let cora = app.user("cora@example.test", "Cora Coordinator").await;
+    app.add_member(production, cora, "coordinator").await;
+    let bea = app.user("bea@example.test", bea_name).await;
+    app.add_member(production, bea, "performer").await;
+    (production, pat, cora, bea)
+}
+
+/// The cast member a rider is for.
+pub async fn cast_of_rider(app: &TestApp, rider: i64) -> i64 {
+    sqlx::query_scalar("select cast_member_id from rider where rider_id = $1")
+        .bind(rider)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Saves a boundary profile as its performer (`email`) would: "ask first" for kissing on the
+/// mouth, and `note` as the general note.
+pub async fn boundary_note(app: &TestApp, production: i64, email: &str, cast: i64, note: &str) {
+    let mut client = app.signed_in(email).await;
+    let page = client
+        .post(
+            &format!("/productions/{production}/boundaries/{cast}"),
+            &[("kissed.mouth", "ask"), ("notes", note)],
+        )
+        .await;
+    assert_eq!(page.status, reqwest::StatusCode::SEE_OTHER, "{}", page.body);
+}
+
 // ---------------------------------------------------------------- riders
 
 /// `rider(&app, production, alex, &[scene]).by(cora).delivered().await`: a picture-only rider

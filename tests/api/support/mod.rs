@@ -603,6 +603,17 @@ impl TestApp {
         }
     }
 
+    /// How many rows of `table` belong to the production: what a refused save must leave as it was.
+    pub async fn rows_of(&self, table: &str, production: i64) -> i64 {
+        sqlx::query_scalar(&format!(
+            "select count(*) from {table} where production_id = $1"
+        ))
+        .bind(production)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
     /// Creates an account directly in the database.
     pub async fn user(&self, email: &str, name: &str) -> i64 {
         closedset::auth::create_user(&self.pool, email, name, &Password::new(PASSWORD), false)
