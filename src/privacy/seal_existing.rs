@@ -198,8 +198,8 @@ pub async fn seal_existing(pool: &PgPool, vault: &Vault) -> sqlx::Result<Sealed>
         count += 1;
     }
 
-    let rows: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(
-        "select boundary_profile_version_id, production_id, cast_member_id, entries::text, notes
+    let rows: Vec<(i64, i64, i64, serde_json::Value, String)> = sqlx::query_as(
+        "select boundary_profile_version_id, production_id, cast_member_id, entries, notes
          from boundary_profile_version
          where entries_sealed is null and notes_sealed is null
            and (entries <> '[]'::jsonb or notes <> '')
@@ -208,32 +208,15 @@ pub async fn seal_existing(pool: &PgPool, vault: &Vault) -> sqlx::Result<Sealed>
     .fetch_all(&mut *tx)
     .await?;
     for (id, production, cast_member, entries, notes) in rows {
-        let scope = person(production, cast_member);
-        let entries = vault
-            .seal(
-                &mut tx,
-                scope,
-                &Field::new("boundary_profile_version", "entries_sealed", id),
-                &entries,
-            )
-            .await?;
-        let notes = vault
-            .seal(
-                &mut tx,
-                scope,
-                &Field::new("boundary_profile_version", "notes_sealed", id),
-                &notes,
-            )
-            .await?;
-        sqlx::query(
-            "update boundary_profile_version
-             set entries = '[]'::jsonb, notes = '', entries_sealed = $2, notes_sealed = $3
-             where boundary_profile_version_id = $1",
+        crate::consent::boundaries::sealed::seal(
+            vault,
+            &mut tx,
+            production,
+            cast_member,
+            id,
+            &entries,
+            &notes,
         )
-        .bind(id)
-        .bind(&entries)
-        .bind(&notes)
-        .execute(&mut *tx)
         .await?;
         count += 1;
     }

@@ -62,7 +62,7 @@ pub(crate) async fn seal(
     id: i64,
     entries: &serde_json::Value,
     notes: &str,
-) -> Result<()> {
+) -> sqlx::Result<()> {
     let scope = Scope::Person {
         production: production_id,
         cast_member: cast_member_id,
