@@ -81,19 +81,9 @@ pub(super) async fn move_strip(
         from: from.id(),
         to: to_text.clone(),
     };
-    if !too_long.is_empty() {
-        return refuse(
-            &state,
-            ctx,
-            member,
-            None,
-            form,
-            &field,
-            "Choose a day from the list.".into(),
-        )
-        .await;
-    }
-    let Some(to) = Place::read(&to_text) else {
+    // Only the list's own values are days: an over-long or unknown one gets the same answer.
+    let to = too_long.is_empty().then(|| Place::read(&to_text)).flatten();
+    let Some(to) = to else {
         return refuse(
             &state,
             ctx,
