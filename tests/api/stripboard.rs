@@ -521,3 +521,84 @@ async fn day_out_of_days_on_the_demo_matches_a_count_by_hand() {
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+/// The schedule is planned by producers, coordinators and the director / 1st AD (the access
+/// table's EditSchedule). A performer called that day tries every planning form with values
+/// that would be accepted from the 1st AD; each is refused and nothing changes.
+#[tokio::test]
+async fn a_performer_cannot_plan_the_board_or_publish_the_call_sheet() {
+    let b = board().await;
+    let day = b.day("2027-05-04").await;
+    let other_day = b.day("2027-05-05").await;
+    let alex = b.app.user("alex@example.test", "Alex Performer").await;
+    b.app.add_member(b.production, alex, "performer").await;
+    let cast = build::cast(&b.app, b.production, 1, "Alex Performer")
+        .linked_to(alex)
+        .await;
+    let scene = build::scene(&b.app, b.production, "1").with(&[cast]).await;
+    build::place(&b.app, day, scene).await;
+    let tables = ["board_banner", "location", "call_sheet_version"];
+    let mut before = Vec::new();
+    for table in tables {
+        before.push(b.app.rows_of(table, b.production).await);
+    }
+
+    let mut alex = b.app.signed_in("alex@example.test").await;
+    let attempts: [(String, Vec<(&str, String)>); 5] = [
+        (
+            b.path(&format!("/schedule/strips/{scene}/move")),
+            vec![("from", day.to_string()), ("to", other_day.to_string())],
+        ),
+        (
+            b.path(&format!("/schedule/{day}/banners")),
+            vec![
+                ("kind", "meal".into()),
+                ("after", "1".into()),
+                ("label", "Lunch".into()),
+            ],
+        ),
+        (
+            b.path("/schedule/palette"),
+            vec![
+                ("strip_int_day", "pink".into()),
+                ("strip_ext_day", "yellow".into()),
+                ("strip_int_night", "blue".into()),
+                ("strip_ext_night", "green".into()),
+            ],
+        ),
+        (
+            b.path("/locations"),
+            vec![
+                ("name", "Lake house".into()),
+                ("address", "1 Lake Lane".into()),
+                ("latitude", "51.5".into()),
+                ("longitude", "-0.1".into()),
+            ],
+        ),
+        (
+            b.path(&format!("/schedule/{day}/call-sheet/publish")),
+            vec![],
+        ),
+    ];
+    for (path, fields) in &attempts {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = alex.post(path, &fields).await;
+        assert!(
+            page.status == StatusCode::NOT_FOUND || page.status == StatusCode::FORBIDDEN,
+            "{path}: {}",
+            page.status
+        );
+    }
+
+    assert_eq!(b.days_of(scene).await, vec![day], "the strip stayed put");
+    for (table, count) in tables.iter().zip(before) {
+        assert_eq!(b.app.rows_of(table, b.production).await, count, "{table}");
+    }
+    let palette: Option<String> =
+        sqlx::query_scalar("select strip_int_day from production where production_id = $1")
+            .bind(b.production)
+            .fetch_one(&b.app.pool)
+            .await
+            .unwrap();
+    assert_ne!(palette.as_deref(), Some("pink"));
+}
