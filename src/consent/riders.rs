@@ -7,6 +7,7 @@ mod draft;
 mod form;
 pub mod lifecycle;
 mod list;
+mod notice;
 mod onset;
 mod reading;
 mod receipt;

@@ -148,6 +148,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<i64> {
                 } else {
                     Vec::new()
                 },
+                garments: String::new(),
             };
             Breakdown {
                 kinds: if flagged(i) {

@@ -113,9 +113,14 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
     .fetch_one(&mut *tx)
     .await?;
     let mut changed = read_breakdown(&current);
-    changed
-        .garments
-        .push_str("\nRobes for both performers between takes");
+    // A change to what #1 wears: their part changes, so their signed rider goes stale.
+    if let Some(part) = changed
+        .performers
+        .iter_mut()
+        .find(|p| p.cast_member_id == alex)
+    {
+        part.garments.push_str("\nRobe between takes");
+    }
     let outcome = save_breakdown(
         &mut tx,
         production_id,

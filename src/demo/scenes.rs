@@ -220,6 +220,7 @@ fn part(
         touched: touched.to_vec(),
         touching: touching.to_vec(),
         acts: acts.iter().map(|a| a.to_string()).collect(),
+        garments: String::new(),
     }
 }
 
@@ -334,8 +335,7 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
                 ],
             ),
         ],
-        garments: "Nude strapless bra for #2 under the sheet\nBarrier pad between performers"
-            .into(),
+        garments: "Barrier pad between performers".into(),
         stills_allowed: false,
         closed_set: closed.clone(),
         monitor_list: names(&["Morgan Ellis", "Dana Okafor"]),
@@ -366,11 +366,19 @@ pub async fn load(pool: &sqlx::PgPool, production_id: i64) -> anyhow::Result<()>
                 ],
             ),
         ],
-        garments: "Modesty pouch for #5; thong and barrier cushion for #1".into(),
+        garments: "Barrier cushion".into(),
         stills_allowed: false,
         closed_set: closed.clone(),
         monitor_list: names(&["Morgan Ellis"]),
     };
+    // What each performer wears is in their own part, so a rider lists only theirs.
+    let mut scene_5a = scene_5a;
+    scene_5a.performers[0].garments =
+        "Robe between takes\nNude adhesive covers for the lower body".into();
+    scene_5a.performers[1].garments = "Nude strapless bra under the sheet".into();
+    let mut scene_8_first = scene_8_first;
+    scene_8_first.performers[0].garments = "Strapless thong\nAdhesive modesty patch".into();
+    scene_8_first.performers[1].garments = "Modesty pouch".into();
     let mut scene_8_second = scene_8_first.clone();
     scene_8_second.performers[1]
         .acts

@@ -335,6 +335,7 @@ mod tests {
                     touched: vec![],
                     touching: vec![],
                     acts: vec!["Embrace".into()],
+                    garments: String::new(),
                 },
                 Uses {
                     in_picture: true,

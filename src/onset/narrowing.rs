@@ -108,6 +108,7 @@ mod tests {
                 touched: vec![BodyArea::Neck],
                 touching: vec![],
                 acts: vec!["Kiss".into(), "Embrace".into()],
+                garments: String::new(),
             },
             Uses {
                 in_picture: true,

@@ -189,6 +189,7 @@ mod tests {
             touched: Vec::new(),
             touching: Vec::new(),
             acts: Vec::new(),
+            garments: String::new(),
         }
     }
 

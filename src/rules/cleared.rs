@@ -160,6 +160,7 @@ mod tests {
                 touched: vec![],
                 touching: vec![],
                 acts: vec!["embrace".into()],
+                garments: String::new(),
             },
             Uses {
                 in_picture: true,

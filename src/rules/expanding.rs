@@ -26,6 +26,7 @@ mod tests {
                 touched: vec![],
                 touching: vec![],
                 acts: acts.iter().map(|a| a.to_string()).collect(),
+                garments: String::new(),
             },
             Uses {
                 in_picture: true,

@@ -47,6 +47,7 @@ mod tests {
                 touched: vec![],
                 touching: vec![],
                 acts: vec!["embrace".into()],
+                garments: String::new(),
             });
         }
         b

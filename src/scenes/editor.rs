@@ -32,12 +32,19 @@ pub struct PartForm {
     pub touched: Vec<String>,
     pub touching: Vec<String>,
     pub acts: String,
+    /// Their own modesty garments and barriers, one per line.
+    pub garments: String,
 }
 
 impl PartForm {
     /// The name of this performer's acts field, which its length message is kept under.
     pub fn acts_key(&self) -> String {
         format!("p{}_acts", self.cast_member_id)
+    }
+
+    /// The name of this performer's own garments field, which its messages are kept under.
+    pub fn garments_key(&self) -> String {
+        format!("p{}_garments", self.cast_member_id)
     }
 
     /// Whether the area is ticked in the `shown`, `touched` or `touching` grid.
@@ -102,6 +109,7 @@ impl EditorForm {
                         touched: part.map_or_else(Vec::new, |p| strings(&p.touched)),
                         touching: part.map_or_else(Vec::new, |p| strings(&p.touching)),
                         acts: part.map_or_else(String::new, |p| p.acts.join("\n")),
+                        garments: part.map_or_else(String::new, |p| p.garments.clone()),
                     }
                 })
                 .collect(),
@@ -130,6 +138,7 @@ impl EditorForm {
                         touched: r.all(key("touched"), Len::Code),
                         touching: r.all(key("touching"), Len::Code),
                         acts: r.text(key("acts"), Len::Paragraph),
+                        garments: r.text(key("garments"), Len::Paragraph),
                     }
                 })
                 .collect(),
@@ -180,14 +189,22 @@ impl EditorForm {
             let touched = areas(&part.touched);
             let touching = areas(&part.touching);
             let acts = lines(&part.acts);
+            let garments = lines(&part.garments).join("\n");
             // A performer with nothing asked of them has no part: the breakdown lists only
             // what someone agrees to.
-            if nudity.is_nudity()
+            let asked = nudity.is_nudity()
                 || !shown.is_empty()
                 || !touched.is_empty()
                 || !touching.is_empty()
-                || !acts.is_empty()
-            {
+                || !acts.is_empty();
+            if !asked && !garments.is_empty() {
+                errors.add(
+                    part.garments_key(),
+                    "Nothing is asked of this performer, so they have no part to wear these in: \
+                     fill in what the scene asks of them, or clear this field.",
+                );
+            }
+            if asked {
                 performers.push(PerformerPart {
                     cast_member_id: part.cast_member_id,
                     nudity,
@@ -195,6 +212,7 @@ impl EditorForm {
                     touched,
                     touching,
                     acts,
+                    garments,
                 });
             }
         }

@@ -80,14 +80,17 @@ pub struct PartView {
     pub touched: String,
     pub touching: String,
     pub acts: Vec<String>,
+    /// Their own garments and barriers, line breaks kept; empty when none.
+    pub garments: String,
 }
 
 /// A breakdown as one viewer may read it.
 pub struct BreakdownView {
     pub kinds: String,
     pub parts: Vec<PartView>,
-    /// `None` for performers: garment notes describe other performers' bodies too.
-    pub garments: Option<String>,
+    /// The garments and barriers everyone in the scene uses, line breaks kept; every
+    /// performer's rider lists them, so every reader sees them. Empty when none.
+    pub garments: String,
     pub stills_allowed: bool,
     pub closed_set: Vec<String>,
     pub monitor_list: Vec<String>,
@@ -128,6 +131,7 @@ impl BreakdownView {
                 touched: area_list(&p.touched),
                 touching: area_list(&p.touching),
                 acts: p.acts.clone(),
+                garments: p.garments.clone(),
             })
             .collect();
         BreakdownView {
@@ -140,7 +144,7 @@ impl BreakdownView {
                 .collect::<Vec<_>>()
                 .join(", "),
             parts,
-            garments: only.is_none().then(|| b.garments.clone()),
+            garments: b.garments.clone(),
             stills_allowed: b.stills_allowed,
             closed_set: b.closed_set.clone(),
             monitor_list: b.monitor_list.clone(),

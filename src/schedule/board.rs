@@ -321,6 +321,7 @@ mod tests {
             touched: vec![],
             touching: vec![],
             acts: vec![],
+            garments: String::new(),
         }];
         let kiss = SceneMinorFacts {
             breakdown: closed.clone(),

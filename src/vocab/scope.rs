@@ -264,6 +264,7 @@ mod tests {
             touched: vec![],
             touching: vec![],
             acts: acts.iter().map(|a| a.to_string()).collect(),
+            garments: String::new(),
         }
     }
 

@@ -203,6 +203,7 @@ async fn seed_schedule(app: &TestApp, production_id: i64) -> Seeded {
             touched: vec![BodyArea::Face],
             touching: vec![BodyArea::Face],
             acts: vec!["Simulated sex under the sheet".into()],
+            garments: String::new(),
         }],
         ..empty_breakdown()
     };

@@ -33,6 +33,7 @@ fn part(cast_member_id: i64) -> PerformerPart {
         touched: vec![BodyArea::Shoulders],
         touching: vec![BodyArea::Hands],
         acts: vec!["Embrace under the sheet".into()],
+        garments: String::new(),
     }
 }
 

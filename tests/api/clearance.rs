@@ -26,6 +26,7 @@ fn part(cast_member_id: i64) -> PerformerPart {
         touched: vec![BodyArea::Shoulders],
         touching: vec![],
         acts: vec!["Embrace under the sheet".into()],
+        garments: String::new(),
     }
 }
 

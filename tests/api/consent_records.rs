@@ -1021,6 +1021,7 @@ async fn opening_a_scene_logs_a_breakdown_view_for_each_performer_whose_part_it_
         touched: vec![],
         touching: vec![],
         acts: vec!["Embrace".into()],
+        garments: String::new(),
     };
     let breakdown = Breakdown {
         kinds: vec![IntimacyKind::Nudity],

@@ -349,6 +349,7 @@ async fn receipt_for_a_rider(app: &TestApp) -> (i64, receipt::Receipt) {
             touched: vec![BodyArea::Face],
             touching: vec![BodyArea::Face],
             acts: vec!["Simulated sex under the sheet".into()],
+            garments: String::new(),
         }],
         ..empty_breakdown()
     };

@@ -41,6 +41,7 @@ fn breakdown(alex: i64, sam: i64, closed_set: &[&str]) -> Breakdown {
                 touched: vec![A::Face],
                 touching: vec![A::Face],
                 acts: vec!["Removes shirt, back to camera".into()],
+                garments: String::new(),
             },
             PerformerPart {
                 cast_member_id: sam,
@@ -49,6 +50,7 @@ fn breakdown(alex: i64, sam: i64, closed_set: &[&str]) -> Breakdown {
                 touched: vec![A::Face],
                 touching: vec![A::Face],
                 acts: vec!["Lies under the sheet".into(), "Kisses #1".into()],
+                garments: String::new(),
             },
         ],
         garments: "Barrier pad between performers".into(),

@@ -99,6 +99,7 @@ async fn crew(app: TestApp) -> Crew {
             touched: vec![],
             touching: vec![],
             acts: vec!["Removes shirt".into()],
+            garments: String::new(),
         }],
         ..empty_breakdown()
     };

@@ -46,6 +46,7 @@ async fn set_up() -> Set {
             touched: vec![BodyArea::Face],
             touching: vec![BodyArea::Face],
             acts: vec!["A kiss at the door".into()],
+            garments: String::new(),
         }],
         ..empty_breakdown()
     };

@@ -27,6 +27,7 @@ fn part(cast_member_id: i64) -> PerformerPart {
         touched: vec![BodyArea::Shoulders],
         touching: vec![],
         acts: vec!["Embrace under the sheet".into()],
+        garments: String::new(),
     }
 }
 
@@ -821,6 +822,7 @@ async fn intimate_scene(app: &TestApp, set: &Set, number: &str, kinds: Vec<Intim
             touched: vec![BodyArea::Face],
             touching: vec![BodyArea::Face],
             acts: vec!["Kiss on the mouth".into()],
+            garments: String::new(),
         }]
     };
     let b = Breakdown {

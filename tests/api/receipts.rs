@@ -58,6 +58,7 @@ async fn film() -> Film {
         touched: vec![A::Face],
         touching: vec![A::Face],
         acts: acts.iter().map(|a| a.to_string()).collect(),
+        garments: String::new(),
     };
     let breakdown = Breakdown {
         kinds: vec![K::Nudity, K::Kiss],

@@ -108,6 +108,7 @@ impl Film {
                     touched: vec![A::Face],
                     touching: vec![A::Face],
                     acts: alex_acts.iter().map(|a| a.to_string()).collect(),
+                    garments: String::new(),
                 },
                 PerformerPart {
                     cast_member_id: self.sam_cast,
@@ -116,6 +117,7 @@ impl Film {
                     touched: vec![A::Face],
                     touching: vec![A::Face],
                     acts: vec!["Lies under the sheet".into()],
+                    garments: String::new(),
                 },
             ],
             garments: "Barrier pad between performers".into(),

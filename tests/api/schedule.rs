@@ -60,6 +60,7 @@ fn explicit(cast_member_id: i64) -> Breakdown {
             touched: vec![BodyArea::InnerThighs],
             touching: vec![BodyArea::Hands],
             acts: vec!["Simulated thrusting under the duvet".into()],
+            garments: String::new(),
         }],
         garments: "Flesh-tone thong and barrier cushion".into(),
         stills_allowed: false,

@@ -222,6 +222,7 @@ fn nudity(cast: &[i64]) -> Breakdown {
                 touched: vec![],
                 touching: vec![],
                 acts: vec!["Lying side by side".into()],
+                garments: String::new(),
             })
             .collect(),
         garments: String::new(),

@@ -207,6 +207,7 @@ async fn a_refused_move_says_why_beside_its_strip_and_changes_nothing() {
             touched: vec![],
             touching: vec![],
             acts: vec![],
+            garments: String::new(),
         }],
         ..empty_breakdown()
     };

@@ -9,6 +9,7 @@ use axum::response::Response;
 use time::OffsetDateTime;
 
 use crate::consent::boundaries::access_log::{self, RecordKind};
+use crate::consent::rider_text::{Block, Reading};
 use crate::error::{AppError, Result};
 use crate::ledger::receipt::{self, Receipt};
 use crate::productions::{Member, Production};
@@ -156,6 +157,8 @@ struct CertificatePage {
     status: &'static str,
     covered: Vec<CoveredView>,
     events: Vec<EventView>,
+    /// The rider text as it reads, parsed from the stored text itself.
+    reading: Reading,
     hash: String,
     /// `None` while the log does not check out (nothing can be vouched for then).
     proof: Option<ProofView>,
@@ -273,6 +276,7 @@ pub(super) async fn certificate(
             .map(|e| EventView::of(&member.production, e, receipt.as_ref()))
             .collect(),
         hash: rider.body_sha256.clone().unwrap_or_default(),
+        reading: Reading::of(&rider.body),
         proof,
         qr_svg: qr_svg(&verify_url),
         verify_url,

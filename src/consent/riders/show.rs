@@ -9,10 +9,12 @@ use tower_sessions::Session;
 use crate::access::Action;
 use crate::consent::boundaries::access_log::{self, RecordKind};
 use crate::consent::boundaries::conflicts_for_rider;
+use crate::consent::rider_text::{Block, Reading, own_garments};
 use crate::error::{AppError, Result};
 use crate::productions::Member;
 use crate::rules::expanding::needs_new_rider;
 use crate::vocab::RiderStatus;
+use crate::vocab::breakdown::{Breakdown, read_breakdown};
 use crate::vocab::scope::Scope;
 use crate::web::AppState;
 use crate::web::FormBody;
@@ -21,6 +23,7 @@ use crate::web::{Ctx, FieldErrors, Flash, render_form};
 
 use super::form::{CandidateView, DraftForm};
 use super::lifecycle::{self, Covered, RiderRow};
+use super::notice::{self, Notice};
 use super::reading::{CoveredView, is_own, maybe_time, readable};
 
 /// R2 on the draft page: what the draft asks beyond what the performer already signed.
@@ -38,7 +41,10 @@ pub(super) struct ShowPage {
     rider: RiderRow,
     status: &'static str,
     covered: Vec<CoveredView>,
-    text: String,
+    /// The rider as the performer reads it, parsed from exactly the text that is hashed.
+    reading: Reading,
+    /// When it reached the performer against the next call, in plain words.
+    notice: String,
     own: bool,
     can_edit: bool,
     candidates: Vec<CandidateView>,
@@ -59,6 +65,29 @@ pub(super) struct ShowPage {
 struct SignedScope {
     scene_id: i64,
     scope: String,
+    /// The breakdown of the version that was signed: its garments are not in the scope.
+    breakdown: String,
+}
+
+/// A garment change between what was signed and what is asked, in words: a change to what a
+/// performer wears is a change to what they agreed to, so it needs their signature again.
+fn garment_changes(signed: &Breakdown, asked: &Breakdown, cast_member_id: i64) -> Vec<String> {
+    let (signed, asked) = (signed.normalised(), asked.normalised());
+    let mut out = Vec::new();
+    let (was, now) = (
+        own_garments(&signed, cast_member_id),
+        own_garments(&asked, cast_member_id),
+    );
+    if was != now {
+        out.push(format!("their garments and barriers “{was}” → “{now}”"));
+    }
+    if signed.garments != asked.garments {
+        out.push(format!(
+            "shared garments and barriers “{}” → “{}”",
+            signed.garments, asked.garments
+        ));
+    }
+    out
 }
 
 impl ShowPage {
@@ -77,8 +106,9 @@ impl ShowPage {
             let candidates =
                 lifecycle::candidates(&mut conn, production_id, rider.cast_member_id).await?;
             let signed: Vec<SignedScope> = sqlx::query_as(
-                "select rs.scene_id, rs.scope::text as scope
+                "select rs.scene_id, rs.scope::text as scope, v.breakdown::text as breakdown
                  from rider_scene rs join rider r using (rider_id)
+                 join scene_version v on v.scene_version_id = rs.scene_version_id
                  where r.cast_member_id = $1 and r.status = 'signed' and r.revoked_at is null
                    and rs.superseded_at is null and rs.rider_id <> $2
                  order by r.rider_id desc",
@@ -90,19 +120,24 @@ impl ShowPage {
             let beyond = covered
                 .iter()
                 .map(|c| {
-                    let agreed: Option<Scope> = signed
-                        .iter()
-                        .find(|s| s.scene_id == c.scene_id)
-                        .and_then(|s| serde_json::from_str(&s.scope).ok());
+                    let signed_here = signed.iter().find(|s| s.scene_id == c.scene_id);
+                    let agreed: Option<Scope> =
+                        signed_here.and_then(|s| serde_json::from_str(&s.scope).ok());
                     Beyond {
                         scene: c.number.clone(),
-                        lines: match (agreed, &c.scope) {
-                            (Some(agreed), Some(asked)) => Some(
-                                needs_new_rider(asked, &agreed)
+                        lines: match (agreed, signed_here, &c.scope) {
+                            (Some(agreed), Some(signed_here), Some(asked)) => {
+                                let mut lines: Vec<String> = needs_new_rider(asked, &agreed)
                                     .iter()
                                     .map(ToString::to_string)
-                                    .collect(),
-                            ),
+                                    .collect();
+                                lines.extend(garment_changes(
+                                    &read_breakdown(&signed_here.breakdown),
+                                    &c.breakdown,
+                                    rider.cast_member_id,
+                                ));
+                                Some(lines)
+                            }
                             _ => None,
                         },
                     }
@@ -117,6 +152,21 @@ impl ShowPage {
         } else {
             rider.body.clone()
         };
+        let next_call: Option<time::OffsetDateTime> =
+            sqlx::query_scalar(&format!("select {}", super::next_call_sql("$1")))
+                .bind(rider.rider_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let notice = notice::words(
+            &member.production.zone,
+            &Notice {
+                own: is_own(&member, &rider),
+                performer: &rider.performer_name,
+                notice_hours: member.production.notice_hours,
+                delivered: rider.delivered_at,
+                next_call,
+            },
+        );
         let stale = rider.status == RiderStatus::Signed && covered.iter().any(Covered::is_stale);
         let conflicts = if member.can(Action::DraftRiders) || is_own(&member, &rider) {
             conflicts_for_rider(Some(&state.vault), &mut conn, production_id, rider.rider_id)
@@ -139,7 +189,8 @@ impl ShowPage {
             revoked: maybe_time(production, rider.revoked_at),
             covered: covered.iter().map(CoveredView::of).collect(),
             ctx,
-            text,
+            reading: Reading::of(&text),
+            notice,
             can_edit,
             candidates,
             beyond,

@@ -297,6 +297,7 @@ pub async fn delivered_rider(
             touched: vec![],
             touching: vec![],
             acts: vec![],
+            garments: String::new(),
         }],
         ..empty_breakdown()
     };

@@ -18,8 +18,9 @@ use super::drafting::{lock, snapshot};
 use super::rider::{Refused, RiderRow, load, rider_link};
 use super::scenes::{Covered, covered, scene_facts, scenes_phrase};
 
-/// The part a stored scope describes, for rendering the text.
-fn part_of(scope: &Scope, cast_member_id: i64) -> PerformerPart {
+/// The part a stored scope describes, with the performer's own garments from the covered
+/// breakdown version, for rendering the text.
+fn part_of(scope: &Scope, cast_member_id: i64, garments: &str) -> PerformerPart {
     PerformerPart {
         cast_member_id,
         nudity: scope.nudity,
@@ -27,6 +28,7 @@ fn part_of(scope: &Scope, cast_member_id: i64) -> PerformerPart {
         touched: scope.touched.iter().copied().collect(),
         touching: scope.touching.iter().copied().collect(),
         acts: scope.acts.iter().cloned().collect(),
+        garments: garments.to_string(),
     }
 }
 
@@ -38,7 +40,10 @@ pub fn render_text(production: &Production, rider: &RiderRow, scenes: &[Covered]
         .map(|s| {
             s.scope
                 .as_ref()
-                .map(|scope| part_of(scope, rider.cast_member_id))
+                .map(|scope| {
+                    let garments = rider_text::own_garments(&s.breakdown, rider.cast_member_id);
+                    part_of(scope, rider.cast_member_id, garments)
+                })
                 .unwrap_or_else(|| PerformerPart {
                     cast_member_id: rider.cast_member_id,
                     nudity: crate::vocab::body::NudityLevel::None,
@@ -46,6 +51,7 @@ pub fn render_text(production: &Production, rider: &RiderRow, scenes: &[Covered]
                     touched: Vec::new(),
                     touching: Vec::new(),
                     acts: Vec::new(),
+                    garments: String::new(),
                 })
         })
         .collect();
@@ -63,7 +69,7 @@ pub fn render_text(production: &Production, rider: &RiderRow, scenes: &[Covered]
                 version: s.version,
                 content_hash: &s.content_hash,
                 part,
-                garments: &s.breakdown.garments,
+                shared_garments: &s.breakdown.garments,
                 closed_set: &s.breakdown.closed_set,
             })
             .collect(),
