@@ -40,6 +40,7 @@ mod producer_dashboard;
 mod productions;
 mod receipts;
 mod reset_links;
+mod rider_reading;
 mod riders;
 mod scale_out;
 mod schedule;

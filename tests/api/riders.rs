@@ -367,7 +367,7 @@ async fn riders_are_drafted_delivered_read_once_and_signed_with_the_password() {
     let body = crate::support::sealed::rider_text(&f.app, rider_id).await;
     assert!(delivered);
     assert!(
-        body.contains(ALEX_ACT) && body.contains("In stills: yes"),
+        body.contains(ALEX_ACT) && body.contains("\n- may be used in stills\n"),
         "{body}"
     );
     assert_eq!(hash, sha256(&body));

@@ -6,6 +6,7 @@ pub mod build;
 pub mod crawl;
 pub mod fuzzing;
 pub mod mail;
+pub mod old_rider;
 pub mod raw;
 pub mod sealed;
 pub mod upload;
