@@ -88,9 +88,10 @@ pub struct PartView {
 pub struct BreakdownView {
     pub kinds: String,
     pub parts: Vec<PartView>,
-    /// The garments and barriers everyone in the scene uses, line breaks kept; every
-    /// performer's rider lists them, so every reader sees them. Empty when none.
-    pub garments: String,
+    /// The garments and barriers everyone in the scene uses, line breaks kept. `None` for
+    /// performers: versions saved before parts had their own garments name other performers'
+    /// items here, and a performer's own are in their part.
+    pub garments: Option<String>,
     pub stills_allowed: bool,
     pub closed_set: Vec<String>,
     pub monitor_list: Vec<String>,
@@ -144,7 +145,7 @@ impl BreakdownView {
                 .collect::<Vec<_>>()
                 .join(", "),
             parts,
-            garments: b.garments.clone(),
+            garments: only.is_none().then(|| b.garments.clone()),
             stills_allowed: b.stills_allowed,
             closed_set: b.closed_set.clone(),
             monitor_list: b.monitor_list.clone(),

@@ -292,8 +292,8 @@ async fn each_performer_gets_their_own_garments_field_kept_on_error_and_shown_wi
     let saved = cora.post(&path, &saved_pairs).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
 
-    // The scene page keeps the line breaks; a performer sees their own garments and the
-    // shared ones, never another performer's.
+    // The scene page keeps the line breaks; a performer sees their own garments, never another
+    // performer's (nor the shared note, which older versions used for everyone's items).
     let scene_path = format!("/productions/{}/scenes/{}", s.production, s.scene);
     let staff = cora.get(&scene_path).await;
     assert!(
@@ -315,7 +315,16 @@ async fn each_performer_gets_their_own_garments_field_kept_on_error_and_shown_wi
         "{}",
         own.body
     );
-    assert!(own.body.contains("Nude bra\nRobe") && own.body.contains("Barrier cushion"));
+    assert!(
+        own.body
+            .contains("<dd class=\"prewrap\">Nude bra\nRobe</dd>")
+    );
+    assert!(
+        staff
+            .body
+            .contains("<dd class=\"prewrap\">Barrier cushion</dd>")
+    );
+    assert!(!own.body.contains("Barrier cushion"));
     assert!(!own.body.contains("Modesty pouch"));
 }
 
