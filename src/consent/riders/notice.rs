@@ -49,9 +49,9 @@ pub(super) fn words(zone: &Zone, n: &Notice<'_>) -> String {
             let (d, c) = (when(zone, delivered), when(zone, call));
             if own {
                 format!(
-                    "This rider reached you on {d}, less than the {hours} hours' notice the \
-                     production's rules ask for before your call on {c}. Nothing can be shot \
-                     that day on this rider, so there is no need to hurry."
+                    "This rider reached you on {d}, less than {hours} hours before your call on \
+                     {c}. The production's rules ask for {hours} hours' notice, so it cannot be \
+                     used for that day."
                 )
             } else {
                 format!(
@@ -117,8 +117,8 @@ mod tests {
         let zone = Zone::parse("Europe/London").unwrap();
         let late = notice(true, Some(datetime!(2026-12-02 09:00 UTC)));
         let text = words(&zone, &late);
-        assert!(text.contains("less than the 48 hours' notice"));
-        assert!(text.contains("no need to hurry"));
+        assert!(text.contains("less than 48 hours before your call on Thursday 3 December"));
+        assert!(text.contains("so it cannot be used for that day"));
         assert!(!text.contains("not met"));
         let shot = Notice {
             next_call: None,
