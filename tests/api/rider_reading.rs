@@ -383,3 +383,29 @@ async fn a_garment_change_shows_as_beyond_what_was_signed() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn a_double_reads_the_garments_of_the_part_they_stand_in_for() {
+    let s = set().await;
+    let theo = build::cast(&s.app, s.production, 5, "Theo Grant").await;
+    let mut cora = s.app.signed_in("cora@example.test").await;
+    let (sam, theo_id) = (s.sam_cast.to_string(), theo.to_string());
+    let assigned = cora
+        .post(
+            &format!("/productions/{}/scenes/{}/doubles", s.production, s.scene),
+            &[
+                ("original_cast_member_id", sam.as_str()),
+                ("double_cast_member_id", theo_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+    let rider = s.rider_for(theo).await;
+    let text = crate::support::sealed::rider_text(&s.app, rider).await;
+    assert!(
+        text.contains("Your modesty garments and barriers:\n- Modesty pouch\n"),
+        "{text}"
+    );
+    assert!(text.contains("- Barrier cushion\n"));
+    assert!(!text.contains("strapless bra"));
+}

@@ -134,7 +134,7 @@ impl ShowPage {
                                 lines.extend(garment_changes(
                                     &read_breakdown(&signed_here.breakdown),
                                     &c.breakdown,
-                                    rider.cast_member_id,
+                                    c.wearer(rider.cast_member_id),
                                 ));
                                 Some(lines)
                             }

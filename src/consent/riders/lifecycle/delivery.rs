@@ -41,7 +41,8 @@ pub fn render_text(production: &Production, rider: &RiderRow, scenes: &[Covered]
             s.scope
                 .as_ref()
                 .map(|scope| {
-                    let garments = rider_text::own_garments(&s.breakdown, rider.cast_member_id);
+                    let wearer = s.wearer(rider.cast_member_id);
+                    let garments = rider_text::own_garments(&s.breakdown, wearer);
                     part_of(scope, rider.cast_member_id, garments)
                 })
                 .unwrap_or_else(|| PerformerPart {

@@ -28,9 +28,26 @@ pub struct Covered {
     pub current_version: Option<i32>,
     /// The newer version the rider was carried forward to (the performer's part unchanged).
     pub carried_to_version_id: Option<i64>,
+    /// The cast member this rider's performer doubles for in the scene, if any: a double wears
+    /// what the part they stand in for wears.
+    pub stands_in_for: Option<i64>,
 }
 
 impl Covered {
+    /// Whose part in the covered breakdown this performer plays: their own when they have one,
+    /// else the one they double for.
+    pub fn wearer(&self, cast_member_id: i64) -> i64 {
+        let own = self
+            .breakdown
+            .performers
+            .iter()
+            .any(|p| p.cast_member_id == cast_member_id);
+        match self.stands_in_for {
+            Some(original) if !own => original,
+            _ => cast_member_id,
+        }
+    }
+
     /// What is asked of the performer changed after this version (a change around them carries
     /// the rider forward instead): the rider no longer matches the scene.
     pub fn is_stale(&self) -> bool {
@@ -55,6 +72,7 @@ struct CoveredRow {
     current_version_id: Option<i64>,
     current_version: Option<i32>,
     carried_to_version_id: Option<i64>,
+    stands_in_for: Option<i64>,
 }
 
 /// The scenes a rider covers, in script order.
@@ -63,8 +81,12 @@ pub async fn covered(conn: &mut PgConnection, rider_id: i64) -> Result<Vec<Cover
         "select s.scene_id, s.number, s.int_ext, s.set_name, s.time_of_day, s.revision_colour,
                 rs.scene_version_id,
                 v.version, v.content_hash, v.breakdown::text as breakdown, rs.scope::text as scope,
-                s.current_version_id, cv.version as current_version, rs.carried_to_version_id
+                s.current_version_id, cv.version as current_version, rs.carried_to_version_id,
+                (select min(d.original_cast_member_id) from scene_double d
+                 where d.scene_id = s.scene_id
+                   and d.double_cast_member_id = r.cast_member_id) as stands_in_for
          from rider_scene rs
+         join rider r using (rider_id)
          join scene s using (scene_id)
          join scene_version v on v.scene_version_id = rs.scene_version_id
          left join scene_version cv on cv.scene_version_id = s.current_version_id
@@ -89,6 +111,7 @@ pub async fn covered(conn: &mut PgConnection, rider_id: i64) -> Result<Vec<Cover
             current_version_id: r.current_version_id,
             current_version: r.current_version,
             carried_to_version_id: r.carried_to_version_id,
+            stands_in_for: r.stands_in_for,
         })
         .collect())
 }
