@@ -87,8 +87,8 @@ function statusByColour() {
   };
   const toneOf = (el) => {
     for (const c of el.classList) {
-      const m = c.match(/^(?:tag|status|tile|tone|strip|flash|is)-(ok|cleared|success|danger|blocked|paused|warn|warning|overdue|info|neutral|none)$/)
-        || c.match(/^(over-budget|no-use|overdue)$/);
+      const m = c.match(/^(?:tag|status|tile|tone|strip|flash|banner|is)-(ok|cleared|success|danger|blocked|paused|warn|warning|overdue|info|neutral|none)$/)
+        || c.match(/^(over-budget|no-use|overdue|warning)$/) || c.match(/^(warn)ing-text$/) || c.match(/^(paused)-(?:notice|badge)$/);
       if (m) return TONES[m[1]];
     }
     return null;
