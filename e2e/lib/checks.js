@@ -37,37 +37,62 @@ function sidewaysScroll() {
 }
 
 /**
- * Text that does not fit its box: a tag, tile, button, table cell or menu item, or any box that
- * clips (`overflow: hidden`, `nowrap`, an ellipsis), whose content is wider or taller than the box.
- * A person sees letters cut off, or spilling over the next box. Boxes meant to scroll (`auto`) and
- * boxes meant to be invisible (visually hidden text, 1 px) are not fixed boxes.
+ * Text that does not fit its box. Sideways: any box whose content is wider than the box (a long
+ * word or code spilling past a card's border, a button's label past its edge). Downwards: a box of
+ * fixed size — a tag, tile, button, table cell or menu item, or any box that clips (`overflow:
+ * hidden`, `nowrap`, an ellipsis) — whose content is taller than it. A person sees letters cut off
+ * or spilling over the next box. Boxes meant to scroll (`auto`) and boxes meant to be invisible
+ * (visually hidden text, 1 px) are not fixed boxes; the innermost box at fault is named.
  */
 function fixedBoxOverflow() {
-  const problems = [];
   const named = '.tag, .tile, .tiles > li, .dashboard-counts > li, button, .button, td, th, nav a, nav li, '
     + '.site-menu > summary, .badge, .role-badge, .strip-consent, [class^="status-"], [class*=" status-"]';
-  const boxes = new Set(document.querySelectorAll(named));
-  for (const el of document.body.querySelectorAll('*')) {
-    const s = getComputedStyle(el);
-    if (/hidden|clip/.test(`${s.overflowX} ${s.overflowY}`) || s.whiteSpace === 'nowrap' || s.textOverflow === 'ellipsis') boxes.add(el);
-  }
+  const fixed = new Set(document.querySelectorAll(named));
   const describe = (el) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} "${el.textContent.trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
-  for (const el of boxes) {
+  const faults = new Map();
+  for (const el of document.body.querySelectorAll('*')) {
     // A chart's SVG text is drawn where its coordinates say, not laid out in a box.
     if (el instanceof SVGElement || !el.getClientRects().length || !el.textContent.trim()) continue;
     const s = getComputedStyle(el);
     // An inline box has no width of its own to overflow; its line box wraps or the parent clips.
     if (s.display === 'inline' || s.display === 'contents') continue;
     if (el.clientWidth <= 1 || el.clientHeight <= 1) continue; // visually hidden on purpose
-    if (el.closest('.visually-hidden, .skip-link, .live-toast:empty, select, option')) continue;
-    const scrollsX = /auto|scroll/.test(s.overflowX);
-    const scrollsY = /auto|scroll/.test(s.overflowY);
-    const overX = !scrollsX && el.scrollWidth > el.clientWidth + 1;
-    const overY = !scrollsY && el.scrollHeight > el.clientHeight + 1;
-    if (overX) problems.push(`text overflows its box sideways: ${describe(el)} needs ${el.scrollWidth} px, has ${el.clientWidth}`);
-    else if (overY) problems.push(`text overflows its box downwards: ${describe(el)} needs ${el.scrollHeight} px, has ${el.clientHeight}`);
+    if (el.closest('.visually-hidden, .skip-link, select, option')) continue;
+    const clips = /hidden|clip/.test(`${s.overflowX} ${s.overflowY}`) || s.whiteSpace === 'nowrap' || s.textOverflow === 'ellipsis';
+    if (!/auto|scroll/.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+      faults.set(el, `text overflows its box sideways: ${describe(el)} needs ${el.scrollWidth} px, has ${el.clientWidth}`);
+    } else if ((clips || fixed.has(el)) && !/auto|scroll/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1) {
+      faults.set(el, `text overflows its box downwards: ${describe(el)} needs ${el.scrollHeight} px, has ${el.clientHeight}`);
+    }
   }
-  return problems.slice(0, 10);
+  // A bordered fixed box whose words run into its left or right border: no overflow as the
+  // browser counts it, but a person sees the letters touching the line.
+  const range = document.createRange();
+  for (const el of fixed) {
+    if (faults.has(el) || !el.getClientRects().length || !el.textContent.trim() || el.closest('.visually-hidden')) continue;
+    const s = getComputedStyle(el);
+    if (s.display === 'inline' || s.display === 'contents') continue;
+    const box = el.getBoundingClientRect();
+    // The words a person sees: text hidden for screen readers only (clipped to 1 px) is left out.
+    const text = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const holder = node.parentElement;
+      if (!node.data.trim() || holder.closest('.visually-hidden') || (holder.clientWidth <= 1 && holder.clientHeight <= 1 && getComputedStyle(holder).position === 'absolute')) continue;
+      range.selectNodeContents(node);
+      text.push(...[...range.getClientRects()].filter((r) => r.width > 0));
+    }
+    if (!text.length) continue;
+    const left = Math.min(...text.map((r) => r.left));
+    const right = Math.max(...text.map((r) => r.right));
+    const gapLeft = left - (box.left + parseFloat(s.borderLeftWidth));
+    const gapRight = box.right - parseFloat(s.borderRightWidth) - right;
+    if ((parseFloat(s.borderLeftWidth) > 0 && gapLeft < 2) || (parseFloat(s.borderRightWidth) > 0 && gapRight < 2)) {
+      faults.set(el, `text touches its box's border: ${describe(el)} (${Math.round(gapLeft)} px left, ${Math.round(gapRight)} px right)`);
+    }
+  }
+  const innermost = [...faults.keys()].filter((el) => ![...faults.keys()].some((other) => other !== el && el.contains(other)));
+  return innermost.map((el) => faults.get(el)).slice(0, 10);
 }
 
 /**

@@ -35,24 +35,34 @@ test('a page wider than the phone scrolls sideways, and says which box is too wi
   assert.deepEqual(await run(checks.sidewaysScroll, '<div class="wide">x</div>', '.wide { max-width: 100%; }'), []);
 });
 
-test('a button, a tag or a clipped box too small for its words overflows; one that grows does not', async () => {
+test('a button, a tag, a clipped box or a card too small for its words overflows; one that grows or scrolls does not', async () => {
   const found = await run(checks.fixedBoxOverflow, `
     <button class="narrow">Withdraw consent for every scene</button>
     <span class="tag cut">Blocked until a new rider is signed</span>
-    <div class="short">Two lines<br>of text</div>`, `
+    <div class="short">Two lines<br>of text</div>
+    <div class="card"><p>f945d209d439ae1a20774c2f839cc6bd0b20f5ed</p></div>
+    <ul class="tiles"><li class="tile">2 flagged</li></ul>`, `
     button.narrow { width: 80px; white-space: nowrap; }
     .cut { width: 60px; overflow: hidden; white-space: nowrap; }
-    .short { height: 20px; overflow: hidden; }`);
-  assert.equal(found.length, 3, found.join('\n'));
+    .short { height: 20px; overflow: hidden; }
+    .card { width: 120px; border: 1px solid; }
+    .tiles { padding: 0; } .tile { display: inline-block; border: 1px solid; padding: 4px 0; }`);
+  assert.equal(found.length, 5, found.join('\n'));
   assert.match(found[0], /sideways: button\.narrow/);
   assert.match(found[1], /sideways: span\.tag\.cut/);
   assert.match(found[2], /downwards: div\.short/);
+  // A digest spilling past a card's border: the paragraph holding it is named, not the card.
+  assert.match(found[3], /sideways: p "f945d209/);
+  assert.match(found[4], /touches its box's border: li\.tile "2 flagged"/);
   const fine = await run(checks.fixedBoxOverflow, `
     <button>Withdraw consent for every scene</button><span class="tag">Blocked</span>
+    <button>Move <span class="visually-hidden">scene 12 of the board to another day</span></button>
+    <ul class="tiles"><li class="tile">2 flagged</li></ul>
     <span class="visually-hidden">hidden words for a screen reader only</span>
     <div class="scroller"><table><tr><td>a very wide table that scrolls in its own box</td></tr></table></div>`, `
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-    .scroller { overflow-x: auto; } table { width: 900px; }`);
+    .scroller { overflow-x: auto; } table { width: 900px; }
+    .tiles { padding: 0; } .tile { display: inline-block; border: 1px solid; padding: 4px 8px; }`);
   assert.deepEqual(fine, []);
 });
 
