@@ -132,3 +132,30 @@ test('the demo\'s under-18 performer tours their pages', { timeout: 120_000 }, a
   const { page } = await tourDemo('minor', 'performer3@demo.test', ['/boundaries', '/scenes/#']);
   await page.context().close();
 });
+
+test('a demo performer pauses today\'s scene, and the coordinator sees it paused in words and icons on the on-set page, the shoot day and the stripboard', { timeout: 120_000 }, async () => {
+  const au = new Audit('demo-paused', server.url).begin();
+  const performer = await signedIn(au, 'performer1@demo.test');
+  await a.click(au, performer, performer.getByRole('link', { name: 'Night Swim (demo)' }).first(), 'performer-dashboard');
+  const production = new URL(performer.url()).pathname;
+  // Today's shoot day, found on the stripboard by its date on the production's clocks (London).
+  const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
+    .format(new Date()).replace(/,/g, '');
+  await a.visit(au, performer, `${production}/schedule`, 'performer-board');
+  await a.click(au, performer, performer.locator('.stripboard a').filter({ hasText: today }).first(), 'performer-today');
+  await a.click(au, performer, performer.locator('main a[href$="/on-set"]').first(), 'performer-on-set');
+  await a.click(au, performer, performer.getByRole('button', { name: /^Pause scene/ }).first(), 'performer-paused');
+  await a.assertText(performer.locator('main'), /You paused this scene/);
+  const onSet = new URL(performer.url()).pathname;
+  await performer.context().close();
+
+  const coordinator = await signedIn(au, 'coordinator@demo.test');
+  await a.visit(au, coordinator, onSet, 'coordinator-on-set-paused');
+  await a.assertText(coordinator.locator('.on-set-scene.is-paused').first(), /Paused/);
+  await a.visit(au, coordinator, onSet.replace(/\/on-set$/, ''), 'coordinator-day-paused');
+  await a.assertText(coordinator.locator('main'), /Paused/i);
+  await a.visit(au, coordinator, `${production}/schedule`, 'coordinator-board-paused');
+  await a.assertText(coordinator.locator('.stripboard'), /Paused/i);
+  await coordinator.context().close();
+  au.done();
+});
