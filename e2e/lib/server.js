@@ -47,8 +47,12 @@ async function waitReady(url, child, log, timeoutMs = 60_000) {
   throw new Error(`server not ready after ${timeoutMs} ms:\n${log()}`);
 }
 
-/** Starts a server with one admin account; `stop()` ends it (SIGTERM) and removes its data. */
-async function startServer({ adminEmail, adminName, adminPassword }) {
+/**
+ * Starts a server with one admin account, or (`demo: true`) with the demo production loaded
+ * through `closedset demo`, whose accounts all have the password `closedset-demo`. `stop()` ends
+ * it (SIGTERM) and removes its data.
+ */
+async function startServer({ adminEmail, adminName, adminPassword, demo = false }) {
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`cargo build\` first`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'closedset-e2e-'));
   // The embedded cluster runs as the postgres user when we are root: it must reach the dir.
@@ -63,9 +67,12 @@ async function startServer({ adminEmail, adminName, adminPassword }) {
     RUST_LOG: process.env.RUST_LOG || 'warn',
   };
   delete env.DATABASE_URL;
-  await run(['user', 'create', '--admin', '--email', adminEmail, '--name', adminName], env, `${adminPassword}\n`);
+  if (adminEmail) {
+    await run(['user', 'create', '--admin', '--email', adminEmail, '--name', adminName], env, `${adminPassword}\n`);
+  }
 
-  const child = spawn(BIN, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `demo` loads the demo before it listens, so readiness below also waits for the data.
+  const child = spawn(BIN, demo ? ['demo'] : [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (d) => { output = (output + d).slice(-20_000); };
   child.stdout.on('data', keep);

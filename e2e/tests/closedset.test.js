@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 const { startServer } = require('../lib/server');
-const { launch, Audit, tabTo } = require('../lib/browser');
+const { launch, Audit, tabTo, PHONE, DESKTOP } = require('../lib/browser');
 const a = require('../lib/actions');
 
 const ZONE = 'America/Los_Angeles';
@@ -173,7 +173,7 @@ test('on a phone each role\'s first page starts with a one-line header, never sc
   ];
   for (const [page, path, name] of pages) {
     await a.visit(au, page, path, name);
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(PHONE);
     const layout = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       inner: window.innerWidth,
@@ -189,7 +189,7 @@ test('on a phone each role\'s first page starts with a one-line header, never sc
     await page.emulateMedia({ colorScheme: 'dark' });
     await au.axe(page, `${name} (dark)`, 'phone');
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(DESKTOP);
   }
   // Every finding of any impact, not only serious ones, on the pages this design changed.
   const findings = au.findings.filter((f) => f.page.startsWith('phone-'));
@@ -273,7 +273,7 @@ test('the coordinator moves a strip to the pool by dragging it and back with the
   const strip = page.locator('.shoot-day li.strip', { hasText: 'Sc. 12' }).first();
   // Held by its scene number, as a hand would, and dropped on the pool's heading; the window
   // is tall enough to hold both, as a desk screen showing the board would.
-  await page.setViewportSize({ width: 1280, height: 2400 });
+  await page.setViewportSize({ width: DESKTOP.width, height: 2400 });
   await a.navigate(page, () => strip.dragTo(page.locator('section.strip-pool'), {
     sourcePosition: { x: 12, y: 12 }, targetPosition: { x: 12, y: 12 },
   }));
