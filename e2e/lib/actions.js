@@ -123,7 +123,8 @@ async function addNudeScene(audit, page, { number, set, castLabel, closedSet }) 
   const part = page.getByRole('group', { name: castLabel });
   await part.getByLabel('Nudity level').selectOption({ label: 'Partial upper (breasts)' });
   await part.getByRole('group', { name: 'Body areas shown on camera' }).getByLabel('Breasts', { exact: true }).check();
-  await page.getByLabel('Modesty garments and barriers').fill('Flesh-tone briefs; robe between takes.');
+  await part.getByLabel('Garments and barriers for this performer only').fill('Flesh-tone briefs\nRobe between takes');
+  await page.getByLabel('Shared modesty garments and barriers').fill('Barrier cushion');
   await page.getByLabel('Closed set: essential people, one name per line').fill(closedSet.join('\n'));
   await page.getByLabel('Monitor list, one name per line').fill(closedSet[0]);
   await click(audit, page, page.getByRole('button', { name: 'Save breakdown' }), 'breakdown-saved');

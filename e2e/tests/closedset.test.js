@@ -94,7 +94,8 @@ test('the performer reads the rider, signs it with their password and withdraws 
   await a.click(au, performer, performer.getByRole('link', { name: 'Night Swim (e2e)' }), 'performer-dashboard');
   await a.click(au, performer, performer.getByRole('link', { name: /Rider for scene 12/ }), 'rider-to-sign');
   assert.equal(new URL(performer.url()).pathname, riderPath);
-  await a.assertText(performer.locator('pre.rider-text'), /Partial upper/i);
+  await a.assertText(performer.locator('.rider-document'), /partly nude/i);
+  await a.assertText(performer.locator('.rider-document'), /Flesh-tone briefs/);
 
   // A wrong password signs nothing and says so beside the field.
   await performer.getByLabel('Your password').fill('not my password at all');
