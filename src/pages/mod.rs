@@ -16,6 +16,7 @@ mod locations;
 mod rehearsals;
 mod scene;
 pub mod shoot_days;
+pub mod status;
 mod strip_moves;
 mod strip_palette;
 mod stripboard;
@@ -33,6 +34,10 @@ pub fn router() -> Router<AppState> {
         .route("/verify", get(verify::verify_page).post(verify::verify))
         .merge(dashboard::router())
         .merge(scene::router())
+        .route(
+            "/productions/{production_id}/status",
+            get(status::status_words),
+        )
         .route(
             "/productions/{production_id}/schedule",
             get(stripboard::board_page).post(stripboard::create_day),

@@ -25,6 +25,7 @@ mod ledger;
 mod ledger_export;
 mod ledger_state;
 mod live;
+mod live_status;
 mod mail_relay;
 mod notice_deadline;
 mod once;
