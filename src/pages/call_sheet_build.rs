@@ -70,8 +70,10 @@ pub struct CallSheet {
     pub title: String,
     pub view: DayView,
     pub location: Option<Location>,
-    /// `Sunrise 04:43 BST · Sunset 21:21 BST`, or why there is none.
+    /// `Sunrise 04:43 · Sunset 21:21`, or why there is none.
     pub sun: String,
+    /// Which clocks the sheet's times are on, said once ("Times are London time (…).").
+    pub times: String,
     /// Typed by the AD on the call sheet's details.
     pub weather: String,
     pub closed_set: Vec<ClosedSetLine>,
@@ -255,6 +257,7 @@ pub async fn build(
         view,
         location,
         sun,
+        times: production.zone.times_line(),
         weather,
         closed_set,
         cast_calls,

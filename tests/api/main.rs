@@ -51,3 +51,4 @@ mod support;
 mod two_step;
 mod web;
 mod your_sessions;
+mod zone_label;
