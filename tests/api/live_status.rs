@@ -261,3 +261,109 @@ async fn a_withdrawal_on_one_server_tells_members_streams_on_another_and_nobody_
         "a non-member hears nothing of another production"
     );
 }
+
+/// Each status element of a page: its `data-status` id and the word it shows.
+fn status_elements(html: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("data-status=\"") {
+        rest = &rest[at + "data-status=\"".len()..];
+        let Some((key, after)) = rest.split_once('"') else {
+            break;
+        };
+        let word = after
+            .split_once('>')
+            .and_then(|(_, text)| text.split_once('<'))
+            .map(|(word, _)| word.trim().to_string())
+            .unwrap_or_default();
+        found.push((key.to_string(), word));
+        rest = after;
+    }
+    found
+}
+
+#[tokio::test]
+async fn every_surface_marks_its_status_words_and_the_endpoint_gives_the_same_words() {
+    let app = TestApp::spawn().await;
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    let base = format!("/productions/{production}");
+    let days: Vec<i64> = sqlx::query_scalar(
+        "select shoot_day_id from shoot_day where production_id = $1 order by shoot_date",
+    )
+    .bind(production)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let flagged: Vec<i64> = sqlx::query_scalar(
+        "select s.scene_id from scene s join scene_version v on v.scene_version_id = s.current_version_id
+         where s.production_id = $1 and v.flagged order by s.scene_id",
+    )
+    .bind(production)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut pages = vec![
+        base.clone(),
+        format!("{base}/riders"),
+        format!("{base}/schedule"),
+    ];
+    pages.extend(days.iter().map(|d| format!("{base}/schedule/{d}")));
+    pages.extend(
+        days.iter()
+            .map(|d| format!("{base}/schedule/{d}/call-sheet")),
+    );
+    pages.extend(days.iter().map(|d| format!("{base}/schedule/{d}/on-set")));
+    pages.extend(flagged.iter().map(|s| format!("{base}/scenes/{s}")));
+
+    let mut coordinator = app.client();
+    coordinator
+        .sign_in("coordinator@demo.test", closedset::demo::DEMO_PASSWORD)
+        .await;
+    let mut marked_on = Vec::new();
+    for path in &pages {
+        let page = coordinator.get(path).await;
+        if page.status != StatusCode::OK {
+            continue;
+        }
+        let elements = status_elements(&page.body);
+        if elements.is_empty() {
+            continue;
+        }
+        marked_on.push(path.clone());
+        let ids: Vec<&str> = elements.iter().map(|(k, _)| k.as_str()).collect();
+        let w = words(&mut coordinator, production, &ids.join(",")).await;
+        for (key, word) in &elements {
+            assert!(!word.is_empty(), "{path}: {key} shows no word");
+            assert_eq!(
+                w[key]["word"].as_str(),
+                Some(word.as_str()),
+                "{path}: {key} reads {word:?} on the page but {} live",
+                w[key]
+            );
+        }
+    }
+    // The coordinator's first page, the riders, the board, a shoot day, a call sheet and the
+    // scene pages all mark their words.
+    for wanted in [
+        base.clone(),
+        format!("{base}/riders"),
+        format!("{base}/schedule"),
+    ] {
+        assert!(
+            marked_on.contains(&wanted),
+            "{wanted} marks no status: {marked_on:?}"
+        );
+    }
+    for kind in ["/call-sheet", "/scenes/"] {
+        assert!(
+            marked_on.iter().any(|p| p.contains(kind)),
+            "no {kind} page marks a status: {marked_on:?}"
+        );
+    }
+    assert!(
+        marked_on
+            .iter()
+            .any(|p| p.contains("/schedule/") && p.split('/').count() == 5),
+        "no shoot day page marks a status: {marked_on:?}"
+    );
+}
