@@ -15,6 +15,7 @@ mod home;
 mod locations;
 mod rehearsals;
 mod scene;
+mod scene_list;
 pub mod shoot_days;
 pub mod status;
 mod strip_moves;
@@ -34,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/verify", get(verify::verify_page).post(verify::verify))
         .merge(dashboard::router())
         .merge(scene::router())
+        .route(
+            "/productions/{production_id}/scenes",
+            get(scene_list::list_page),
+        )
         .route(
             "/productions/{production_id}/status",
             get(status::status_words),

@@ -304,6 +304,7 @@ async fn every_surface_marks_its_status_words_and_the_endpoint_gives_the_same_wo
     .unwrap();
     let mut pages = vec![
         base.clone(),
+        format!("{base}/scenes"),
         format!("{base}/riders"),
         format!("{base}/schedule"),
     ];
@@ -342,10 +343,11 @@ async fn every_surface_marks_its_status_words_and_the_endpoint_gives_the_same_wo
             );
         }
     }
-    // The coordinator's first page, the riders, the board, a shoot day, a call sheet and the
+    // The coordinator's first page, the scene list, the riders, the board, a shoot day, a call sheet and the
     // scene pages all mark their words.
     for wanted in [
         base.clone(),
+        format!("{base}/scenes"),
         format!("{base}/riders"),
         format!("{base}/schedule"),
     ] {
@@ -366,4 +368,42 @@ async fn every_surface_marks_its_status_words_and_the_endpoint_gives_the_same_wo
             .any(|p| p.contains("/schedule/") && p.split('/').count() == 5),
         "no shoot day page marks a status: {marked_on:?}"
     );
+
+    // A performer's pages mark their own words, in the second person, and the endpoint gives
+    // them the same.
+    let mut performer = app.client();
+    performer
+        .sign_in("performer1@demo.test", closedset::demo::DEMO_PASSWORD)
+        .await;
+    let mut seen_own = 0;
+    for path in [
+        base.clone(),
+        format!("{base}/scenes"),
+        format!("{base}/riders"),
+    ] {
+        let page = performer.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let elements = status_elements(&page.body);
+        assert!(
+            !elements.is_empty(),
+            "{path} marks no status for a performer"
+        );
+        let ids: Vec<&str> = elements.iter().map(|(k, _)| k.as_str()).collect();
+        let w = words(&mut performer, production, &ids.join(",")).await;
+        for (key, word) in &elements {
+            assert_eq!(
+                w[key]["word"].as_str(),
+                Some(word.as_str()),
+                "{path}: {key}"
+            );
+            if key.starts_with("scene-") {
+                seen_own += 1;
+                assert!(
+                    !["Cleared", "Blocked", "Not reconfirmed"].contains(&word.as_str()),
+                    "{path}: a performer reads {word:?}, the staff word"
+                );
+            }
+        }
+    }
+    assert!(seen_own > 0);
 }
