@@ -137,9 +137,11 @@
   // EventSource reconnects by itself after a network drop or a server restart.
   var source = new EventSource("/events");
   var opened = 0;
+  var recounts = 0;
   source.addEventListener("open", function () {
     // After a reconnect, changes may have been missed while the stream was down.
     opened += 1;
+    recounts = 0;
     if (opened > 1) {
       soon();
     }
@@ -152,6 +154,12 @@
     } catch (e) { /* a malformed event changes nothing */ }
   });
   source.addEventListener("unread", function (event) {
+    // The first count opens every stream; a later one means the server's listener
+    // reconnected or fell behind, so status changes may have been missed too.
+    recounts += 1;
+    if (recounts > 1) {
+      soon();
+    }
     try {
       setUnread(JSON.parse(event.data).unread);
     } catch (e) { /* a malformed event changes nothing */ }
