@@ -89,8 +89,7 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
         assert!(body.contains(item), "missing {item:?} in {body}");
     }
     assert!(
-        body.contains("closed-set-clearance\">Cleared<")
-            || body.contains("closed-set-clearance\">Blocked<"),
+        body.contains("data-status-tone>Cleared<") || body.contains("data-status-tone>Blocked<"),
         "clearance in words"
     );
     for content in BREAKDOWN_CONTENT {
