@@ -46,21 +46,47 @@ impl Zone {
         local_to_utc(date, time, self.0)
     }
 
-    /// A time of day with the zone's abbreviation: `07:00 BST`.
+    /// A time of day on the production's clocks: `07:00` (see `local_time`).
     pub fn clock_time(&self, instant: OffsetDateTime) -> String {
         local_time(instant, self.0)
     }
 
-    /// A moment in full: "Mon 3 May 2027, 07:00 (Europe/London)".
+    /// A moment on the production's clocks: "Mon 3 May 2027, 07:00". The page says once which
+    /// clocks those are (`times_line`), so no cell repeats the zone.
     pub fn moment(&self, instant: OffsetDateTime) -> String {
         let format = format_description!(
             "[weekday repr:short] [day padding:none] [month repr:short] [year], [hour]:[minute]"
         );
+        let local = self.local(instant);
         format!(
-            "{} ({})",
-            self.local(instant).format(&format).unwrap_or_default(),
-            self.name()
+            "{}{}",
+            local.format(&format).unwrap_or_default(),
+            ambiguity_mark(local, self.0)
         )
+    }
+
+    /// A moment that names its zone, for records read away from any page (a consent
+    /// certificate a court may read): "Mon 3 May 2027, 07:00 (Europe/London)".
+    pub fn moment_with_zone(&self, instant: OffsetDateTime) -> String {
+        format!("{} ({})", self.moment(instant), self.name())
+    }
+
+    /// Where a place's clocks are: "London" for `Europe/London`, "Los Angeles" for
+    /// `America/Los_Angeles`, "UTC" for UTC.
+    pub fn place(&self) -> String {
+        let name = self.name();
+        name.rsplit('/').next().unwrap_or(name).replace('_', " ")
+    }
+
+    /// The one line a page or table says its times are on, in one spelling everywhere: the
+    /// place people say ("London time") and the exact IANA name beside it, never an
+    /// abbreviation (GMT or BST change with the season) nor UTC for a zone that is not UTC.
+    pub fn times_line(&self) -> String {
+        if self.name() == "UTC" {
+            "Times are UTC.".into()
+        } else {
+            format!("Times are {} time ({}).", self.place(), self.name())
+        }
     }
 }
 
@@ -105,13 +131,26 @@ pub fn format_date(date: Date) -> String {
     date.format(&format).unwrap_or_default()
 }
 
-/// An instant as the clocks of `zone` show it, with the zone's abbreviation: `07:00 BST`.
+/// An instant as the clocks of `zone` show it: `07:00`. In the hour that happens twice when
+/// clocks go back, the abbreviation tells the two apart: `01:30 EDT`, then `01:30 EST`.
 pub fn local_time(instant: OffsetDateTime, zone: &Tz) -> String {
-    let abbreviation = zone.get_offset_utc(&instant).name().to_string();
+    let local = utc_to_local(instant, zone);
     format!(
-        "{} {abbreviation}",
-        hour_minute(utc_to_local(instant, zone).time())
+        "{}{}",
+        hour_minute(local.time()),
+        ambiguity_mark(local, zone)
     )
+}
+
+/// " EDT" when the local time shown happens twice on that date (clocks go back), else nothing:
+/// only there is a time on the page's clocks not enough to say which instant it is.
+fn ambiguity_mark(local: OffsetDateTime, zone: &Tz) -> String {
+    match PrimitiveDateTime::new(local.date(), local.time()).assume_timezone(zone) {
+        OffsetResult::Ambiguous(..) => {
+            format!(" {}", zone.get_offset_utc(&local).name())
+        }
+        _ => String::new(),
+    }
 }
 
 /// `07:00`.
@@ -367,11 +406,22 @@ mod tests {
         assert_eq!(london.name(), "Europe/London");
         assert_eq!(Zone::from("Mars/Olympus".to_string()), Zone::utc());
         let instant = datetime!(2027-05-03 06:00 UTC);
+        assert_eq!(london.moment(instant), "Mon 3 May 2027, 07:00");
         assert_eq!(
-            london.moment(instant),
+            london.moment_with_zone(instant),
             "Mon 3 May 2027, 07:00 (Europe/London)"
         );
-        assert_eq!(london.clock_time(instant), "07:00 BST");
+        assert_eq!(london.clock_time(instant), "07:00");
+        assert_eq!(
+            london.times_line(),
+            "Times are London time (Europe/London)."
+        );
+        let la = Zone::from("America/Los_Angeles".to_string());
+        assert_eq!(
+            la.times_line(),
+            "Times are Los Angeles time (America/Los_Angeles)."
+        );
+        assert_eq!(Zone::utc().times_line(), "Times are UTC.");
     }
 
     #[test]
@@ -384,6 +434,14 @@ mod tests {
         );
         assert_eq!(parse_time("25:00"), None);
         let ny = parse_zone("America/New_York").unwrap();
+        // 01:30 happens twice that night: the abbreviation tells which; other times need none.
         assert_eq!(local_time(datetime!(2027-11-07 05:30 UTC), ny), "01:30 EDT");
+        assert_eq!(local_time(datetime!(2027-11-07 06:30 UTC), ny), "01:30 EST");
+        assert_eq!(local_time(datetime!(2027-11-07 12:00 UTC), ny), "07:00");
+        let ny_zone = Zone::from("America/New_York".to_string());
+        assert_eq!(
+            ny_zone.moment(datetime!(2027-11-07 06:30 UTC)),
+            "Sun 7 Nov 2027, 01:30 EST"
+        );
     }
 }

@@ -251,7 +251,7 @@ pub(super) async fn public_page(
         ctx,
         briefing,
         name,
-        confirmed: confirmed.map(|at| production.zone.moment(at)),
+        confirmed: confirmed.map(|at| production.zone.moment_with_zone(at)),
         token,
     })
 }

@@ -45,7 +45,7 @@ pub(super) fn status_label(s: &str) -> &'static str {
 }
 
 /// When something happened, on the production's clocks as every other page gives times:
-/// "Mon 3 May 2027, 07:00 (Europe/London)".
+/// "Mon 3 May 2027, 07:00".
 pub(super) fn when(member: &Member, at: impl Borrow<OffsetDateTime>) -> String {
     member.production.zone.moment(*at.borrow())
 }

@@ -11,6 +11,10 @@ use tokio::sync::{broadcast, watch};
 /// The channel `notifications::notify` announces each new notice on (delivered on commit).
 pub const CHANNEL: &str = "closedset_notification";
 
+/// The channel a production's id is announced on whenever its revision moves, that is whenever
+/// anything a status word is decided from changed (migration 0041). Only the id: no content.
+pub const STATUS_CHANNEL: &str = "closedset_status";
+
 /// What a `pg_notify` on `CHANNEL` carries: who has a new notice, and which. Never its text.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Announcement {
@@ -22,6 +26,11 @@ pub struct Announcement {
 #[derive(Clone, Copy, Debug)]
 pub enum LiveEvent {
     Notification(Announcement),
+    /// Something that decides a status in this production changed: pages showing its status
+    /// words fetch them again (members only; the stream checks).
+    Status {
+        production_id: i64,
+    },
     /// The listener (re)connected: notices may have been missed, so streams recount.
     Resync,
 }

@@ -1,6 +1,10 @@
-//! Live delivery of notifications: PostgreSQL LISTEN/NOTIFY feeds one listener per server
-//! process, which fans out to the server-sent event streams of the people signed in to it.
+//! Live delivery of notifications and status changes: PostgreSQL LISTEN/NOTIFY feeds one
+//! listener per server process, which fans out to the server-sent event streams of the people
+//! signed in to it.
 
+mod status;
+
+use std::collections::{BTreeSet, VecDeque};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -15,7 +19,7 @@ use sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::auth::{CurrentUser, unread_count};
-use crate::db::hub::{Announcement, CHANNEL, LiveEvent, LiveHub};
+use crate::db::hub::{Announcement, CHANNEL, LiveEvent, LiveHub, STATUS_CHANNEL};
 use crate::notifications::mail::{self, MailJob};
 use crate::web::AppState;
 
@@ -67,6 +71,16 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
                         _ = shutdown.wait_for(|stop| *stop) => break,
                     };
                     match received {
+                        Ok(Some(notice)) if notice.channel() == STATUS_CHANNEL => {
+                            match notice.payload().parse::<i64>() {
+                                Ok(production_id) => {
+                                    hub.publish(LiveEvent::Status { production_id })
+                                }
+                                Err(err) => {
+                                    tracing::warn!(error = %err, "unreadable status notice")
+                                }
+                            }
+                        }
                         Ok(Some(notice)) => {
                             match serde_json::from_str::<Announcement>(notice.payload()) {
                                 Ok(a) => {
@@ -111,7 +125,7 @@ async fn listen(pool: PgPool, hub: LiveHub, mail_jobs: Option<mpsc::UnboundedSen
 
 async fn connect(pool: &PgPool) -> sqlx::Result<PgListener> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, STATUS_CHANNEL]).await?;
     Ok(listener)
 }
 
@@ -138,11 +152,19 @@ struct StreamState {
     events: broadcast::Receiver<LiveEvent>,
     shutdown: watch::Receiver<bool>,
     first: bool,
+    /// Productions whose status moved, gathered for `status::GATHER` so that a burst (a
+    /// withdrawal touching several scenes, then its notices) becomes one event per production.
+    pending: BTreeSet<i64>,
+    gather_until: Option<tokio::time::Instant>,
+    /// Events decided and waiting to be sent, one at a time.
+    ready: VecDeque<Event>,
 }
 
 /// `GET /events`: the signed-in person's new notices as server-sent events. First an `unread`
 /// event with the current count (so a reconnect catches up), then a `notification` event per
-/// new notice (message, link, production, unread count).
+/// new notice (message, link, production, unread count), and a `status` event
+/// (`{"production_id": …}`, nothing else) when something that decides a status word in one of
+/// the person's productions changed: open pages then fetch their words from `…/status`.
 async fn events(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -153,6 +175,9 @@ async fn events(
         events: state.live.subscribe(),
         shutdown: state.live.shutdown_signal(),
         first: true,
+        pending: BTreeSet::new(),
+        gather_until: None,
+        ready: VecDeque::new(),
     };
     let stream = futures_util::stream::unfold(start, |mut s| async move {
         if s.first {
@@ -161,14 +186,29 @@ async fn events(
             return Some((Ok(event), s));
         }
         loop {
+            if let Some(event) = s.ready.pop_front() {
+                return Some((Ok(event), s));
+            }
             if *s.shutdown.borrow() {
                 return None;
             }
             let received = tokio::select! {
                 r = s.events.recv() => r,
                 _ = s.shutdown.changed() => return None,
+                _ = status::gathered(s.gather_until) => {
+                    let productions = std::mem::take(&mut s.pending);
+                    s.gather_until = None;
+                    s.ready.extend(status::events(&s.pool, s.user_id, productions).await);
+                    continue;
+                }
             };
             match received {
+                Ok(LiveEvent::Status { production_id }) => {
+                    s.pending.insert(production_id);
+                    s.gather_until
+                        .get_or_insert_with(|| tokio::time::Instant::now() + status::GATHER);
+                    continue;
+                }
                 Ok(LiveEvent::Notification(a)) if a.user_id == s.user_id => {
                     match notice_event(&s, a.notification_id).await {
                         Ok(Some(event)) => return Some((Ok(event), s)),

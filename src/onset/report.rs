@@ -42,7 +42,7 @@ struct ReportPage {
     day: DayFacts,
     call: String,
     scenes: Vec<SceneReport>,
-    /// First reconfirmation to last closure, e.g. "07:40 GMT – 12:10 GMT (4 h 30 min)".
+    /// First reconfirmation to last closure, e.g. "07:40 – 12:10 (4 h 30 min)".
     time_on_set: Option<String>,
 }
 

@@ -61,6 +61,10 @@ pub struct ClosedSetLine {
     pub heading: String,
     /// "Cleared", "Blocked"…; `None` on a performer's copy.
     pub clearance: Option<String>,
+    /// The clearance's status-* class, and its id for the live script (`scene-12-day-4`):
+    /// both only where the clearance is shown and decided.
+    pub tone: &'static str,
+    pub status_key: Option<String>,
     pub no_stills: bool,
     pub essential: String,
 }
@@ -70,8 +74,10 @@ pub struct CallSheet {
     pub title: String,
     pub view: DayView,
     pub location: Option<Location>,
-    /// `Sunrise 04:43 BST · Sunset 21:21 BST`, or why there is none.
+    /// `Sunrise 04:43 · Sunset 21:21`, or why there is none.
     pub sun: String,
+    /// Which clocks the sheet's times are on, said once ("Times are London time (…).").
+    pub times: String,
     /// Typed by the AD on the call sheet's details.
     pub weather: String,
     pub closed_set: Vec<ClosedSetLine>,
@@ -255,6 +261,7 @@ pub async fn build(
         view,
         location,
         sun,
+        times: production.zone.times_line(),
         weather,
         closed_set,
         cast_calls,
@@ -274,6 +281,8 @@ fn closed_set_line(strip: &Strip, staff: bool) -> ClosedSetLine {
         heading: strip.heading.clone(),
         clearance: staff
             .then(|| consent.map_or_else(|| "Not yet decided".to_string(), |c| c.word.clone())),
+        tone: consent.map_or("status-none", |c| c.css),
+        status_key: consent.filter(|_| staff).map(|c| c.status_key()),
         // R9: stills only where every performer's signed rider allows them.
         no_stills: consent.and_then(|c| c.stills) != Some(true),
         essential: strip.closed_set_names(),

@@ -315,7 +315,7 @@ pub(super) async fn open(
             .filter(|l| !l.is_empty())
             .map(str::to_string)
             .collect(),
-        confirmed: copy.confirmed_at.map(|at| zone.moment(at)),
+        confirmed: copy.confirmed_at.map(|at| zone.moment_with_zone(at)),
         superseded: copy.newest > copy.version,
     })
 }

@@ -15,7 +15,9 @@ mod home;
 mod locations;
 mod rehearsals;
 mod scene;
+mod scene_list;
 pub mod shoot_days;
+pub mod status;
 mod strip_moves;
 mod strip_palette;
 mod stripboard;
@@ -33,6 +35,14 @@ pub fn router() -> Router<AppState> {
         .route("/verify", get(verify::verify_page).post(verify::verify))
         .merge(dashboard::router())
         .merge(scene::router())
+        .route(
+            "/productions/{production_id}/scenes",
+            get(scene_list::list_page),
+        )
+        .route(
+            "/productions/{production_id}/status",
+            get(status::status_words),
+        )
         .route(
             "/productions/{production_id}/schedule",
             get(stripboard::board_page).post(stripboard::create_day),

@@ -210,6 +210,19 @@ pub(super) async fn day_page(
     Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
     let mut view = day_view(&state, &member, shoot_day_id).await?;
+    if performer_filter(&member).is_none() {
+        // Each scene's clearance on this day, as the stripboard shows it (issue #16): one
+        // statement for the day, whatever its size. Performers read their own on their pages.
+        let date = view.day.shoot_date;
+        let statuses = crate::consent::status::production_status(
+            &state.pool,
+            &member.production,
+            crate::consent::status::Only::Dates(date, date),
+        )
+        .await?;
+        let lines = crate::consent::status::lines_for(&statuses, None);
+        board::attach_consent(std::slice::from_mut(&mut view), &lines);
+    }
     crate::onset::pauses::mark_paused(&state.pool, &member, std::slice::from_mut(&mut view))
         .await?;
     DayPage::load(&state, ctx, member, view).await?.respond()

@@ -117,7 +117,6 @@ pub(super) struct BoardPage {
     pub errors: FieldErrors,
     pub scenes: Vec<SceneOption>,
     pub cast: Vec<rehearsals::CastOption>,
-    pub zone_name: String,
     pub move_form: MoveForm,
     pub banner_form: BannerForm,
 }
@@ -164,7 +163,6 @@ impl BoardPage {
             && crate::schedule::missing_coordinator(&state.pool, production_id).await?;
         Ok(BoardPage {
             ctx,
-            zone_name: member.production.zone.name().to_string(),
             member,
             week,
             rehearsals,

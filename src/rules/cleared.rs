@@ -138,6 +138,22 @@ pub struct StatusLine {
     pub stills: Option<bool>,
 }
 
+impl StatusLine {
+    /// The line's id in a page's `data-status`, which the live script asks
+    /// `/productions/{id}/status` about: `scene-12-day-4`, or `scene-12` unscheduled.
+    pub fn status_key(&self) -> String {
+        scene_status_key(self.scene_id, self.shoot_day_id)
+    }
+}
+
+/// See `StatusLine::status_key`.
+pub fn scene_status_key(scene_id: i64, shoot_day_id: Option<i64>) -> String {
+    match shoot_day_id {
+        Some(day) => format!("scene-{scene_id}-day-{day}"),
+        None => format!("scene-{scene_id}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::{date, datetime};

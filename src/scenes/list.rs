@@ -1,27 +1,25 @@
 //! The scene list: the scenes in script order with their heading, pages, cast numbers and
 //! revision colour, fifty a page, found by cast member or intimacy, with the page total of
-//! every matching scene; a performer sees only the scenes they are cast in.
+//! every matching scene; a performer sees only the scenes they are cast in. Each flagged
+//! scene's consent status is given by the caller (`pages::scene_list`), which stands above
+//! consent; this module loads and renders the rest.
+
+use std::collections::HashMap;
 
 use askama::Template;
-use axum::Router;
-use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
 
 use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
+use crate::rules::cleared::StatusLine;
 use crate::scenes::eighths::Eighths;
 use crate::scenes::heading_text;
 use crate::scenes::stored::{colour_label, pages};
 use crate::vocab::Role;
-use crate::web::ids::{Params, canonical_id};
+use crate::web::ids::canonical_id;
 use crate::web::pager::{self, PAGE_SIZE, Pager};
 use crate::web::{AppState, Ctx, render};
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/productions/{production_id}/scenes", get(list_page))
-}
 
 #[derive(sqlx::FromRow)]
 struct SceneListing {
@@ -62,7 +60,7 @@ impl SceneListing {
 
 #[derive(Template)]
 #[template(path = "scenes/list.html")]
-struct ListPage {
+pub struct ListPage {
     ctx: Ctx,
     member: Member,
     scenes: Vec<SceneListing>,
@@ -76,11 +74,40 @@ struct ListPage {
     last: i64,
     previous: Option<String>,
     next: Option<String>,
+    /// Each flagged scene's consent status as this viewer may read it, by scene id.
+    consent: HashMap<i64, StatusLine>,
+}
+
+impl ListPage {
+    pub fn member(&self) -> &Member {
+        &self.member
+    }
+
+    /// The ids of the scenes on this page.
+    pub fn scene_ids(&self) -> Vec<i64> {
+        self.scenes.iter().map(|s| s.scene_id).collect()
+    }
+
+    /// The page with each scene's consent status beside it.
+    pub fn with_consent(self, lines: Vec<StatusLine>) -> ListPage {
+        ListPage {
+            consent: lines.into_iter().map(|l| (l.scene_id, l)).collect(),
+            ..self
+        }
+    }
+
+    fn consent_of(&self, scene_id: &i64) -> Option<&StatusLine> {
+        self.consent.get(scene_id)
+    }
+
+    pub fn respond(&self) -> Result<Response> {
+        render(self)
+    }
 }
 
 /// The filters and page as the query string carries them (`?cast=7&intimate=yes&page=2`).
 #[derive(serde::Deserialize, Default)]
-struct ListQuery {
+pub struct ListQuery {
     cast: Option<String>,
     intimate: Option<String>,
     page: Option<String>,
@@ -147,12 +174,13 @@ const LIST_SQL: &str = "with matching as (
      from matching m
      order by m.sort_key collate \"C\"";
 
-async fn list_page(
-    State(state): State<AppState>,
+/// The list as the filters ask, without consent status yet (see `ListPage::with_consent`).
+pub async fn load(
+    state: &AppState,
     ctx: Ctx,
     member: Member,
-    Params(query): Params<ListQuery>,
-) -> Result<Response> {
+    query: ListQuery,
+) -> Result<ListPage> {
     // Performers see only the scenes they are cast in.
     let only_user = member.is(Role::Performer).then_some(member.user.user_id);
     let filter = Filter::read(query);
@@ -190,7 +218,7 @@ async fn list_page(
         filter.link(&base, page)
     });
     let can_edit = member.can(Action::EditScenes);
-    render(&ListPage {
+    Ok(ListPage {
         ctx,
         member,
         scenes,
@@ -203,5 +231,6 @@ async fn list_page(
         last,
         previous,
         next,
+        consent: HashMap::new(),
     })
 }

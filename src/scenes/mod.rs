@@ -6,7 +6,7 @@ pub mod eighths;
 mod form;
 pub mod heading;
 pub mod import;
-mod list;
+pub mod list;
 pub mod number;
 mod omit;
 pub mod reading;
@@ -26,10 +26,10 @@ pub use stored::colour_label as revision_colour_label;
 
 /// The scene pages of this area. The scene page itself, which also shows consent and what
 /// happened on set, and the route of the breakdown editor, which warns of boundary conflicts,
-/// are `crate::pages::scene`.
+/// are `crate::pages::scene`; so is the scene list's route, which adds consent status
+/// (`crate::pages::scene_list`).
 pub fn router() -> Router<AppState> {
-    list::router()
-        .merge(form::router())
+    form::router()
         .merge(omit::router())
         .merge(version::router())
         .merge(import::router())

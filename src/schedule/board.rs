@@ -120,7 +120,7 @@ pub fn attach_consent(days: &mut [DayView], lines: &[crate::rules::cleared::Stat
 pub struct DayView {
     pub day: DayRow,
     pub strips: Vec<Strip>,
-    /// The general call on the production's clocks, e.g. `07:00 BST`.
+    /// The general call on the production's clocks, e.g. `07:00`.
     pub call: String,
 }
 
@@ -138,7 +138,7 @@ impl DayView {
         pages_label(self.total())
     }
 
-    /// The day break of the stripboard: `Day 3 of 10 · Tue 4 May 2027 · call 07:00 BST · 4 2/8 pages`.
+    /// The day break of the stripboard: `Day 3 of 10 · Tue 4 May 2027 · call 07:00 · 4 2/8 pages`.
     pub fn header(&self) -> String {
         format!(
             "Day {} of {} · {} · call {} · {}",
@@ -293,7 +293,7 @@ mod tests {
         );
         assert_eq!(
             views[0].header(),
-            "Day 3 of 10 · Tue 4 May 2027 · call 07:00 BST · 4 2/8 pages"
+            "Day 3 of 10 · Tue 4 May 2027 · call 07:00 · 4 2/8 pages"
         );
         assert_eq!(views[0].strips[0].number, "4");
         assert_eq!(views[0].strips[0].class, "strip-ext-night");

@@ -78,7 +78,7 @@ pub async fn load(
 /// A rehearsal ready to show, its times on the production's clocks.
 pub struct RehearsalView {
     pub row: RehearsalRow,
-    /// `Wed 28 Apr 2027, 10:00 BST – 12:00 BST`.
+    /// `Wed 28 Apr 2027, 10:00 – 12:00`.
     pub when: String,
 }
 

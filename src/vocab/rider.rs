@@ -61,6 +61,18 @@ impl RiderStatus {
         }
     }
 
+    /// The status-* class that colours `label` and gives it its icon: signed and current is in
+    /// place; withdrawn, declined or stale blocks; delivered or read waits on the performer.
+    pub fn tone(&self, stale: bool) -> &'static str {
+        match self {
+            RiderStatus::Signed if stale => "status-blocked",
+            RiderStatus::Signed => "status-cleared",
+            RiderStatus::Revoked | RiderStatus::Declined => "status-blocked",
+            RiderStatus::Delivered | RiderStatus::Viewed => "status-warn",
+            RiderStatus::Drafted | RiderStatus::Superseded => "status-none",
+        }
+    }
+
     /// Delivered or read, and not yet signed: waiting on the performer.
     pub fn is_awaiting_signature(&self) -> bool {
         matches!(self, RiderStatus::Delivered | RiderStatus::Viewed)

@@ -55,7 +55,7 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
         // Day X of Y: the demo's ten days, its on-set day three days ago and its day today.
         "Call sheet · Day 7 of 12",
         "Crew call",
-        "07:00 GMT",
+        "07:00",
         "Lake house",
         "Lakeside Lane, Virginia Water",
         "Unit base in the north car park",
@@ -70,8 +70,8 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
         "1, 2",
         // Cast calls per person: pickup 90 and make-up 60 minutes before the crew call.
         "Alex Rivera",
-        "05:30 GMT",
-        "06:00 GMT",
+        "05:30",
+        "06:00",
         // Key contacts from members' roles.
         "Producer:",
         "Director / 1st AD:",
@@ -89,8 +89,7 @@ async fn the_demo_call_sheet_shows_every_item_and_no_breakdown_content() {
         assert!(body.contains(item), "missing {item:?} in {body}");
     }
     assert!(
-        body.contains("closed-set-clearance\">Cleared<")
-            || body.contains("closed-set-clearance\">Blocked<"),
+        body.contains("data-status-tone>Cleared<") || body.contains("data-status-tone>Blocked<"),
         "clearance in words"
     );
     for content in BREAKDOWN_CONTENT {
@@ -232,13 +231,13 @@ async fn sunrise_and_sunset_come_from_the_coordinates_polar_days_included() {
     // 04:43 and 21:21 BST by the almanac; within a minute or two here.
     let body = &page.body;
     assert!(
-        ["04:42 BST", "04:43 BST", "04:44 BST"]
+        ["04:42", "04:43", "04:44"]
             .iter()
             .any(|t| body.contains(&format!("Sunrise {t}"))),
         "{body}"
     );
     assert!(
-        ["21:20 BST", "21:21 BST", "21:22 BST"]
+        ["21:20", "21:21", "21:22"]
             .iter()
             .any(|t| body.contains(&format!("Sunset {t}")))
     );
@@ -345,9 +344,9 @@ async fn cast_calls_and_weather_are_saved_whole_or_refused_beside_the_field() {
     let sheet = s.pat.get(page.location()).await;
     // After the change, London is on BST.
     for text in [
-        "05:30 BST",
-        "06:00 BST",
-        "07:00 BST",
+        "05:30",
+        "06:00",
+        "07:00",
         "Rain, 9 °C",
         "No location given yet.",
     ] {

@@ -153,7 +153,10 @@ async fn without_riders_the_scene_is_blocked_everywhere_with_the_reason() {
             .get(&format!("/productions/{p}/schedule/{}/call-sheet", set.day))
             .await;
         assert!(
-            sheet.body.contains("closed-set-clearance\">Blocked<"),
+            sheet
+                .body
+                .contains("closed-set-clearance tag status-blocked\"")
+                && sheet.body.contains("data-status-tone>Blocked<"),
             "{email}"
         );
         assert!(!sheet.body.contains("no rider drafted"), "{email}");
@@ -178,7 +181,12 @@ async fn riders_signed_in_time_clear_the_scene_and_a_change_to_a_part_makes_only
             set.production, set.day
         ))
         .await;
-    assert!(sheet.body.contains("closed-set-clearance\">Cleared<"));
+    assert!(
+        sheet
+            .body
+            .contains("closed-set-clearance tag status-cleared\"")
+            && sheet.body.contains("data-status-tone>Cleared<")
+    );
 
     // The coordinator adds an act to Alex's part: Alex's signed rider no longer covers the
     // scene. Sam's part is as it was, so Sam's rider carries forward (DOMAIN §3).

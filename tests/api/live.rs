@@ -13,13 +13,13 @@ use crate::support::{Client, TestApp, build};
 const RIDER_TEXT: &str = "Upper body only, back to camera, SECRET-RIDER-WORDS";
 
 /// An open `/events` stream, read as a browser's EventSource would.
-struct Events {
+pub(crate) struct Events {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Events {
-    async fn open(client: &Client) -> Events {
+    pub(crate) async fn open(client: &Client) -> Events {
         let response = client
             .http
             .get(format!("{}/events", client.base))
@@ -40,7 +40,7 @@ impl Events {
     }
 
     /// The data of the next event called `name`, if one arrives in time.
-    async fn next(&mut self, name: &str, within: Duration) -> Option<String> {
+    pub(crate) async fn next(&mut self, name: &str, within: Duration) -> Option<String> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             while let Some(end) = self.buffer.find("\n\n") {
@@ -67,15 +67,15 @@ impl Events {
     }
 }
 
-struct Crew {
-    app: TestApp,
-    production: i64,
-    rider: i64,
+pub(crate) struct Crew {
+    pub(crate) app: TestApp,
+    pub(crate) production: i64,
+    pub(crate) rider: i64,
 }
 
 /// A production with a producer, a coordinator and a performer whose signed rider covers a
 /// flagged scene.
-async fn crew(app: TestApp) -> Crew {
+pub(crate) async fn crew(app: TestApp) -> Crew {
     let pam = app.user("pam@live.test", "Pam Producer").await;
     let production = app.production("Live Film", pam).await;
     let cora = app.user("cora@live.test", "Cora Coordinator").await;

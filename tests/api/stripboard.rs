@@ -136,8 +136,7 @@ async fn a_strip_moved_to_another_day_moves_its_notice_deadline() {
     build::place(&b.app, tuesday, scene).await;
     let page = b.pat.get(&b.path("/schedule")).await;
     assert!(
-        page.body
-            .contains("Riders due by Sun 2 May 2027, 08:00 (Europe/London)"),
+        page.body.contains("Riders due by Sun 2 May 2027, 08:00"),
         "{}",
         page.body
     );
@@ -152,10 +151,7 @@ async fn a_strip_moved_to_another_day_moves_its_notice_deadline() {
     assert_eq!(b.days_of(scene).await, vec![next_tuesday]);
     let page = b.pat.get(moved.location()).await;
     assert!(page.body.contains("Scene 5A moved to Tue 11 May 2027"));
-    assert!(
-        page.body
-            .contains("Riders due by Sun 9 May 2027, 08:00 (Europe/London)")
-    );
+    assert!(page.body.contains("Riders due by Sun 9 May 2027, 08:00"));
     let riders = b.pat.get(&b.path("/riders")).await;
     assert!(riders.body.contains("Sun 9 May 2027, 08:00"));
     assert!(!riders.body.contains("Sun 2 May 2027, 08:00"));

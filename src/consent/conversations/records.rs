@@ -107,7 +107,7 @@ pub(super) async fn reader(pool: &PgPool, member: &Member) -> Result<Reader> {
     })
 }
 
-/// `Tue 20 Apr 2027, 14:30 BST` on the production's clocks.
+/// `Tue 20 Apr 2027, 14:30` on the production's clocks.
 pub(super) fn when(member: &Member, instant: OffsetDateTime) -> String {
     let zone = member.production.zone.tz();
     format!(

@@ -116,7 +116,7 @@ impl EventView {
             seq: e.seq,
             what: what(&e.event),
             event: e.event,
-            when: production.zone.moment(e.occurred_at),
+            when: production.zone.moment_with_zone(e.occurred_at),
             who,
             how,
             facts,

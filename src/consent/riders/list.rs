@@ -38,6 +38,7 @@ struct ListItem {
     performer: String,
     scenes: String,
     status: &'static str,
+    tone: &'static str,
     delivered: String,
     deadline: String,
     /// Delivered after the notice deadline, or still undelivered past it.
@@ -207,6 +208,7 @@ pub(super) async fn list_page(
                 performer: format!("#{} {}", r.cast_number, r.performer_name),
                 scenes: r.scenes.unwrap_or_default(),
                 status: r.status.label(r.stale),
+                tone: r.status.tone(r.stale),
                 delivered: maybe_time(production, r.delivered_at),
                 deadline: deadline
                     .map(|d| production.zone.moment(d))

@@ -35,6 +35,7 @@ pub struct RiderItem {
     pub performer: String,
     pub scenes: String,
     pub status: &'static str,
+    pub tone: &'static str,
     /// "Deliver by Tue 24 Nov 2026, 07:00 (Europe/London) — in 2 days 5 h" or empty.
     pub clock: String,
     pub overdue: bool,
@@ -99,6 +100,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
             performer: r.performer.clone(),
             scenes: r.scenes.join(", "),
             status: r.status.label(r.stale),
+            tone: r.status.tone(r.stale),
             clock,
             overdue,
             when: r

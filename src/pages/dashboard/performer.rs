@@ -54,6 +54,7 @@ pub struct RiderItem {
     pub rider_id: i64,
     pub scenes: String,
     pub status: &'static str,
+    pub tone: &'static str,
     pub delivered: String,
     pub deadline: String,
     /// Consent that is still mine to withdraw.
@@ -140,6 +141,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
             rider_id: r.rider_id,
             scenes: r.scenes.join(", "),
             status: r.status.label(r.stale),
+            tone: r.status.tone(r.stale),
             delivered: r
                 .delivered_at
                 .map(|t| production.zone.moment(t))
