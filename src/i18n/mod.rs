@@ -65,6 +65,11 @@ static LOCALES: LazyLock<Vec<Locale>> = LazyLock::new(|| {
         .collect()
 });
 
+/// A message key handed on to be looked up later (`Key("password-paused")`): written this way
+/// so that the test of keys finds it, as it finds `t("…")`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key(pub &'static str);
+
 /// A shipped language. Copy: it is a reference into the loaded messages.
 #[derive(Clone, Copy)]
 pub struct Lang(&'static Locale);
