@@ -120,6 +120,12 @@ async fn not_found() -> Response {
     error::AppError::NotFound.into_response()
 }
 
+/// A page path nothing answers. Reading the page context settles the reader's own language for
+/// the error page (see `error::in_language`); a context that cannot be read changes nothing.
+async fn page_not_found(_ctx: Result<web::Ctx, error::AppError>) -> Response {
+    not_found().await
+}
+
 async fn method_not_allowed() -> Response {
     error::keyed_page(StatusCode::METHOD_NOT_ALLOWED, "error-method")
 }
@@ -167,7 +173,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(onset::router())
         .merge(choreography::router())
         .merge(privacy::router())
-        .fallback(not_found)
+        .fallback(page_not_found)
         // Inside the CSRF guard: only a genuine form's key is claimed.
         .layer(middleware::from_fn_with_state(
             state.pool.clone(),

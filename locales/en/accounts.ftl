@@ -99,7 +99,6 @@ sessions-signed-in = Signed in
 sessions-last-seen = Last seen
 sessions-action = Action
 sessions-this-device = (this device)
-sessions-sign-out = Sign out
 sessions-sign-out-this = Sign out this device
 sessions-sign-out-that = Sign out { $device }
 sessions-last-seen-at = , last seen { $when }

@@ -100,7 +100,6 @@ sessions-signed-in = Inicio de sesión
 sessions-last-seen = Última actividad
 sessions-action = Acción
 sessions-this-device = (este dispositivo)
-sessions-sign-out = Cerrar sesión
 sessions-sign-out-this = Cerrar la sesión de este dispositivo
 sessions-sign-out-that = Cerrar la sesión de { $device }
 sessions-last-seen-at = , última actividad: { $when }

@@ -100,7 +100,6 @@ sessions-signed-in = Connexion
 sessions-last-seen = Dernière activité
 sessions-action = Action
 sessions-this-device = (cet appareil)
-sessions-sign-out = Déconnecter
 sessions-sign-out-this = Déconnecter cet appareil
 sessions-sign-out-that = Déconnecter { $device }
 sessions-last-seen-at = , dernière activité : { $when }

@@ -14,7 +14,7 @@ pub fn date_long(lang: Lang, date: Date) -> String {
     args.set("weekday", weekday);
     args.set("day", date.day().to_string());
     args.set("month", month);
-    lang.format("date-long", Some(&args))
+    lang.tn("date-long", &args)
 }
 
 /// "3 December 2026", "3 de diciembre de 2026", "3 décembre 2026".
@@ -24,7 +24,7 @@ pub fn date_year(lang: Lang, date: Date) -> String {
     args.set("day", date.day().to_string());
     args.set("month", month);
     args.set("year", date.year().to_string());
-    lang.format("date-year", Some(&args))
+    lang.tn("date-year", &args)
 }
 
 /// "07:00", "07:00", "07 h 00".

@@ -160,14 +160,14 @@ impl Lang {
 
     /// The message `key`.
     pub fn t(self, key: &str) -> String {
-        self.format(key, None)
+        self.message(key, None)
     }
 
     /// The message `key` given one value.
     pub fn t1(self, key: &str, name: &str, value: impl Arg) -> String {
         let mut args = FluentArgs::new();
         args.set(name, value.value());
-        self.format(key, Some(&args))
+        self.message(key, Some(&args))
     }
 
     /// The message `key` given two values.
@@ -182,7 +182,12 @@ impl Lang {
         let mut args = FluentArgs::new();
         args.set(name, value.value());
         args.set(other_name, other_value.value());
-        self.format(key, Some(&args))
+        self.message(key, Some(&args))
+    }
+
+    /// The message `key` given any number of values (the formats of `format.rs`).
+    fn tn(self, key: &str, args: &FluentArgs) -> String {
+        self.message(key, Some(args))
     }
 
     /// The word for one item of a closed list: `t_of("role", "producer")` is `role-producer`.
@@ -202,7 +207,7 @@ impl Lang {
 
     /// A message missing here falls back to English, then to its key: a page is never refused
     /// for a missing word (the tests are what keep words from going missing).
-    fn format(self, key: &str, args: Option<&FluentArgs>) -> String {
+    fn message(self, key: &str, args: Option<&FluentArgs>) -> String {
         let found = [self, Lang::source()].into_iter().find_map(|lang| {
             let bundle = &lang.0.bundle;
             let pattern = bundle.get_message(key)?.value()?;
