@@ -29,7 +29,12 @@ fn main() {
         writeln!(out, "    ({code:?}, &[").unwrap();
         for file in files {
             let name = file.file_name().unwrap().to_string_lossy().into_owned();
-            writeln!(out, "        ({name:?}, include_str!({:?})),", file.display()).unwrap();
+            writeln!(
+                out,
+                "        ({name:?}, include_str!({:?})),",
+                file.display()
+            )
+            .unwrap();
         }
         out.push_str("    ]),\n");
     }

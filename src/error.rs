@@ -123,12 +123,7 @@ pub fn keyed_page(status: StatusCode, key: &'static str) -> Response {
 }
 
 fn page_in(lang: Lang, status: StatusCode, key: &str) -> String {
-    render(
-        lang,
-        status,
-        &lang.t(&format!("{key}-title")),
-        &lang.t(key),
-    )
+    render(lang, status, &lang.t(&format!("{key}-title")), &lang.t(key))
 }
 
 /// Answers an error page in the request's language: the one its page context settled on (the
@@ -158,10 +153,16 @@ pub async fn in_language(mut request: Request, next: Next) -> Response {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::NotFound | AppError::Database(sqlx::Error::RowNotFound) => keyed_page(StatusCode::NOT_FOUND, "error-not-found"),
+            AppError::NotFound | AppError::Database(sqlx::Error::RowNotFound) => {
+                keyed_page(StatusCode::NOT_FOUND, "error-not-found")
+            }
             AppError::Forbidden => keyed_page(StatusCode::FORBIDDEN, "error-forbidden"),
-            AppError::UnreadableForm => keyed_page(StatusCode::UNPROCESSABLE_ENTITY, "error-unreadable"),
-            AppError::PayloadTooLarge => keyed_page(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
+            AppError::UnreadableForm => {
+                keyed_page(StatusCode::UNPROCESSABLE_ENTITY, "error-unreadable")
+            }
+            AppError::PayloadTooLarge => {
+                keyed_page(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+            }
             AppError::SignInRequired { next } => {
                 let target = if next == "/" || next.is_empty() {
                     "/signin".to_string()

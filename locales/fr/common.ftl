@@ -45,7 +45,7 @@ role-performer = Interprète
 
 home-title = Vos productions
 home-none = Vous ne faites encore partie d'aucune production. Un producteur vous ajoute en vous envoyant un lien d'invitation.
-home-your-role = Votre fonction :
+home-your-role = Votre fonction :
 home-create = Créer une production
 
 ## Pages d'erreur
@@ -59,18 +59,18 @@ error-forbidden = Ce formulaire a été envoyé depuis un autre site ou a expir�
 error-unreadable-title = Certains caractères ne peuvent pas être enregistrés
 error-unreadable = Votre envoi contient un caractère qu'aucun champ ne peut conserver (un octet NUL ou un autre caractère de contrôle, souvent issu d'un copier-coller). Rien n'a été enregistré. Revenez en arrière, retapez le texte et renvoyez-le.
 error-too-large-title = Envoi trop volumineux
-error-too-large = Votre envoi dépasse ce qu'accepte tout formulaire ici (un scénario peut peser jusqu'à 2 Mo ; celui d'un long métrage pèse bien moins de 1 Mo). Rien n'a été enregistré.
+error-too-large = Votre envoi dépasse ce qu'accepte tout formulaire ici (un scénario peut peser jusqu'à 2 Mo ; celui d'un long métrage pèse bien moins de 1 Mo). Rien n'a été enregistré.
 error-internal-title = Une erreur est survenue
-error-internal = La demande n'a pas pu aboutir et la partie en échec n'a rien modifié. Réessayez ; si cela se reproduit, prévenez l'administrateur de votre production.
+error-internal = La demande n'a pas pu aboutir et la partie en échec n'a rien modifié. Réessayez ; si cela se reproduit, prévenez l'administrateur de votre production.
 error-unavailable-title = De retour dans un instant
-error-unavailable = Closed Set ne parvient pas à joindre sa base de données pour le moment et la relance. Si vous envoyiez un formulaire, il n'a pas été enregistré : patientez quelques secondes, rechargez et renvoyez-le.
+error-unavailable = Closed Set ne parvient pas à joindre sa base de données pour le moment et la relance. Si vous envoyiez un formulaire, il n'a pas été enregistré : patientez quelques secondes, rechargez et renvoyez-le.
 error-method-title = Cette page ne fait pas cela
 error-method = Cette adresse existe, mais pas pour ce qui lui a été demandé. Revenez en arrière et utilisez les liens et boutons de la page.
 
 ## Formulaires
 
 form-problem = Il y a un problème
-form-error = Erreur :
+form-error = Erreur :
 
 ## Dates, heures et nombres
 

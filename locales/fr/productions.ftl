@@ -31,7 +31,7 @@ production-time-zone-invalid = Choisissez le fuseau horaire où tourne la produc
 production-currency-invalid = Choisissez la devise du budget.
 production-agreement-invalid = Choisissez la convention dont relève la production.
 production-notice-invalid = Saisissez le délai de prévenance en heures entières, de 0 à 720 (48 est l'usage).
-production-account-code-invalid = Saisissez le code budgétaire de la coordination d'intimité, par exemple 2950 (lettres, chiffres, - . / ; 20 au plus).
+production-account-code-invalid = Saisissez le code budgétaire de la coordination d'intimité, par exemple 2950 (lettres, chiffres, - . / ; 20 au plus).
 production-language-invalid = Choisissez l'une des langues de la liste.
 
 kind-feature = Long métrage

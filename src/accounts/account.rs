@@ -51,7 +51,11 @@ impl AccountPage {
 impl AccountPage {
     /// Whether the language on show is empty or shipped: a refused value is shown as sent.
     fn language_shipped(&self) -> bool {
-        self.language.is_empty() || self.languages.iter().any(|(code, _)| *code == self.language)
+        self.language.is_empty()
+            || self
+                .languages
+                .iter()
+                .any(|(code, _)| *code == self.language)
     }
 }
 

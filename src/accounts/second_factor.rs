@@ -11,8 +11,8 @@ use tower_sessions::Session;
 use crate::auth::password::Password;
 use crate::auth::totp::{self, CodeCheck};
 use crate::auth::{
-    AuthSession, CurrentUser, Device, PasswordCheck, USER_COLUMNS, User, Whose,
-    check_password, log_in,
+    AuthSession, CurrentUser, Device, PasswordCheck, USER_COLUMNS, User, Whose, check_password,
+    log_in,
 };
 use crate::error::Result;
 use crate::i18n::Key;
@@ -179,9 +179,7 @@ fn qr_svg(uri: &str, label: &str) -> String {
                 .build()
                 .split_once("<svg")
                 .map(|(_, rest)| {
-                    format!(
-                        "<svg role=\"img\" aria-label=\"{label}\" class=\"qr\"{rest}"
-                    )
+                    format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\"{rest}")
                 })
         })
         .unwrap_or_default()
@@ -407,10 +405,9 @@ async fn password_refusal(
     Ok(
         match check_password(state, Whose::User(user), addr, &typed).await? {
             PasswordCheck::Right(_) => None,
-            PasswordCheck::Wrong => Some((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Key("password-not-yours"),
-            )),
+            PasswordCheck::Wrong => {
+                Some((StatusCode::UNPROCESSABLE_ENTITY, Key("password-not-yours")))
+            }
             PasswordCheck::Paused => Some((StatusCode::TOO_MANY_REQUESTS, Key("password-paused"))),
         },
     )

@@ -40,7 +40,11 @@ pub fn time_of_day(lang: Lang, time: Time) -> String {
 
 /// A whole number with the language's digit grouping: "12,500", "12.500", "12 500".
 pub fn number(lang: Lang, n: i64) -> String {
-    group(&n.unsigned_abs().to_string(), &lang.t("number-group"), n < 0)
+    group(
+        &n.unsigned_abs().to_string(),
+        &lang.t("number-group"),
+        n < 0,
+    )
 }
 
 /// An amount in minor units (pence, cents) with its currency, as the language writes money:
@@ -90,7 +94,7 @@ fn group(digits: &str, separator: &str, negative: bool) -> String {
         out.push('-');
     }
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(separator);
         }
         out.push(digit);
@@ -127,7 +131,10 @@ mod tests {
         assert_eq!(number(lang("en"), 999), "999");
         assert_eq!(money(lang("en"), 125_005, "GBP"), "£1,250.05");
         assert_eq!(money(lang("es"), 125_000, "EUR"), "1.250,00\u{a0}€");
-        assert_eq!(money(lang("fr"), -125_000, "EUR"), "-1\u{202f}250,00\u{a0}€");
+        assert_eq!(
+            money(lang("fr"), -125_000, "EUR"),
+            "-1\u{202f}250,00\u{a0}€"
+        );
         assert_eq!(money(lang("en"), 5000, "JPY"), "¥5,000");
     }
 }

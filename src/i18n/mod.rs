@@ -233,12 +233,13 @@ mod tests {
 
     #[test]
     fn the_shipped_languages_are_the_folders_in_locales() {
-        let folders: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/locales"))
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().is_dir())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+        let folders: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/locales"))
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
         let mut folders = folders;
         folders.sort();
         let shipped: Vec<&str> = Lang::all().map(Lang::code).collect();

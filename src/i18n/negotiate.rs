@@ -66,7 +66,12 @@ fn shipped_for(tag: &str) -> Option<Lang> {
     if tag.is_empty() || tag == "*" || tag.len() > 35 {
         return None;
     }
-    let primary = |t: &str| t.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let primary = |t: &str| {
+        t.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
     Lang::parse(tag).or_else(|| {
         let wanted = primary(tag);
         Lang::all().find(|lang| primary(lang.code()) == wanted)

@@ -299,7 +299,10 @@ mod tests {
             ..ProductionForm::default()
         };
         let fr = Lang::parse("fr").unwrap();
-        assert_eq!(with_language("fr").parse(fr).unwrap().default_language, Some(fr));
+        assert_eq!(
+            with_language("fr").parse(fr).unwrap().default_language,
+            Some(fr)
+        );
         assert_eq!(with_language("").parse(fr).unwrap().default_language, None);
         for hostile in ["xx", "FR", "fr'; drop table production;--", "<b>"] {
             let errors = with_language(hostile).parse(fr).unwrap_err();

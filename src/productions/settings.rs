@@ -71,7 +71,8 @@ impl ProductionFormPage {
         Lang::all().map(|l| (l.code(), l.name())).collect()
     }
     fn has_language(&self) -> bool {
-        self.form.default_language.is_empty() || Lang::all().any(|l| l.code() == self.form.default_language)
+        self.form.default_language.is_empty()
+            || Lang::all().any(|l| l.code() == self.form.default_language)
     }
 }
 

@@ -20,7 +20,11 @@ fn family_members() -> Vec<String> {
     keys.extend(Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
     keys.extend(Kind::ALL.iter().map(|k| format!("kind-{}", k.as_str())));
     keys.extend(Phase::ALL.iter().map(|p| format!("phase-{}", p.as_str())));
-    keys.extend(Agreement::ALL.iter().map(|a| format!("agreement-{}", a.as_str())));
+    keys.extend(
+        Agreement::ALL
+            .iter()
+            .map(|a| format!("agreement-{}", a.as_str())),
+    );
     keys.extend((1..=7).map(|d| format!("weekday-{d}")));
     keys.extend((1..=12).map(|m| format!("month-{m}")));
     keys
@@ -46,9 +50,10 @@ fn every_key_used_is_in_every_language_and_every_key_shipped_is_used() {
             .iter()
             .filter(|k| {
                 !used.contains(*k)
-                    && !families
-                        .iter()
-                        .any(|f| k.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with('-')))
+                    && !families.iter().any(|f| {
+                        k.strip_prefix(f.as_str())
+                            .is_some_and(|r| r.starts_with('-'))
+                    })
             })
             .collect();
         assert!(unused.is_empty(), "{} ships unused {unused:?}", lang.code());
@@ -96,7 +101,9 @@ async fn a_persons_choice_beats_the_browser_and_changes_every_word() {
         assert!(page.body.contains(name), "{name} offered");
     }
 
-    let saved = client.post("/account/language", &[("language", "fr")]).await;
+    let saved = client
+        .post("/account/language", &[("language", "fr")])
+        .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let stored: Option<String> =
         sqlx::query_scalar("select language from app_user where user_id = $1")
@@ -109,7 +116,10 @@ async fn a_persons_choice_beats_the_browser_and_changes_every_word() {
     assert_eq!(html_lang(&page.body), "fr");
     assert!(page.body.contains("Votre compte"));
     assert!(unescape(&page.body).contains("Les pages s'affichent désormais en français."));
-    assert!(page.body.contains("<option value=\"fr\" lang=\"fr\" selected>Français</option>"));
+    assert!(
+        page.body
+            .contains("<option value=\"fr\" lang=\"fr\" selected>Français</option>")
+    );
     let home = client.get("/").await;
     assert!(home.body.contains("Vos productions"));
     assert!(!home.body.contains("Your productions"));
@@ -119,7 +129,10 @@ async fn a_persons_choice_beats_the_browser_and_changes_every_word() {
     assert_eq!(cleared.status, StatusCode::SEE_OTHER);
     let page = client.get("/account").await;
     assert_eq!(html_lang(&page.body), "es");
-    assert!(page.body.contains("Las páginas se muestran ahora en español."));
+    assert!(
+        page.body
+            .contains("Las páginas se muestran ahora en español.")
+    );
 }
 
 #[tokio::test]
@@ -137,7 +150,9 @@ async fn hostile_language_values_are_refused_beside_the_field() {
         "fr'; update app_user set is_admin = true; --",
         long.as_str(),
     ] {
-        let page = client.post("/account/language", &[("language", value)]).await;
+        let page = client
+            .post("/account/language", &[("language", value)])
+            .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{value:?}");
         assert!(page.body.contains("id=\"language-error\""), "{value:?}");
         assert!(!page.body.contains("<script>alert"), "{value:?} is escaped");
@@ -165,7 +180,10 @@ async fn hostile_language_values_are_refused_beside_the_field() {
             )
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{value:?}");
-        assert!(page.body.contains("id=\"default_language-error\""), "{value:?}");
+        assert!(
+            page.body.contains("id=\"default_language-error\""),
+            "{value:?}"
+        );
     }
     let stored: (Option<String>, Option<String>) = sqlx::query_as(
         "select u.language, p.default_language from app_user u, production p
@@ -215,7 +233,10 @@ async fn the_productions_default_applies_to_a_member_with_no_choice_and_no_heade
     let page = producer.get(&settings).await;
     assert_eq!(html_lang(&page.body), "es");
     assert!(page.body.contains("Configuración de la producción"));
-    assert!(page.body.contains("<option value=\"es\" lang=\"es\" selected>Español</option>"));
+    assert!(
+        page.body
+            .contains("<option value=\"es\" lang=\"es\" selected>Español</option>")
+    );
     // Outside the production there is no production to follow.
     assert_eq!(html_lang(&producer.get("/account").await.body), "en");
     // A browser that asks for a shipped language beats the production; a choice beats both.
@@ -322,7 +343,10 @@ async fn converted_pages_in_spanish_and_french_show_no_english_message() {
         let page = visitor.get("/signin").await;
         check("/signin".into(), &page.body);
         let page = visitor
-            .post("/signin", &[("email", "ana@example.test"), ("password", "wrong")])
+            .post(
+                "/signin",
+                &[("email", "ana@example.test"), ("password", "wrong")],
+            )
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
         check("/signin refused".into(), &page.body);

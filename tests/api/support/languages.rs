@@ -24,14 +24,21 @@ pub async fn client_asking(app: &TestApp, header: Option<&str>, email: Option<&s
         .unwrap();
     if let Some(email) = email {
         let page = client.sign_in(email, PASSWORD).await;
-        assert_eq!(page.status, reqwest::StatusCode::SEE_OTHER, "{email} signs in");
+        assert_eq!(
+            page.status,
+            reqwest::StatusCode::SEE_OTHER,
+            "{email} signs in"
+        );
     }
     client
 }
 
 /// The `lang` of a page's `<html>`.
 pub fn html_lang(body: &str) -> &str {
-    let start = body.find("<html lang=\"").expect("an html element with lang") + 12;
+    let start = body
+        .find("<html lang=\"")
+        .expect("an html element with lang")
+        + 12;
     let end = body[start..].find('"').unwrap() + start;
     &body[start..end]
 }
@@ -147,7 +154,10 @@ pub fn english_words(lang: Lang) -> Vec<String> {
             continue;
         }
         for piece in placeholder_free_pieces(&en.t(&key)) {
-            let piece = piece.trim().trim_matches(|c: char| ",.:;()".contains(c)).trim();
+            let piece = piece
+                .trim()
+                .trim_matches(|c: char| ",.:;()".contains(c))
+                .trim();
             let letters = piece.chars().filter(|c| c.is_alphabetic()).count();
             if letters >= 2 && !theirs.iter().any(|t| t.contains(piece)) {
                 words.insert(piece.to_string());
@@ -163,7 +173,9 @@ fn placeholder_free_pieces(text: &str) -> Vec<&str> {
     let mut rest = text;
     while let Some(start) = rest.find("{$") {
         pieces.push(&rest[..start]);
-        rest = rest[start..].find('}').map_or("", |end| &rest[start + end + 1..]);
+        rest = rest[start..]
+            .find('}')
+            .map_or("", |end| &rest[start + end + 1..]);
     }
     pieces.push(rest);
     pieces
@@ -201,7 +213,8 @@ pub fn english_in<'a>(text: &str, words: &'a [String]) -> Vec<&'a str> {
             text.match_indices(word.as_str()).any(|(at, _)| {
                 let before = text[..at].chars().next_back();
                 let after = text[at + word.len()..].chars().next();
-                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
             })
         })
         .map(String::as_str)
