@@ -68,6 +68,8 @@ error-method = This address exists, but not for what was asked of it. Go back an
 
 form-problem = There is a problem
 form-error = Error:
+form-too-long = Keep this to { $max } characters or fewer (it has { $count }).
+form-password-too-long = Keep the password to { $max } characters or fewer.
 
 ## Dates, times and numbers (src/i18n/format.rs)
 

@@ -71,6 +71,8 @@ error-method = Esta dirección existe, pero no para lo que se le ha pedido. Vuel
 
 form-problem = Hay un problema
 form-error = Error:
+form-too-long = No supere los { $max } caracteres (tiene { $count }).
+form-password-too-long = La contraseña no puede superar los { $max } caracteres.
 
 ## Fechas, horas y números
 

@@ -71,6 +71,8 @@ error-method = Cette adresse existe, mais pas pour ce qui lui a été demandé. 
 
 form-problem = Il y a un problème
 form-error = Erreur :
+form-too-long = Limitez ce texte à { $max } caractères (il en compte { $count }).
+form-password-too-long = Limitez le mot de passe à { $max } caractères.
 
 ## Dates, heures et nombres
 

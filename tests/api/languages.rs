@@ -156,9 +156,15 @@ async fn hostile_language_values_are_refused_beside_the_field() {
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{value:?}");
         assert!(page.body.contains("id=\"language-error\""), "{value:?}");
         assert!(!page.body.contains("<script>alert"), "{value:?} is escaped");
-        if value.len() <= 100 {
-            assert!(unescape(&page.body).contains("Choisissez l'une des langues de la liste."));
-        }
+        let expected = if value.len() <= 100 {
+            "Choisissez l'une des langues de la liste.".to_string()
+        } else {
+            format!(
+                "Limitez ce texte à 100 caractères (il en compte {}).",
+                value.len()
+            )
+        };
+        assert!(unescape(&page.body).contains(&expected), "{value:?}");
         let settings = format!("/productions/{production}/settings");
         let form = client.get(&settings).await;
         assert_eq!(form.status, StatusCode::OK);
@@ -262,6 +268,13 @@ const PAGES: &[&str] = &[
     "/no/such/page",
 ];
 
+const TOO_LONG_TITLE: &str = concat!(
+    "Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja ",
+    "Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja ",
+    "Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja ",
+    "Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja Marea Baja ",
+);
+
 /// Forms sent wrong, so that their messages are on the page: (path, fields).
 const REFUSED: &[(&str, &[(&str, &str)])] = &[
     (
@@ -273,6 +286,11 @@ const REFUSED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     ("/account/language", &[("language", "xx")]),
+    // Longer than any title: the form reader's own note, in the reader's language.
+    (
+        "/productions/{production}/settings",
+        &[("title", TOO_LONG_TITLE), ("kind", "feature")],
+    ),
     (
         "/productions/{production}/settings",
         &[
