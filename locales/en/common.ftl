@@ -61,6 +61,8 @@ error-internal-title = Something went wrong
 error-internal = The request could not be completed and nothing was changed by the part that failed. Try again; if it keeps happening, tell your production's administrator.
 error-unavailable-title = Back in a moment
 error-unavailable = Closed Set cannot reach its database just now and is bringing it back. If you were sending a form, it was not saved: wait a few seconds, reload and send it again.
+error-still-saving-title = Still being saved
+error-still-saving = This form was sent twice and the first copy is still being saved. Open the page again in a moment to see the result; nothing will be saved twice.
 error-method-title = Not something this page does
 error-method = This address exists, but not for what was asked of it. Go back and use the page's own links and buttons.
 

@@ -64,6 +64,8 @@ error-internal-title = Algo ha fallado
 error-internal = No se ha podido completar la solicitud y la parte que ha fallado no ha cambiado nada. Inténtelo de nuevo; si sigue ocurriendo, avise al administrador de su producción.
 error-unavailable-title = Volvemos enseguida
 error-unavailable = Closed Set no puede acceder ahora a su base de datos y la está recuperando. Si estaba enviando un formulario, no se ha guardado: espere unos segundos, recargue y envíelo de nuevo.
+error-still-saving-title = Todavía se está guardando
+error-still-saving = Este formulario se envió dos veces y la primera copia todavía se está guardando. Vuelva a abrir la página dentro de un momento para ver el resultado; nada se guardará dos veces.
 error-method-title = Esta página no hace eso
 error-method = Esta dirección existe, pero no para lo que se le ha pedido. Vuelva atrás y use los enlaces y botones de la propia página.
 

@@ -64,6 +64,8 @@ error-internal-title = Une erreur est survenue
 error-internal = La demande n'a pas pu aboutir et la partie en échec n'a rien modifié. Réessayez ; si cela se reproduit, prévenez l'administrateur de votre production.
 error-unavailable-title = De retour dans un instant
 error-unavailable = Closed Set ne parvient pas à joindre sa base de données pour le moment et la relance. Si vous envoyiez un formulaire, il n'a pas été enregistré : patientez quelques secondes, rechargez et renvoyez-le.
+error-still-saving-title = Enregistrement en cours
+error-still-saving = Ce formulaire a été envoyé deux fois et le premier envoi est encore en cours d'enregistrement. Rouvrez la page dans un instant pour voir le résultat ; rien ne sera enregistré deux fois.
 error-method-title = Cette page ne fait pas cela
 error-method = Cette adresse existe, mais pas pour ce qui lui a été demandé. Revenez en arrière et utilisez les liens et boutons de la page.
 
