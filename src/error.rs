@@ -1,9 +1,14 @@
 //! The one error type handlers return, and how each kind is answered.
-//! Internal errors are logged with context and shown as a plain 500 page.
+//! Internal errors are logged with context and shown as a plain 500 page. Error pages are
+//! written from messages, in the reader's language (`in_language`).
 
 use askama::Template;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::i18n::{Lang, LangSlot};
 
 /// What can go wrong while answering a request.
 #[derive(Debug, thiserror::Error)]
@@ -68,12 +73,7 @@ pub fn is_outage(err: &sqlx::Error) -> bool {
 
 /// The plain page for a database outage, with when to try again.
 pub fn unavailable_page() -> Response {
-    let mut response = error_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Back in a moment",
-        "Closed Set cannot reach its database just now and is bringing it back. If you were \
-         sending a form, it was not saved: wait a few seconds, reload and send it again.",
-    );
+    let mut response = keyed_page(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable");
     response.headers_mut().insert(
         axum::http::header::RETRY_AFTER,
         axum::http::HeaderValue::from_static("5"),
@@ -85,52 +85,84 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
+    lang: Lang,
     status: u16,
-    title: &'static str,
-    message: &'static str,
+    title: &'a str,
+    message: &'a str,
 }
 
-/// A plain page for an error status, without the layout (which needs a session).
-pub fn error_page(status: StatusCode, title: &'static str, message: &'static str) -> Response {
+fn render(lang: Lang, status: StatusCode, title: &str, message: &str) -> String {
     let page = ErrorPage {
+        lang,
         status: status.as_u16(),
         title,
         message,
     };
-    let body = page
-        .render()
-        .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
-    (status, Html(body)).into_response()
+    page.render()
+        .unwrap_or_else(|_| format!("{} {title}", status.as_u16()))
+}
+
+/// A plain page for an error status, without the layout (which needs a session), in English.
+/// Pages of ours use `keyed_page`, which `in_language` turns into the reader's language.
+pub fn error_page(status: StatusCode, title: &'static str, message: &'static str) -> Response {
+    (status, Html(render(Lang::source(), status, title, message))).into_response()
+}
+
+/// Which messages an error page was written from (`key` and `key-title`), so that
+/// `in_language` can write it again in the request's language.
+#[derive(Clone, Copy)]
+struct ErrorKey(&'static str);
+
+/// The error page of messages `key` (the text) and `key-title` (its heading): written in English
+/// here, where the request is not known, and again by `in_language` in the request's language.
+pub fn keyed_page(status: StatusCode, key: &'static str) -> Response {
+    let mut response = (status, Html(page_in(Lang::source(), status, key))).into_response();
+    response.extensions_mut().insert(ErrorKey(key));
+    response
+}
+
+fn page_in(lang: Lang, status: StatusCode, key: &str) -> String {
+    render(lang, status, &lang.t(&format!("{key}-title")), &lang.t(key))
+}
+
+/// Answers an error page in the request's language: the one its page context settled on (the
+/// person's choice), else the browser's. The handler fills the slot when it reads `Ctx`.
+pub async fn in_language(mut request: Request, next: Next) -> Response {
+    let slot = LangSlot::default();
+    let browser = request
+        .headers()
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::i18n::accepted);
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    if let Some(ErrorKey(key)) = response.extensions().get::<ErrorKey>().copied() {
+        let lang = slot.get().or(browser).unwrap_or_default();
+        if lang != Lang::source() {
+            let status = response.status();
+            *response.body_mut() = axum::body::Body::from(page_in(lang, status, key));
+            response
+                .headers_mut()
+                .remove(axum::http::header::CONTENT_LENGTH);
+        }
+    }
+    response
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::NotFound | AppError::Database(sqlx::Error::RowNotFound) => error_page(
-                StatusCode::NOT_FOUND,
-                "Page not found",
-                "There is nothing here, or it is not shared with you.",
-            ),
-            AppError::Forbidden => error_page(
-                StatusCode::FORBIDDEN,
-                "Request refused",
-                "This form was sent from another site or has expired. \
-                 Go back, reload the page and try again.",
-            ),
-            AppError::UnreadableForm => error_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Some characters cannot be saved",
-                "What you sent holds a character no field here can keep (a NUL byte or another \
-                 control character, often from pasting). Nothing was saved. Go back, retype the \
-                 text and send it again.",
-            ),
-            AppError::PayloadTooLarge => error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Too much to send",
-                "What you sent is larger than any form here takes (a script file may be up to 2 MB; \
-                 a feature script is well under 1 MB). Nothing was saved.",
-            ),
+            AppError::NotFound | AppError::Database(sqlx::Error::RowNotFound) => {
+                keyed_page(StatusCode::NOT_FOUND, "error-not-found")
+            }
+            AppError::Forbidden => keyed_page(StatusCode::FORBIDDEN, "error-forbidden"),
+            AppError::UnreadableForm => {
+                keyed_page(StatusCode::UNPROCESSABLE_ENTITY, "error-unreadable")
+            }
+            AppError::PayloadTooLarge => {
+                keyed_page(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+            }
             AppError::SignInRequired { next } => {
                 let target = if next == "/" || next.is_empty() {
                     "/signin".to_string()
@@ -159,12 +191,7 @@ impl IntoResponse for AppError {
 
 fn internal(err: &dyn std::error::Error) -> Response {
     tracing::error!(error = %err, "request failed");
-    error_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        "The request could not be completed and nothing was changed by the part that failed. \
-         Try again; if it keeps happening, tell your production's administrator.",
-    )
+    keyed_page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
 }
 
 fn outage(err: &dyn std::error::Error) -> Response {

@@ -8,6 +8,7 @@
 //! `tests/api/layers.rs` reads `src/` and fails, naming file and line, on any `crate::` path
 //! that breaks this. This list is what that test reads: one layer a line, in order.
 //!
+//! layer: i18n
 //! layer: error config db clock csv vault audit
 //! layer: vocab
 //! layer: rules access script
@@ -26,6 +27,7 @@
 //! layer: pages
 //! layer: demo commands
 //!
+//! - `i18n`, the languages and their messages, below everything that shows a word;
 //! - foundation: errors, configuration, the database (and the live-notice hub), time and the
 //!   production's zone, CSV writing;
 //! - `vocab`, the typed vocabulary of consent; `rules`, the rules of DOMAIN §5 as pure
@@ -54,6 +56,7 @@ pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod i18n;
 pub mod ledger;
 pub mod live;
 pub mod notifications;
@@ -117,13 +120,14 @@ async fn not_found() -> Response {
     error::AppError::NotFound.into_response()
 }
 
+/// A page path nothing answers. Reading the page context settles the reader's own language for
+/// the error page (see `error::in_language`); a context that cannot be read changes nothing.
+async fn page_not_found(_ctx: Result<web::Ctx, error::AppError>) -> Response {
+    not_found().await
+}
+
 async fn method_not_allowed() -> Response {
-    error::error_page(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "Not something this page does",
-        "This address exists, but not for what was asked of it. Go back and use the page's \
-         own links and buttons.",
-    )
+    error::keyed_page(StatusCode::METHOD_NOT_ALLOWED, "error-method")
 }
 
 /// Builds the application: every area's routes, sessions, sign-in, CSRF checks,
@@ -169,7 +173,7 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         .merge(onset::router())
         .merge(choreography::router())
         .merge(privacy::router())
-        .fallback(not_found)
+        .fallback(page_not_found)
         // Inside the CSRF guard: only a genuine form's key is claimed.
         .layer(middleware::from_fn_with_state(
             state.pool.clone(),
@@ -223,6 +227,9 @@ pub fn app(state: AppState) -> anyhow::Result<Router> {
         // After every route is in: a known path asked with another method gets the page too.
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(web::ids::refuse_nul))
+        // Outside everything that may answer with an error page, so each is in the reader's
+        // language.
+        .layer(middleware::from_fn(error::in_language))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

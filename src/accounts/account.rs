@@ -2,16 +2,19 @@
 //! limit, the new one against the policy, and every other session ends.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+
+use tower_sessions::Session;
 
 use crate::auth::password::{self, Password};
 use crate::auth::{
-    AuthSession, CurrentUser, Device, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose,
-    check_password, log_in,
+    AuthSession, CurrentUser, Device, PasswordCheck, USER_COLUMNS, User, Whose, check_password,
+    log_in,
 };
 use crate::error::Result;
-use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, render, render_with_status};
+use crate::i18n::{self, Lang};
+use crate::web::{AppState, Ctx, FieldErrors, Flash, FormBody, Len, render, render_with_status};
 
 #[derive(askama::Template)]
 #[template(path = "accounts/account.html")]
@@ -20,6 +23,10 @@ pub(super) struct AccountPage {
     errors: FieldErrors,
     two_step: bool,
     passkeys: Vec<PasskeyView>,
+    /// The language chosen (a shipped code), empty to follow the browser, or what was typed.
+    language: String,
+    /// Every shipped language: its code, and its name in itself.
+    languages: Vec<(&'static str, String)>,
 }
 
 impl AccountPage {
@@ -29,12 +36,26 @@ impl AccountPage {
         user: &User,
         errors: FieldErrors,
     ) -> Result<AccountPage> {
+        let passkeys = PasskeyView::of_user(state, ctx.lang, user.user_id).await?;
         Ok(AccountPage {
             ctx,
             errors,
             two_step: crate::auth::totp::has_second_factor(&state.pool, user.user_id).await?,
-            passkeys: PasskeyView::of_user(state, user.user_id).await?,
+            passkeys,
+            language: user.language.clone().unwrap_or_default(),
+            languages: Lang::all().map(|l| (l.code(), l.name())).collect(),
         })
+    }
+}
+
+impl AccountPage {
+    /// Whether the language on show is empty or shipped: a refused value is shown as sent.
+    fn language_shipped(&self) -> bool {
+        self.language.is_empty()
+            || self
+                .languages
+                .iter()
+                .any(|(code, _)| *code == self.language)
     }
 }
 
@@ -46,7 +67,11 @@ pub(super) struct PasskeyView {
 }
 
 impl PasskeyView {
-    pub(super) async fn of_user(state: &AppState, user_id: i64) -> Result<Vec<PasskeyView>> {
+    pub(super) async fn of_user(
+        state: &AppState,
+        lang: Lang,
+        user_id: i64,
+    ) -> Result<Vec<PasskeyView>> {
         Ok(crate::auth::passkey::store::of_user(&state.pool, user_id)
             .await?
             .into_iter()
@@ -55,8 +80,8 @@ impl PasskeyView {
                 name: p.name,
                 last_used: p
                     .last_used_at
-                    .map(|at| crate::clock::format_date(at.date()))
-                    .unwrap_or_else(|| "never".into()),
+                    .map(|at| i18n::date_year(lang, at.date()))
+                    .unwrap_or_else(|| lang.t("account-passkey-never")),
             })
             .collect())
     }
@@ -102,10 +127,10 @@ pub(super) async fn change_password(
     match check_password(&state, Whose::User(&user), &addr, &form.current_password).await? {
         PasswordCheck::Right(_) => {}
         PasswordCheck::Wrong => {
-            errors.add("current_password", "This is not your current password.");
+            errors.add("current_password", ctx.t("account-password-wrong"));
         }
         PasswordCheck::Paused => {
-            errors.add("current_password", PAUSED_MESSAGE);
+            errors.add("current_password", ctx.t("password-paused"));
             return render_with_status(
                 StatusCode::TOO_MANY_REQUESTS,
                 &AccountPage::load(&state, ctx, &user, errors).await?,
@@ -113,12 +138,9 @@ pub(super) async fn change_password(
         }
     }
     if let Err(message) = password::check_policy(form.new_password.expose(), &user.email) {
-        errors.add("new_password", message);
+        errors.add("new_password", policy_message(ctx.lang, message));
     } else if form.new_password.expose() != form.confirm_password.expose() {
-        errors.add(
-            "confirm_password",
-            "The two new passwords are not the same.",
-        );
+        errors.add("confirm_password", ctx.t("account-password-mismatch"));
     }
     if !errors.is_empty() {
         return render_with_status(
@@ -139,10 +161,62 @@ pub(super) async fn change_password(
     // continues under a new id.
     log_in(&state, &mut auth, &user, &device).await?;
     super::reset::password_changed_mail(&state, &user);
-    Flash::success(
-        &auth.session,
-        "Your password is changed. You are signed out everywhere else.",
-    )
-    .await?;
+    Flash::success(&auth.session, ctx.t("account-password-changed")).await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+/// The password policy's refusal (written in English in `auth::password`) in the reader's
+/// language; a refusal this list does not know is shown as it is.
+pub(super) fn policy_message(lang: Lang, english: &str) -> String {
+    if english.contains("at least") {
+        lang.t("password-too-short")
+    } else if english.contains("at most") {
+        lang.t("password-too-long")
+    } else if english.contains("too common") {
+        lang.t("password-too-common")
+    } else {
+        english.to_string()
+    }
+}
+
+/// Saves the language every page is shown in: one of the shipped languages, or none to follow
+/// the browser. Anything else is refused beside the field, with what was sent kept.
+pub(super) async fn change_language(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    session: Session,
+    headers: HeaderMap,
+    body: FormBody,
+) -> Result<Response> {
+    let mut r = body.reader();
+    let typed = r.text("language", Len::Code);
+    let mut errors = r.finish();
+    let choice = match typed.as_str() {
+        "" => Some(None),
+        code => Lang::parse(code).filter(|l| l.code() == code).map(Some),
+    };
+    let Some(choice) = choice.filter(|_| errors.is_empty()) else {
+        errors.add("language", ctx.t("account-language-unknown"));
+        let page = AccountPage::load(&state, ctx, &user, errors).await?;
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AccountPage {
+                language: typed,
+                ..page
+            },
+        );
+    };
+    sqlx::query("update app_user set language = $2, updated_at = now() where user_id = $1")
+        .bind(user.user_id)
+        .bind(choice.map(Lang::code))
+        .execute(&state.pool)
+        .await?;
+    // Said in the language the next page will be in.
+    let browser = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let now = i18n::negotiate(choice.map(Lang::code), browser, None);
+    Flash::success(&session, now.t("account-language-saved")).await?;
+    Ok(Redirect::to("/account#language-heading").into_response())
 }

@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/passkeys/remove", post(passkeys::remove))
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
+        .route("/account/language", post(account::change_language))
         .route(
             "/signin/code",
             get(second_factor::code_page).post(second_factor::check_sign_in_code),

@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 use crate::auth::passkey::{self, Answer, Purpose, RelyingParty, store, verify};
 use crate::auth::password::Password;
-use crate::auth::{CurrentUser, PAUSED_MESSAGE, PasswordCheck, Whose, check_password};
+use crate::auth::{CurrentUser, PasswordCheck, Whose, check_password};
 use crate::error::{AppError, Result};
 use crate::web::ids::Params;
 use crate::web::{
@@ -103,20 +103,21 @@ pub(super) async fn add(
     };
     let message = match checked {
         Ok(credential) => {
-            let name = format!(
-                "Passkey added {}",
-                crate::clock::format_date(OffsetDateTime::now_utc().date())
+            // The name is kept as written, in the language of the person who added it.
+            let name = ctx.t1(
+                "account-passkey-name",
+                "date",
+                crate::i18n::date_year(ctx.lang, OffsetDateTime::now_utc().date()),
             );
             if store::add(&state.pool, user.user_id, &credential, &name).await? {
-                Flash::success(&session, "Your passkey is added. You can sign in with it.").await?;
+                Flash::success(&session, ctx.t("account-passkey-added")).await?;
                 return Ok(Redirect::to("/account").into_response());
             }
-            "This passkey is already added to an account."
+            ctx.t("account-passkey-duplicate")
         }
         Err(refusal) => {
             tracing::info!(refusal, "passkey registration refused");
-            "The passkey could not be added: your device's answer did not check out, or took \
-             too long. Try again."
+            ctx.t("account-passkey-failed")
         }
     };
     let mut errors = FieldErrors::default();
@@ -146,9 +147,9 @@ pub(super) async fn remove(
     if errors.is_empty() {
         match check_password(&state, Whose::User(&user), &addr, &typed).await? {
             PasswordCheck::Right(_) => {}
-            PasswordCheck::Wrong => errors.add("remove_password", "This is not your password."),
+            PasswordCheck::Wrong => errors.add("remove_password", ctx.t("password-not-yours")),
             PasswordCheck::Paused => {
-                errors.add("remove_password", PAUSED_MESSAGE);
+                errors.add("remove_password", ctx.t("password-paused"));
                 status = StatusCode::TOO_MANY_REQUESTS;
             }
         }
@@ -159,10 +160,10 @@ pub(super) async fn remove(
             None => false,
         };
         if removed {
-            Flash::success(&session, "The passkey is removed from your account.").await?;
+            Flash::success(&session, ctx.t("account-passkey-removed")).await?;
             return Ok(Redirect::to("/account").into_response());
         }
-        errors.add("passkey_id", "Choose one of your passkeys.");
+        errors.add("passkey_id", ctx.t("account-passkey-choose"));
     }
     render_with_status(
         status,

@@ -11,10 +11,11 @@ use tower_sessions::Session;
 use crate::auth::password::Password;
 use crate::auth::totp::{self, CodeCheck};
 use crate::auth::{
-    AuthSession, CurrentUser, Device, PAUSED_MESSAGE, PasswordCheck, USER_COLUMNS, User, Whose,
-    check_password, log_in,
+    AuthSession, CurrentUser, Device, PasswordCheck, USER_COLUMNS, User, Whose, check_password,
+    log_in,
 };
 use crate::error::Result;
+use crate::i18n::Key;
 use crate::vault::Encrypted;
 use crate::web::{
     AppState, ClientAddr, Ctx, FieldErrors, Flash, FormBody, Len, render, render_with_status,
@@ -121,11 +122,7 @@ pub(super) async fn check_sign_in_code(
 ) -> Result<Response> {
     let addr = device.client_addr.clone();
     let Some(user) = pending_user(&state, &auth.session).await? else {
-        Flash::info(
-            &auth.session,
-            "Signing in took too long. Enter your e-mail address and password again.",
-        )
-        .await?;
+        Flash::info(&auth.session, ctx.t("code-too-slow")).await?;
         return Ok(Redirect::to("/signin").into_response());
     };
     let typed = body.reader().text("code", Len::Code);
@@ -137,14 +134,13 @@ pub(super) async fn check_sign_in_code(
     match totp::check_code(&state, &user, &addr, &typed).await? {
         CodeCheck::Right => {}
         CodeCheck::Wrong => {
-            return refuse(
-                ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "This code is not right, or was already used. Enter the code your app shows \
-                 now, or one of your recovery codes.",
-            );
+            let message = ctx.t("code-wrong");
+            return refuse(ctx, StatusCode::UNPROCESSABLE_ENTITY, &message);
         }
-        CodeCheck::Paused => return refuse(ctx, StatusCode::TOO_MANY_REQUESTS, PAUSED_MESSAGE),
+        CodeCheck::Paused => {
+            let message = ctx.t("password-paused");
+            return refuse(ctx, StatusCode::TOO_MANY_REQUESTS, &message);
+        }
     }
     let next: Option<String> = auth
         .session
@@ -160,14 +156,7 @@ pub(super) async fn check_sign_in_code(
     log_in(&state, &mut auth, &user, &device).await?;
     let left = totp::recovery_codes_left(&state.pool, user.user_id).await?;
     if left < 3 {
-        Flash::info(
-            &auth.session,
-            format!(
-                "You have {left} recovery codes left. Make new ones on your account page \
-                 under Two-step sign-in."
-            ),
-        )
-        .await?;
+        Flash::info(&auth.session, ctx.t1("code-few-left", "count", left)).await?;
     }
     Ok(Redirect::to(next.as_deref().unwrap_or("/")).into_response())
 }
@@ -176,7 +165,11 @@ pub(super) async fn check_sign_in_code(
 
 /// The setup URI as an inline QR code for a phone's app to scan; empty if it cannot be drawn
 /// (the secret is shown as text too).
-fn qr_svg(uri: &str) -> String {
+fn qr_svg(uri: &str, label: &str) -> String {
+    let label = label
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
     qrcode::QrCode::new(uri.as_bytes())
         .ok()
         .and_then(|code| {
@@ -186,10 +179,7 @@ fn qr_svg(uri: &str) -> String {
                 .build()
                 .split_once("<svg")
                 .map(|(_, rest)| {
-                    format!(
-                        "<svg role=\"img\" aria-label=\"QR code to scan with your \
-                         authenticator app\" class=\"qr\"{rest}"
-                    )
+                    format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\"{rest}")
                 })
         })
         .unwrap_or_default()
@@ -239,7 +229,7 @@ impl TwoStepPage {
             let uri = totp::otpauth_uri(&secret, &user.email);
             NewSecret {
                 text: totp::base32(&secret),
-                qr: qr_svg(&uri),
+                qr: qr_svg(&uri, &ctx.t("two-step-qr")),
                 uri,
             }
         });
@@ -263,9 +253,10 @@ impl TwoStepPage {
         })
     }
 
-    fn refused(self, status: StatusCode, field: &'static str, message: &str) -> Result<Response> {
+    /// The page with the message `key` beside `field`.
+    fn refused(self, status: StatusCode, field: &'static str, key: Key) -> Result<Response> {
         let mut errors = FieldErrors::default();
-        errors.add(field, message.to_string());
+        errors.add(field, self.ctx.t(key.0));
         render_with_status(status, &TwoStepPage { errors, ..self })
     }
 }
@@ -322,8 +313,7 @@ pub(super) async fn confirm_setup(
         return TwoStepPage::load(&state, ctx, &user).await?.refused(
             StatusCode::UNPROCESSABLE_ENTITY,
             "code",
-            "This code is not right. Check that your app shows Closed Set with your e-mail \
-             address, and enter the code it shows now.",
+            Key("two-step-code-wrong"),
         );
     }
     let mut tx = state.pool.begin().await?;
@@ -339,11 +329,7 @@ pub(super) async fn confirm_setup(
         .insert(NEW_CODES, codes)
         .await
         .map_err(crate::web::session_err)?;
-    Flash::success(
-        &session,
-        "Two-step sign-in is on. From now on you enter a code from your app after your password.",
-    )
-    .await?;
+    Flash::success(&session, ctx.t("two-step-turned-on")).await?;
     Ok(Redirect::to("/account/two-step").into_response())
 }
 
@@ -402,31 +388,27 @@ pub(super) async fn turn_off(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Flash::success(
-        &session,
-        "Two-step sign-in is off. Your password alone signs you in.",
-    )
-    .await?;
+    Flash::success(&session, ctx.t("two-step-turned-off")).await?;
     Ok(Redirect::to("/account/two-step").into_response())
 }
 
-/// What to say beside the password field, if the password typed in `field` is not right.
+/// What to say beside the password field (a message key), if the password typed in `field` is
+/// not right.
 async fn password_refusal(
     state: &AppState,
     user: &User,
     addr: &str,
     body: &FormBody,
     field: &'static str,
-) -> Result<Option<(StatusCode, &'static str)>> {
+) -> Result<Option<(StatusCode, Key)>> {
     let typed = Password::new(body.reader().password(field));
     Ok(
         match check_password(state, Whose::User(user), addr, &typed).await? {
             PasswordCheck::Right(_) => None,
-            PasswordCheck::Wrong => Some((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "This is not your password.",
-            )),
-            PasswordCheck::Paused => Some((StatusCode::TOO_MANY_REQUESTS, PAUSED_MESSAGE)),
+            PasswordCheck::Wrong => {
+                Some((StatusCode::UNPROCESSABLE_ENTITY, Key("password-not-yours")))
+            }
+            PasswordCheck::Paused => Some((StatusCode::TOO_MANY_REQUESTS, Key("password-paused"))),
         },
     )
 }

@@ -24,10 +24,13 @@ impl SessionsPage {
     /// An instant in UTC: account pages belong to no production, so to no production's zone.
     fn when(&self, at: &OffsetDateTime) -> String {
         let at = at.to_offset(time::UtcOffset::UTC);
-        format!(
-            "{}, {} UTC",
-            crate::clock::format_date(at.date()),
-            crate::clock::hour_minute(at.time())
+        let lang = self.ctx.lang;
+        lang.t2(
+            "sessions-when",
+            "date",
+            crate::i18n::date_year(lang, at.date()),
+            "time",
+            crate::i18n::time_of_day(lang, at.time()),
         )
     }
 }
@@ -55,6 +58,7 @@ pub(super) async fn sessions_page(
 
 pub(super) async fn sign_out_one(
     State(state): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     session: Session,
     Ids((user_session_id,)): Ids<(i64,)>,
@@ -63,25 +67,18 @@ pub(super) async fn sign_out_one(
         return Err(AppError::NotFound);
     }
     // Signing out this very device lands on the sign-in page at the next request.
-    Flash::success(&session, "That device is signed out.").await?;
+    Flash::success(&session, ctx.t("sessions-ended-one")).await?;
     Ok(Redirect::to("/account/sessions").into_response())
 }
 
 pub(super) async fn sign_out_others(
     State(state): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     session: Session,
 ) -> Result<Response> {
     let this_key = sessions::current_key(&session).await?.unwrap_or_default();
     let ended = sessions::end_all_but(&state.pool, user.user_id, &this_key).await?;
-    Flash::success(
-        &session,
-        if ended == 1 {
-            "1 other device is signed out.".to_string()
-        } else {
-            format!("{ended} other devices are signed out.")
-        },
-    )
-    .await?;
+    Flash::success(&session, ctx.t1("sessions-ended-others", "count", ended)).await?;
     Ok(Redirect::to("/account/sessions").into_response())
 }

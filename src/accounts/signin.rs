@@ -118,24 +118,12 @@ pub(super) async fn sign_in(
         PasswordCheck::Right(user) => user,
         PasswordCheck::Paused => {
             let minutes = state.config.sign_in_window.whole_minutes();
-            return page(
-                ctx,
-                StatusCode::TOO_MANY_REQUESTS,
-                "email",
-                format!(
-                    "Too many failed sign-in attempts from here. For your security, signing in \
-                     from this connection is paused for up to {minutes} minutes. Try again \
-                     later, or reset your password if you have forgotten it."
-                ),
-            );
+            let message = ctx.t1("signin-paused", "minutes", minutes);
+            return page(ctx, StatusCode::TOO_MANY_REQUESTS, "email", message);
         }
         PasswordCheck::Wrong => {
-            return page(
-                ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "email",
-                "The e-mail address or password is not right. Check both and try again.".into(),
-            );
+            let message = ctx.t("signin-wrong");
+            return page(ctx, StatusCode::UNPROCESSABLE_ENTITY, "email", message);
         }
     };
     super::second_factor::finish_sign_in(&state, &mut auth, &user, &device, &next).await
@@ -171,13 +159,11 @@ pub(super) async fn sign_in_with_passkey(
         }
         PasskeyCheck::Paused => (
             StatusCode::TOO_MANY_REQUESTS,
-            "Too many failed sign-in attempts from here. For your security, signing in from \
-             this connection is paused for a while. Try again later.",
+            ctx.t("signin-passkey-paused"),
         ),
         PasskeyCheck::Wrong => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "That passkey could not sign you in: it is not one added to an account here, or \
-             the request ran out. Try again, or use your password.",
+            ctx.t("signin-passkey-wrong"),
         ),
     };
     let mut errors = FieldErrors::default();

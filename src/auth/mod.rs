@@ -29,6 +29,10 @@ pub struct User {
     pub name: String,
     pub is_admin: bool,
     password_hash: String,
+    /// The language chosen on the account page; none follows the browser. Read with the
+    /// request's own statement (`signed`), so other reads of an account may leave it out.
+    #[sqlx(default)]
+    pub language: Option<String>,
 }
 
 impl std::fmt::Debug for User {
@@ -394,10 +398,27 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let signed = Signed::of(parts, state).await?;
         let session = signed::session_of(parts)?;
+        let lang = crate::i18n::negotiate(
+            signed.user.as_ref().and_then(|u| u.language.as_deref()),
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+            // The production the path names, when the person is its member.
+            signed.membership.as_ref().and_then(|row| {
+                sqlx::Row::try_get::<Option<&str>, _>(row, "default_language")
+                    .ok()
+                    .flatten()
+            }),
+        );
+        if let Some(slot) = parts.extensions.get::<crate::i18n::LangSlot>() {
+            slot.set(lang);
+        }
         Ctx::load(
             &session,
             signed.user.as_ref().map(Viewer::from),
             signed.unread,
+            lang,
         )
         .await
     }

@@ -102,7 +102,7 @@ const SIGNED_SQL: &str = "with touched as (
          where session_key = $2 and user_id = $1
            and last_seen_at < now() - interval '1 minute'
          returning 1)
-     select u.user_id, u.email, u.name, u.is_admin, u.password_hash,
+     select u.user_id, u.email, u.name, u.is_admin, u.password_hash, u.language,
             exists (select 1 from user_session s
                     where s.session_key = $2 and s.user_id = $1) as session_open,
             (select count(*) from notification n
@@ -111,7 +111,7 @@ const SIGNED_SQL: &str = "with touched as (
                     where t.user_id = $1 and t.confirmed_at is not null) as has_second_factor,
             m.member_id, m.role, p.production_id, p.title, p.kind, p.phase, p.time_zone,
             p.currency, p.agreement, p.notice_hours, p.ic_account_code, p.revision,
-            p.second_factor_required
+            p.second_factor_required, p.default_language
      from app_user u
      left join member m on m.user_id = u.user_id and m.production_id = $4
      left join production p on p.production_id = m.production_id

@@ -2,6 +2,7 @@
 //! Kinds, phases and agreements are closed lists; zones are IANA names; currencies ISO 4217.
 
 use crate::clock::Zone;
+use crate::i18n::Lang;
 use crate::web::{FieldErrors, FormBody, Len};
 
 /// A production as stored.
@@ -23,6 +24,9 @@ pub struct Production {
     /// Producers and coordinators must sign in with a second factor to reach its pages.
     #[sqlx(default)]
     pub second_factor_required: bool,
+    /// The language its pages fall back to (a shipped code), before English (migration 0038).
+    #[sqlx(default)]
+    pub default_language: Option<String>,
 }
 
 impl Production {
@@ -103,6 +107,8 @@ pub struct ProductionForm {
     /// Messages for fields typed longer than they may be; empty for a form not read from a post.
     pub too_long: FieldErrors,
     pub second_factor_required: bool,
+    /// A shipped language's code, or empty for none.
+    pub default_language: String,
 }
 
 impl Default for ProductionForm {
@@ -118,6 +124,7 @@ impl Default for ProductionForm {
             second_factor_required: false,
             ic_account_code: "2950".into(),
             too_long: FieldErrors::default(),
+            default_language: String::new(),
         }
     }
 }
@@ -134,6 +141,7 @@ pub struct ProductionInput {
     pub notice_hours: i32,
     pub ic_account_code: String,
     pub second_factor_required: bool,
+    pub default_language: Option<Lang>,
 }
 
 impl ProductionForm {
@@ -150,6 +158,7 @@ impl ProductionForm {
             ic_account_code: r.text("ic_account_code", Len::Code),
             // Only the box's own value turns it on: a tampered value is not a yes.
             second_factor_required: r.text("second_factor_required", Len::Code) == "yes",
+            default_language: r.text("default_language", Len::Code),
             too_long: r.finish(),
         }
     }
@@ -166,54 +175,43 @@ impl ProductionForm {
             ic_account_code: p.ic_account_code.clone(),
             too_long: FieldErrors::default(),
             second_factor_required: p.second_factor_required,
+            default_language: p.default_language.clone().unwrap_or_default(),
         }
     }
 
-    /// Turns what was typed into a production, or says what to fix, field by field.
-    pub fn parse(&self) -> Result<ProductionInput, FieldErrors> {
+    /// Turns what was typed into a production, or says what to fix, field by field, in `lang`.
+    pub fn parse(&self, lang: Lang) -> Result<ProductionInput, FieldErrors> {
         let mut errors = self.too_long.clone();
         let title = self.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 200 {
-            errors.add(
-                "title",
-                "Enter the production's title (at most 200 characters).",
-            );
+            errors.add("title", lang.t("production-title-invalid"));
         }
         let kind = Kind::parse(&self.kind);
         if kind.is_none() {
-            errors.add("kind", "Choose what kind of production this is.");
+            errors.add("kind", lang.t("production-kind-invalid"));
         }
         let phase = Phase::parse(&self.phase);
         if phase.is_none() {
-            errors.add("phase", "Choose the production's phase.");
+            errors.add("phase", lang.t("production-phase-invalid"));
         }
         let time_zone = self.time_zone.trim().to_string();
         // The same rule the schedule reads zones by: a name it would not read (a Windows name
         // such as "GMT Standard Time") would silently put every call time in UTC.
         if crate::clock::parse_zone(&time_zone).is_none() {
-            errors.add(
-                "time_zone",
-                "Choose the time zone where the production shoots, e.g. Europe/London.",
-            );
+            errors.add("time_zone", lang.t("production-time-zone-invalid"));
         }
         let currency = self.currency.trim().to_uppercase();
         if !CURRENCIES.contains(&currency.as_str()) {
-            errors.add("currency", "Choose the currency the budget is kept in.");
+            errors.add("currency", lang.t("production-currency-invalid"));
         }
         let agreement = Agreement::parse(&self.agreement);
         if agreement.is_none() {
-            errors.add(
-                "agreement",
-                "Choose the agreement the production works under.",
-            );
+            errors.add("agreement", lang.t("production-agreement-invalid"));
         }
         let notice_hours = match self.notice_hours.trim().parse::<i32>() {
             Ok(h) if (0..=720).contains(&h) => h,
             _ => {
-                errors.add(
-                    "notice_hours",
-                    "Enter the notice period in whole hours, from 0 to 720 (48 is usual).",
-                );
+                errors.add("notice_hours", lang.t("production-notice-invalid"));
                 0
             }
         };
@@ -224,12 +222,19 @@ impl ProductionForm {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-./".contains(c))
         {
-            errors.add(
-                "ic_account_code",
-                "Enter the budget account code for intimacy coordination, e.g. 2950 \
-                 (letters, digits, - . /; at most 20).",
-            );
+            errors.add("ic_account_code", lang.t("production-account-code-invalid"));
         }
+        // Only a shipped language's exact code: a stored default is always one we can show.
+        let default_language = match self.default_language.as_str() {
+            "" => None,
+            code => {
+                let found = Lang::parse(code).filter(|l| l.code() == code);
+                if found.is_none() {
+                    errors.add("default_language", lang.t("production-language-invalid"));
+                }
+                found
+            }
+        };
         match (kind, phase, agreement, errors.is_empty()) {
             (Some(kind), Some(phase), Some(agreement), true) => Ok(ProductionInput {
                 title,
@@ -241,6 +246,7 @@ impl ProductionForm {
                 notice_hours,
                 ic_account_code,
                 second_factor_required: self.second_factor_required,
+                default_language,
             }),
             _ => Err(errors),
         }
@@ -258,7 +264,7 @@ mod tests {
                 title: "Night Swim".into(),
                 ..ProductionForm::default()
             }
-            .parse()
+            .parse(Lang::source())
             .is_ok()
         );
         let errors = ProductionForm {
@@ -270,7 +276,7 @@ mod tests {
             ic_account_code: "".into(),
             ..ProductionForm::default()
         }
-        .parse()
+        .parse(Lang::source())
         .unwrap_err();
         for field in [
             "title",
@@ -286,6 +292,29 @@ mod tests {
     }
 
     #[test]
+    fn only_a_shipped_language_is_a_default_and_the_messages_follow_the_reader() {
+        let with_language = |code: &str| ProductionForm {
+            title: "Night Swim".into(),
+            default_language: code.into(),
+            ..ProductionForm::default()
+        };
+        let fr = Lang::parse("fr").unwrap();
+        assert_eq!(
+            with_language("fr").parse(fr).unwrap().default_language,
+            Some(fr)
+        );
+        assert_eq!(with_language("").parse(fr).unwrap().default_language, None);
+        for hostile in ["xx", "FR", "fr'; drop table production;--", "<b>"] {
+            let errors = with_language(hostile).parse(fr).unwrap_err();
+            assert_eq!(
+                errors.get("default_language"),
+                Some("Choisissez l'une des langues de la liste."),
+                "{hostile}"
+            );
+        }
+    }
+
+    #[test]
     fn only_zones_the_schedule_can_read_are_accepted() {
         let with_zone = |zone: &str| ProductionForm {
             title: "Night Swim".into(),
@@ -293,11 +322,11 @@ mod tests {
             ..ProductionForm::default()
         };
         for windows in ["GMT Standard Time", "Pacific Standard Time"] {
-            let errors = with_zone(windows).parse().unwrap_err();
+            let errors = with_zone(windows).parse(Lang::source()).unwrap_err();
             assert!(errors.get("time_zone").is_some(), "{windows}");
         }
         for iana in ["Europe/London", "America/Los_Angeles", "UTC"] {
-            assert!(with_zone(iana).parse().is_ok(), "{iana}");
+            assert!(with_zone(iana).parse(Lang::source()).is_ok(), "{iana}");
         }
     }
 }

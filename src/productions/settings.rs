@@ -11,6 +11,7 @@ use super::member::Member;
 use crate::access::Action;
 use crate::auth::{CurrentUser, User};
 use crate::error::{AppError, Result};
+use crate::i18n::Lang;
 use crate::web::AppState;
 use crate::web::{Ctx, FieldErrors, Flash, FormBody, render_form};
 
@@ -65,6 +66,14 @@ impl ProductionFormPage {
     fn has_currency(&self) -> bool {
         CURRENCIES.contains(&self.form.currency.as_str())
     }
+    /// Every shipped language: its code, and its name in itself.
+    fn languages(&self) -> Vec<(&'static str, String)> {
+        Lang::all().map(|l| (l.code(), l.name())).collect()
+    }
+    fn has_language(&self) -> bool {
+        self.form.default_language.is_empty()
+            || Lang::all().any(|l| l.code() == self.form.default_language)
+    }
 }
 
 async fn may_create(state: &AppState, user: &User) -> Result<bool> {
@@ -101,7 +110,7 @@ pub(super) async fn create(
         return Err(AppError::NotFound);
     }
     let form = ProductionForm::read(&body);
-    let input = match form.parse() {
+    let input = match form.parse(ctx.lang) {
         Ok(input) => input,
         Err(errors) => {
             return ProductionFormPage::new(ctx, None, form)
@@ -112,8 +121,8 @@ pub(super) async fn create(
     let mut tx = state.pool.begin().await?;
     let production_id: i64 = sqlx::query_scalar(
         "insert into production (title, kind, phase, time_zone, currency, agreement,
-                                 notice_hours, ic_account_code, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning production_id",
+                                 notice_hours, ic_account_code, created_by, default_language)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning production_id",
     )
     .bind(&input.title)
     .bind(input.kind.as_str())
@@ -124,6 +133,7 @@ pub(super) async fn create(
     .bind(input.notice_hours)
     .bind(&input.ic_account_code)
     .bind(user.user_id)
+    .bind(input.default_language.map(|l| l.code()))
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query("insert into member (production_id, user_id, role) values ($1, $2, 'producer')")
@@ -134,7 +144,7 @@ pub(super) async fn create(
     tx.commit().await?;
     Flash::success(
         &session,
-        format!("{} is created. Invite your team next.", input.title),
+        ctx.t1("production-created", "title", &input.title),
     )
     .await?;
     Ok(Redirect::to(&format!("/productions/{production_id}/members")).into_response())
@@ -155,7 +165,7 @@ pub(super) async fn update(
 ) -> Result<Response> {
     member.may(Action::ChangeSettings)?;
     let form = ProductionForm::read(&body);
-    let input = match form.parse() {
+    let input = match form.parse(ctx.lang) {
         Ok(input) => input,
         Err(errors) => {
             return ProductionFormPage::new(ctx, Some(member.production.production_id), form)
@@ -166,7 +176,7 @@ pub(super) async fn update(
     sqlx::query(
         "update production set title = $2, kind = $3, phase = $4, time_zone = $5, currency = $6,
                 agreement = $7, notice_hours = $8, ic_account_code = $9,
-                second_factor_required = $10, updated_at = now()
+                second_factor_required = $10, default_language = $11, updated_at = now()
          where production_id = $1",
     )
     .bind(member.production.production_id)
@@ -179,8 +189,9 @@ pub(super) async fn update(
     .bind(input.notice_hours)
     .bind(&input.ic_account_code)
     .bind(input.second_factor_required)
+    .bind(input.default_language.map(|l| l.code()))
     .execute(&state.pool)
     .await?;
-    Flash::success(&session, "The production's settings are saved.").await?;
+    Flash::success(&session, ctx.t("production-saved")).await?;
     Ok(Redirect::to(&member.base()).into_response())
 }

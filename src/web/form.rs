@@ -18,15 +18,23 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Lang, LangSlot};
 
 /// A urlencoded form body that may repeat keys (checkbox groups), which `Form` cannot take.
 #[derive(Debug, Default)]
-pub struct FormBody(Vec<(String, String)>);
+pub struct FormBody(Vec<(String, String)>, Lang);
 
 impl<S: Send + Sync> FromRequest<S> for FormBody {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        // The page context, read before the body, has settled the reader's language: the notes
+        // on fields too long are written in it.
+        let lang = req
+            .extensions()
+            .get::<LangSlot>()
+            .and_then(LangSlot::get)
+            .unwrap_or_default();
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::PayloadTooLarge
@@ -34,7 +42,7 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
                 AppError::Other(anyhow::anyhow!("reading a form: {rejection}"))
             }
         })?;
-        let body = FormBody::parse(&bytes);
+        let body = FormBody(FormBody::parse(&bytes).0, lang);
         if body.has_unstorable_text() {
             return Err(AppError::UnreadableForm);
         }
@@ -54,12 +62,13 @@ impl FormBody {
             form_urlencoded::parse(bytes)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
+            Lang::default(),
         )
     }
 
     /// A body from fields already read (a multipart upload's text fields).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> FormBody {
-        FormBody(pairs)
+        FormBody(pairs, Lang::default())
     }
 
     /// The first value of `key` as sent, or `None`: what the guards look for.
@@ -150,12 +159,14 @@ impl Len {
     }
 
     /// The message beside a field whose text has `count` characters, when that is too many.
-    pub fn refusal(self, count: usize) -> Option<String> {
+    pub fn refusal(self, lang: Lang, count: usize) -> Option<String> {
         (count > self.max()).then(|| {
-            format!(
-                "Keep this to {} characters or fewer (it has {}).",
-                thousands(self.max()),
-                thousands(count)
+            lang.t2(
+                "form-too-long",
+                "max",
+                crate::i18n::number(lang, self.max() as i64),
+                "count",
+                crate::i18n::number(lang, count as i64),
             )
         })
     }
@@ -164,18 +175,6 @@ impl Len {
 /// The most characters a password may have: argon2 over a megabyte would hold a core for
 /// seconds, and no one types more than this.
 pub const PASSWORD_MAX: usize = 1_000;
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
 
 /// A value as every form keeps it: line breaks as `\n`, composed (NFC), trimmed; in a one-line
 /// field, line breaks and tabs become spaces (browsers never send them from a one-line input,
@@ -232,11 +231,13 @@ impl Reader<'_> {
         let raw = self.body.raw(key);
         let value: String = raw.chars().take(PASSWORD_MAX).collect();
         if value.len() < raw.len() {
+            let lang = self.body.1;
             self.too_long.add(
                 key,
-                format!(
-                    "Keep the password to {} characters or fewer.",
-                    thousands(PASSWORD_MAX)
+                lang.t1(
+                    "form-password-too-long",
+                    "max",
+                    crate::i18n::number(lang, PASSWORD_MAX as i64),
                 ),
             );
         }
@@ -244,7 +245,7 @@ impl Reader<'_> {
     }
 
     fn measure(&mut self, key: Cow<'static, str>, len: Len, value: &str) {
-        if let Some(message) = len.refusal(value.chars().count()) {
+        if let Some(message) = len.refusal(self.body.1, value.chars().count()) {
             self.too_long.add(key, message);
         }
     }
@@ -373,10 +374,17 @@ mod tests {
     }
 
     #[test]
-    fn counts_read_with_thousands_separators() {
-        assert_eq!(thousands(5), "5");
-        assert_eq!(thousands(20_000), "20,000");
-        assert_eq!(thousands(100_000), "100,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+    fn counts_read_with_the_readers_thousands_separators() {
+        let long = "x".repeat(20_001);
+        let note = |lang: Lang| Len::Long.refusal(lang, long.chars().count()).unwrap();
+        assert_eq!(
+            note(Lang::source()),
+            "Keep this to 20,000 characters or fewer (it has 20,001)."
+        );
+        assert_eq!(
+            note(Lang::parse("es").unwrap()),
+            "No supere los 20.000 caracteres (tiene 20.001)."
+        );
+        assert_eq!(Len::Code.refusal(Lang::source(), 5), None);
     }
 }

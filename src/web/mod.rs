@@ -27,6 +27,7 @@ use tower_sessions::Session;
 
 use crate::db::Health;
 use crate::error::{AppError, Result};
+use crate::i18n::{Arg, Lang};
 pub use client::{ClientAddr, Device};
 pub use csrf::rotate_csrf;
 pub use form::{FormBody, Len};
@@ -121,9 +122,11 @@ pub struct Viewer {
     pub is_admin: bool,
 }
 
-/// What the layout needs on every page: who is signed in, the CSRF token and messages.
-/// Handlers take it as an extractor; `auth` reads the signed-in person for it.
+/// What the layout needs on every page: who is signed in, the CSRF token, messages and the
+/// language. Handlers take it as an extractor; `auth` reads the signed-in person for it.
 pub struct Ctx {
+    /// The language this page is written in (see `crate::i18n::negotiate`).
+    pub lang: Lang,
     pub user: Option<Viewer>,
     pub csrf: String,
     pub flash: Vec<Flash>,
@@ -135,7 +138,12 @@ pub struct Ctx {
 
 impl Ctx {
     /// The context from the session: its CSRF token, and the messages it holds for this page.
-    pub async fn load(session: &Session, user: Option<Viewer>, unread: i64) -> Result<Ctx> {
+    pub async fn load(
+        session: &Session,
+        user: Option<Viewer>,
+        unread: i64,
+        lang: Lang,
+    ) -> Result<Ctx> {
         let csrf = csrf::token(session).await?;
         // Read first and remove only when there is something: a removal marks the session
         // changed, and an unchanged session is not written back on every page view.
@@ -151,12 +159,40 @@ impl Ctx {
                 .map_err(session_err)?;
         }
         Ok(Ctx {
+            lang,
             user,
             csrf,
             flash,
             unread,
             once: once::new_key(),
         })
+    }
+}
+
+/// Words for templates: `{{ ctx.t("nav-scenes") }}`, `{{ ctx.t1("nav-unread", "count", n) }}`.
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+    pub fn t1(&self, key: &str, name: &str, value: impl Arg) -> String {
+        self.lang.t1(key, name, value)
+    }
+    pub fn t2(
+        &self,
+        key: &str,
+        name: &str,
+        value: impl Arg,
+        other_name: &str,
+        other_value: impl Arg,
+    ) -> String {
+        self.lang.t2(key, name, value, other_name, other_value)
+    }
+    pub fn t_of(&self, family: &str, item: impl std::fmt::Display) -> String {
+        self.lang.t_of(family, item)
+    }
+    /// For `<html lang>`.
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
     }
 }
 

@@ -19,7 +19,7 @@ use rand::RngCore;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use crate::error::{AppError, error_page};
+use crate::error::{AppError, keyed_page};
 use crate::web::{Flash, upload};
 
 /// The hidden form field that carries the key.
@@ -182,12 +182,7 @@ async fn repeat(session: &Session, location: &str) -> Response {
 }
 
 fn still_running() -> Response {
-    let mut response = error_page(
-        StatusCode::CONFLICT,
-        "Still being saved",
-        "This form was sent twice and the first copy is still being saved. Open the page again \
-         in a moment to see the result; nothing will be saved twice.",
-    );
+    let mut response = keyed_page(StatusCode::CONFLICT, "error-still-saving");
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));

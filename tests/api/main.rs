@@ -20,6 +20,7 @@ mod demo_today;
 mod embedded;
 mod fuzz;
 mod input_limits;
+mod languages;
 mod layers;
 mod ledger;
 mod ledger_export;

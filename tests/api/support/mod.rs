@@ -5,6 +5,7 @@
 pub mod build;
 pub mod crawl;
 pub mod fuzzing;
+pub mod languages;
 pub mod mail;
 pub mod old_rider;
 pub mod raw;
