@@ -42,6 +42,7 @@ async fn others(c: &Crew) -> Others {
             touched: vec![],
             touching: vec![],
             acts: vec!["Removes shirt".into()],
+            garments: String::new(),
         }],
         ..empty_breakdown()
     };
