@@ -44,6 +44,7 @@ mod riders;
 mod scale_out;
 mod schedule;
 mod script_import;
+mod session_row;
 mod stripboard;
 mod supervision;
 mod support;
