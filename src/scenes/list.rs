@@ -2,6 +2,8 @@
 //! revision colour, fifty a page, found by cast member or intimacy, with the page total of
 //! every matching scene; a performer sees only the scenes they are cast in.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -62,15 +64,15 @@ impl SceneListing {
 
 #[derive(Template)]
 #[template(path = "scenes/list.html")]
-struct ListPage {
+struct ListPage<'a> {
     ctx: Ctx,
     member: Member,
-    scenes: Vec<SceneListing>,
+    scenes: &'a [SceneListing],
     total: String,
     can_edit: bool,
     filter: Filter,
     /// The cast, for the cast filter (not offered to performers).
-    cast: Vec<CastChoice>,
+    cast: &'a [CastChoice],
     total_scenes: i64,
     first: i64,
     last: i64,
@@ -147,6 +149,41 @@ const LIST_SQL: &str = "with matching as (
      from matching m
      order by m.sort_key collate \"C\"";
 
+/// What the list shows for one production revision, filter and page.
+struct ListData {
+    scenes: Vec<SceneListing>,
+    cast: Vec<CastChoice>,
+}
+
+async fn load(
+    state: &AppState,
+    production_id: i64,
+    only_user: Option<i64>,
+    filter: &Filter,
+) -> Result<ListData> {
+    let scenes: Vec<SceneListing> = sqlx::query_as(LIST_SQL)
+        .bind(production_id)
+        .bind(only_user)
+        .bind(filter.intimate)
+        .bind(filter.cast)
+        .bind(PAGE_SIZE)
+        .bind(pager::offset(filter.page))
+        .fetch_all(&state.pool)
+        .await?;
+    let cast: Vec<CastChoice> = if only_user.is_none() {
+        sqlx::query_as(
+            "select cast_member_id, '#' || cast_number || ' ' || name as label
+             from cast_member where production_id = $1 order by cast_number",
+        )
+        .bind(production_id)
+        .fetch_all(&state.pool)
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(ListData { scenes, cast })
+}
+
 async fn list_page(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -156,27 +193,28 @@ async fn list_page(
     // Performers see only the scenes they are cast in.
     let only_user = member.is(Role::Performer).then_some(member.user.user_id);
     let filter = Filter::read(query);
-    let offset = pager::offset(filter.page);
-    let scenes: Vec<SceneListing> = sqlx::query_as(LIST_SQL)
-        .bind(member.production.production_id)
-        .bind(only_user)
-        .bind(filter.intimate)
-        .bind(filter.cast)
-        .bind(PAGE_SIZE)
-        .bind(offset)
-        .fetch_all(&state.pool)
-        .await?;
-    let cast: Vec<CastChoice> = if only_user.is_none() {
-        sqlx::query_as(
-            "select cast_member_id, '#' || cast_number || ' ' || name as label
-             from cast_member where production_id = $1 order by cast_number",
+    let production_id = member.production.production_id;
+    // Kept by production revision (scenes, versions, cast and their links all move it), by
+    // filters and page, and by viewer: a performer's list is theirs alone.
+    let params = format!(
+        "{}cast={:?}&intimate={}&page={}",
+        only_user.map_or_else(|| "staff:".to_string(), |u| format!("performer {u}:")),
+        filter.cast,
+        filter.intimate,
+        filter.page
+    );
+    let data: Arc<ListData> = state
+        .pages
+        .get_or_compute_with(
+            production_id,
+            "scene list",
+            &params,
+            member.production.revision,
+            0,
+            || load(&state, production_id, only_user, &filter),
         )
-        .bind(member.production.production_id)
-        .fetch_all(&state.pool)
-        .await?
-    } else {
-        Vec::new()
-    };
+        .await?;
+    let (scenes, cast) = (&data.scenes[..], &data.cast[..]);
     let total_scenes = scenes.first().map_or(0, |s| s.total_scenes);
     let total_eighths = scenes.first().map_or(0, |s| s.total_eighths);
     let total = Eighths::new(u32::try_from(total_eighths).unwrap_or(u32::MAX));

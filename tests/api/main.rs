@@ -29,6 +29,7 @@ mod mail_relay;
 mod notice_deadline;
 mod once;
 mod onset;
+mod page_cache;
 mod paged_lists;
 mod passkeys;
 mod password_reset;

@@ -1,0 +1,175 @@
+//! The data of production-wide pages is kept by production revision (src/web/cache.rs): a second
+//! view runs only the per-request statement, a change shows on the very next view, and a
+//! performer's view is never served from a staff member's.
+
+use closedset::demo::DEMO_PASSWORD;
+use reqwest::StatusCode;
+
+use crate::support::{Client, TestApp};
+
+async fn demo(app: &TestApp) -> (i64, Client) {
+    let production = closedset::demo::load(&app.pool).await.unwrap();
+    let mut producer = app.client();
+    producer.sign_in("producer@demo.test", DEMO_PASSWORD).await;
+    (production, producer)
+}
+
+/// Views `path` twice: the second view must be served from the cache, running only the
+/// per-request statement. Returns the body.
+async fn cached_view(app: &TestApp, client: &mut Client, path: &str) -> String {
+    let first = client.get(path).await;
+    assert_eq!(first.status, StatusCode::OK, "{path}");
+    let again = client.get(path).await;
+    assert_eq!(again.status, StatusCode::OK, "{path}");
+    let queries = app.queries(again.request_id());
+    assert_eq!(
+        queries.len(),
+        1,
+        "{path} served from the cache: {queries:?}"
+    );
+    again.body
+}
+
+async fn execute(app: &TestApp, sql: &str, production: i64) {
+    let changed = sqlx::query(sql)
+        .bind(production)
+        .execute(&app.pool)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert!(changed > 0, "{sql}");
+}
+
+#[tokio::test]
+async fn the_cached_scene_list_never_outlives_a_change_nor_serves_a_performer_the_staff_list() {
+    let app = TestApp::spawn().await;
+    let (production, mut producer) = demo(&app).await;
+    let path = format!("/productions/{production}/scenes");
+    let before = cached_view(&app, &mut producer, &path).await;
+    assert!(!before.contains("PLANTEDSET"));
+    // A scene none of performer1's: its set is renamed, which must show at once.
+    execute(
+        &app,
+        "update scene set set_name = 'PLANTEDSET' where scene_id = (
+             select s.scene_id from scene s where s.production_id = $1
+               and not exists (select 1 from scene_cast sc join cast_member c using (cast_member_id)
+                               join app_user u using (user_id)
+                               where sc.scene_id = s.scene_id and u.email = 'performer1@demo.test')
+             order by s.sort_key limit 1)",
+        production,
+    )
+    .await;
+    let after = cached_view(&app, &mut producer, &path).await;
+    assert!(
+        after.contains("PLANTEDSET"),
+        "the rename shows on the next view"
+    );
+
+    // The staff list is cached with that scene; the performer's own list never shows it.
+    let mut performer = app.client();
+    performer
+        .sign_in("performer1@demo.test", DEMO_PASSWORD)
+        .await;
+    let theirs = cached_view(&app, &mut performer, &path).await;
+    assert!(
+        !theirs.contains("PLANTEDSET"),
+        "a performer saw the staff list"
+    );
+    assert_ne!(theirs, after);
+
+    // A cast member's link to a scene moves the list too (the cast column).
+    let cast_before = cached_view(&app, &mut producer, &format!("{path}?intimate=yes")).await;
+    execute(
+        &app,
+        "delete from scene_cast where scene_id = (
+             select sc.scene_id from scene_cast sc join scene s using (scene_id)
+             join scene_version v on v.scene_version_id = s.current_version_id
+             where s.production_id = $1 and v.flagged order by s.sort_key limit 1)",
+        production,
+    )
+    .await;
+    let cast_after = cached_view(&app, &mut producer, &format!("{path}?intimate=yes")).await;
+    assert_ne!(cast_before, cast_after, "the removed cast link shows");
+}
+
+#[tokio::test]
+async fn the_cached_riders_list_never_outlives_a_change_nor_serves_a_performer_the_staff_list() {
+    let app = TestApp::spawn().await;
+    let (production, mut producer) = demo(&app).await;
+    let path = format!("/productions/{production}/riders");
+    let before = cached_view(&app, &mut producer, &path).await;
+    // A performer other than performer1 is renamed.
+    execute(
+        &app,
+        "update cast_member set name = 'Planted Name' where cast_member_id = (
+             select c.cast_member_id from cast_member c join rider r using (cast_member_id)
+             left join app_user u on u.user_id = c.user_id
+             where c.production_id = $1 and u.email is distinct from 'performer1@demo.test'
+             order by c.cast_number limit 1)",
+        production,
+    )
+    .await;
+    let after = cached_view(&app, &mut producer, &path).await;
+    assert!(!before.contains("Planted Name") && after.contains("Planted Name"));
+
+    // A rider's status moves it too.
+    let revoked = |body: &str| body.matches(">Consent withdrawn<").count();
+    execute(
+        &app,
+        "update rider set status = 'revoked', revoked_at = now() where rider_id = (
+             select rider_id from rider where production_id = $1 and status = 'signed'
+             order by rider_id limit 1)",
+        production,
+    )
+    .await;
+    let revoked_after = cached_view(&app, &mut producer, &path).await;
+    assert_eq!(
+        revoked(&revoked_after),
+        revoked(&after) + 1,
+        "{revoked_after}"
+    );
+
+    let mut performer = app.client();
+    performer
+        .sign_in("performer1@demo.test", DEMO_PASSWORD)
+        .await;
+    let theirs = cached_view(&app, &mut performer, &path).await;
+    assert!(
+        !theirs.contains("Planted Name"),
+        "a performer saw the staff list"
+    );
+}
+
+#[tokio::test]
+async fn the_cached_budget_never_outlives_a_change() {
+    let app = TestApp::spawn().await;
+    let (production, mut producer) = demo(&app).await;
+    let path = format!("/productions/{production}/budget");
+    let before = cached_view(&app, &mut producer, &path).await;
+    assert!(!before.contains("PLANTED budget line"));
+    execute(
+        &app,
+        "insert into budget_line (production_id, account_code, category, description,
+                                  quantity_hundredths, unit_rate, planned)
+         values ($1, '2950', 'shoot', 'PLANTED budget line', 100, 65000, 65000)",
+        production,
+    )
+    .await;
+    let after = cached_view(&app, &mut producer, &path).await;
+    assert!(after.contains("PLANTED budget line"));
+    // The forecast settings are the budget's too.
+    execute(
+        &app,
+        "insert into budget_setting (production_id, prep_hundredths_per_scene,
+                                     post_hundredths_per_scene, ic_day_rate)
+         values ($1, 4200, 100, null)
+         on conflict (production_id) do update set prep_hundredths_per_scene = 4200",
+        production,
+    )
+    .await;
+    let settings = cached_view(&app, &mut producer, &path).await;
+    assert!(settings.contains("value=\"42\""), "the new prep days show");
+    // The CSV export reads the same kept budget, and is never stale either.
+    let csv = producer.get(&format!("{path}.csv")).await;
+    assert!(csv.body.contains("PLANTED budget line"));
+}
