@@ -173,3 +173,82 @@ async fn the_cached_budget_never_outlives_a_change() {
     let csv = producer.get(&format!("{path}.csv")).await;
     assert!(csv.body.contains("PLANTED budget line"));
 }
+
+#[tokio::test]
+async fn the_cached_stripboard_never_outlives_a_change_nor_serves_a_performer_the_staff_board() {
+    let app = TestApp::spawn().await;
+    let (production, mut producer) = demo(&app).await;
+    let path = format!("/productions/{production}/schedule");
+    let before = cached_view(&app, &mut producer, &path).await;
+    // A banner on a day of the week shown.
+    let day: i64 = sqlx::query_scalar(
+        "select shoot_day_id from shoot_day where production_id = $1
+         order by abs(shoot_date - current_date) limit 1",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into board_banner (production_id, shoot_day_id, after_position, kind, label)
+         values ($1, $2, 0, 'note', 'PLANTED banner')",
+    )
+    .bind(production)
+    .bind(day)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let after = cached_view(&app, &mut producer, &path).await;
+    assert!(!before.contains("PLANTED banner") && after.contains("PLANTED banner"));
+
+    // Who is called to a rehearsal (listed on the board) moves it too.
+    let called = |body: &str| body.matches("· Cast ").count();
+    let rehearsals = called(&after);
+    assert!(rehearsals > 0, "the demo has rehearsals");
+    execute(
+        &app,
+        "delete from rehearsal_cast where production_id = $1",
+        production,
+    )
+    .await;
+    let uncalled = cached_view(&app, &mut producer, &path).await;
+    assert_ne!(after, uncalled, "the rehearsal's cast changed");
+
+    // A performer's board is their own, never the staff's.
+    let mut performer = app.client();
+    performer
+        .sign_in("performer1@demo.test", DEMO_PASSWORD)
+        .await;
+    let theirs = cached_view(&app, &mut performer, &path).await;
+    assert!(
+        !theirs.contains("Unscheduled (the pool)"),
+        "a performer saw the staff board"
+    );
+}
+
+/// A person's new name shows at once on every cached page of their productions.
+#[tokio::test]
+async fn a_renamed_member_moves_the_revision_of_their_productions_only() {
+    let app = TestApp::spawn().await;
+    let (production, _) = demo(&app).await;
+    let revision = || async {
+        sqlx::query_scalar::<_, i64>("select revision from production where production_id = $1")
+            .bind(production)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let before = revision().await;
+    sqlx::query(
+        "update app_user set password_hash = password_hash where email = 'coordinator@demo.test'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(revision().await, before, "only a changed name moves it");
+    sqlx::query("update app_user set name = 'Planted Name' where email = 'coordinator@demo.test'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(revision().await, before + 1);
+}

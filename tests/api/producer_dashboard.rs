@@ -596,8 +596,6 @@ async fn adding_a_coordinator_clears_the_cached_warning() {
 const NOT_SUMMARISED: &[&str] = &[
     // Invitations show on the members page only, which is not cached.
     "invitation",
-    // Who is called to a rehearsal: the forecast counts rehearsal dates, not who attends.
-    "rehearsal_cast",
     // Calendar feed tokens: per user, read by the feed only.
     "calendar_feed",
     // The consent ledger: every event also writes the rider row, which has a trigger.
