@@ -10,9 +10,9 @@ create trigger rehearsal_cast_update_bumps_revision after update on rehearsal_ca
 create trigger rehearsal_cast_delete_bumps_revision after delete on rehearsal_cast
     referencing old table as o for each statement execute function bump_production_revisions();
 
--- A person's name appears on the cached pages of every production they belong to (a shoot day's
--- coordinator, a member's name). Only a changed name moves them; a password change, a sign-in
--- or a second factor does not.
+-- A person's name and address appear on the cached pages of every production they belong to (a
+-- shoot day's coordinator, a call sheet's key contacts). Only a changed name or address moves
+-- them; a password change does not.
 create function bump_revisions_of_renamed_members() returns trigger
 language plpgsql as $$
 begin
@@ -21,7 +21,7 @@ begin
         select m.production_id from member m
         join n on n.user_id = m.user_id
         join o on o.user_id = n.user_id
-        where n.name is distinct from o.name);
+        where n.name is distinct from o.name or n.email is distinct from o.email);
     return null;
 end
 $$;

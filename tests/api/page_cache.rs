@@ -17,6 +17,11 @@ async fn demo(app: &TestApp) -> (i64, Client) {
 /// Views `path` twice: the second view must be served from the cache, running only the
 /// per-request statement. Returns the body.
 async fn cached_view(app: &TestApp, client: &mut Client, path: &str) -> String {
+    cached_view_and(app, client, path, 0).await
+}
+
+/// As `cached_view`, for a page that also reads `fresh` statements of its own on every view.
+async fn cached_view_and(app: &TestApp, client: &mut Client, path: &str, fresh: usize) -> String {
     let first = client.get(path).await;
     assert_eq!(first.status, StatusCode::OK, "{path}");
     let again = client.get(path).await;
@@ -24,7 +29,7 @@ async fn cached_view(app: &TestApp, client: &mut Client, path: &str) -> String {
     let queries = app.queries(again.request_id());
     assert_eq!(
         queries.len(),
-        1,
+        1 + fresh,
         "{path} served from the cache: {queries:?}"
     );
     again.body
@@ -245,10 +250,72 @@ async fn a_renamed_member_moves_the_revision_of_their_productions_only() {
     .execute(&app.pool)
     .await
     .unwrap();
-    assert_eq!(revision().await, before, "only a changed name moves it");
+    assert_eq!(
+        revision().await,
+        before,
+        "only a changed name or address moves it"
+    );
     sqlx::query("update app_user set name = 'Planted Name' where email = 'coordinator@demo.test'")
         .execute(&app.pool)
         .await
         .unwrap();
     assert_eq!(revision().await, before + 1);
+}
+
+/// The demo's day today, where performer1 is called.
+async fn today(app: &TestApp, production: i64) -> i64 {
+    sqlx::query_scalar(
+        "select d.shoot_day_id from shoot_day d
+         join shoot_day_scene ds using (shoot_day_id)
+         join scene_cast sc using (scene_id) join cast_member c using (cast_member_id)
+         join app_user u using (user_id)
+         where d.production_id = $1 and u.email = 'performer1@demo.test'
+         order by abs(d.shoot_date - current_date) limit 1",
+    )
+    .bind(production)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_cached_shoot_day_and_call_sheet_never_outlive_a_change() {
+    let app = TestApp::spawn().await;
+    let (production, mut producer) = demo(&app).await;
+    let day = today(&app, production).await;
+    let day_path = format!("/productions/{production}/schedule/{day}");
+    let sheet_path = format!("{day_path}/call-sheet");
+    let day_before = cached_view(&app, &mut producer, &day_path).await;
+    // Who opened and confirmed each published copy is read fresh, for those who publish.
+    let sheet_before = cached_view_and(&app, &mut producer, &sheet_path, 1).await;
+    sqlx::query("update shoot_day set notes = 'PLANTED notes' where shoot_day_id = $1")
+        .bind(day)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let day_after = cached_view(&app, &mut producer, &day_path).await;
+    assert!(!day_before.contains("PLANTED notes") && day_after.contains("PLANTED notes"));
+
+    let sheet_after = cached_view_and(&app, &mut producer, &sheet_path, 1).await;
+    assert!(!sheet_before.contains("PLANTED notes") && sheet_after.contains("PLANTED notes"));
+    // Key contacts carry members' e-mail addresses: a changed one shows at once.
+    sqlx::query(
+        "update app_user set email = 'planted@demo.test' where email = 'coordinator@demo.test'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let contacts = cached_view_and(&app, &mut producer, &sheet_path, 1).await;
+    assert!(!sheet_after.contains("planted@demo.test") && contacts.contains("planted@demo.test"));
+
+    // The performer's sheet and day are theirs, not the staff's kept ones: the producer's
+    // editing forms never reach them.
+    let mut performer = app.client();
+    performer
+        .sign_in("performer1@demo.test", DEMO_PASSWORD)
+        .await;
+    let their_day = cached_view(&app, &mut performer, &day_path).await;
+    assert!(day_after.contains("name=\"notes\"") && !their_day.contains("name=\"notes\""));
+    let their_sheet = cached_view(&app, &mut performer, &sheet_path).await;
+    assert_ne!(their_sheet, sheet_after);
 }
