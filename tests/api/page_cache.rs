@@ -319,3 +319,38 @@ async fn the_cached_shoot_day_and_call_sheet_never_outlive_a_change() {
     let their_sheet = cached_view(&app, &mut performer, &sheet_path).await;
     assert_ne!(their_sheet, sheet_after);
 }
+
+#[tokio::test]
+async fn the_cached_footage_use_never_outlives_a_change() {
+    let app = TestApp::spawn().await;
+    let (production, mut producer) = demo(&app).await;
+    let page = format!("/productions/{production}/footage-use");
+    let csv = format!("{page}.csv");
+    let page_before = cached_view(&app, &mut producer, &page).await;
+    let csv_before = cached_view(&app, &mut producer, &csv).await;
+    // A performer of a flagged scene is renamed: both the page and the file show it at once.
+    execute(
+        &app,
+        "update cast_member set name = 'Planted Name' where cast_member_id = (
+             select sc.cast_member_id from scene_cast sc join scene s using (scene_id)
+             join scene_version v on v.scene_version_id = s.current_version_id
+             where s.production_id = $1 and v.flagged and not s.omitted
+             order by s.sort_key limit 1)",
+        production,
+    )
+    .await;
+    let page_after = cached_view(&app, &mut producer, &page).await;
+    let csv_after = cached_view(&app, &mut producer, &csv).await;
+    assert!(!page_before.contains("Planted Name") && page_after.contains("Planted Name"));
+    assert!(!csv_before.contains("Planted Name") && csv_after.contains("Planted Name"));
+    // Every signed rider withdrawn: the consent column moves.
+    execute(
+        &app,
+        "update rider set status = 'revoked', revoked_at = now()
+         where production_id = $1 and status = 'signed'",
+        production,
+    )
+    .await;
+    let revoked = cached_view(&app, &mut producer, &csv).await;
+    assert_ne!(revoked, csv_after, "withdrawals show in the file");
+}
