@@ -354,3 +354,35 @@ async fn the_cached_footage_use_never_outlives_a_change() {
     let revoked = cached_view(&app, &mut producer, &csv).await;
     assert_ne!(revoked, csv_after, "withdrawals show in the file");
 }
+
+#[tokio::test]
+async fn a_performers_cached_first_page_is_theirs_and_never_outlives_a_change() {
+    let app = TestApp::spawn().await;
+    let (production, _) = demo(&app).await;
+    let path = format!("/productions/{production}");
+    let mut one = app.client();
+    one.sign_in("performer1@demo.test", DEMO_PASSWORD).await;
+    let mut two = app.client();
+    two.sign_in("performer2@demo.test", DEMO_PASSWORD).await;
+    let first = cached_view(&app, &mut one, &path).await;
+    let second = cached_view(&app, &mut two, &path).await;
+    assert_ne!(first, second, "each performer's page is their own");
+    let character = |body: &str| body.contains("playing PLANTED");
+    execute(
+        &app,
+        "update cast_member set character_name = 'PLANTED' where production_id = $1
+           and user_id = (select user_id from app_user where email = 'performer1@demo.test')",
+        production,
+    )
+    .await;
+    let after = cached_view(&app, &mut one, &path).await;
+    assert!(
+        !character(&first) && character(&after),
+        "the change shows at once"
+    );
+    let other = cached_view(&app, &mut two, &path).await;
+    assert!(
+        !character(&other),
+        "performer2 never sees performer1's page"
+    );
+}
