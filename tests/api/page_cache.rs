@@ -386,3 +386,56 @@ async fn a_performers_cached_first_page_is_theirs_and_never_outlives_a_change() 
         "performer2 never sees performer1's page"
     );
 }
+
+/// The calendar link a signed-in member makes for themselves.
+async fn calendar_link(client: &mut Client, production: i64) -> String {
+    let base = format!("/productions/{production}/calendar");
+    let made = client.post(&base, &[]).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = client.get(&base).await;
+    let start = page.body.find("/calendar/").expect("the calendar link");
+    let end = page.body[start..].find('"').unwrap() + start;
+    page.body[start..end].to_string()
+}
+
+#[tokio::test]
+async fn the_cached_calendar_feed_never_outlives_a_change_nor_gives_a_performer_every_day() {
+    let app = TestApp::spawn().await;
+    let (production, mut producer) = demo(&app).await;
+    let feed = calendar_link(&mut producer, production).await;
+    let first = producer.get(&feed).await;
+    let again = producer.get(&feed).await;
+    assert_eq!(first.body, again.body);
+    // The feed reads its link's owner and production in one statement; the rest is kept.
+    assert_eq!(
+        app.query_count(again.request_id()),
+        1,
+        "{:?}",
+        app.queries(again.request_id())
+    );
+    let days = |body: &str| body.matches("SUMMARY:Shoot day").count();
+    execute(
+        &app,
+        "insert into shoot_day (production_id, shoot_date, call_at, unit)
+         values ($1, current_date + 200, now() + interval '200 days', 'Main unit')",
+        production,
+    )
+    .await;
+    let after = producer.get(&feed).await;
+    assert_eq!(
+        days(&after.body),
+        days(&first.body) + 1,
+        "the new day shows at once"
+    );
+
+    let mut performer = app.client();
+    performer
+        .sign_in("performer1@demo.test", DEMO_PASSWORD)
+        .await;
+    let theirs = calendar_link(&mut performer, production).await;
+    let theirs = performer.get(&theirs).await;
+    assert!(
+        days(&theirs.body) < days(&after.body),
+        "a performer's feed has their days only"
+    );
+}
