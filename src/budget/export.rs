@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::csv;
-use super::load::load_budget;
+use super::load::cached_budget;
 use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
@@ -15,7 +15,7 @@ use crate::web::AppState;
 pub(super) async fn export_csv(State(state): State<AppState>, member: Member) -> Result<Response> {
     member.may(Action::ManageBudget)?;
     let production = &member.production;
-    let budget = load_budget(&state.pool, production).await?;
+    let budget = cached_budget(&state, production).await?;
     let body = csv::budget_csv(
         &budget.lines,
         &budget.forecast,

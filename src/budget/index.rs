@@ -2,17 +2,17 @@
 //! budget line, and the forecast settings form.
 
 use std::borrow::Borrow;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::chart;
 use super::line_form::LineForm;
-use super::load::{Budget, load_budget};
+use super::load::{Budget, cached_budget};
 use crate::access::Action;
 use crate::error::Result;
 use crate::productions::Member;
@@ -95,7 +95,7 @@ impl SettingsForm {
 struct BudgetPage {
     ctx: Ctx,
     member: Member,
-    budget: Budget,
+    budget: Arc<Budget>,
     /// The SVG chart, drawn from numbers only.
     chart: String,
     form: LineForm,
@@ -106,8 +106,8 @@ struct BudgetPage {
 
 impl BudgetPage {
     /// The page as first shown: the budget loaded, the empty line form and the saved settings.
-    async fn load(pool: &PgPool, ctx: Ctx, member: Member) -> Result<BudgetPage> {
-        let budget = load_budget(pool, &member.production).await?;
+    async fn load(state: &AppState, ctx: Ctx, member: Member) -> Result<BudgetPage> {
+        let budget = cached_budget(state, &member.production).await?;
         let currency = &member.production.currency;
         let chart = chart::svg(&budget.topsheet, currency, "topsheet");
         Ok(BudgetPage {
@@ -214,7 +214,7 @@ pub(super) async fn budget_page(
     member: Member,
 ) -> Result<Response> {
     member.may(Action::ManageBudget)?;
-    BudgetPage::load(&state.pool, ctx, member).await?.respond()
+    BudgetPage::load(&state, ctx, member).await?.respond()
 }
 
 pub(super) async fn create_line(
@@ -229,7 +229,7 @@ pub(super) async fn create_line(
     let input = match form.parse(&member.production.currency) {
         Ok(input) => input,
         Err(errors) => {
-            return BudgetPage::load(&state.pool, ctx, member)
+            return BudgetPage::load(&state, ctx, member)
                 .await?
                 .with_line_form(form, errors)
                 .respond();
@@ -274,7 +274,7 @@ pub(super) async fn save_settings(
     let settings = match form.parse(&member.production.currency) {
         Ok(settings) => settings,
         Err(errors) => {
-            return BudgetPage::load(&state.pool, ctx, member)
+            return BudgetPage::load(&state, ctx, member)
                 .await?
                 .with_settings_form(form, errors)
                 .respond();

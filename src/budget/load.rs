@@ -1,6 +1,8 @@
 //! Loading a production's budget: its lines, forecast settings and schedule facts in two
 //! queries, with the forecast and topsheet (R12) worked out from them.
 
+use std::sync::Arc;
+
 use sqlx::PgPool;
 use time::Date;
 
@@ -10,6 +12,7 @@ use crate::rules::budget_forecast::{
     BudgetLine, Category, Forecast, RehearsalPlacement, ScheduleFacts, Settings, ShootPlacement,
     Topsheet, forecast, topsheet,
 };
+use crate::web::AppState;
 
 /// Everything the budget page, the export and a producer dashboard need, in two queries.
 #[derive(Clone, Debug)]
@@ -59,6 +62,22 @@ struct ScheduleRow {
     date: Date,
     unit: String,
     flagged: bool,
+}
+
+/// The production's budget as of its revision, computed once per revision (every budget line,
+/// budget setting, scene, schedule and rehearsal write moves it; migration 0011). Nothing in it
+/// depends on the day or on who asks: the page is the producer's alone.
+pub async fn cached_budget(state: &AppState, production: &Production) -> Result<Arc<Budget>> {
+    state
+        .pages
+        .get_or_compute_value(
+            production.production_id,
+            "budget",
+            production.revision,
+            0,
+            || load_budget(&state.pool, production),
+        )
+        .await
 }
 
 /// A production's lines (in category order), settings and schedule facts, with the forecast and

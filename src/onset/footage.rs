@@ -2,6 +2,7 @@
 //! revocations, narrowings and unshot scenes marked, as a printable page and as CSV.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
@@ -240,12 +241,30 @@ async fn footage_rows(pool: &PgPool, production: &Production) -> Result<Vec<Foot
     Ok(out)
 }
 
+/// The rows as of the production's revision and minute, computed once for the page and the CSV
+/// and every producer and coordinator who reads them: they show the same to all who may see
+/// them. Scenes, versions, riders, reconfirmations, cast, doubles and takes all move the
+/// revision; what is settled depends on the day, hence the minute.
+async fn cached_rows(state: &AppState, production: &Production) -> Result<Arc<Vec<FootageRow>>> {
+    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    state
+        .pages
+        .get_or_compute_value(
+            production.production_id,
+            "footage use",
+            production.revision,
+            minute,
+            || footage_rows(&state.pool, production),
+        )
+        .await
+}
+
 #[derive(Template)]
 #[template(path = "onset/footage.html")]
-struct FootagePage {
+struct FootagePage<'a> {
     ctx: Ctx,
     member: Member,
-    rows: Vec<FootageRow>,
+    rows: &'a [FootageRow],
     today: String,
 }
 
@@ -255,12 +274,12 @@ pub(super) async fn footage_page(
     member: Member,
 ) -> Result<Response> {
     member.may(Action::SeeFootageUse)?;
-    let rows = footage_rows(&state.pool, &member.production).await?;
+    let rows = cached_rows(&state, &member.production).await?;
     render(&FootagePage {
         ctx,
         today: format_date(member.production.zone.today()),
         member,
-        rows,
+        rows: &rows,
     })
 }
 
@@ -298,7 +317,7 @@ fn footage_csv_text(rows: &[FootageRow]) -> String {
 
 pub(super) async fn footage_csv(State(state): State<AppState>, member: Member) -> Result<Response> {
     member.may(Action::SeeFootageUse)?;
-    let rows = footage_rows(&state.pool, &member.production).await?;
+    let rows = cached_rows(&state, &member.production).await?;
     // Named after the production, like the budget export, so downloads from two productions
     // do not overwrite each other.
     let disposition = format!(

@@ -4,6 +4,8 @@
 //! content. The sheet itself is `call_sheet_build::CallSheetBody`, rendered alone so a published
 //! copy is exactly what was shown.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -38,14 +40,38 @@ pub(super) async fn call_sheet(
     member: Member,
     Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
-    let sheet = call_sheet_build::build(
-        &state,
-        &member.production,
-        shoot_day_id,
-        performer_filter(&member),
-    )
-    .await?;
-    let body = CallSheetBody::html(&sheet)?;
+    let performer = performer_filter(&member);
+    // The printed sheet is kept by production revision (days, strips, calls, locations, banners,
+    // cast, members and consent all move it) and minute, per day and per kind of viewer: a
+    // performer's sheet is theirs alone. Who has opened or confirmed a published copy is read
+    // fresh below (opening a copy does not move the revision).
+    let class = match performer {
+        Some(user_id) => format!("performer {user_id}"),
+        None => format!("{:?}", member.role),
+    };
+    let minute = time::OffsetDateTime::now_utc()
+        .unix_timestamp()
+        .div_euclid(60);
+    let sheet: Arc<(String, i64)> = state
+        .pages
+        .get_or_compute_with(
+            member.production.production_id,
+            "call sheet",
+            &format!("{class}:{shoot_day_id}"),
+            member.production.revision,
+            minute,
+            || async {
+                let sheet =
+                    call_sheet_build::build(&state, &member.production, shoot_day_id, performer)
+                        .await?;
+                Ok::<_, crate::error::AppError>((
+                    CallSheetBody::html(&sheet)?,
+                    sheet.view.day.day_number,
+                ))
+            },
+        )
+        .await?;
+    let (body, day_number) = (sheet.0.clone(), sheet.1);
     let can_edit = member.can(Action::EditSchedule);
     let versions = if can_edit {
         call_sheet_publish::distribution(&state, &member.production, shoot_day_id).await?
@@ -58,7 +84,7 @@ pub(super) async fn call_sheet(
         versions,
         member,
         shoot_day_id,
-        day_number: sheet.view.day.day_number,
+        day_number,
         body,
     })
 }

@@ -9,7 +9,7 @@ use crate::rules::input_ranges::production_date;
 use crate::web::{AppState, FieldErrors};
 
 /// A scene offered in a select list, in script order.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub(super) struct SceneOption {
     pub scene_id: i64,
     pub number: String,

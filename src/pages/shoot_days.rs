@@ -20,7 +20,7 @@ use crate::web::{AppState, FormBody, Len, render_form};
 use crate::web::{Ctx, FieldErrors, Flash};
 
 /// A person offered in a select list.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub(super) struct Person {
     pub user_id: i64,
     pub name: String,
@@ -96,6 +96,41 @@ pub(super) struct DayPage {
     can_undo_shot: bool,
 }
 
+/// What a day's page shows from the database, for one kind of viewer.
+#[derive(Clone)]
+pub(super) struct DayData {
+    view: DayView,
+    coordinators: Vec<Person>,
+    scenes: Vec<SceneOption>,
+    shot: Vec<i64>,
+}
+
+impl DayData {
+    async fn load(state: &AppState, member: &Member, view: DayView) -> Result<DayData> {
+        let production_id = member.production.production_id;
+        let (coordinators, scenes) = if member.can(Action::EditSchedule) {
+            (
+                coordinators(state, production_id).await?,
+                scene_options(state, production_id, Some(view.day.shoot_day_id)).await?,
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let shot: Vec<i64> = sqlx::query_scalar(
+            "select scene_id from shoot_day_scene where shoot_day_id = $1 and shot_at is not null",
+        )
+        .bind(view.day.shoot_day_id)
+        .fetch_all(&state.pool)
+        .await?;
+        Ok(DayData {
+            view,
+            coordinators,
+            scenes,
+            shot,
+        })
+    }
+}
+
 impl DayPage {
     fn is_shot(&self, scene_id: &i64) -> bool {
         self.shot.contains(scene_id)
@@ -120,39 +155,26 @@ impl DayPage {
         member: Member,
         view: DayView,
     ) -> Result<DayPage> {
-        let can_edit = member.can(Action::EditSchedule);
-        let production_id = member.production.production_id;
-        let (coordinators, scenes) = if can_edit {
-            (
-                coordinators(state, production_id).await?,
-                scene_options(state, production_id, Some(view.day.shoot_day_id)).await?,
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        let form = DayForm::of(&view, member.production.zone.tz());
-        let shot: Vec<i64> = sqlx::query_scalar(
-            "select scene_id from shoot_day_scene where shoot_day_id = $1 and shot_at is not null",
-        )
-        .bind(view.day.shoot_day_id)
-        .fetch_all(&state.pool)
-        .await?;
-        let can_mark_shot = member.can(Action::MarkShot);
-        let can_undo_shot = member.can(Action::UndoShot);
-        Ok(DayPage {
+        let data = DayData::load(state, &member, view).await?;
+        Ok(DayPage::of(ctx, member, data))
+    }
+
+    fn of(ctx: Ctx, member: Member, data: DayData) -> DayPage {
+        let form = DayForm::of(&data.view, member.production.zone.tz());
+        DayPage {
             ctx,
+            can_edit: member.can(Action::EditSchedule),
+            can_mark_shot: member.can(Action::MarkShot),
+            can_undo_shot: member.can(Action::UndoShot),
             member,
-            view,
-            can_edit,
+            view: data.view,
             form,
             errors: FieldErrors::default(),
-            coordinators,
-            scenes,
+            coordinators: data.coordinators,
+            scenes: data.scenes,
             chosen_scene: String::new(),
-            shot,
-            can_mark_shot,
-            can_undo_shot,
-        })
+            shot: data.shot,
+        }
     }
 
     /// The edit form as typed, with its messages.
@@ -209,23 +231,50 @@ pub(super) async fn day_page(
     member: Member,
     Ids((_, shoot_day_id)): Ids<(i64, i64)>,
 ) -> Result<Response> {
-    let mut view = day_view(&state, &member, shoot_day_id).await?;
-    if performer_filter(&member).is_none() {
-        // Each scene's clearance on this day, as the stripboard shows it (issue #16): one
-        // statement for the day, whatever its size. Performers read their own on their pages.
-        let date = view.day.shoot_date;
-        let statuses = crate::consent::status::production_status(
-            &state.pool,
-            &member.production,
-            crate::consent::status::Only::Dates(date, date),
+    // Kept by production revision (days, strips, pauses, members, scenes move it) and minute,
+    // per day and per kind of viewer: a performer's day is theirs alone.
+    let class = match performer_filter(&member) {
+        Some(user_id) => format!("performer {user_id}"),
+        None => format!("{:?}", member.role),
+    };
+    let minute = time::OffsetDateTime::now_utc()
+        .unix_timestamp()
+        .div_euclid(60);
+    let data: std::sync::Arc<DayData> = state
+        .pages
+        .get_or_compute_with(
+            member.production.production_id,
+            "shoot day",
+            &format!("{class}:{shoot_day_id}"),
+            member.production.revision,
+            minute,
+            || async {
+                let mut view = day_view(&state, &member, shoot_day_id).await?;
+                if performer_filter(&member).is_none() {
+                    // Each scene's clearance on this day, as the stripboard shows it (issue #16):
+                    // one statement for the day, whatever its size. Performers read their own
+                    // on their pages.
+                    let date = view.day.shoot_date;
+                    let statuses = crate::consent::status::production_status(
+                        &state.pool,
+                        &member.production,
+                        crate::consent::status::Only::Dates(date, date),
+                    )
+                    .await?;
+                    let lines = crate::consent::status::lines_for(&statuses, None);
+                    board::attach_consent(std::slice::from_mut(&mut view), &lines);
+                }
+                crate::onset::pauses::mark_paused(
+                    &state.pool,
+                    &member,
+                    std::slice::from_mut(&mut view),
+                )
+                .await?;
+                DayData::load(&state, &member, view).await
+            },
         )
         .await?;
-        let lines = crate::consent::status::lines_for(&statuses, None);
-        board::attach_consent(std::slice::from_mut(&mut view), &lines);
-    }
-    crate::onset::pauses::mark_paused(&state.pool, &member, std::slice::from_mut(&mut view))
-        .await?;
-    DayPage::load(&state, ctx, member, view).await?.respond()
+    DayPage::of(ctx, member, (*data).clone()).respond()
 }
 
 pub(super) async fn update_day(

@@ -2,6 +2,8 @@
 //! rehearsal, the form that adds a day, and the rehearsal, move and banner forms that other
 //! handlers read and re-show here when they have errors.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -108,7 +110,7 @@ pub(super) struct WeekQuery {
 pub(super) struct BoardPage {
     pub ctx: Ctx,
     pub member: Member,
-    pub week: Week,
+    pub week: Arc<Week>,
     pub rehearsals: Vec<RehearsalView>,
     pub can_edit: bool,
     pub missing_coordinator: bool,
@@ -121,21 +123,20 @@ pub(super) struct BoardPage {
     pub banner_form: BannerForm,
 }
 
-impl BoardPage {
-    fn warning(&self) -> &'static str {
-        crate::schedule::MISSING_COORDINATOR
-    }
+/// What the board shows of one week for one kind of viewer, as of a revision and minute.
+struct BoardData {
+    week: Arc<Week>,
+    rehearsals: Vec<RehearsalView>,
+    can_edit: bool,
+    scenes: Vec<SceneOption>,
+    cast: Vec<rehearsals::CastOption>,
+    missing_coordinator: bool,
+}
 
-    /// The week of the stripboard starting `monday` (or the one `default_week` picks) as this
-    /// member may see it, with empty forms.
-    pub(super) async fn load(
-        state: &AppState,
-        ctx: Ctx,
-        member: Member,
-        monday: Option<Date>,
-    ) -> Result<BoardPage> {
+impl BoardData {
+    async fn load(state: &AppState, member: &Member, monday: Option<Date>) -> Result<BoardData> {
         let production_id = member.production.production_id;
-        let performer = performer_filter(&member);
+        let performer = performer_filter(member);
         let zone = member.production.zone.tz();
         let monday = match monday {
             Some(monday) => monday,
@@ -144,7 +145,7 @@ impl BoardPage {
                 weeks::default_week(&state.pool, production_id, today, performer).await?
             }
         };
-        let week = board_week::load(state, &member, monday).await?;
+        let week = board_week::load(state, member, monday).await?;
         let rehearsals = rehearsals::load(&state.pool, production_id, None, performer)
             .await?
             .into_iter()
@@ -161,6 +162,73 @@ impl BoardPage {
         };
         let missing_coordinator = member.is(Role::Producer)
             && crate::schedule::missing_coordinator(&state.pool, production_id).await?;
+        Ok(BoardData {
+            week: Arc::new(week),
+            rehearsals,
+            can_edit,
+            scenes,
+            cast,
+            missing_coordinator,
+        })
+    }
+}
+
+impl BoardPage {
+    fn warning(&self) -> &'static str {
+        crate::schedule::MISSING_COORDINATOR
+    }
+
+    /// The week of the stripboard starting `monday` (or the one `default_week` picks) as this
+    /// member may see it, with empty forms.
+    pub(super) async fn load(
+        state: &AppState,
+        ctx: Ctx,
+        member: Member,
+        monday: Option<Date>,
+    ) -> Result<BoardPage> {
+        let production_id = member.production.production_id;
+        // Kept by production revision (days, strips, banners, palette, rehearsals, pauses, cast,
+        // members and consent all move it) and minute (the default week starts from today;
+        // clearance counts down), by week, and by what the viewer's role shows: a performer's
+        // board is theirs alone.
+        let class = match performer_filter(&member) {
+            Some(user_id) => format!("performer {user_id}"),
+            None => format!("{:?}", member.role),
+        };
+        let params = format!(
+            "{class}:{}",
+            monday.map_or("default".into(), |d| d.to_string())
+        );
+        let minute = time::OffsetDateTime::now_utc()
+            .unix_timestamp()
+            .div_euclid(60);
+        let data: Arc<BoardData> = state
+            .pages
+            .get_or_compute_with(
+                production_id,
+                "stripboard",
+                &params,
+                member.production.revision,
+                minute,
+                || BoardData::load(state, &member, monday),
+            )
+            .await?;
+        let BoardData {
+            week,
+            rehearsals,
+            can_edit,
+            scenes,
+            cast,
+            missing_coordinator,
+        } = &*data;
+        let (week, rehearsals, can_edit, scenes, cast, missing_coordinator) = (
+            week.clone(),
+            rehearsals.clone(),
+            *can_edit,
+            scenes.clone(),
+            cast.clone(),
+            *missing_coordinator,
+        );
         Ok(BoardPage {
             ctx,
             member,

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::response::Response;
 
@@ -21,7 +23,7 @@ use crate::web::ids::canonical_id;
 use crate::web::pager::{self, PAGE_SIZE, Pager};
 use crate::web::{AppState, Ctx, render};
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Clone)]
 struct SceneListing {
     scene_id: i64,
     number: String,
@@ -143,7 +145,7 @@ impl Filter {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Clone)]
 struct CastChoice {
     cast_member_id: i64,
     label: String,
@@ -174,6 +176,41 @@ const LIST_SQL: &str = "with matching as (
      from matching m
      order by m.sort_key collate \"C\"";
 
+/// What the list shows for one production revision, filter and page.
+struct ListData {
+    scenes: Vec<SceneListing>,
+    cast: Vec<CastChoice>,
+}
+
+async fn fetch(
+    state: &AppState,
+    production_id: i64,
+    only_user: Option<i64>,
+    filter: &Filter,
+) -> Result<ListData> {
+    let scenes: Vec<SceneListing> = sqlx::query_as(LIST_SQL)
+        .bind(production_id)
+        .bind(only_user)
+        .bind(filter.intimate)
+        .bind(filter.cast)
+        .bind(PAGE_SIZE)
+        .bind(pager::offset(filter.page))
+        .fetch_all(&state.pool)
+        .await?;
+    let cast: Vec<CastChoice> = if only_user.is_none() {
+        sqlx::query_as(
+            "select cast_member_id, '#' || cast_number || ' ' || name as label
+             from cast_member where production_id = $1 order by cast_number",
+        )
+        .bind(production_id)
+        .fetch_all(&state.pool)
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(ListData { scenes, cast })
+}
+
 /// The list as the filters ask, without consent status yet (see `ListPage::with_consent`).
 pub async fn load(
     state: &AppState,
@@ -184,27 +221,28 @@ pub async fn load(
     // Performers see only the scenes they are cast in.
     let only_user = member.is(Role::Performer).then_some(member.user.user_id);
     let filter = Filter::read(query);
-    let offset = pager::offset(filter.page);
-    let scenes: Vec<SceneListing> = sqlx::query_as(LIST_SQL)
-        .bind(member.production.production_id)
-        .bind(only_user)
-        .bind(filter.intimate)
-        .bind(filter.cast)
-        .bind(PAGE_SIZE)
-        .bind(offset)
-        .fetch_all(&state.pool)
-        .await?;
-    let cast: Vec<CastChoice> = if only_user.is_none() {
-        sqlx::query_as(
-            "select cast_member_id, '#' || cast_number || ' ' || name as label
-             from cast_member where production_id = $1 order by cast_number",
+    let production_id = member.production.production_id;
+    // Kept by production revision (scenes, versions, cast and their links all move it), by
+    // filters and page, and by viewer: a performer's list is theirs alone.
+    let params = format!(
+        "{}cast={:?}&intimate={}&page={}",
+        only_user.map_or_else(|| "staff:".to_string(), |u| format!("performer {u}:")),
+        filter.cast,
+        filter.intimate,
+        filter.page
+    );
+    let data: Arc<ListData> = state
+        .pages
+        .get_or_compute_with(
+            production_id,
+            "scene list",
+            &params,
+            member.production.revision,
+            0,
+            || fetch(state, production_id, only_user, &filter),
         )
-        .bind(member.production.production_id)
-        .fetch_all(&state.pool)
-        .await?
-    } else {
-        Vec::new()
-    };
+        .await?;
+    let (scenes, cast) = (data.scenes.clone(), data.cast.clone());
     let total_scenes = scenes.first().map_or(0, |s| s.total_scenes);
     let total_eighths = scenes.first().map_or(0, |s| s.total_eighths);
     let total = Eighths::new(u32::try_from(total_eighths).unwrap_or(u32::MAX));

@@ -97,26 +97,15 @@ struct FeedOwner {
     zone: Zone,
     role: Role,
     user_id: i64,
+    revision: i64,
 }
 
-/// The feed itself: no session, the secret in the path is the key.
-pub(super) async fn feed(
-    State(state): State<AppState>,
-    PathToken(token): PathToken,
-) -> Result<Response> {
-    let owner: FeedOwner = sqlx::query_as(
-        "select p.production_id, p.title, p.time_zone, m.role, m.user_id
-         from calendar_feed f
-         join member m on m.member_id = f.member_id
-         join production p on p.production_id = m.production_id
-         where f.token_hash = $1",
-    )
-    .bind(auth::token_hash(&token))
-    .fetch_optional(&state.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let performer = (owner.role == Role::Performer).then_some(owner.user_id);
-
+/// The calendar's text for staff, or for one performer (only the days they are called).
+async fn calendar_text(
+    state: &AppState,
+    owner: &FeedOwner,
+    performer: Option<i64>,
+) -> Result<String> {
     let days = load_days(&state.pool, owner.production_id, None).await?;
     // Which days hold a performer's scenes; everyone else's feed has every day, so their
     // placements are not read at all.
@@ -150,10 +139,44 @@ pub(super) async fn feed(
         updated: r.updated_at,
     }));
     let calendar = Calendar {
-        name: owner.title,
+        name: owner.title.clone(),
         events,
     };
-    let mut response = calendar.render(owner.zone.tz()).into_response();
+    Ok(calendar.render(owner.zone.tz()))
+}
+
+/// The feed itself: no session, the secret in the path is the key.
+pub(super) async fn feed(
+    State(state): State<AppState>,
+    PathToken(token): PathToken,
+) -> Result<Response> {
+    let owner: FeedOwner = sqlx::query_as(
+        "select p.production_id, p.title, p.time_zone, m.role, m.user_id, p.revision
+         from calendar_feed f
+         join member m on m.member_id = f.member_id
+         join production p on p.production_id = m.production_id
+         where f.token_hash = $1",
+    )
+    .bind(auth::token_hash(&token))
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let performer = (owner.role == Role::Performer).then_some(owner.user_id);
+    // The calendar is kept by production revision (days, rehearsals, placements and the
+    // production's title and zone all move it), for staff alike or for the one performer.
+    let class = performer.map_or_else(|| "staff".to_string(), |u| format!("performer {u}"));
+    let text: std::sync::Arc<String> = state
+        .pages
+        .get_or_compute_with(
+            owner.production_id,
+            "calendar feed",
+            &class,
+            owner.revision,
+            0,
+            || calendar_text(&state, &owner, performer),
+        )
+        .await?;
+    let mut response = String::clone(&text).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -10,7 +10,7 @@ use crate::clock::local_time;
 use crate::error::Result;
 
 /// A cast member offered as a checkbox.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct CastOption {
     pub cast_member_id: i64,
     pub cast_number: i32,
@@ -29,7 +29,7 @@ pub async fn cast_options(pool: &PgPool, production_id: i64) -> Result<Vec<CastO
 }
 
 /// A rehearsal as stored, with its scene number and the performers called.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct RehearsalRow {
     pub rehearsal_id: i64,
     pub number: String,
@@ -76,6 +76,7 @@ pub async fn load(
 }
 
 /// A rehearsal ready to show, its times on the production's clocks.
+#[derive(Clone)]
 pub struct RehearsalView {
     pub row: RehearsalRow,
     /// `Wed 28 Apr 2027, 10:00 – 12:00`.

@@ -2,6 +2,8 @@
 //! scene; a performer's own delivered ones for them; with the notice deadline each was (or is
 //! still) due by.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -50,7 +52,7 @@ struct ListItem {
 
 #[derive(Template)]
 #[template(path = "consent/rider_list.html")]
-struct ListPage {
+struct ListPage<'a> {
     ctx: Ctx,
     member: Member,
     riders: Vec<ListItem>,
@@ -58,7 +60,7 @@ struct ListPage {
     is_performer: bool,
     filter: Filter,
     /// The cast, for the performer filter (staff only).
-    cast: Vec<CastChoice>,
+    cast: &'a [CastChoice],
     /// Riders matching the filter, on every page.
     total: i64,
     /// This page's first row, counted from 1 (0 when the page is empty).
@@ -152,17 +154,20 @@ fn list_sql() -> String {
     )
 }
 
-pub(super) async fn list_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    member: Member,
-    Params(query): Params<ListQuery>,
-) -> Result<Response> {
-    member.may(Action::ReadRiders)?;
-    let performer = member.is(Role::Performer).then_some(member.user.user_id);
-    let filter = Filter::read(query);
+/// What the list shows for one production revision and minute, filter and page.
+struct ListData {
+    rows: Vec<ListRow>,
+    cast: Vec<CastChoice>,
+}
+
+async fn load(
+    state: &AppState,
+    production_id: i64,
+    performer: Option<i64>,
+    filter: &Filter,
+) -> Result<ListData> {
     let rows: Vec<ListRow> = sqlx::query_as(&list_sql())
-        .bind(member.production.production_id)
+        .bind(production_id)
         .bind(performer)
         .bind(filter.performer)
         .bind(&filter.scene)
@@ -175,12 +180,48 @@ pub(super) async fn list_page(
             "select cast_member_id, '#' || cast_number || ' ' || name as label
              from cast_member where production_id = $1 order by cast_number",
         )
-        .bind(member.production.production_id)
+        .bind(production_id)
         .fetch_all(&state.pool)
         .await?
     } else {
         Vec::new()
     };
+    Ok(ListData { rows, cast })
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    member: Member,
+    Params(query): Params<ListQuery>,
+) -> Result<Response> {
+    member.may(Action::ReadRiders)?;
+    let performer = member.is(Role::Performer).then_some(member.user.user_id);
+    let filter = Filter::read(query);
+    let production_id = member.production.production_id;
+    // Kept by production revision (riders, their scenes, cast and schedule all move it) and
+    // minute (the next call is the next day not yet shot), by filters and page, and by viewer:
+    // a performer's list is theirs alone.
+    let params = format!(
+        "{}performer={:?}&scene={}&page={}",
+        performer.map_or_else(|| "staff:".to_string(), |u| format!("performer {u}:")),
+        filter.performer,
+        filter.scene,
+        filter.page
+    );
+    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    let data: Arc<ListData> = state
+        .pages
+        .get_or_compute_with(
+            production_id,
+            "riders list",
+            &params,
+            member.production.revision,
+            minute,
+            || load(&state, production_id, performer, &filter),
+        )
+        .await?;
+    let (rows, cast) = (&data.rows, &data.cast[..]);
     let total = rows.first().map_or(0, |r| r.total);
     let notice = Duration::hours(i64::from(member.production.notice_hours));
     let now = OffsetDateTime::now_utc();
@@ -195,7 +236,7 @@ pub(super) async fn list_page(
         filter.link(&base, page)
     });
     let riders = rows
-        .into_iter()
+        .iter()
         .map(|r| {
             let deadline = r.first_call.map(|call| call - notice);
             let late = match (deadline, r.delivered_at) {
@@ -206,7 +247,7 @@ pub(super) async fn list_page(
             ListItem {
                 rider_id: r.rider_id,
                 performer: format!("#{} {}", r.cast_number, r.performer_name),
-                scenes: r.scenes.unwrap_or_default(),
+                scenes: r.scenes.clone().unwrap_or_default(),
                 status: r.status.label(r.stale),
                 tone: r.status.tone(r.stale),
                 delivered: maybe_time(production, r.delivered_at),
