@@ -110,7 +110,7 @@ const SESSION_SIGNED_SQL: &str = "with touched as (
          select data, user_id as session_user_id, user_session_key
          from tower_sessions.session where id = $1 and expiry_date > now())
      select s.data, s.session_user_id, s.user_session_key,
-            u.user_id, u.email, u.name, u.is_admin, u.password_hash,
+            u.user_id, u.email, u.name, u.is_admin, u.password_hash, u.language,
             exists (select 1 from user_session us
                     where us.session_key = s.user_session_key
                       and us.user_id = s.session_user_id) as session_open,
@@ -121,7 +121,7 @@ const SESSION_SIGNED_SQL: &str = "with touched as (
               as has_second_factor,
             m.member_id, m.role, p.production_id, p.title, p.kind, p.phase, p.time_zone,
             p.currency, p.agreement, p.notice_hours, p.ic_account_code, p.revision,
-            p.second_factor_required
+            p.second_factor_required, p.default_language
      from s
      left join app_user u on u.user_id = s.session_user_id
      left join member m on m.user_id = u.user_id and m.production_id = $3
