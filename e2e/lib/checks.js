@@ -208,7 +208,8 @@ function cardLabels() {
     .some((tr) => tr.getClientRects().length && getComputedStyle(tr).display !== 'table-row');
   for (const table of document.querySelectorAll('table')) {
     if (!table.getClientRects().length || !asCards(table)) continue;
-    const name = squash(table.caption?.textContent || table.getAttribute('aria-label') || table.className || 'table').slice(0, 50);
+    const titled = document.getElementById(table.getAttribute('aria-labelledby') || '');
+    const name = squash(table.caption?.textContent || titled?.textContent || table.getAttribute('aria-label') || table.className || 'table').slice(0, 50);
     const headers = headersOf(table);
     for (const tr of table.querySelectorAll(':scope > tbody > tr, :scope > tfoot > tr')) {
       let column = 0;
