@@ -1,7 +1,8 @@
 // Headless Chromium for the browser tests, and the checks every visited page goes through at a
 // phone's 390×844 and a desk's 1440×900: no sideways scrolling, no text spilling out of a fixed
-// box, no status by colour alone, a screenshot at each width, and axe-core with no finding of any
-// impact. The certificate also keeps every word whole, on screen and in print.
+// box, no status by colour alone, no table card on a phone showing a value without its column's
+// name, a screenshot at each width, and axe-core with no finding of any impact. The certificate
+// also keeps every word whole, on screen and in print.
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -99,7 +100,8 @@ class Audit {
 
   /**
    * Checks the page as it is now, at phone and desk width: no sideways scroll, no text overflowing
-   * a fixed box, status never by colour alone, headings in order, a screenshot; axe-core once (when
+   * a fixed box, status never by colour alone, headings in order, every table card's value labelled
+   * with its column (phone), a screenshot; axe-core once (when
    * the page can run scripts); on a certificate, no word broken across lines, in print too. `name`
    * names the screenshots.
    */
@@ -125,6 +127,7 @@ class Audit {
       found(size, await page.evaluate(checks.fixedBoxOverflow));
       found(size, await page.evaluate(checks.statusByColour));
       if (certificate) found(size, await page.evaluate(checks.brokenWords));
+      if (viewport === PHONE) found(size, await page.evaluate(checks.cardLabels));
       if (again) continue;
       await page.screenshot({ path: file(size), fullPage: true });
       if (size === '390' && axe && !NO_SCRIPTS.has(page)) await this.axe(page, where, 'phone');

@@ -176,4 +176,62 @@ function brokenWords() {
   return [...new Set(problems)].slice(0, 10);
 }
 
-module.exports = { structure, sidewaysScroll, fixedBoxOverflow, statusByColour, brokenWords };
+/**
+ * On a phone a table stacks into cards (its rows stop being table rows) and its header row is
+ * hidden, so each cell must say which column it is from: every visible cell with words in it has a
+ * `data-label` equal to its column header's words, shown before the value. Left out: a cell whose
+ * only words are a button's (the button says what it does), and a cell holding a visible form
+ * label of its own (the boundary grid's answers).
+ */
+function cardLabels() {
+  const problems = [];
+  const squash = (text) => text.replace(/\s+/g, ' ').trim();
+  const visibleWords = (cell) => {
+    const words = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const holder = node.parentElement;
+      if (!node.data.trim() || holder.closest('button, .button, select, .visually-hidden, script, style')) continue;
+      if (!holder.getClientRects().length) continue;
+      words.push(node.data);
+    }
+    return squash(words.join(' '));
+  };
+  // The column header over each column, colspans counted.
+  const headersOf = (table) => {
+    const headers = [];
+    const row = table.tHead?.rows[0];
+    for (const th of row ? row.cells : []) for (let i = 0; i < th.colSpan; i++) headers.push(squash(th.textContent));
+    return headers;
+  };
+  const asCards = (table) => [...table.querySelectorAll(':scope > tbody > tr, :scope > tfoot > tr')]
+    .some((tr) => tr.getClientRects().length && getComputedStyle(tr).display !== 'table-row');
+  for (const table of document.querySelectorAll('table')) {
+    if (!table.getClientRects().length || !asCards(table)) continue;
+    const titled = document.getElementById(table.getAttribute('aria-labelledby') || '');
+    const name = squash(table.caption?.textContent || titled?.textContent || table.getAttribute('aria-label') || table.className || 'table').slice(0, 50);
+    const headers = headersOf(table);
+    for (const tr of table.querySelectorAll(':scope > tbody > tr, :scope > tfoot > tr')) {
+      let column = 0;
+      for (const cell of tr.cells) {
+        const at = column;
+        column += cell.colSpan;
+        if (cell.tagName !== 'TD' || !cell.getClientRects().length) continue;
+        const words = visibleWords(cell);
+        if (!words) continue;
+        if ([...cell.querySelectorAll('label')].some((l) => l.getClientRects().length && l.clientWidth > 1)) continue;
+        const label = squash(cell.getAttribute('data-label') || '');
+        const shown = getComputedStyle(cell, '::before').content;
+        const header = headers[at] || '';
+        if (!label || !shown || shown === 'none' || shown === 'normal') {
+          problems.push(`card in "${name}" shows "${words.slice(0, 40)}" without saying it is ${header ? `"${header}"` : 'which column'}`);
+        } else if (header && label !== header) {
+          problems.push(`card in "${name}" labels "${words.slice(0, 40)}" as "${label}", but its column header says "${header}"`);
+        }
+      }
+    }
+  }
+  return [...new Set(problems)].slice(0, 10);
+}
+
+module.exports = { structure, sidewaysScroll, fixedBoxOverflow, statusByColour, brokenWords, cardLabels };

@@ -97,3 +97,33 @@ test('a page has one h1 and headings that skip no level', async () => {
   assert.deepEqual(found, ['2 h1 headings, expected one', 'heading "C" is h3 after h1']);
   assert.deepEqual(await run(checks.structure, '<h1>A</h1><h2>B</h2><h3>C</h3><h2>D</h2>'), []);
 });
+
+test('a table shown as cards on a phone names each value\'s column; a value without its label, or under another name, is found', async () => {
+  // The same card rules as app.css: below 40rem the header row is hidden and rows stack.
+  const cards = `
+    @media (max-width: 40rem) {
+      .table thead { display: none; }
+      .table, .table tbody, .table tr, .table td { display: block; }
+      .table td[data-label]::before { content: attr(data-label) ": "; }
+    }`;
+  const table = (cells) => `<table class="table"><caption>Scenes</caption>
+    <thead><tr><th scope="col">Scene</th><th scope="col">Performer</th><th scope="col">Closed set</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+    <tbody><tr>${cells}</tr></tbody></table>`;
+  const actions = '<td><button type="button">Withdraw</button></td>';
+  const found = await run(checks.cardLabels, table(
+    `<td data-label="Scene">INT. MOTEL ROOM – NIGHT</td><td>Alex Rivera</td><td data-label="Closed">No</td>${actions}`), cards);
+  assert.equal(found.length, 2, found.join('\n'));
+  assert.match(found[0], /card in "Scenes" shows "Alex Rivera" without saying it is "Performer"/);
+  assert.match(found[1], /labels "No" as "Closed", but its column header says "Closed set"/);
+  // Every value labelled with its header's words: nothing found; an empty cell and a cell that is
+  // only a button need no label.
+  assert.deepEqual(await run(checks.cardLabels, table(
+    `<td data-label="Scene">INT. MOTEL ROOM – NIGHT</td><td></td><td data-label="Closed set">No</td>${actions}`), cards), []);
+  // The same unlabelled table at a width where it stays a table: the header row names the column.
+  assert.deepEqual(await run(checks.cardLabels, table('<td>INT. MOTEL ROOM – NIGHT</td><td>Alex Rivera</td><td>No</td><td></td>')), []);
+  // A label attribute the stylesheet never shows does not count.
+  const unshown = await run(checks.cardLabels, table('<td data-label="Scene">INT. MOTEL ROOM – NIGHT</td><td></td><td></td><td></td>'),
+    cards.replace(/\.table td\[data-label\]::before[^}]*}/, ''));
+  assert.equal(unshown.length, 1, unshown.join('\n'));
+  assert.match(unshown[0], /shows "INT\. MOTEL ROOM – NIGHT" without saying it is "Scene"/);
+});

@@ -387,8 +387,12 @@ async fn the_stripboard_orders_days_and_scenes_totals_pages_and_filters_performe
         ))
         .await;
     assert_eq!(sheet.status, StatusCode::OK);
-    assert!(sheet.body.contains("12A"));
-    assert!(!sheet.body.contains("<td>4"), "{}", sheet.body);
+    assert!(sheet.body.contains("<td data-label=\"Scene\">12A"));
+    assert!(
+        !sheet.body.contains("<td data-label=\"Scene\">4"),
+        "{}",
+        sheet.body
+    );
 
     // Removing renumbers what is left.
     let page = set
