@@ -36,6 +36,18 @@ pub fn next_call_sql(rider: &str) -> String {
     )
 }
 
+/// Whether a rider is stale: a scene it covers has moved to a breakdown version it neither
+/// signed nor was carried to (DOMAIN §3). `rider` is the SQL expression of the rider's id; one
+/// text for every page that shows the word, so they can never disagree.
+pub fn stale_sql(rider: &str) -> String {
+    format!(
+        "exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
+                 where rs.rider_id = {rider}
+                   and s.current_version_id is distinct from rs.scene_version_id
+                   and s.current_version_id is distinct from rs.carried_to_version_id)"
+    )
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(

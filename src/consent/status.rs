@@ -132,7 +132,7 @@ pub async fn production_status_shared(
     state: &crate::web::AppState,
     production: &Production,
 ) -> Result<std::sync::Arc<Vec<SceneStatus>>> {
-    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    let minute = crate::web::cache::this_minute();
     state
         .pages
         .get_or_compute_value(

@@ -246,7 +246,7 @@ async fn footage_rows(pool: &PgPool, production: &Production) -> Result<Vec<Foot
 /// them. Scenes, versions, riders, reconfirmations, cast, doubles and takes all move the
 /// revision; what is settled depends on the day, hence the minute.
 async fn cached_rows(state: &AppState, production: &Production) -> Result<Arc<Vec<FootageRow>>> {
-    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    let minute = crate::web::cache::this_minute();
     state
         .pages
         .get_or_compute_value(

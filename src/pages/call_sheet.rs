@@ -45,13 +45,8 @@ pub(super) async fn call_sheet(
     // cast, members and consent all move it) and minute, per day and per kind of viewer: a
     // performer's sheet is theirs alone. Who has opened or confirmed a published copy is read
     // fresh below (opening a copy does not move the revision).
-    let class = match performer {
-        Some(user_id) => format!("performer {user_id}"),
-        None => format!("{:?}", member.role),
-    };
-    let minute = time::OffsetDateTime::now_utc()
-        .unix_timestamp()
-        .div_euclid(60);
+    let class = crate::schedule::viewer_class(&member);
+    let minute = crate::web::cache::this_minute();
     let sheet: Arc<(String, i64)> = state
         .pages
         .get_or_compute_with(

@@ -233,13 +233,8 @@ pub(super) async fn day_page(
 ) -> Result<Response> {
     // Kept by production revision (days, strips, pauses, members, scenes move it) and minute,
     // per day and per kind of viewer: a performer's day is theirs alone.
-    let class = match performer_filter(&member) {
-        Some(user_id) => format!("performer {user_id}"),
-        None => format!("{:?}", member.role),
-    };
-    let minute = time::OffsetDateTime::now_utc()
-        .unix_timestamp()
-        .div_euclid(60);
+    let class = crate::schedule::viewer_class(&member);
+    let minute = crate::web::cache::this_minute();
     let data: std::sync::Arc<DayData> = state
         .pages
         .get_or_compute_with(

@@ -179,16 +179,13 @@ pub async fn status_words(
         .collect();
     // Directors read no rider (DOMAIN §4); a performer only their own, once delivered.
     if !riders.is_empty() && member.can(Action::ReadRiders) && (!performer || own_cast.is_some()) {
-        let rows: Vec<RiderWords> = sqlx::query_as(
-            "select r.rider_id, r.status,
-                    coalesce((select bool_or(s.current_version_id is distinct from rs.scene_version_id
-                                             and s.current_version_id is distinct from rs.carried_to_version_id)
-                              from rider_scene rs join scene s using (scene_id)
-                              where rs.rider_id = r.rider_id), false) as stale
+        let rows: Vec<RiderWords> = sqlx::query_as(&format!(
+            "select r.rider_id, r.status, {stale} as stale
              from rider r
              where r.production_id = $1 and r.rider_id = any($2)
                and ($3::bigint is null or (r.cast_member_id = $3 and r.status <> 'drafted'))",
-        )
+            stale = crate::consent::riders::stale_sql("r.rider_id")
+        ))
         .bind(production.production_id)
         .bind(&riders)
         .bind(own_cast)

@@ -191,17 +191,12 @@ impl BoardPage {
         // members and consent all move it) and minute (the default week starts from today;
         // clearance counts down), by week, and by what the viewer's role shows: a performer's
         // board is theirs alone.
-        let class = match performer_filter(&member) {
-            Some(user_id) => format!("performer {user_id}"),
-            None => format!("{:?}", member.role),
-        };
+        let class = crate::schedule::viewer_class(&member);
         let params = format!(
             "{class}:{}",
             monday.map_or("default".into(), |d| d.to_string())
         );
-        let minute = time::OffsetDateTime::now_utc()
-            .unix_timestamp()
-            .div_euclid(60);
+        let minute = crate::web::cache::this_minute();
         let data: Arc<BoardData> = state
             .pages
             .get_or_compute_with(

@@ -34,6 +34,15 @@ pub fn performer_filter(member: &Member) -> Option<i64> {
     member.is(Role::Performer).then_some(member.user.user_id)
 }
 
+/// Who a cached schedule page (stripboard, shoot day, call sheet) is kept for: each performer
+/// alone, everyone else by role, since what a page shows depends on both (DOMAIN §4).
+pub fn viewer_class(member: &Member) -> String {
+    match performer_filter(member) {
+        Some(user_id) => format!("performer {user_id}"),
+        None => format!("{:?}", member.role),
+    }
+}
+
 /// The production's shoot days, each numbered within the whole schedule ("Day 3 of 12");
 /// callers add which of them they want.
 pub(crate) const NUMBERED_DAYS: &str = "select * from (

@@ -37,6 +37,14 @@ impl std::fmt::Debug for Entry {
     }
 }
 
+/// The minute entries that count down ("in 3 h", what is settled today) are kept by: the
+/// `minute` argument of `get_or_compute_*` for such pages.
+pub fn this_minute() -> i64 {
+    time::OffsetDateTime::now_utc()
+        .unix_timestamp()
+        .div_euclid(60)
+}
+
 /// Page bodies by (production, page). The revision comes from the production row the request
 /// already loads, and every change that a cached page summarises moves it in the same
 /// transaction (migration 0011), so a body is never served after a change has committed.

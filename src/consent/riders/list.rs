@@ -127,6 +127,7 @@ struct CastChoice {
 // fifty look-ups by the rider's scene ids (about 2 ms, EXPLAIN ANALYZE in README "Performance").
 fn list_sql() -> String {
     let next_call = super::next_call_sql("p.rider_id");
+    let stale = super::stale_sql("p.rider_id");
     format!(
         "with page as (
          select r.rider_id, r.status, c.cast_number, c.name as performer_name, r.delivered_at,
@@ -145,10 +146,7 @@ fn list_sql() -> String {
             (select string_agg(s.number, ', ' order by s.sort_key collate \"C\")
              from rider_scene rs join scene s using (scene_id)
              where rs.rider_id = p.rider_id) as scenes,
-            coalesce((select bool_or(s.current_version_id is distinct from rs.scene_version_id
-                                     and s.current_version_id is distinct from rs.carried_to_version_id)
-                      from rider_scene rs join scene s using (scene_id)
-                      where rs.rider_id = p.rider_id), false) as stale
+            {stale} as stale
      from page p
      order by p.cast_number, p.rider_id desc"
     )
@@ -209,7 +207,7 @@ pub(super) async fn list_page(
         filter.scene,
         filter.page
     );
-    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    let minute = crate::web::cache::this_minute();
     let data: Arc<ListData> = state
         .pages
         .get_or_compute_with(

@@ -63,7 +63,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     let production_id = production.production_id;
     // The riders and clearance are production-wide: computed once per revision and minute
     // (every input moves the revision), not once per view.
-    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    let minute = crate::web::cache::this_minute();
     let riders = state
         .pages
         .get_or_compute_value(
@@ -171,16 +171,14 @@ async fn rider_work(state: &AppState, production_id: i64) -> sqlx::Result<Vec<Ri
         "select r.rider_id, r.status, '#' || c.cast_number || ' ' || c.name as performer,
                 r.delivered_at, r.revoked_at,
                 {next_call} as first_call,
-                exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
-                        where rs.rider_id = r.rider_id
-                          and s.current_version_id is distinct from rs.scene_version_id
-                          and s.current_version_id is distinct from rs.carried_to_version_id) as stale,
+                {stale} as stale,
                 array(select s.number from rider_scene rs join scene s on s.scene_id = rs.scene_id
                       where rs.rider_id = r.rider_id order by s.sort_key collate \"C\") as scenes
          from rider r join cast_member c using (cast_member_id)
          where r.production_id = $1
          order by c.cast_number, r.rider_id",
-        next_call = crate::consent::riders::next_call_sql("r.rider_id")
+        next_call = crate::consent::riders::next_call_sql("r.rider_id"),
+        stale = crate::consent::riders::stale_sql("r.rider_id"),
     ))
     .bind(production_id)
     .fetch_all(&state.pool)

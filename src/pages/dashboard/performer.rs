@@ -81,7 +81,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
     // Kept per performer (never shared with anyone else's view) by production revision (cast,
     // scenes, schedule, riders and consent all move it) and minute (deadlines and the next
     // shoot count from today).
-    let minute = OffsetDateTime::now_utc().unix_timestamp().div_euclid(60);
+    let minute = crate::web::cache::this_minute();
     let data: Arc<PerformerData> = state
         .pages
         .get_or_compute_with(
@@ -155,16 +155,14 @@ impl PerformerData {
         let riders: Vec<MyRider> = sqlx::query_as(&format!(
             "select r.rider_id, r.status, r.delivered_at,
                     {next_call} as first_call,
-                    exists (select 1 from rider_scene rs join scene s on s.scene_id = rs.scene_id
-                            where rs.rider_id = r.rider_id
-                              and s.current_version_id is distinct from rs.scene_version_id
-                              and s.current_version_id is distinct from rs.carried_to_version_id) as stale,
+                    {stale} as stale,
                     array(select s.number from rider_scene rs join scene s on s.scene_id = rs.scene_id
                           where rs.rider_id = r.rider_id order by s.sort_key collate \"C\") as scenes
              from rider r
              where r.cast_member_id = $1 and r.status <> 'drafted'
              order by r.rider_id desc",
-            next_call = crate::consent::riders::next_call_sql("r.rider_id")
+            next_call = crate::consent::riders::next_call_sql("r.rider_id"),
+            stale = crate::consent::riders::stale_sql("r.rider_id"),
         ))
         .bind(me.cast_member_id)
         .fetch_all(&state.pool)
