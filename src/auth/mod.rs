@@ -29,9 +29,9 @@ pub struct User {
     pub name: String,
     pub is_admin: bool,
     password_hash: String,
-    /// The language chosen on the account page; none follows the browser. Read with the
-    /// request's own statement (`signed`), so other reads of an account may leave it out.
-    #[sqlx(default)]
+    /// The language chosen on the account page; none follows the browser. Every read of an
+    /// account selects it (`USER_COLUMNS`): a read that forgot it would fail, not silently
+    /// answer "no choice".
     pub language: Option<String>,
 }
 
@@ -44,7 +44,7 @@ impl std::fmt::Debug for User {
     }
 }
 
-pub(crate) const USER_COLUMNS: &str = "user_id, email, name, is_admin, password_hash";
+pub(crate) const USER_COLUMNS: &str = "user_id, email, name, is_admin, password_hash, language";
 
 pub(crate) async fn user_by_id(pool: &PgPool, user_id: i64) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!(
