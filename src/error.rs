@@ -130,15 +130,21 @@ fn page_in(lang: Lang, status: StatusCode, key: &str) -> String {
 /// person's choice), else the browser's. The handler fills the slot when it reads `Ctx`.
 pub async fn in_language(mut request: Request, next: Next) -> Response {
     let slot = LangSlot::default();
+    // Kept as sent and negotiated only for an error page: most responses need none of it.
     let browser = request
         .headers()
         .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(crate::i18n::accepted);
+        .cloned();
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
     if let Some(ErrorKey(key)) = response.extensions().get::<ErrorKey>().copied() {
-        let lang = slot.get().or(browser).unwrap_or_default();
+        let browser = || {
+            browser
+                .as_ref()
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::i18n::accepted)
+        };
+        let lang = slot.get().or_else(browser).unwrap_or_default();
         if lang != Lang::source() {
             let status = response.status();
             *response.body_mut() = axum::body::Body::from(page_in(lang, status, key));
