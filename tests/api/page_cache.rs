@@ -441,3 +441,55 @@ async fn the_cached_calendar_feed_never_outlives_a_change_nor_gives_a_performer_
         "a performer's feed has their days only"
     );
 }
+
+#[tokio::test]
+async fn a_performers_cached_shoot_day_and_call_sheet_never_reach_another_performer() {
+    let app = TestApp::spawn().await;
+    let (production, _) = demo(&app).await;
+    let day = today(&app, production).await;
+    // A scene of that day that performer1 is in and performer2 is not, its set renamed so
+    // that a page showing it can be told apart.
+    let planted = sqlx::query(
+        "update scene set set_name = 'PLANTEDONLYONE' where scene_id = (
+             select ds.scene_id from shoot_day_scene ds
+             where ds.shoot_day_id = $1
+               and exists (select 1 from scene_cast sc join cast_member c using (cast_member_id)
+                           join app_user u using (user_id)
+                           where sc.scene_id = ds.scene_id and u.email = 'performer1@demo.test')
+               and not exists (select 1 from scene_cast sc join cast_member c using (cast_member_id)
+                               join app_user u using (user_id)
+                               where sc.scene_id = ds.scene_id
+                                 and u.email = 'performer2@demo.test')
+             limit 1)",
+    )
+    .bind(day)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        planted.rows_affected(),
+        1,
+        "the demo's day today has such a scene"
+    );
+    let day_path = format!("/productions/{production}/schedule/{day}");
+    let sheet_path = format!("{day_path}/call-sheet");
+
+    let mut one = app.client();
+    one.sign_in("performer1@demo.test", DEMO_PASSWORD).await;
+    let mut two = app.client();
+    two.sign_in("performer2@demo.test", DEMO_PASSWORD).await;
+    for path in [&day_path, &sheet_path] {
+        // performer1's view fills the cache with their scene...
+        let theirs = cached_view(&app, &mut one, path).await;
+        assert!(
+            theirs.contains("PLANTEDONLYONE"),
+            "{path}: performer1 sees their scene"
+        );
+        // ...which performer2 never gets, whether the page answers them or not.
+        let other = two.get(path).await;
+        assert!(
+            !other.body.contains("PLANTEDONLYONE"),
+            "{path}: performer2 saw performer1's scene"
+        );
+    }
+}
