@@ -2,15 +2,13 @@
 //! view runs only the per-request statement, a change shows on the very next view, and a
 //! performer's view is never served from a staff member's.
 
-use closedset::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 
 use crate::support::{Client, TestApp};
 
 async fn demo(app: &TestApp) -> (i64, Client) {
     let production = closedset::demo::load(&app.pool).await.unwrap();
-    let mut producer = app.client();
-    producer.sign_in("producer@demo.test", DEMO_PASSWORD).await;
+    let producer = app.demo_signed_in("producer@demo.test").await;
     (production, producer)
 }
 
@@ -71,10 +69,7 @@ async fn the_cached_scene_list_never_outlives_a_change_nor_serves_a_performer_th
     );
 
     // The staff list is cached with that scene; the performer's own list never shows it.
-    let mut performer = app.client();
-    performer
-        .sign_in("performer1@demo.test", DEMO_PASSWORD)
-        .await;
+    let mut performer = app.demo_signed_in("performer1@demo.test").await;
     // The list is cached; their own consent words beside it are read fresh (their cast row
     // and the clearance of their scenes), as on their first page.
     let theirs = cached_view_and(&app, &mut performer, &path, 2).await;
@@ -136,10 +131,7 @@ async fn the_cached_riders_list_never_outlives_a_change_nor_serves_a_performer_t
         "{revoked_after}"
     );
 
-    let mut performer = app.client();
-    performer
-        .sign_in("performer1@demo.test", DEMO_PASSWORD)
-        .await;
+    let mut performer = app.demo_signed_in("performer1@demo.test").await;
     let theirs = cached_view(&app, &mut performer, &path).await;
     assert!(
         !theirs.contains("Planted Name"),
@@ -222,10 +214,7 @@ async fn the_cached_stripboard_never_outlives_a_change_nor_serves_a_performer_th
     assert_ne!(after, uncalled, "the rehearsal's cast changed");
 
     // A performer's board is their own, never the staff's.
-    let mut performer = app.client();
-    performer
-        .sign_in("performer1@demo.test", DEMO_PASSWORD)
-        .await;
+    let mut performer = app.demo_signed_in("performer1@demo.test").await;
     let theirs = cached_view(&app, &mut performer, &path).await;
     assert!(
         !theirs.contains("Unscheduled (the pool)"),
@@ -312,10 +301,7 @@ async fn the_cached_shoot_day_and_call_sheet_never_outlive_a_change() {
 
     // The performer's sheet and day are theirs, not the staff's kept ones: the producer's
     // editing forms never reach them.
-    let mut performer = app.client();
-    performer
-        .sign_in("performer1@demo.test", DEMO_PASSWORD)
-        .await;
+    let mut performer = app.demo_signed_in("performer1@demo.test").await;
     let their_day = cached_view(&app, &mut performer, &day_path).await;
     assert!(day_after.contains("name=\"notes\"") && !their_day.contains("name=\"notes\""));
     let their_sheet = cached_view(&app, &mut performer, &sheet_path).await;
@@ -362,10 +348,8 @@ async fn a_performers_cached_first_page_is_theirs_and_never_outlives_a_change() 
     let app = TestApp::spawn().await;
     let (production, _) = demo(&app).await;
     let path = format!("/productions/{production}");
-    let mut one = app.client();
-    one.sign_in("performer1@demo.test", DEMO_PASSWORD).await;
-    let mut two = app.client();
-    two.sign_in("performer2@demo.test", DEMO_PASSWORD).await;
+    let mut one = app.demo_signed_in("performer1@demo.test").await;
+    let mut two = app.demo_signed_in("performer2@demo.test").await;
     let first = cached_view(&app, &mut one, &path).await;
     let second = cached_view(&app, &mut two, &path).await;
     assert_ne!(first, second, "each performer's page is their own");
@@ -430,10 +414,7 @@ async fn the_cached_calendar_feed_never_outlives_a_change_nor_gives_a_performer_
         "the new day shows at once"
     );
 
-    let mut performer = app.client();
-    performer
-        .sign_in("performer1@demo.test", DEMO_PASSWORD)
-        .await;
+    let mut performer = app.demo_signed_in("performer1@demo.test").await;
     let theirs = calendar_link(&mut performer, production).await;
     let theirs = performer.get(&theirs).await;
     assert!(
@@ -474,10 +455,8 @@ async fn a_performers_cached_shoot_day_and_call_sheet_never_reach_another_perfor
     let day_path = format!("/productions/{production}/schedule/{day}");
     let sheet_path = format!("{day_path}/call-sheet");
 
-    let mut one = app.client();
-    one.sign_in("performer1@demo.test", DEMO_PASSWORD).await;
-    let mut two = app.client();
-    two.sign_in("performer2@demo.test", DEMO_PASSWORD).await;
+    let mut one = app.demo_signed_in("performer1@demo.test").await;
+    let mut two = app.demo_signed_in("performer2@demo.test").await;
     for path in [&day_path, &sheet_path] {
         // performer1's view fills the cache with their scene...
         let theirs = cached_view(&app, &mut one, path).await;

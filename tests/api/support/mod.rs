@@ -661,8 +661,18 @@ impl TestApp {
 
     /// A client signed in as the account with this e-mail address.
     pub async fn signed_in(&self, email: &str) -> Client {
+        self.signed_in_with(email, PASSWORD).await
+    }
+
+    /// A client signed in as one of the demo's accounts.
+    pub async fn demo_signed_in(&self, email: &str) -> Client {
+        self.signed_in_with(email, closedset::demo::DEMO_PASSWORD)
+            .await
+    }
+
+    async fn signed_in_with(&self, email: &str, password: &str) -> Client {
         let mut client = self.client();
-        let response = client.sign_in(email, PASSWORD).await;
+        let response = client.sign_in(email, password).await;
         assert_eq!(
             response.status,
             StatusCode::SEE_OTHER,
