@@ -2,6 +2,7 @@
 //! loaded), local ↔ UTC conversion with the rule for clock changes (a gap is refused, an overlap
 //! takes the first), and dates, times and lengths of time in the words every page uses.
 
+use crate::i18n::{self, Lang};
 use time::{
     Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, macros::format_description,
 };
@@ -63,6 +64,48 @@ impl Zone {
             local.format(&format).unwrap_or_default(),
             ambiguity_mark(local, self.0)
         )
+    }
+
+    /// A moment on the production's clocks, in `lang`: "Mon 3 May 2027, 07:00", "lun 3 may
+    /// 2027, 07:00". The page says once which clocks those are (`times_line_in`).
+    pub fn moment_in(&self, lang: Lang, instant: OffsetDateTime) -> String {
+        let local = self.local(instant);
+        lang.t2(
+            "moment",
+            "date",
+            i18n::date_short(lang, local.date()),
+            "time",
+            format!(
+                "{}{}",
+                i18n::time_of_day(lang, local.time()),
+                ambiguity_mark(local, self.0)
+            ),
+        )
+    }
+
+    /// `moment_in` with the zone named, for records read away from any page (a certificate).
+    pub fn moment_with_zone_in(&self, lang: Lang, instant: OffsetDateTime) -> String {
+        format!("{} ({})", self.moment_in(lang, instant), self.name())
+    }
+
+    /// A time of day on the production's clocks, in `lang` ("07:00", "07 h 00").
+    pub fn clock_time_in(&self, lang: Lang, instant: OffsetDateTime) -> String {
+        let local = self.local(instant);
+        format!(
+            "{}{}",
+            i18n::time_of_day(lang, local.time()),
+            ambiguity_mark(local, self.0)
+        )
+    }
+
+    /// `times_line` in `lang`: "Times are London time (Europe/London).", "Horas de Londres
+    /// (Europe/London)."
+    pub fn times_line_in(&self, lang: Lang) -> String {
+        if self.name() == "UTC" {
+            lang.t("times-line-utc")
+        } else {
+            lang.t2("times-line", "place", self.place(), "zone", self.name())
+        }
     }
 
     /// A moment that names its zone, for records read away from any page (a consent
@@ -228,6 +271,20 @@ pub enum LocalTimeError {
         /// The IANA zone name.
         zone: String,
     },
+}
+
+impl LocalTimeError {
+    /// The message beside the field, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            LocalTimeError::DoesNotExist { date, time, zone } => lang.t3(
+                "time-does-not-exist",
+                ("time", time.as_str()),
+                ("date", date.as_str()),
+                ("zone", zone.as_str()),
+            ),
+        }
+    }
 }
 
 /// The zone with this exact IANA name (`Europe/London`), or `None`; Windows names are refused.
@@ -442,6 +499,27 @@ mod tests {
         assert_eq!(
             ny_zone.moment(datetime!(2027-11-07 06:30 UTC)),
             "Sun 7 Nov 2027, 01:30 EST"
+        );
+    }
+
+    #[test]
+    fn a_moment_and_the_zone_line_read_in_the_readers_language() {
+        let zone = Zone::parse("Europe/Madrid").unwrap();
+        let es = Lang::parse("es").unwrap();
+        let fr = Lang::parse("fr").unwrap();
+        let at = time::macros::datetime!(2027-05-03 05:00 UTC);
+        assert_eq!(zone.moment_in(es, at), "lun 3 may 2027, 07:00");
+        assert_eq!(zone.moment_in(fr, at), "lun. 3 mai 2027, 07 h 00");
+        assert_eq!(zone.times_line_in(es), "Horas de Madrid (Europe/Madrid).");
+        assert_eq!(Zone::utc().times_line_in(fr), "Heures UTC.");
+        let gap = LocalTimeError::DoesNotExist {
+            date: "2027-03-28".into(),
+            time: "02:30".into(),
+            zone: "Europe/Madrid".into(),
+        };
+        assert!(
+            gap.message(es)
+                .starts_with("Las 02:30 no existen el 2027-03-28")
         );
     }
 }

@@ -27,6 +27,41 @@ pub fn date_year(lang: Lang, date: Date) -> String {
     lang.tn("date-year", &args)
 }
 
+/// "Sat 21 Nov 2026", "sáb 21 nov 2026", "sam. 21 nov. 2026": a date in a table or a line.
+pub fn date_short(lang: Lang, date: Date) -> String {
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set(
+        "weekday",
+        lang.t_of("weekday-short", date.weekday().number_from_monday()),
+    );
+    args.set("day", date.day().to_string());
+    args.set("month", lang.t_of("month-short", u8::from(date.month())));
+    args.set("year", date.year().to_string());
+    lang.tn("date-short", &args)
+}
+
+/// A length of time as people say it: "40 min", "2 h", "4 h 30 min", "1 day 5 h" (minutes stop
+/// mattering once it is days). Negative lengths read as zero.
+pub fn duration(lang: Lang, length: time::Duration) -> String {
+    let minutes = length.whole_minutes().max(0);
+    let (days, hours, minutes) = (minutes / (24 * 60), minutes / 60 % 24, minutes % 60);
+    match (days, hours, minutes) {
+        (0, 0, m) => lang.t1("duration-minutes", "minutes", m),
+        (0, h, 0) => lang.t1("duration-hours", "hours", h),
+        (0, h, m) => lang.t2("duration-hours-minutes", "hours", h, "minutes", m),
+        (d, h, _) => lang.t2("duration-days-hours", "days", d, "hours", h),
+    }
+}
+
+/// How long until a deadline: "in 2 days 5 h", "in 40 min", "deadline passed".
+pub fn countdown(lang: Lang, now: time::OffsetDateTime, deadline: time::OffsetDateTime) -> String {
+    if deadline <= now {
+        lang.t("countdown-passed")
+    } else {
+        lang.t1("countdown-in", "length", duration(lang, deadline - now))
+    }
+}
+
 /// "07:00", "07:00", "07 h 00".
 pub fn time_of_day(lang: Lang, time: Time) -> String {
     lang.t2(

@@ -185,6 +185,15 @@ impl Lang {
         self.message(key, Some(&args))
     }
 
+    /// The message `key` given three values, each a (name, value) pair.
+    pub fn t3(self, key: &str, a: (&str, &str), b: (&str, &str), c: (&str, &str)) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in [a, b, c] {
+            args.set(name, value.value());
+        }
+        self.message(key, Some(&args))
+    }
+
     /// The message `key` given any number of values (the formats of `format.rs`).
     fn tn(self, key: &str, args: &FluentArgs) -> String {
         self.message(key, Some(args))
@@ -225,7 +234,9 @@ impl Lang {
     }
 }
 
-pub use format::{date_long, date_year, money, number, time_of_day};
+pub use format::{
+    countdown, date_long, date_short, date_year, duration, money, number, time_of_day,
+};
 
 #[cfg(test)]
 mod tests {
@@ -264,5 +275,28 @@ mod tests {
         assert_eq!(en.t1("nav-unread", "count", 1), "(1 unread)");
         assert_eq!(fr.t1("nav-unread", "count", 3), "(3 non lus)");
         assert_eq!(fr.t1("nav-unread", "count", 1), "(1 non lu)");
+    }
+
+    #[test]
+    fn dates_and_lengths_of_time_read_as_each_language_writes_them() {
+        use time::macros::{date, datetime};
+        let (en, es, fr) = (
+            Lang::source(),
+            Lang::parse("es").unwrap(),
+            Lang::parse("fr").unwrap(),
+        );
+        let day = date!(2026 - 11 - 21);
+        assert_eq!(date_short(en, day), "Sat 21 Nov 2026");
+        assert_eq!(date_short(es, day), "sáb 21 nov 2026");
+        assert_eq!(date_short(fr, day), "sam. 21 nov. 2026");
+        let now = datetime!(2026-11-21 10:00 UTC);
+        let later = datetime!(2026-11-23 15:40 UTC);
+        assert_eq!(countdown(en, now, later), "in 2 days 5 h");
+        assert_eq!(countdown(es, now, later), "dentro de 2 días 5 h");
+        assert_eq!(countdown(fr, later, now), "échéance dépassée");
+        assert_eq!(
+            duration(en, later - now - time::Duration::days(2)),
+            "5 h 40 min"
+        );
     }
 }

@@ -52,6 +52,7 @@ pub(super) async fn call_sheet(
         .get_or_compute_with(
             member.production.production_id,
             "call sheet",
+            ctx.lang,
             &format!("{class}:{shoot_day_id}"),
             member.production.revision,
             minute,

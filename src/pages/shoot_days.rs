@@ -240,6 +240,7 @@ pub(super) async fn day_page(
         .get_or_compute_with(
             member.production.production_id,
             "shoot day",
+            ctx.lang,
             &format!("{class}:{shoot_day_id}"),
             member.production.revision,
             minute,

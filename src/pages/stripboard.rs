@@ -202,6 +202,7 @@ impl BoardPage {
             .get_or_compute_with(
                 production_id,
                 "stripboard",
+                ctx.lang,
                 &params,
                 member.production.revision,
                 minute,

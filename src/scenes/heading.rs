@@ -7,7 +7,7 @@ use crate::vocab::fixed_list::fixed_list;
 fixed_list! {
     /// Whether a set is interior, exterior or both (`INT/EXT`, a car driving past a window).
     #[derive(PartialOrd, Ord)]
-    IntExt, "interior or exterior" {
+    IntExt, "interior or exterior", "int-ext" {
         /// Interior.
         Int => "int", "INT", "INT.", "I";
         /// Exterior.
@@ -20,7 +20,7 @@ fixed_list! {
 fixed_list! {
     /// The time of day a scene is set in, as the heading says.
     #[derive(PartialOrd, Ord)]
-    TimeOfDay, "time of day" {
+    TimeOfDay, "time of day", "time-of-day" {
         /// Day.
         Day => "day", "DAY";
         /// Night.
@@ -35,7 +35,7 @@ fixed_list! {
 fixed_list! {
     /// Script revision page colours in the usual order; after Tan the cycle restarts as "Double".
     #[derive(PartialOrd, Ord)]
-    RevisionColour, "revision colour" {
+    RevisionColour, "revision colour", "revision-colour" {
         /// First issue.
         White => "white", "White";
         /// First revision.

@@ -236,6 +236,7 @@ pub async fn load(
         .get_or_compute_with(
             production_id,
             "scene list",
+            ctx.lang,
             &params,
             member.production.revision,
             0,

@@ -170,6 +170,7 @@ pub(super) async fn feed(
         .get_or_compute_with(
             owner.production_id,
             "calendar feed",
+            crate::i18n::Lang::source(),
             &class,
             owner.revision,
             0,

@@ -7,7 +7,7 @@ use super::fixed_list::fixed_list;
 fixed_list! {
     /// A body area, in one fixed clinical list used by breakdowns, riders and boundary profiles.
     #[derive(PartialOrd, Ord)]
-    BodyArea, "body area" {
+    BodyArea, "body area", "body-area" {
         /// Face.
         Face => "face", "Face";
         /// Mouth.
@@ -54,7 +54,7 @@ fixed_list! {
     ///
     /// Deliberately not `Ord`: partial upper and partial lower are not wider than one another, so
     /// "wider than signed" checks must compare body areas, not these levels.
-    NudityLevel, "nudity level" {
+    NudityLevel, "nudity level", "nudity" {
         /// No nudity.
         None => "none", "None";
         /// Nudity suggested but nothing shown (framing, sheets, garments).
@@ -80,7 +80,7 @@ impl NudityLevel {
 fixed_list! {
     /// A kind of intimacy a scene contains.
     #[derive(PartialOrd, Ord)]
-    IntimacyKind, "kind of intimacy" {
+    IntimacyKind, "kind of intimacy", "intimacy" {
         /// Kissing.
         Kiss => "kiss", "Kiss";
         /// Nudity.

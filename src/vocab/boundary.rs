@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::body::BodyArea;
+use crate::i18n::Lang;
 
 /// A kind of contact a performer answers for each body area, in clinical words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -30,6 +31,11 @@ impl Contact {
             Contact::TouchedByBody => "touched_by_body",
             Contact::Kissed => "kissed",
         }
+    }
+
+    /// The text people read, in `lang`.
+    pub fn word(self, lang: Lang) -> String {
+        lang.t_of("contact", self.as_str())
     }
 
     pub fn label(self) -> &'static str {
@@ -61,6 +67,11 @@ impl Answer {
             Answer::No => "no",
             Answer::Ask => "ask",
         }
+    }
+
+    /// The text people read, in `lang`.
+    pub fn word(self, lang: Lang) -> String {
+        lang.t_of("answer", self.as_str())
     }
 
     pub fn label(self) -> &'static str {

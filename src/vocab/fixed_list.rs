@@ -1,5 +1,5 @@
 //! The fixed lists of the domain (body areas, kinds of intimacy, headings, revision colours):
-//! one macro gives each its database values, labels, serde form and lenient parsing.
+//! one macro gives each its database values, words in each language, English labels, serde form and lenient parsing.
 
 /// A value that is none of a fixed list's; shown next to a select field.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -15,7 +15,7 @@ pub struct UnknownValue {
 macro_rules! fixed_list {
     (
         $(#[$meta:meta])*
-        $name:ident, $what:literal {
+        $name:ident, $what:literal, $family:literal {
             $( $(#[$vmeta:meta])* $variant:ident => $db:literal, $label:literal $(, $alias:literal)* ; )+
         }
     ) => {
@@ -38,11 +38,19 @@ macro_rules! fixed_list {
                 }
             }
 
-            /// The text people read.
+            /// The English text, which parsing also accepts (a script says "INT.").
             pub const fn label(self) -> &'static str {
                 match self {
                     $($name::$variant => $label,)+
                 }
+            }
+
+            /// The prefix of the messages that word each value (`<family>-<value>`).
+            pub const FAMILY: &'static str = $family;
+
+            /// The text people read, in `lang`.
+            pub fn word(self, lang: crate::i18n::Lang) -> String {
+                lang.t_of($family, self.as_str())
             }
         }
 

@@ -39,6 +39,11 @@ impl Told {
             .find(|t| t.as_str() == text)
     }
 
+    /// How the performer said it, in `lang` ("in person").
+    pub fn word(self, lang: crate::i18n::Lang) -> String {
+        lang.t_of("told", self.as_str())
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Told::InPerson => "in person",

@@ -47,7 +47,16 @@ impl RiderStatus {
         }
     }
 
-    /// The status as people read it; a signed rider for an older breakdown reads as stale.
+    /// The status as people read it, in `lang`; a signed rider for an older breakdown reads as
+    /// stale.
+    pub fn word(&self, lang: crate::i18n::Lang, stale: bool) -> String {
+        match self {
+            RiderStatus::Signed if stale => lang.t("rider-status-signed-stale"),
+            _ => lang.t_of("rider-status", self.as_str()),
+        }
+    }
+
+    /// The status in English (logs, tests); a signed rider for an older breakdown reads as stale.
     pub fn label(&self, stale: bool) -> &'static str {
         match self {
             RiderStatus::Drafted => "Draft",

@@ -30,6 +30,11 @@ impl Role {
         }
     }
 
+    /// The role as people read it, in `lang`.
+    pub fn word(&self, lang: crate::i18n::Lang) -> String {
+        lang.t_of("role", self.as_str())
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Role::Producer => "Producer",

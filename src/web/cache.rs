@@ -10,8 +10,11 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::i18n::Lang;
+
 /// Which page (or facts) of which production, with the page's parameters (a week, a day, a
-/// list's filters and page, the viewer's visibility class) as canonical text.
+/// list's filters and page, the viewer's visibility class, the reader's language) as canonical
+/// text.
 type Key = (i64, &'static str, Box<str>);
 
 /// How many values are kept at most, all productions together. A list page's data is tens of
@@ -157,7 +160,9 @@ impl PageCache {
 
     /// The cached value, or the one `compute` makes (once, however many requests wait for it).
     /// `key` names what is kept (a page, or facts such as a production's clearance); a value
-    /// must depend only on the production's rows that move its revision, and on the minute.
+    /// must depend only on the production's rows that move its revision, and on the minute. It
+    /// holds facts, not words: what people read is worded when a page is drawn from it, in the
+    /// reader's language (a body or text with words is kept with `get_or_compute_with`).
     pub async fn get_or_compute_value<T, E, Fut>(
         &self,
         production_id: i64,
@@ -170,14 +175,34 @@ impl PageCache {
         T: Any + Send + Sync,
         Fut: std::future::Future<Output = Result<T, E>>,
     {
-        self.get_or_compute_with(production_id, key, "", revision, minute, compute)
+        self.get_or_compute_keyed(production_id, key, "", revision, minute, compute)
             .await
     }
 
-    /// As `get_or_compute_value`, for a page with parameters: `params` is their canonical text
-    /// (and the viewer's visibility class, where what a page shows depends on who asks), so
-    /// each combination is kept apart.
+    /// As `get_or_compute_value`, for a page or text with parameters and words: `params` is
+    /// their canonical text (and the viewer's visibility class, where what a page shows depends
+    /// on who asks), and `lang` the language its words are in, so each combination is kept apart.
+    #[allow(clippy::too_many_arguments)]
     pub async fn get_or_compute_with<T, E, Fut>(
+        &self,
+        production_id: i64,
+        page: &'static str,
+        lang: Lang,
+        params: &str,
+        revision: i64,
+        minute: i64,
+        compute: impl FnOnce() -> Fut,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Any + Send + Sync,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        let params = format!("{}|{params}", lang.code());
+        self.get_or_compute_keyed(production_id, page, &params, revision, minute, compute)
+            .await
+    }
+
+    async fn get_or_compute_keyed<T, E, Fut>(
         &self,
         production_id: i64,
         page: &'static str,
@@ -227,6 +252,7 @@ impl PageCache {
         &self,
         production_id: i64,
         page: &'static str,
+        lang: Lang,
         revision: i64,
         minute: i64,
         compute: impl FnOnce() -> Fut,
@@ -235,7 +261,7 @@ impl PageCache {
         Fut: std::future::Future<Output = Result<String, E>>,
     {
         let body: Arc<Arc<str>> = self
-            .get_or_compute_value(production_id, page, revision, minute, || async {
+            .get_or_compute_with(production_id, page, lang, "", revision, minute, || async {
                 compute().await.map(Arc::<str>::from)
             })
             .await?;
@@ -316,7 +342,7 @@ mod tests {
             let (cache, computed) = (cache.clone(), computed.clone());
             tasks.push(tokio::spawn(async move {
                 cache
-                    .get_or_compute::<(), _>(1, "producer", 3, 50, || async {
+                    .get_or_compute::<(), _>(1, "producer", Lang::source(), 3, 50, || async {
                         computed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                         Ok("body".to_string())

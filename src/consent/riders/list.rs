@@ -213,6 +213,7 @@ pub(super) async fn list_page(
         .get_or_compute_with(
             production_id,
             "riders list",
+            ctx.lang,
             &params,
             member.production.revision,
             minute,

@@ -87,6 +87,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         .get_or_compute_with(
             member.production.production_id,
             "performer home",
+            ctx.lang,
             &format!("performer {}", member.user.user_id),
             member.production.revision,
             minute,

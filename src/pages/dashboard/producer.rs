@@ -203,6 +203,7 @@ pub(super) async fn page(state: &AppState, ctx: Ctx, member: Member) -> Result<R
         .get_or_compute(
             production.production_id,
             "producer",
+            ctx.lang,
             production.revision,
             minute,
             || async {

@@ -45,7 +45,7 @@ pub fn html_lang(body: &str) -> &str {
 
 /// Message keys the code and templates name, and the families they look up by item
 /// (`t_of("role", …)` uses every `role-…`). The call forms are those of `closedset::i18n`:
-/// `.t("k")`, `.t1("k"`, `.t2("k"`, `.tn("k"`, `.t_of("family"`, `Key("k")`, and
+/// `.t("k")`, `.t1("k"`, `.t2("k"`, `.t3("k"`, `.tn("k"`, `.t_of("family"`, `Key("k")`, and
 /// `keyed_page(status, "k")`, which uses `k` and `k-title`. Tests at the foot of a Rust file
 /// (after `#[cfg(test)]`) and comments are not code that shows a page.
 pub fn used_keys() -> (BTreeSet<String>, BTreeSet<String>) {
@@ -70,6 +70,7 @@ pub fn used_keys() -> (BTreeSet<String>, BTreeSet<String>) {
             ("t(", true),
             ("t1(", true),
             ("t2(", true),
+            ("t3(", true),
             ("tn(", true),
             ("Key(", false),
         ] {
@@ -219,4 +220,114 @@ pub fn english_in<'a>(text: &str, words: &'a [String]) -> Vec<&'a str> {
         })
         .map(String::as_str)
         .collect()
+}
+
+/// Everyday English words that no Spanish or French sentence uses: a page in those languages
+/// that shows one still has a phrase written into the code, even one no message file holds.
+/// (Words the languages share, such as "Production", "Date", "Notes" or "Total", are left out.)
+pub const ENGLISH_GIVEAWAYS: &[&str] = &[
+    "the",
+    "your",
+    "you",
+    "and",
+    "with",
+    "this",
+    "that",
+    "for",
+    "not",
+    "are",
+    "has",
+    "have",
+    "will",
+    "from",
+    "who",
+    "what",
+    "when",
+    "which",
+    "been",
+    "there",
+    "their",
+    "only",
+    "yet",
+    "each",
+    "any",
+    "before",
+    "after",
+    "is",
+    "of",
+    "to",
+    "at",
+    "by",
+    "it",
+    "was",
+    "be",
+    "sign",
+    "signed",
+    "withdraw",
+    "withdrawn",
+    "scene",
+    "scenes",
+    "rider",
+    "riders",
+    "consent",
+    "save",
+    "edit",
+    "add",
+    "delete",
+    "cancel",
+    "back",
+    "day",
+    "days",
+    "shoot",
+    "call",
+    "sheet",
+    "budget",
+    "performer",
+    "performers",
+    "coordinator",
+    "director",
+    "producer",
+    "page",
+    "yes",
+    "none",
+    "open",
+    "send",
+    "show",
+    "hide",
+    "new",
+    "read",
+    "unread",
+    "week",
+    "today",
+    "tomorrow",
+];
+
+/// The giveaway words `text` shows as whole words, ignoring case.
+pub fn giveaways_in(text: &str) -> Vec<&'static str> {
+    let words: BTreeSet<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .map(str::to_lowercase)
+        .collect();
+    ENGLISH_GIVEAWAYS
+        .iter()
+        .copied()
+        .filter(|w| words.contains(*w))
+        .collect()
+}
+
+/// Everything English a page in `lang` (not English) shows, outside what people typed: the
+/// text of any English message, and any giveaway word. `html` is the whole page.
+pub fn english_left(lang: Lang, html: &str) -> Vec<String> {
+    let text = readable_text(html);
+    let words = english_words(lang);
+    let mut found: Vec<String> = english_in(&text, &words)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    found.extend(
+        giveaways_in(&text)
+            .into_iter()
+            .map(|w| format!("word “{w}”")),
+    );
+    found
 }
