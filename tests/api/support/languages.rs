@@ -182,7 +182,9 @@ fn placeholder_free_pieces(text: &str) -> Vec<&str> {
     pieces
 }
 
-/// What a person reads on a page: its text and the labels of its controls, unescaped.
+/// What a person reads on a page: its text and the labels of its controls, unescaped. An
+/// element marked `translate="no"` (proper names such as the IANA zone list) is left out, as it
+/// is by a browser's translator.
 pub fn readable_text(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
@@ -193,6 +195,20 @@ pub fn readable_text(html: &str) -> String {
             break;
         };
         let tag = &rest[open..open + close + 1];
+        if tag.contains(" translate=\"no\"") {
+            let name: String = tag[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let end = format!("</{name}>");
+            match rest[open..].find(&end) {
+                Some(at) => {
+                    rest = &rest[open + at + end.len()..];
+                    continue;
+                }
+                None => break,
+            }
+        }
         for attribute in ["aria-label=\"", "data-label=\"", "title=\"", "alt=\""] {
             if let Some(at) = tag.find(attribute) {
                 let value = &tag[at + attribute.len()..];
@@ -224,7 +240,8 @@ pub fn english_in<'a>(text: &str, words: &'a [String]) -> Vec<&'a str> {
 
 /// Everyday English words that no Spanish or French sentence uses: a page in those languages
 /// that shows one still has a phrase written into the code, even one no message file holds.
-/// (Words the languages share, such as "Production", "Date", "Notes" or "Total", are left out.)
+/// (Words the languages share, such as "Production", "Date", "Notes", "Total", "Budget" or
+/// "Page", are left out.)
 pub const ENGLISH_GIVEAWAYS: &[&str] = &[
     "the",
     "your",
@@ -281,13 +298,11 @@ pub const ENGLISH_GIVEAWAYS: &[&str] = &[
     "shoot",
     "call",
     "sheet",
-    "budget",
     "performer",
     "performers",
     "coordinator",
     "director",
     "producer",
-    "page",
     "yes",
     "none",
     "open",
